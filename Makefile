@@ -1,0 +1,93 @@
+# Schwann: one GNU Makefile. `make` builds ./schwann; `make check` installs what is missing,
+# builds with warnings as errors and again with ASan+UBSan, and runs every test; `make demo`
+# installs, builds, loads a synthetic clinic and serves it.
+
+CC      ?= cc
+PKGS    := jansson libsodium sqlite3
+CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wno-missing-field-initializers -I. -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm
+RELEASE_FLAGS := -O2 -g
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC := $(sort $(wildcard util/*.c core/*.c stats/*.c store/*.c http/*.c api/*.c)) \
+	$(filter-out cli/main.c,$(sort $(wildcard cli/*.c)))
+GEN_SRC := build/gen/web_assets.c build/gen/migrations.c
+WEB     := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
+MIGRATIONS := $(sort $(wildcard store/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+HEADERS := $(wildcard */*.h)
+
+REL_OBJ  := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(GEN_SRC))
+ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+
+.PHONY: all check deps demo unit api browser format clean bench asan
+all: schwann
+
+build/embed: scripts/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/web_assets.c: build/embed $(WEB)
+	@mkdir -p $(@D)
+	build/embed web_files web/ $(WEB) > $@.tmp && mv $@.tmp $@
+
+build/gen/migrations.c: build/embed $(MIGRATIONS)
+	@mkdir -p $(@D)
+	build/embed migration_files store/migrations/ $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+build/release/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(RELEASE_FLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -c -o $@ $<
+
+schwann: $(REL_OBJ) build/release/cli/main.o
+	$(CC) $(RELEASE_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/schwann: $(ASAN_OBJ) build/asan/cli/main.o
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
+
+asan: build/asan/schwann $(UNIT_BIN)
+
+deps:
+	@scripts/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory schwann
+	@$(MAKE) --no-print-directory asan
+	@scripts/run-tests
+
+unit: asan
+	@scripts/run-tests unit
+
+api: asan
+	@scripts/run-tests api
+
+browser: asan
+	@scripts/run-tests browser
+
+demo: deps
+	@$(MAKE) --no-print-directory schwann
+	@mkdir -p var
+	@rm -f var/demo.db var/demo.db-wal var/demo.db-shm
+	@./schwann demo --db var/demo.db
+	@echo
+	@echo "Serving http://127.0.0.1:8080 (Ctrl-C stops it)"
+	@./schwann serve --db var/demo.db --listen 127.0.0.1:8080 --quiet
+
+bench: deps schwann
+	@bench/run
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c scripts/*.c)
+
+clean:
+	rm -rf build schwann

@@ -1,0 +1,37 @@
+/* The API handlers (one file per resource) and the JSON shapes they share. */
+#ifndef SCHWANN_API_H
+#define SCHWANN_API_H
+
+#include "../http/http.h"
+
+int api_health(http_req *r);
+int api_openapi(http_req *r);
+int api_neuropathy_codes(http_req *r);
+
+int api_session_create(http_req *r);
+int api_session_delete(http_req *r);
+int api_me(http_req *r);
+
+int api_patient_create(http_req *r);
+int api_patient_list(http_req *r);
+int api_patient_get(http_req *r);
+int api_patient_update(http_req *r);
+int api_patient_archive(http_req *r);
+
+int api_condition_create(http_req *r);
+int api_condition_list(http_req *r);
+int api_condition_get(http_req *r);
+int api_condition_update(http_req *r);
+
+int api_audit_list(http_req *r);
+
+/* JSON encoders (new references). */
+json_t *api_patient_json(const patient *p);
+json_t *api_condition_json(http_req *r, const condition *c);
+json_t *api_staff_json(const staff *s);
+/* "\"<version>\"" in the arena, for ETag. */
+const char *api_etag(http_req *r, int version);
+/* Loads the patient in r->params[0], answering 404 itself; 0 when found. */
+int api_load_patient(http_req *r, patient *p);
+
+#endif

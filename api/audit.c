@@ -1,0 +1,59 @@
+/* The audit log for administrators, newest first, paged by sequence number. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/uuid.h"
+#include "api.h"
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+int api_audit_list(http_req *r)
+{
+	audit_query q;
+	memset(&q, 0, sizeof q);
+	q.limit = http_limit(r);
+	const char *cursor = http_query(r, "cursor");
+	if (cursor && *cursor) {
+		char *end;
+		long long v = strtoll(cursor, &end, 10);
+		if (*end || v < 1)
+			v_add(&r->v, "cursor", "is not a cursor this server gave out");
+		q.before_seq = v;
+	}
+	q.patient_id = http_query(r, "patient_id");
+	if (q.patient_id && !uuid_valid(q.patient_id))
+		v_add(&r->v, "patient_id", "must be a patient id");
+	if (r->v.n)
+		return http_invalid(r);
+	audit_record *items;
+	int n;
+	sw_err rc = r->st->ops->audit_page(r->st, r->a, &q, &items, &n);
+	if (rc)
+		return http_fail(r, rc, "audit record");
+	int shown = n > q.limit ? q.limit : n;
+	json_t *arr = json_array();
+	for (int i = 0; i < shown; i++) {
+		audit_record *a = &items[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "seq", json_integer(a->seq));
+		json_object_set_new(o, "at", str_or_null(a->at));
+		json_object_set_new(o, "actor_id", str_or_null(a->actor_id));
+		json_object_set_new(o, "actor_role", str_or_null(a->actor_role));
+		json_object_set_new(o, "action", str_or_null(a->action));
+		json_object_set_new(o, "resource_type", str_or_null(a->resource_type));
+		json_object_set_new(o, "resource_id", str_or_null(a->resource_id));
+		json_object_set_new(o, "patient_id", str_or_null(a->patient_id));
+		json_object_set_new(o, "ip", str_or_null(a->ip));
+		json_object_set_new(o, "request_id", str_or_null(a->request_id));
+		json_object_set_new(o, "detail", str_or_null(a->detail));
+		json_object_set_new(o, "hash", json_string(a->hash));
+		json_array_append_new(arr, o);
+	}
+	json_t *next = n > q.limit ? json_string(arena_printf(r->a, "%lld",
+							      (long long)items[shown - 1].seq))
+				   : json_null();
+	return http_json(r, 200, json_pack("{s:o, s:o}", "items", arr, "next_cursor", next));
+}

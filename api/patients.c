@@ -1,0 +1,207 @@
+/* Patients: register, search, read, change, archive. Every read and write is audited. */
+#include <sodium.h>
+#include <string.h>
+
+#include "../util/dates.h"
+#include "../util/jsonv.h"
+#include "../util/uuid.h"
+#include "api.h"
+
+int api_load_patient(http_req *r, patient *p)
+{
+	sw_err rc = uuid_valid(r->params[0]) ? r->st->ops->patient_get(r->st, r->a, r->params[0], p)
+					     : SW_ENOTFOUND;
+	if (rc)
+		return http_fail(r, rc, "patient");
+	return 0;
+}
+
+static const char *now_text(http_req *r)
+{
+	char *at = arena_alloc(r->a, 21);
+	instant_now(at);
+	return at;
+}
+
+static int conflict_mrn(http_req *r, const char *mrn)
+{
+	v_add(&r->v, "mrn", "is already used by another patient (%s)", mrn);
+	http_invalid(r);
+	json_object_set_new(r->out, "status", json_integer(409));
+	json_object_set_new(r->out, "title", json_string("MRN already in use"));
+	json_object_set_new(r->out, "type", json_string("/problems/conflict"));
+	r->status = 409;
+	return 409;
+}
+
+int api_patient_create(http_req *r)
+{
+	patient p;
+	memset(&p, 0, sizeof p);
+	if (patient_from_json(&r->v, r->body, &p, 0, date_today()))
+		return http_invalid(r);
+	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
+	uuid_v7(id);
+	p.id = id;
+	p.version = 1;
+	p.created_at = p.updated_at = now_text(r);
+	p.updated_by = r->who.id;
+	audit_record a = http_audit(r, "patient.create", "patient", p.id, p.id);
+	sw_err rc = r->st->ops->patient_create(r->st, &p, &a);
+	if (rc == SW_ECONFLICT)
+		return conflict_mrn(r, p.mrn);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	r->location = arena_printf(r->a, "/api/v1/patients/%s", p.id);
+	r->etag = api_etag(r, p.version);
+	return http_json(r, 201, api_patient_json(&p));
+}
+
+/* The cursor is base64url("family\x1fgiven\x1fid") of the last row of the previous page. */
+static const char *encode_cursor(http_req *r, const patient *p)
+{
+	const char *raw = arena_printf(r->a, "%s\x1f%s\x1f%s", p->family_name, p->given_name, p->id);
+	size_t n = sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = arena_alloc(r->a, n);
+	sodium_bin2base64(out, n, (const unsigned char *)raw, strlen(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return out;
+}
+
+static int decode_cursor(http_req *r, const char *cursor, patient_query *q)
+{
+	size_t len = strlen(cursor), out_len = 0;
+	unsigned char *raw = arena_alloc(r->a, len + 1);
+	if (len > 1000 || sodium_base642bin(raw, len, cursor, len, NULL, &out_len, NULL,
+					    sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		goto bad;
+	raw[out_len] = '\0';
+	char *f = (char *)raw, *g = strchr(f, '\x1f'), *id = g ? strchr(g + 1, '\x1f') : NULL;
+	if (!g || !id)
+		goto bad;
+	*g++ = '\0';
+	*id++ = '\0';
+	q->after_family = f;
+	q->after_given = g;
+	q->after_id = id;
+	return 0;
+bad:
+	v_add(&r->v, "cursor", "is not a cursor this server gave out; start from the first page");
+	return -1;
+}
+
+int api_patient_list(http_req *r)
+{
+	patient_query q;
+	memset(&q, 0, sizeof q);
+	q.q = http_query(r, "q");
+	q.limit = http_limit(r);
+	const char *cursor = http_query(r, "cursor");
+	if (cursor && *cursor)
+		decode_cursor(r, cursor, &q);
+	const char *arch = http_query(r, "include_archived");
+	if (arch && strcmp(arch, "true") && strcmp(arch, "false"))
+		v_add(&r->v, "include_archived", "must be true or false");
+	q.include_archived = arch && strcmp(arch, "true") == 0;
+	if (q.q && strlen(q.q) > 100)
+		v_add(&r->v, "q", "must be at most 100 characters");
+	if (r->v.n)
+		return http_invalid(r);
+	patient *items;
+	int n;
+	sw_err rc = r->st->ops->patient_search(r->st, r->a, &q, &items, &n);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	int shown = n > q.limit ? q.limit : n;
+	json_t *arr = json_array();
+	audit_record *reads = arena_alloc(r->a, sizeof(audit_record) * (size_t)(shown ? shown : 1));
+	for (int i = 0; i < shown; i++) {
+		json_array_append_new(arr, api_patient_json(&items[i]));
+		reads[i] = http_audit(r, "patient.list", "patient", items[i].id, items[i].id);
+		reads[i].detail = q.q;
+	}
+	json_t *out = json_pack("{s:o, s:o}", "items", arr, "next_cursor",
+				n > q.limit ? json_string(encode_cursor(r, &items[q.limit - 1]))
+					    : json_null());
+	http_json(r, 200, out);
+	if (http_audit_reads(r, reads, shown))
+		return r->status;
+	return 200;
+}
+
+int api_patient_get(http_req *r)
+{
+	patient p;
+	if (api_load_patient(r, &p))
+		return r->status;
+	audit_record a = http_audit(r, "patient.read", "patient", p.id, p.id);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	r->etag = api_etag(r, p.version);
+	return http_json(r, 200, api_patient_json(&p));
+}
+
+/* Loads the patient and checks If-Match; 0 when the caller may write. */
+static int load_for_write(http_req *r, patient *p, int *expected)
+{
+	*expected = http_if_match(r);
+	if (*expected == -1)
+		return http_problem(r, 428, "If-Match required",
+				    "Send the version you edited in If-Match (the ETag of your GET), "
+				    "so that nobody's change is silently overwritten.");
+	if (*expected == -2)
+		return http_problem(r, 400, "Malformed If-Match",
+				    "If-Match must be the ETag the server sent, such as \"3\".");
+	if (api_load_patient(r, p))
+		return r->status;
+	if (p->version != *expected)
+		return http_fail(r, SW_EVERSION, "patient");
+	if (p->archived_at)
+		return http_problem(r, 409, "Patient archived",
+				    "This patient is archived and cannot be changed.");
+	return 0;
+}
+
+static int save(http_req *r, patient *p, int expected, const char *action)
+{
+	p->version = expected + 1;
+	p->updated_at = now_text(r);
+	p->updated_by = r->who.id;
+	audit_record a = http_audit(r, action, "patient", p->id, p->id);
+	a.detail = p->archive_reason && strcmp(action, "patient.archive") == 0 ? p->archive_reason
+									       : NULL;
+	sw_err rc = r->st->ops->patient_update(r->st, p, expected, &a);
+	if (rc == SW_ECONFLICT)
+		return conflict_mrn(r, p->mrn);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	r->etag = api_etag(r, p->version);
+	return http_json(r, 200, api_patient_json(p));
+}
+
+int api_patient_update(http_req *r)
+{
+	patient p;
+	int expected;
+	if (load_for_write(r, &p, &expected))
+		return r->status;
+	if (patient_from_json(&r->v, r->body, &p, 1, date_today()))
+		return http_invalid(r);
+	return save(r, &p, expected, "patient.update");
+}
+
+int api_patient_archive(http_req *r)
+{
+	static const char *const fields[] = {"reason", NULL};
+	jv_no_unknown(&r->v, r->body, NULL, fields);
+	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_REQUIRED, NULL);
+	if (r->v.n)
+		return http_invalid(r);
+	patient p;
+	int expected;
+	if (load_for_write(r, &p, &expected))
+		return r->status;
+	p.archived_at = now_text(r);
+	p.archive_reason = reason;
+	return save(r, &p, expected, "patient.archive");
+}

@@ -1,0 +1,117 @@
+/* Sign-in, sign-out and "who am I". Failed sign-ins are throttled per e-mail and per address. */
+#include <civetweb.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/throttle.h"
+#include "../http/auth.h"
+#include "../util/jsonv.h"
+#include "api.h"
+
+static throttle g_throttle;
+static pthread_mutex_t g_throttle_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int wait_seconds(const char *email, const char *ip, time_t now)
+{
+	pthread_mutex_lock(&g_throttle_mu);
+	int a = throttle_wait(&g_throttle, email, now);
+	int b = throttle_wait(&g_throttle, ip, now);
+	pthread_mutex_unlock(&g_throttle_mu);
+	return a > b ? a : b;
+}
+
+static void record(const char *email, const char *ip, int ok, time_t now)
+{
+	pthread_mutex_lock(&g_throttle_mu);
+	if (ok) {
+		throttle_success(&g_throttle, email);
+	} else {
+		throttle_fail(&g_throttle, email, now);
+		throttle_fail(&g_throttle, ip, now);
+	}
+	pthread_mutex_unlock(&g_throttle_mu);
+}
+
+/* Compared against when the e-mail is unknown, so both cases take as long. */
+static char g_dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t g_dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy(void)
+{
+	if (crypto_pwhash_str(g_dummy_hash, "not a password", 14,
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE))
+		g_dummy_hash[0] = '\0'; /* verify then fails, as it should */
+}
+
+int api_session_create(http_req *r)
+{
+	static const char *const fields[] = {"email", "password", NULL};
+	jv_no_unknown(&r->v, r->body, NULL, fields);
+	const char *email = jv_string(&r->v, r->body, NULL, "email", 254, JV_REQUIRED, NULL);
+	const char *password = jv_string(&r->v, r->body, NULL, "password", 1024, JV_REQUIRED, NULL);
+	if (r->v.n)
+		return http_invalid(r);
+	time_t now = time(NULL);
+	int wait = wait_seconds(email, r->ip, now);
+	if (wait) {
+		r->retry_after = wait;
+		return http_problem(r, 429, "Too many failed sign-ins",
+				    arena_printf(r->a, "Try again in %d minutes.",
+						 (wait + 59) / 60));
+	}
+	staff who;
+	sw_err rc = r->st->ops->staff_by_email(r->st, r->a, email, &who);
+	if (rc && rc != SW_ENOTFOUND)
+		return http_fail(r, rc, "staff member");
+	pthread_once(&g_dummy_once, make_dummy);
+	const char *hash = rc ? g_dummy_hash : who.password_hash;
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !rc &&
+		 who.active;
+	record(email, r->ip, ok, now);
+	if (!ok)
+		return http_problem(r, 401, "Sign-in failed", "The e-mail or password is wrong.");
+	unsigned char token_hash[SESSION_TOKEN_BYTES], csrf_hash[SESSION_TOKEN_BYTES];
+	const char *token = auth_new_token(r->a, "", token_hash);
+	const char *csrf = auth_new_token(r->a, "", csrf_hash);
+	rc = r->st->ops->session_create(r->st, token_hash, who.id, csrf, (int64_t)now, r->ip);
+	if (rc)
+		return http_fail(r, rc, "session");
+	r->who = who;
+	r->signed_in = 1;
+	r->set_cookie = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict",
+				     SESSION_COOKIE, token);
+	return http_json(r, 201,
+			 json_pack("{s:s, s:o, s:i}", "csrf_token", csrf, "staff",
+				   api_staff_json(&who), "idle_timeout_minutes",
+				   r->srv->cfg.idle_minutes));
+}
+
+int api_session_delete(http_req *r)
+{
+	r->set_cookie = SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
+	if (r->by_cookie) {
+		const char *cookies = http_header(r, "Cookie");
+		char token[128];
+		if (cookies && mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) > 0) {
+			unsigned char hash[SESSION_TOKEN_BYTES];
+			auth_hash_token(token, hash);
+			sw_err rc = r->st->ops->session_delete(r->st, hash);
+			if (rc)
+				return http_fail(r, rc, "session");
+		}
+	}
+	r->status = 204;
+	return 204;
+}
+
+int api_me(http_req *r)
+{
+	json_t *perms = json_array();
+	for (int p = 0; p < PERM_COUNT; p++)
+		if (perm_allows(r->role, (perm)p))
+			json_array_append_new(perms, json_string(perm_name((perm)p)));
+	json_t *me = api_staff_json(&r->who);
+	json_object_set_new(me, "permissions", perms);
+	return http_json(r, 200, me);
+}

@@ -1,0 +1,36 @@
+/* Subcommands: the table in main.c lists them with their help; each lives in its own file and
+ * uses core/ and store/ directly (the CLI never goes through HTTP). */
+#ifndef SCHWANN_CLI_H
+#define SCHWANN_CLI_H
+
+#include "../store/store.h"
+
+typedef struct cli_opt {
+	const char *name;  /* "--db" */
+	const char *arg;   /* "PATH", or NULL for a flag */
+	const char *help;
+	const char *value; /* set by cli_parse; "1" for a present flag */
+} cli_opt;
+
+/* Parses argv against opts (NULL-name terminated). Prints a message and returns -1 on an unknown
+ * option or a missing value; returns 1 when --help was asked (usage already printed). */
+int cli_parse(const char *usage, cli_opt *opts, int argc, char **argv);
+const char *cli_get(const cli_opt *opts, const char *name);
+/* Prints "schwann: --x is required" and returns -1 when an option has no value. */
+int cli_require(const cli_opt *opts, const char *name);
+/* Opens the database at path or prints why not. */
+store *cli_open_store(const char *path);
+/* argon2id hash of password into out (crypto_pwhash_STRBYTES); 0 on success. */
+int cli_hash_password(const char *password, char *out);
+/* Creates a staff member; prints the error. 0 on success. */
+int cli_add_staff(store *st, const char *email, const char *name, const char *role,
+		  const char *password);
+
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+#endif

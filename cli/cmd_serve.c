@@ -1,0 +1,57 @@
+/* schwann serve: parse options into a server_cfg and run the HTTP server. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../core/neuropathy.h"
+#include "../http/http.h"
+#include "cli.h"
+
+static int number(const char *text, const char *name, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (*text == '\0' || *end || v < lo || v > hi) {
+		fprintf(stderr, "schwann: %s must be a whole number from %d to %d\n", name, lo, hi);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	cli_opt opts[] = {
+	    {"--db", "PATH", "SQLite database file (created if missing)", NULL},
+	    {"--listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080)", NULL},
+	    {"--threads", "N", "worker threads (default 16)", NULL},
+	    {"--chronic-months", "N", "months from onset at which damage counts as chronic (12)",
+	     NULL},
+	    {"--idle-minutes", "N", "sign-out after this many idle minutes (default 30)", NULL},
+	    {"--quiet", NULL, "no per-request log lines", NULL},
+	    {NULL, NULL, NULL, NULL},
+	};
+	int rc = cli_parse("schwann serve --db PATH [--listen HOST:PORT]", opts, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (cli_require(opts, "--db"))
+		return 2;
+	server_cfg cfg = {cli_get(opts, "--db"), "127.0.0.1:8080", 16, CHRONIC_MONTHS_DEFAULT,
+			  30, 64 * 1024, cli_get(opts, "--quiet") != NULL};
+	if (cli_get(opts, "--listen"))
+		cfg.listen = cli_get(opts, "--listen");
+	if ((cli_get(opts, "--threads") &&
+	     number(cli_get(opts, "--threads"), "--threads", 1, 256, &cfg.threads)) ||
+	    (cli_get(opts, "--chronic-months") &&
+	     number(cli_get(opts, "--chronic-months"), "--chronic-months", 1, 600,
+		    &cfg.chronic_months)) ||
+	    (cli_get(opts, "--idle-minutes") &&
+	     number(cli_get(opts, "--idle-minutes"), "--idle-minutes", 1, 24 * 60,
+		    &cfg.idle_minutes)))
+		return 2;
+	/* Open once up front so a bad path or a failed migration stops here with a message. */
+	store *st = cli_open_store(cfg.db_path);
+	if (!st)
+		return 1;
+	st->ops->close(st);
+	return http_serve(&cfg);
+}

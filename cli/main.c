@@ -1,0 +1,58 @@
+/* schwann: the command table and dispatch. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/version.h"
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+    {"serve", cmd_serve, "run the web server and API"},
+    {"user", cmd_user, "manage staff accounts (user add)"},
+    {"token", cmd_token, "create API tokens for scripts (token create)"},
+    {"demo", cmd_demo, "create a database holding a synthetic demo clinic"},
+    {"backup", cmd_backup, "copy the database consistently, even while serving"},
+    {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: schwann COMMAND [OPTIONS]\n\n"
+		   "Schwann runs a neuropathy clinic's regenerative care and measures it.\n\n"
+		   "commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fprintf(f, "\n'schwann COMMAND --help' for a command's options; --version for the "
+		   "version.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("schwann: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("schwann %s\n", SCHWANN_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->run(argc - 2, argv + 2);
+	fprintf(stderr, "schwann: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,176 @@
+/* Neuropathy diagnosis rules: code from the curated list, dates in order, known sites. */
+#include "condition.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "../util/jsonv.h"
+#include "neuropathy.h"
+
+const char *const condition_status_names[] = {"active", "resolved", "entered_in_error", NULL};
+
+static const char *const condition_fields[] = {
+    "icd10", "onset_date", "diagnosed_date", "sites", "notes", "status", "status_reason", NULL};
+
+static void read_icd10(vctx *v, json_t *obj, condition *c, int partial)
+{
+	int present, before = v->n;
+	const char *code = jv_string(v, obj, NULL, "icd10", 10, !partial, &present);
+	if (!present || v->n != before)
+		return;
+	if (!code) {
+		v_add(v, "icd10", "is required");
+		return;
+	}
+	char up[11];
+	size_t i;
+	for (i = 0; code[i] && i < 10; i++)
+		up[i] = (char)toupper((unsigned char)code[i]);
+	up[i] = '\0';
+	const icd10_entry *e = icd10_lookup(up);
+	if (!e) {
+		v_add(v, "icd10",
+		      "is not on the list of neuropathy codes (e.g. E11.42, G62.1, G62.0); see "
+		      "GET /api/v1/neuropathy-codes");
+		return;
+	}
+	c->icd10 = e->code;
+	c->etiology = e->etiology;
+}
+
+static void read_sites(vctx *v, json_t *obj, condition *c)
+{
+	json_t *arr = json_object_get(obj, "sites");
+	if (!arr)
+		return;
+	if (json_is_null(arr)) {
+		c->n_sites = 0;
+		return;
+	}
+	if (!json_is_array(arr)) {
+		v_add(v, "sites", "must be a list such as [\"foot_left\", \"foot_right\"]");
+		return;
+	}
+	const char *sites[CONDITION_MAX_SITES];
+	int n = 0, bad = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(arr, i, it)
+	{
+		const char *s = json_is_string(it) ? json_string_value(it) : NULL;
+		const char *known = NULL;
+		for (const char *const *k = site_names; s && *k; k++)
+			if (strcmp(*k, s) == 0)
+				known = *k;
+		const char *path = arena_printf(v->a, "sites[%zu]", i);
+		if (!known) {
+			v_add(v, path,
+			      "must be one of: foot_left, foot_right, leg_left, leg_right, "
+			      "hand_left, hand_right, arm_left, arm_right");
+			bad = 1;
+			continue;
+		}
+		for (int j = 0; j < n; j++)
+			if (sites[j] == known) {
+				v_add(v, path, "is listed twice");
+				bad = 1;
+				known = NULL;
+			}
+		if (known && n < CONDITION_MAX_SITES)
+			sites[n++] = known;
+	}
+	if (bad)
+		return;
+	memcpy(c->sites, sites, sizeof(sites[0]) * (size_t)n);
+	c->n_sites = n;
+}
+
+static void read_dates(vctx *v, json_t *obj, condition *c, const char *birth_date,
+		       civil_date today)
+{
+	int present, before = v->n;
+	const char *s = jv_string(v, obj, NULL, "onset_date", 10, JV_OPTIONAL, &present);
+	if (present && v->n == before) {
+		civil_date d;
+		if (s && *s && date_parse_partial(s, &d))
+			v_add(v, "onset_date", "must be a real date, YYYY-MM-DD or YYYY-MM");
+		else
+			c->onset_date = (s && *s) ? s : NULL;
+	}
+	before = v->n;
+	s = jv_string(v, obj, NULL, "diagnosed_date", 10, JV_OPTIONAL, &present);
+	if (present && v->n == before) {
+		civil_date d;
+		if (s && *s && date_parse(s, &d))
+			v_add(v, "diagnosed_date", "must be a real date written YYYY-MM-DD");
+		else
+			c->diagnosed_date = (s && *s) ? s : NULL;
+	}
+	civil_date onset, diag, birth;
+	int has_onset = c->onset_date && !date_parse_partial(c->onset_date, &onset);
+	int has_diag = c->diagnosed_date && !date_parse(c->diagnosed_date, &diag);
+	if (has_onset && date_cmp(onset, today) > 0)
+		v_add(v, "onset_date", "cannot be in the future");
+	if (has_diag && date_cmp(diag, today) > 0)
+		v_add(v, "diagnosed_date", "cannot be in the future");
+	if (has_onset && has_diag && date_cmp(diag, onset) < 0)
+		v_add(v, "diagnosed_date", "cannot be before the onset date");
+	if (birth_date && !date_parse(birth_date, &birth) && has_onset && date_cmp(onset, birth) < 0)
+		v_add(v, "onset_date", "cannot be before the patient's birth date (%s)", birth_date);
+}
+
+int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const char *birth_date,
+			civil_date today)
+{
+	int start = v->n;
+	jv_no_unknown(v, obj, NULL, condition_fields);
+	read_icd10(v, obj, c, partial);
+	read_dates(v, obj, c, birth_date, today);
+	read_sites(v, obj, c);
+	int present, before = v->n;
+	const char *s = jv_string(v, obj, NULL, "notes", 2000, JV_OPTIONAL, &present);
+	if (present && v->n == before)
+		c->notes = s;
+	before = v->n;
+	s = jv_enum(v, obj, NULL, "status", condition_status_names, JV_OPTIONAL, &present);
+	if (present && v->n == before && s)
+		c->status = s;
+	before = v->n;
+	s = jv_string(v, obj, NULL, "status_reason", 500, JV_OPTIONAL, &present);
+	if (present && v->n == before)
+		c->status_reason = s;
+	if (!c->status)
+		c->status = "active";
+	if (strcmp(c->status, "entered_in_error") == 0 && (!c->status_reason || !*c->status_reason))
+		v_add(v, "status_reason", "is required when a diagnosis is marked entered_in_error");
+	return v->n - start;
+}
+
+void condition_sites_parse(arena *a, condition *c, const char *csv)
+{
+	c->n_sites = 0;
+	while (csv && *csv && c->n_sites < CONDITION_MAX_SITES) {
+		const char *comma = strchr(csv, ',');
+		size_t n = comma ? (size_t)(comma - csv) : strlen(csv);
+		c->sites[c->n_sites++] = arena_strndup(a, csv, n);
+		csv = comma ? comma + 1 : csv + n;
+	}
+}
+
+const char *condition_sites_join(arena *a, const condition *c)
+{
+	size_t len = 1;
+	for (int i = 0; i < c->n_sites; i++)
+		len += strlen(c->sites[i]) + 1;
+	char *out = arena_alloc(a, len), *p = out;
+	*p = '\0';
+	for (int i = 0; i < c->n_sites; i++) {
+		size_t n = strlen(c->sites[i]);
+		if (i)
+			*p++ = ',';
+		memcpy(p, c->sites[i], n);
+		p += n;
+		*p = '\0';
+	}
+	return out;
+}

@@ -1,0 +1,104 @@
+/* The synthetic demo clinic generator (splitmix64, fixed seed). */
+#include "demo.h"
+
+#include <string.h>
+
+#include "neuropathy.h"
+
+void demo_rng_init(demo_rng *g, uint64_t seed)
+{
+	g->state = seed;
+}
+
+uint64_t demo_next(demo_rng *g)
+{
+	uint64_t z = (g->state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int pick(demo_rng *g, int n)
+{
+	return (int)(demo_next(g) % (uint64_t)n);
+}
+
+static const char *const family[] = {
+    "Abernathy", "Brightwater", "Calloway", "Dunmore",	 "Eastwick", "Fairweather", "Galloway",
+    "Hollins",	 "Ingleby",	"Jasperson", "Kettering", "Lindqvist", "Marchetti",  "Northcott",
+    "Okonkwo",	 "Pemberton",	"Quintero",  "Ravensworth", "Sandoval", "Thackeray", "Underhill",
+    "Valdivia",	 "Whitlock",	"Yarborough", "Zielinski", "Nakamura", "Fitzgerald", "Moreau"};
+static const char *const given_f[] = {"Alma",  "Beatrix", "Clara", "Delia", "Edith", "Flora",
+				      "Greta", "Hazel",	  "Iris",  "June",  "Lena",  "Mabel",
+				      "Nora",  "Opal",	  "Rosa",  "Wren"};
+static const char *const given_m[] = {"Arlo",  "Bram",	"Cyrus", "Dmitri", "Elias", "Felix",
+				      "Gus",   "Hector", "Ivo",	  "Jonah",  "Kurt",  "Linus",
+				      "Milo",  "Otto",	"Rufus", "Walt"};
+static const char *const cities[] = {"Springfield", "Riverton", "Lakeside", "Fairview",
+				     "Oakdale", "Millbrook"};
+static const char *const regions[] = {"OR", "WA", "CA", "ID", "NV", "AZ"};
+
+/* Codes weighted towards the clinic's usual mix: mostly diabetic, then chemotherapy, alcohol,
+ * idiopathic and the rest. */
+static const char *const codes[] = {"E11.42", "E11.42", "E11.42", "E11.42", "E11.40", "E10.42",
+				    "E11.42", "G62.0",	"G62.0",  "G62.1",  "G62.1",  "G60.8",
+				    "G60.3",  "G62.9",	"E53.8",  "B02.23", "G62.2",  "G60.0"};
+
+void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, condition *c)
+{
+	memset(p, 0, sizeof(*p));
+	memset(c, 0, sizeof(*c));
+	int female = pick(g, 2);
+	p->mrn = arena_printf(a, "DEMO-%06d", i + 1);
+	p->family_name = family[pick(g, (int)(sizeof family / sizeof *family))];
+	p->given_name = female ? given_f[pick(g, 16)] : given_m[pick(g, 16)];
+	int age = 35 + pick(g, 50);
+	civil_date bd = {today.year - age, 1 + pick(g, 12), 1};
+	bd.day = 1 + pick(g, date_days_in_month(bd.year, bd.month));
+	p->birth_date = arena_printf(a, "%04d-%02d-%02d", bd.year, bd.month, bd.day);
+	p->sex_at_birth = female ? "female" : "male";
+	/* 555-01xx numbers are reserved for fiction; example.org is reserved for examples. */
+	p->phone = arena_printf(a, "+1 541 555 01%02d", pick(g, 100));
+	p->email = arena_printf(a, "demo.patient%d@example.org", i + 1);
+	p->address_line = arena_printf(a, "%d Synthetic Lane", 1 + pick(g, 999));
+	int city = pick(g, 6);
+	p->address_city = cities[city];
+	p->address_region = regions[city];
+	p->address_postal_code = arena_printf(a, "9%04d", pick(g, 10000));
+	p->address_country = "US";
+	p->research_consent = pick(g, 10) < 7;
+	p->synthetic = 1;
+
+	const icd10_entry *e = icd10_lookup(codes[pick(g, (int)(sizeof codes / sizeof *codes))]);
+	c->icd10 = e->code;
+	c->etiology = e->etiology;
+	/* Onset between 2 months and 15 years ago: about a quarter recent, the rest chronic. */
+	int months_ago = pick(g, 4) == 0 ? 2 + pick(g, 10) : 12 + pick(g, 168);
+	int m = today.year * 12 + (today.month - 1) - months_ago;
+	civil_date onset = {m / 12, m % 12 + 1, 0};
+	if (pick(g, 3)) {
+		onset.day = 1 + pick(g, date_days_in_month(onset.year, onset.month));
+		if (date_cmp(onset, today) > 0)
+			onset.day = 1;
+		c->onset_date =
+		    arena_printf(a, "%04d-%02d-%02d", onset.year, onset.month, onset.day);
+	} else {
+		c->onset_date = arena_printf(a, "%04d-%02d", onset.year, onset.month);
+	}
+	int dm = m + pick(g, months_ago > 1 ? months_ago - 1 : 1) + 1;
+	civil_date diag = {dm / 12, dm % 12 + 1, 1};
+	if (date_cmp(diag, today) > 0)
+		diag = today;
+	c->diagnosed_date = arena_printf(a, "%04d-%02d-%02d", diag.year, diag.month, diag.day);
+	static const char *const pairs[][2] = {{"foot_left", "foot_right"},
+					       {"leg_left", "leg_right"},
+					       {"hand_left", "hand_right"}};
+	c->n_sites = 0;
+	int extent = pick(g, 10);
+	for (int k = 0; k < 3; k++)
+		if (k == 0 || (k == 1 && extent >= 4) || (k == 2 && extent >= 8)) {
+			c->sites[c->n_sites++] = pairs[k][0];
+			c->sites[c->n_sites++] = pairs[k][1];
+		}
+	c->status = "active";
+}

@@ -1,0 +1,23 @@
+/* Synthetic demo clinic: deterministic patients and diagnoses from a fixed seed. Every record is
+ * marked synthetic and no name or number belongs to a real person. Pure: the caller stores them. */
+#ifndef SCHWANN_DEMO_H
+#define SCHWANN_DEMO_H
+
+#include <stdint.h>
+
+#include "condition.h"
+#include "patient.h"
+
+#define DEMO_SEED 20261125u
+
+typedef struct demo_rng {
+	uint64_t state;
+} demo_rng;
+
+void demo_rng_init(demo_rng *g, uint64_t seed);
+uint64_t demo_next(demo_rng *g);
+/* Fills p and c (strings in a) for demo patient number i (0-based). Ids, timestamps and
+ * patient_id are left for the caller. Onset dates are placed relative to today. */
+void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, condition *c);
+
+#endif

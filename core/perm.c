@@ -1,0 +1,53 @@
+/* The permission table: which role may do what. A researcher never sees identified records. */
+#include "perm.h"
+
+#include <string.h>
+
+#define P(x) (1u << (x))
+
+static const unsigned role_perms[ROLE_COUNT] = {
+    [ROLE_ADMIN] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN) | P(PERM_PATIENT_READ) |
+		   P(PERM_PATIENT_WRITE) | P(PERM_CONDITION_READ) | P(PERM_CONDITION_WRITE) |
+		   P(PERM_AUDIT_READ),
+    [ROLE_CLINICIAN] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN) | P(PERM_PATIENT_READ) |
+		       P(PERM_PATIENT_WRITE) | P(PERM_CONDITION_READ) | P(PERM_CONDITION_WRITE),
+    [ROLE_NURSE] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN) | P(PERM_PATIENT_READ) |
+		   P(PERM_PATIENT_WRITE) | P(PERM_CONDITION_READ),
+    [ROLE_FRONT_DESK] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN) | P(PERM_PATIENT_READ) |
+			P(PERM_PATIENT_WRITE),
+    [ROLE_RESEARCHER] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN),
+};
+
+const char *const role_names[] = {"admin", "clinician", "nurse", "front_desk", "researcher", NULL};
+
+static const char *const perm_names[PERM_COUNT] = {
+    "public",	     "signed_in",	"patient.read", "patient.write",
+    "condition.read", "condition.write", "audit.read",
+};
+
+int perm_allows(role r, perm p)
+{
+	if ((unsigned)r >= ROLE_COUNT || (unsigned)p >= PERM_COUNT)
+		return 0;
+	return (role_perms[r] >> p) & 1u;
+}
+
+const char *role_name(role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : NULL;
+}
+
+int role_parse(const char *name, role *out)
+{
+	for (int i = 0; name && i < ROLE_COUNT; i++)
+		if (strcmp(role_names[i], name) == 0) {
+			*out = (role)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *perm_name(perm p)
+{
+	return (unsigned)p < PERM_COUNT ? perm_names[p] : NULL;
+}

@@ -1,0 +1,35 @@
+/* Roles and what each may do: the one permission table. Routes name a permission; the HTTP layer
+ * asks perm_allows(role, perm). Tests walk the whole table. */
+#ifndef SCHWANN_PERM_H
+#define SCHWANN_PERM_H
+
+typedef enum role {
+	ROLE_ADMIN,
+	ROLE_CLINICIAN,
+	ROLE_NURSE,
+	ROLE_FRONT_DESK,
+	ROLE_RESEARCHER,
+	ROLE_COUNT
+} role;
+
+typedef enum perm {
+	PERM_PUBLIC,          /* no login needed (health, openapi, login itself) */
+	PERM_SIGNED_IN,       /* any signed-in staff member (me, logout) */
+	PERM_PATIENT_READ,    /* identified demographics */
+	PERM_PATIENT_WRITE,   /* register and edit patients */
+	PERM_CONDITION_READ,  /* neuropathy diagnoses */
+	PERM_CONDITION_WRITE, /* record and change diagnoses */
+	PERM_AUDIT_READ,      /* page through the audit log */
+	PERM_COUNT
+} perm;
+
+int perm_allows(role r, perm p);
+/* "admin", "clinician", ... ; NULL for an out-of-range role. */
+const char *role_name(role r);
+/* 0 and *out set when name is a role, -1 otherwise. */
+int role_parse(const char *name, role *out);
+const char *perm_name(perm p);
+/* NULL-terminated list of role names, for validation messages. */
+extern const char *const role_names[];
+
+#endif

@@ -1,0 +1,101 @@
+/* The HTTP layer's contract with api/ handlers: one http_req per request, allocated from the
+ * request's arena. A handler reads the parsed request, calls core and store, and sets the
+ * response with one of the http_* helpers, whose return value it returns. */
+#ifndef SCHWANN_HTTP_H
+#define SCHWANN_HTTP_H
+
+#include <jansson.h>
+
+#include "../core/audit.h"
+#include "../core/perm.h"
+#include "../store/audit_queue.h"
+#include "../store/store.h"
+#include "../util/arena.h"
+#include "../util/err.h"
+#include "../util/verr.h"
+
+#define HTTP_MAX_PARAMS 4
+
+typedef struct server_cfg {
+	const char *db_path;
+	const char *listen;     /* host:port */
+	int threads;            /* CivetWeb worker threads */
+	int chronic_months;     /* onset this many months ago or more is chronic */
+	int idle_minutes;       /* session idle expiry */
+	size_t body_max;        /* request body cap, bytes */
+	int quiet;              /* no request log lines */
+} server_cfg;
+
+typedef struct server_ctx {
+	server_cfg cfg;
+	audit_queue *audit;
+} server_ctx;
+
+typedef struct http_req {
+	arena *a;
+	const server_ctx *srv;
+	store *st;
+	struct mg_connection *conn;
+	const char *method;
+	const char *path;
+	const char *query;
+	const char *params[HTTP_MAX_PARAMS]; /* the {…} segments of the route, in order */
+	json_t *body;                        /* the request's JSON object, or NULL */
+	const char *request_id;
+	const char *ip;
+	int signed_in;
+	staff who;
+	role role;
+	int by_cookie; /* authenticated by session cookie (CSRF applies) */
+	vctx v;
+	/* response */
+	int status;
+	json_t *out;
+	const char *location;
+	const char *etag;
+	const char *set_cookie;
+	int retry_after;
+} http_req;
+
+typedef int (*http_handler)(http_req *r);
+
+typedef struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/patients/{id}" */
+	http_handler handler;
+	perm permission;
+	const char *summary; /* for the OpenAPI document */
+	int body;            /* 1 when it takes a JSON body */
+} route;
+
+extern const route routes[];
+
+/* Responses. Each returns the status, so a handler ends with `return http_json(r, 200, obj);`. */
+int http_json(http_req *r, int status, json_t *out);
+int http_problem(http_req *r, int status, const char *title, const char *detail);
+/* 422 with every error in r->v. */
+int http_invalid(http_req *r);
+/* Maps a store error to its response; `what` names the resource for 404s. */
+int http_fail(http_req *r, sw_err rc, const char *what);
+
+/* A request header, or NULL. */
+const char *http_header(http_req *r, const char *name);
+/* A decoded query parameter in the arena, or NULL when absent. */
+const char *http_query(http_req *r, const char *name);
+/* Parses ?limit= (default 50, 1..500); records a validation error in r->v when bad. */
+int http_limit(http_req *r);
+/* The version in If-Match ("3" or W/"3"); -1 when absent, -2 when unreadable. */
+int http_if_match(http_req *r);
+
+/* An audit record with who, when, where and the request id filled in. */
+audit_record http_audit(http_req *r, const char *action, const char *resource_type,
+			const char *resource_id, const char *patient_id);
+/* Makes read records durable before the response (group commit). Returns 0 or a 500. */
+int http_audit_reads(http_req *r, audit_record *recs, int n);
+
+/* Starts serving; returns when SIGINT or SIGTERM arrives. */
+int http_serve(const server_cfg *cfg);
+/* The OpenAPI document built from the route table (caller owns the reference). */
+json_t *http_openapi(void);
+
+#endif

@@ -1,0 +1,162 @@
+/* Response helpers for handlers: JSON, RFC 9457 problems, error mapping, request accessors. */
+#include <civetweb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/dates.h"
+#include "http.h"
+
+int http_json(http_req *r, int status, json_t *out)
+{
+	if (r->out)
+		json_decref(r->out);
+	r->out = out;
+	r->status = status;
+	return status;
+}
+
+static const char *problem_type(int status)
+{
+	switch (status) {
+	case 400: return "malformed-request";
+	case 401: return "unauthenticated";
+	case 403: return "forbidden";
+	case 404: return "not-found";
+	case 405: return "method-not-allowed";
+	case 409: return "conflict";
+	case 412: return "version-conflict";
+	case 413: return "too-large";
+	case 415: return "unsupported-media-type";
+	case 422: return "invalid-fields";
+	case 428: return "precondition-required";
+	case 429: return "too-many-requests";
+	default: return "server-error";
+	}
+}
+
+int http_problem(http_req *r, int status, const char *title, const char *detail)
+{
+	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type",
+			      arena_printf(r->a, "/problems/%s", problem_type(status)), "title",
+			      title, "status", status, "detail", detail ? detail : title,
+			      "request_id", r->request_id ? r->request_id : "");
+	return http_json(r, status, p);
+}
+
+int http_invalid(http_req *r)
+{
+	json_t *errors = json_array();
+	for (int i = 0; i < r->v.n; i++)
+		json_array_append_new(errors, json_pack("{s:s, s:s}", "path", r->v.items[i].path,
+							"message", r->v.items[i].message));
+	const char *detail = r->v.n == 1 ? arena_printf(r->a, "%s: %s", r->v.items[0].path,
+							 r->v.items[0].message)
+					 : arena_printf(r->a, "%d fields are invalid", r->v.n);
+	http_problem(r, 422, "Some fields are invalid", detail);
+	json_object_set_new(r->out, "errors", errors);
+	return 422;
+}
+
+int http_fail(http_req *r, sw_err rc, const char *what)
+{
+	switch (rc) {
+	case SW_OK: return r->status;
+	case SW_EINVAL: return http_invalid(r);
+	case SW_ENOTFOUND:
+		return http_problem(r, 404, "Not found", arena_printf(r->a, "No such %s.", what));
+	case SW_ECONFLICT:
+		return http_problem(r, 409, "Conflict",
+				    arena_printf(r->a, "This %s conflicts with an existing one.",
+						 what));
+	case SW_EVERSION:
+		return http_problem(r, 412, "Changed by someone else",
+				    arena_printf(r->a,
+						 "This %s was changed since you loaded it. Reload "
+						 "it, check the changes, and save again.",
+						 what));
+	case SW_EAUTH: return http_problem(r, 401, "Not signed in", "Sign in first.");
+	case SW_EDB:
+	case SW_EIO:
+	default:
+		return http_problem(r, 500, "Server error",
+				    "Something failed on our side; the request id identifies it "
+				    "in the server log.");
+	}
+}
+
+const char *http_header(http_req *r, const char *name)
+{
+	return mg_get_header(r->conn, name);
+}
+
+const char *http_query(http_req *r, const char *name)
+{
+	if (!r->query)
+		return NULL;
+	size_t qlen = strlen(r->query);
+	char *buf = arena_alloc(r->a, qlen + 1);
+	int n = mg_get_var(r->query, qlen, name, buf, qlen + 1);
+	return n >= 0 ? buf : NULL;
+}
+
+int http_limit(http_req *r)
+{
+	const char *s = http_query(r, "limit");
+	if (!s)
+		return 50;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end || v < 1 || v > 500) {
+		v_add(&r->v, "limit", "must be a whole number from 1 to 500");
+		return 50;
+	}
+	return (int)v;
+}
+
+int http_if_match(http_req *r)
+{
+	const char *h = http_header(r, "If-Match");
+	if (!h)
+		return -1;
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	if (*h == '"')
+		h++;
+	char *end;
+	long v = strtol(h, &end, 10);
+	if (end == h || (*end && *end != '"') || v < 1 || v > 1000000000)
+		return -2;
+	return (int)v;
+}
+
+audit_record http_audit(http_req *r, const char *action, const char *resource_type,
+			const char *resource_id, const char *patient_id)
+{
+	audit_record a;
+	memset(&a, 0, sizeof a);
+	char *at = arena_alloc(r->a, 21);
+	instant_now(at);
+	a.at = at;
+	a.actor_id = r->signed_in ? r->who.id : NULL;
+	a.actor_role = r->signed_in ? r->who.role : NULL;
+	a.action = action;
+	a.resource_type = resource_type;
+	a.resource_id = resource_id;
+	a.patient_id = patient_id;
+	a.ip = r->ip;
+	a.request_id = r->request_id;
+	return a;
+}
+
+int http_audit_reads(http_req *r, audit_record *recs, int n)
+{
+	if (n == 0)
+		return 0;
+	if (audit_queue_submit(r->srv->audit, recs, n) == SW_OK)
+		return 0;
+	if (r->out)
+		json_decref(r->out);
+	r->out = NULL;
+	return http_fail(r, SW_EDB, "audit");
+}

@@ -1,0 +1,130 @@
+/* Helpers shared by the SQLite store: statement cache, binding, transactions, audit append. */
+#include "sqlite_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/dates.h"
+
+sw_err sq_fail(sqlite_store *s, const char *what)
+{
+	fprintf(stderr, "{\"level\":\"error\",\"where\":\"store\",\"what\":\"%s\",\"sqlite\":\"%s\"}\n",
+		what, sqlite3_errmsg(s->db));
+	return SW_EDB;
+}
+
+sqlite3_stmt *sq_prep(sqlite_store *s, const char *sql)
+{
+	for (int i = 0; i < s->n_cached; i++)
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sq_fail(s, "prepare");
+		return NULL;
+	}
+	if (s->n_cached < STMT_CACHE) {
+		s->cache[s->n_cached].sql = sql;
+		s->cache[s->n_cached].st = st;
+		s->n_cached++;
+	} else {
+		fprintf(stderr, "{\"level\":\"error\",\"where\":\"store\",\"what\":\"statement "
+				"cache full\"}\n");
+	}
+	return st;
+}
+
+void sq_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+const char *sq_col(arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static sw_err exec(sqlite_store *s, const char *sql)
+{
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st || sqlite3_step(st) != SQLITE_DONE)
+		return sq_fail(s, sql);
+	sqlite3_reset(st);
+	return SW_OK;
+}
+
+sw_err sq_begin(sqlite_store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+sw_err sq_commit(sqlite_store *s)
+{
+	sw_err rc = exec(s, "COMMIT");
+	if (rc)
+		sq_rollback(s);
+	return rc;
+}
+
+void sq_rollback(sqlite_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sw_err sq_audit_insert(sqlite_store *s, audit_record *r)
+{
+	char at[21];
+	sqlite3_stmt *st = sq_prep(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+	if (!st)
+		return SW_EDB;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		r->seq = sqlite3_column_int64(st, 0) + 1;
+		snprintf(r->prev_hash, sizeof r->prev_hash, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+	} else if (step == SQLITE_DONE) {
+		r->seq = 1;
+		memcpy(r->prev_hash, audit_genesis, sizeof r->prev_hash);
+	} else {
+		return sq_fail(s, "audit last");
+	}
+	sqlite3_reset(st);
+	if (!r->at) {
+		instant_now(at);
+		r->at = at;
+	}
+	audit_seal(r);
+	st = sq_prep(s, "INSERT INTO audit (seq, at, actor_id, actor_role, action, resource_type, "
+			"resource_id, patient_id, ip, request_id, detail, prev_hash, hash) "
+			"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_int64(st, 1, r->seq);
+	sq_text(st, 2, r->at);
+	sq_text(st, 3, r->actor_id);
+	sq_text(st, 4, r->actor_role);
+	sq_text(st, 5, r->action);
+	sq_text(st, 6, r->resource_type);
+	sq_text(st, 7, r->resource_id);
+	sq_text(st, 8, r->patient_id);
+	sq_text(st, 9, r->ip);
+	sq_text(st, 10, r->request_id);
+	sq_text(st, 11, r->detail);
+	sq_text(st, 12, r->prev_hash);
+	sq_text(st, 13, r->hash);
+	int ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_reset(st);
+	if (r->at == at)
+		r->at = NULL; /* do not leave a pointer to this stack frame behind */
+	return ok ? SW_OK : sq_fail(s, "audit insert");
+}

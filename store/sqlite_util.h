@@ -1,0 +1,53 @@
+/* Shared helpers of the SQLite store files: the connection struct, a per-connection statement
+ * cache, binding and column reading into arenas, transactions, and the audit append. Internal to
+ * store/ (SQLite's btreeInt.h habit): nothing outside store/ includes it. */
+#ifndef SCHWANN_SQLITE_UTIL_H
+#define SCHWANN_SQLITE_UTIL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STMT_CACHE 48
+
+typedef struct sqlite_store {
+	store base;
+	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	int n_cached;
+} sqlite_store;
+
+/* A ready statement for sql (which must be a string literal: the cache keys on its address), or
+ * NULL on error (logged). */
+sqlite3_stmt *sq_prep(sqlite_store *s, const char *sql);
+void sq_text(sqlite3_stmt *st, int i, const char *v);
+const char *sq_col(arena *a, sqlite3_stmt *st, int i);
+sw_err sq_begin(sqlite_store *s);
+sw_err sq_commit(sqlite_store *s);
+void sq_rollback(sqlite_store *s);
+sw_err sq_fail(sqlite_store *s, const char *what);
+/* Appends r to the chain inside the caller's transaction. */
+sw_err sq_audit_insert(sqlite_store *s, audit_record *r);
+
+
+
+/* The operations, one file per group; store_sqlite.c puts them in the ops table. */
+sw_err sqlite_patient_create(store *s, const patient *p, audit_record *audit);
+sw_err sqlite_patient_get(store *s, arena *a, const char *id, patient *out);
+sw_err sqlite_patient_update(store *s, const patient *p, int expected_version,
+			     audit_record *audit);
+sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items, int *n);
+sw_err sqlite_condition_create(store *s, arena *a, const condition *c, audit_record *audit);
+sw_err sqlite_condition_get(store *s, arena *a, const char *id, condition *out);
+sw_err sqlite_condition_list(store *s, arena *a, const char *patient_id, condition **items,
+			     int *n);
+sw_err sqlite_condition_update(store *s, arena *a, const condition *c, int expected_version,
+			       audit_record *audit);
+sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
+sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
+sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);
+sw_err sqlite_backup(store *s, const char *path);
+#endif

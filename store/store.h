@@ -1,0 +1,98 @@
+/* The store interface: every operation the API and CLI need, as a table of function pointers
+ * implemented once per engine (store_sqlite.c now; PostgreSQL later). The only SQL in the program
+ * lives behind it. A store is one connection: use it from one thread at a time.
+ *
+ * Ownership: strings in records returned by the store are allocated in the arena passed in; the
+ * caller's records passed in are only read. Writes that touch patient data take an audit_record
+ * whose seq, prev_hash and hash the store fills in, in the same transaction as the write. */
+#ifndef SCHWANN_STORE_H
+#define SCHWANN_STORE_H
+
+#include <stdint.h>
+
+#include "../core/audit.h"
+#include "../core/condition.h"
+#include "../core/patient.h"
+#include "../util/arena.h"
+#include "../util/err.h"
+
+#define SESSION_TOKEN_BYTES 32
+
+typedef struct store store;
+
+typedef struct staff {
+	const char *id;
+	const char *email;
+	const char *name;
+	const char *role;
+	const char *password_hash;
+	int active;
+	const char *created_at;
+} staff;
+
+typedef struct patient_query {
+	const char *q;      /* name prefix, MRN, or birth date YYYY-MM-DD; NULL or "" for all */
+	const char *after_family, *after_given, *after_id; /* keyset cursor, all NULL for the start */
+	int limit;
+	int include_archived;
+} patient_query;
+
+typedef struct audit_query {
+	int64_t before_seq; /* 0 for the newest */
+	int limit;
+	const char *patient_id; /* filter, or NULL */
+} audit_query;
+
+typedef struct store_ops {
+	void (*close)(store *s);
+
+	sw_err (*staff_create)(store *s, const staff *st);
+	sw_err (*staff_by_email)(store *s, arena *a, const char *email, staff *out);
+	sw_err (*staff_count)(store *s, int64_t *n);
+
+	sw_err (*session_create)(store *s, const unsigned char *token_hash, const char *staff_id,
+				 const char *csrf, int64_t now, const char *ip);
+	/* Finds a session not idle for more than idle_s; refreshes its last use. */
+	sw_err (*session_lookup)(store *s, arena *a, const unsigned char *token_hash, int64_t now,
+				 int idle_s, staff *out, const char **csrf);
+	sw_err (*session_delete)(store *s, const unsigned char *token_hash);
+	sw_err (*token_create)(store *s, const unsigned char *token_hash, const char *staff_id,
+			       const char *name, const char *now);
+	sw_err (*token_lookup)(store *s, arena *a, const unsigned char *token_hash, staff *out);
+
+	sw_err (*patient_create)(store *s, const patient *p, audit_record *audit);
+	sw_err (*patient_get)(store *s, arena *a, const char *id, patient *out);
+	/* Writes p (all fields) if the stored version is expected_version; bumps the version. */
+	sw_err (*patient_update)(store *s, const patient *p, int expected_version,
+				 audit_record *audit);
+	/* Up to q->limit + 1 rows, so the caller can tell whether there is a next page. */
+	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
+				 int *n);
+
+	sw_err (*condition_create)(store *s, arena *a, const condition *c, audit_record *audit);
+	sw_err (*condition_get)(store *s, arena *a, const char *id, condition *out);
+	sw_err (*condition_list)(store *s, arena *a, const char *patient_id, condition **items,
+				 int *n);
+	sw_err (*condition_update)(store *s, arena *a, const condition *c, int expected_version,
+				   audit_record *audit);
+
+	/* Appends records in one transaction (the read-audit group commit). */
+	sw_err (*audit_append)(store *s, audit_record *recs, int n);
+	sw_err (*audit_page)(store *s, arena *a, const audit_query *q, audit_record **items,
+			     int *n);
+	/* Walks the chain: *checked records read; *broken_seq the first bad one, 0 if none. */
+	sw_err (*audit_verify)(store *s, int64_t *checked, int64_t *broken_seq);
+
+	/* A consistent copy of the whole database to path, safe while others write. */
+	sw_err (*backup)(store *s, const char *path);
+} store_ops;
+
+struct store {
+	const store_ops *ops;
+};
+
+/* Opens (creating if needed) an SQLite database and applies pending migrations. On failure writes
+ * a message into err. */
+sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen);
+
+#endif

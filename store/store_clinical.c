@@ -1,0 +1,377 @@
+/* SQLite store: patients and their neuropathy diagnoses. Every write commits with its audit
+ * record in one transaction. */
+#include <string.h>
+
+#include "sqlite_util.h"
+
+#define SQ(x) ((sqlite_store *)(x))
+
+#define PATIENT_COLS                                                                               \
+	"id, mrn, family_name, given_name, birth_date, sex_at_birth, phone, email, address_line, " \
+	"address_city, address_region, address_postal_code, address_country, research_consent, "  \
+	"synthetic, version, created_at, updated_at, updated_by, archived_at, archive_reason"
+
+static void read_patient(arena *a, sqlite3_stmt *st, patient *p)
+{
+	int i = 0;
+	p->id = sq_col(a, st, i++);
+	p->mrn = sq_col(a, st, i++);
+	p->family_name = sq_col(a, st, i++);
+	p->given_name = sq_col(a, st, i++);
+	p->birth_date = sq_col(a, st, i++);
+	p->sex_at_birth = sq_col(a, st, i++);
+	p->phone = sq_col(a, st, i++);
+	p->email = sq_col(a, st, i++);
+	p->address_line = sq_col(a, st, i++);
+	p->address_city = sq_col(a, st, i++);
+	p->address_region = sq_col(a, st, i++);
+	p->address_postal_code = sq_col(a, st, i++);
+	p->address_country = sq_col(a, st, i++);
+	p->research_consent = sqlite3_column_int(st, i++);
+	p->synthetic = sqlite3_column_int(st, i++);
+	p->version = sqlite3_column_int(st, i++);
+	p->created_at = sq_col(a, st, i++);
+	p->updated_at = sq_col(a, st, i++);
+	p->updated_by = sq_col(a, st, i++);
+	p->archived_at = sq_col(a, st, i++);
+	p->archive_reason = sq_col(a, st, i++);
+}
+
+/* Binds the 21 columns in PATIENT_COLS order starting at parameter 1. */
+static void bind_patient(sqlite3_stmt *st, const patient *p)
+{
+	int i = 1;
+	sq_text(st, i++, p->id);
+	sq_text(st, i++, p->mrn);
+	sq_text(st, i++, p->family_name);
+	sq_text(st, i++, p->given_name);
+	sq_text(st, i++, p->birth_date);
+	sq_text(st, i++, p->sex_at_birth);
+	sq_text(st, i++, p->phone);
+	sq_text(st, i++, p->email);
+	sq_text(st, i++, p->address_line);
+	sq_text(st, i++, p->address_city);
+	sq_text(st, i++, p->address_region);
+	sq_text(st, i++, p->address_postal_code);
+	sq_text(st, i++, p->address_country);
+	sqlite3_bind_int(st, i++, p->research_consent);
+	sqlite3_bind_int(st, i++, p->synthetic);
+	sqlite3_bind_int(st, i++, p->version);
+	sq_text(st, i++, p->created_at);
+	sq_text(st, i++, p->updated_at);
+	sq_text(st, i++, p->updated_by);
+	sq_text(st, i++, p->archived_at);
+	sq_text(st, i++, p->archive_reason);
+}
+
+/* Runs a prepared write; maps a UNIQUE violation to SW_ECONFLICT. */
+static sw_err step_write(sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	int ext = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return SW_OK;
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return SW_ECONFLICT;
+	return sq_fail(s, what);
+}
+
+sw_err sqlite_patient_create(store *base, const patient *p, audit_record *audit)
+{
+	sqlite_store *s = SQ(base);
+	sw_err rc = sq_begin(s);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = sq_prep(s, "INSERT INTO patients (" PATIENT_COLS ") VALUES "
+				      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		rc = SW_EDB;
+	if (!rc) {
+		bind_patient(st, p);
+		rc = step_write(s, st, "patient insert");
+	}
+	if (!rc)
+		rc = sq_audit_insert(s, audit);
+	if (!rc)
+		return sq_commit(s);
+	sq_rollback(s);
+	return rc;
+}
+
+sw_err sqlite_patient_get(store *base, arena *a, const char *id, patient *out)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "SELECT " PATIENT_COLS " FROM patients WHERE id = ?");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_patient(a, st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return SW_OK;
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "patient get");
+}
+
+/* Checks the stored version inside the caller's transaction. */
+static sw_err check_version(sqlite_store *s, const char *sql, const char *id, int expected)
+{
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return SW_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return sq_fail(s, "version check");
+	return version == expected ? SW_OK : SW_EVERSION;
+}
+
+sw_err sqlite_patient_update(store *base, const patient *p, int expected_version,
+			     audit_record *audit)
+{
+	sqlite_store *s = SQ(base);
+	sw_err rc = sq_begin(s);
+	if (rc)
+		return rc;
+	rc = check_version(s, "SELECT version FROM patients WHERE id = ?", p->id,
+			   expected_version);
+	sqlite3_stmt *st = NULL;
+	if (!rc) {
+		st = sq_prep(s, "UPDATE patients SET id=?1, mrn=?2, family_name=?3, given_name=?4, "
+				"birth_date=?5, sex_at_birth=?6, phone=?7, email=?8, "
+				"address_line=?9, address_city=?10, address_region=?11, "
+				"address_postal_code=?12, address_country=?13, "
+				"research_consent=?14, synthetic=?15, version=?16, "
+				"created_at=?17, updated_at=?18, updated_by=?19, archived_at=?20, "
+				"archive_reason=?21 WHERE id = ?1");
+		rc = st ? SW_OK : SW_EDB;
+	}
+	if (!rc) {
+		bind_patient(st, p);
+		rc = step_write(s, st, "patient update");
+	}
+	if (!rc)
+		rc = sq_audit_insert(s, audit);
+	if (!rc)
+		return sq_commit(s);
+	sq_rollback(s);
+	return rc;
+}
+
+/* LIKE pattern for a prefix, with % _ and \ escaped. */
+static const char *prefix_pattern(arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *p = arena_alloc(a, n * 2 + 2), *o = p;
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items,
+			     int *n)
+{
+	sqlite_store *s = SQ(base);
+	/* One statement for every search: unused filters are bound NULL and drop out. ?1 birth
+	 * date, ?2 exact MRN, ?3/?4 first and second word as name prefixes, ?5 all, ?6 include
+	 * archived, ?7-?9 the keyset cursor, ?10 limit. */
+	static const char sql[] =
+	    "SELECT " PATIENT_COLS " FROM patients WHERE "
+	    "(?6 OR archived_at IS NULL) AND ("
+	    "?5 OR birth_date = ?1 OR mrn = ?2 OR "
+	    "(?4 IS NULL AND (family_name LIKE ?3 ESCAPE '\\' OR given_name LIKE ?3 ESCAPE '\\')) "
+	    "OR (?4 IS NOT NULL AND ((family_name LIKE ?3 ESCAPE '\\' AND given_name LIKE ?4 "
+	    "ESCAPE '\\') OR (given_name LIKE ?3 ESCAPE '\\' AND family_name LIKE ?4 ESCAPE "
+	    "'\\')))) "
+	    "AND (?7 IS NULL OR (family_name, given_name, id) > (?7, ?8, ?9)) "
+	    "ORDER BY family_name, given_name, id LIMIT ?10";
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st)
+		return SW_EDB;
+	const char *query = q->q && *q->q ? q->q : NULL;
+	civil_date d;
+	if (!query) {
+		sqlite3_bind_int(st, 5, 1);
+	} else if (date_parse(query, &d) == 0) {
+		sq_text(st, 1, query);
+		sqlite3_bind_int(st, 5, 0);
+	} else {
+		sq_text(st, 2, query);
+		/* "Smith John", "Smith, John" or "John Smith": two words match both name fields. */
+		const char *sep = strpbrk(query, " ,");
+		if (sep) {
+			const char *second = sep;
+			while (*second == ' ' || *second == ',')
+				second++;
+			sq_text(st, 3, prefix_pattern(a, arena_strndup(a, query,
+								  (size_t)(sep - query))));
+			if (*second)
+				sq_text(st, 4, prefix_pattern(a, second));
+		} else {
+			sq_text(st, 3, prefix_pattern(a, query));
+		}
+		sqlite3_bind_int(st, 5, 0);
+	}
+	sqlite3_bind_int(st, 6, q->include_archived);
+	sq_text(st, 7, q->after_family);
+	sq_text(st, 8, q->after_given);
+	sq_text(st, 9, q->after_id);
+	sqlite3_bind_int(st, 10, q->limit + 1);
+	int cap = q->limit + 1, count = 0, rc;
+	patient *out = arena_zalloc(a, sizeof(patient) * (size_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < cap)
+		read_patient(a, st, &out[count++]);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sq_fail(s, "patient search");
+	*items = out;
+	*n = count;
+	return SW_OK;
+}
+
+#define CONDITION_COLS                                                                             \
+	"id, patient_id, icd10, etiology, onset_date, diagnosed_date, sites, notes, status, "     \
+	"status_reason, version, created_at, updated_at, updated_by"
+
+static void read_condition(arena *a, sqlite3_stmt *st, condition *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sq_col(a, st, 0);
+	c->patient_id = sq_col(a, st, 1);
+	c->icd10 = sq_col(a, st, 2);
+	c->etiology = sq_col(a, st, 3);
+	c->onset_date = sq_col(a, st, 4);
+	c->diagnosed_date = sq_col(a, st, 5);
+	condition_sites_parse(a, c, sq_col(a, st, 6));
+	c->notes = sq_col(a, st, 7);
+	c->status = sq_col(a, st, 8);
+	c->status_reason = sq_col(a, st, 9);
+	c->version = sqlite3_column_int(st, 10);
+	c->created_at = sq_col(a, st, 11);
+	c->updated_at = sq_col(a, st, 12);
+	c->updated_by = sq_col(a, st, 13);
+}
+
+static void bind_condition(arena *a, sqlite3_stmt *st, const condition *c)
+{
+	sq_text(st, 1, c->id);
+	sq_text(st, 2, c->patient_id);
+	sq_text(st, 3, c->icd10);
+	sq_text(st, 4, c->etiology);
+	sq_text(st, 5, c->onset_date);
+	sq_text(st, 6, c->diagnosed_date);
+	sq_text(st, 7, condition_sites_join(a, c));
+	sq_text(st, 8, c->notes);
+	sq_text(st, 9, c->status);
+	sq_text(st, 10, c->status_reason);
+	sqlite3_bind_int(st, 11, c->version);
+	sq_text(st, 12, c->created_at);
+	sq_text(st, 13, c->updated_at);
+	sq_text(st, 14, c->updated_by);
+}
+
+sw_err sqlite_condition_create(store *base, arena *a, const condition *c, audit_record *audit)
+{
+	sqlite_store *s = SQ(base);
+	sw_err rc = sq_begin(s);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = sq_prep(s, "INSERT INTO conditions (" CONDITION_COLS
+				      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		rc = SW_EDB;
+	if (!rc) {
+		bind_condition(a, st, c);
+		rc = step_write(s, st, "condition insert");
+	}
+	if (!rc)
+		rc = sq_audit_insert(s, audit);
+	if (!rc)
+		return sq_commit(s);
+	sq_rollback(s);
+	return rc;
+}
+
+sw_err sqlite_condition_get(store *base, arena *a, const char *id, condition *out)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "SELECT " CONDITION_COLS " FROM conditions WHERE id = ?");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_condition(a, st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return SW_OK;
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "condition get");
+}
+
+sw_err sqlite_condition_list(store *base, arena *a, const char *patient_id, condition **items,
+			     int *n)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "SELECT " CONDITION_COLS " FROM conditions WHERE "
+				      "patient_id = ? ORDER BY created_at, id LIMIT 500");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, patient_id);
+	int cap = 8, count = 0, rc;
+	condition *out = arena_alloc(a, sizeof(condition) * (size_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			condition *bigger = arena_alloc(a, sizeof(condition) * (size_t)cap * 2);
+			memcpy(bigger, out, sizeof(condition) * (size_t)cap);
+			out = bigger;
+			cap *= 2;
+		}
+		read_condition(a, st, &out[count++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, "condition list");
+	*items = out;
+	*n = count;
+	return SW_OK;
+}
+
+sw_err sqlite_condition_update(store *base, arena *a, const condition *c, int expected_version,
+			       audit_record *audit)
+{
+	sqlite_store *s = SQ(base);
+	sw_err rc = sq_begin(s);
+	if (rc)
+		return rc;
+	rc = check_version(s, "SELECT version FROM conditions WHERE id = ?", c->id,
+			   expected_version);
+	sqlite3_stmt *st = NULL;
+	if (!rc) {
+		st = sq_prep(s, "UPDATE conditions SET id=?1, patient_id=?2, icd10=?3, etiology=?4, "
+				"onset_date=?5, diagnosed_date=?6, sites=?7, notes=?8, status=?9, "
+				"status_reason=?10, version=?11, created_at=?12, updated_at=?13, "
+				"updated_by=?14 WHERE id = ?1");
+		rc = st ? SW_OK : SW_EDB;
+	}
+	if (!rc) {
+		bind_condition(a, st, c);
+		rc = step_write(s, st, "condition update");
+	}
+	if (!rc)
+		rc = sq_audit_insert(s, audit);
+	if (!rc)
+		return sq_commit(s);
+	sq_rollback(s);
+	return rc;
+}

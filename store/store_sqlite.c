@@ -1,0 +1,305 @@
+/* SQLite engine: opening with the durability settings, migrations, staff, sessions and tokens.
+ * Patients and diagnoses are in store_clinical.c, the audit chain in store_audit.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/embedded.h"
+#include "sqlite_util.h"
+
+#define SQ(x) ((sqlite_store *)(x))
+
+static void sqlite_close(store *base)
+{
+	sqlite_store *s = SQ(base);
+	if (!s)
+		return;
+	for (int i = 0; i < s->n_cached; i++)
+		sqlite3_finalize(s->cache[i].st);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static void read_staff(arena *a, sqlite3_stmt *st, staff *out)
+{
+	out->id = sq_col(a, st, 0);
+	out->email = sq_col(a, st, 1);
+	out->name = sq_col(a, st, 2);
+	out->role = sq_col(a, st, 3);
+	out->password_hash = sq_col(a, st, 4);
+	out->active = sqlite3_column_int(st, 5);
+	out->created_at = sq_col(a, st, 6);
+}
+
+static sw_err sqlite_staff_create(store *base, const staff *p)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "INSERT INTO staff (id, email, name, role, password_hash, "
+				      "active, created_at) VALUES (?,?,?,?,?,1,?)");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, p->id);
+	sq_text(st, 2, p->email);
+	sq_text(st, 3, p->name);
+	sq_text(st, 4, p->role);
+	sq_text(st, 5, p->password_hash);
+	sq_text(st, 6, p->created_at);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return SW_ECONFLICT;
+	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "staff insert");
+}
+
+static sw_err sqlite_staff_by_email(store *base, arena *a, const char *email, staff *out)
+{
+	sqlite_store *s = SQ(base);
+	static const char sql[] = "SELECT id, email, name, role, password_hash, active, created_at "
+				  "FROM staff WHERE email = ?";
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, email);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_staff(a, st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return SW_OK;
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "staff by email");
+}
+
+static sw_err sqlite_staff_count(store *base, int64_t *n)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "SELECT count(*) FROM staff");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return sq_fail(s, "staff count");
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return SW_OK;
+}
+
+static sw_err sqlite_session_create(store *base, const unsigned char *token_hash,
+				    const char *staff_id, const char *csrf, int64_t now,
+				    const char *ip)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "INSERT INTO sessions (token_hash, staff_id, csrf_token, "
+				      "created_at, last_seen, ip) VALUES (?,?,?,?,?,?)");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+	sq_text(st, 2, staff_id);
+	sq_text(st, 3, csrf);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now);
+	sq_text(st, 6, ip);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "session insert");
+}
+
+static sw_err sqlite_session_lookup(store *base, arena *a, const unsigned char *token_hash,
+				    int64_t now, int idle_s, staff *out, const char **csrf)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(
+	    s, "SELECT st.id, st.email, st.name, st.role, st.password_hash, st.active, "
+	       "st.created_at, se.csrf_token, se.last_seen FROM sessions se JOIN staff st ON "
+	       "st.id = se.staff_id WHERE se.token_hash = ?");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int64_t last = 0;
+	if (rc == SQLITE_ROW) {
+		read_staff(a, st, out);
+		*csrf = sq_col(a, st, 7);
+		last = sqlite3_column_int64(st, 8);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return SW_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return sq_fail(s, "session lookup");
+	if (now - last > idle_s || !out->active) {
+		s->base.ops->session_delete(base, token_hash);
+		return SW_ENOTFOUND;
+	}
+	if (now - last >= 30) {
+		/* Refresh at most twice a minute: a write per request would cap reads. */
+		st = sq_prep(s, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?");
+		if (!st)
+			return SW_EDB;
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_blob(st, 2, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sq_fail(s, "session touch");
+	}
+	return SW_OK;
+}
+
+static sw_err sqlite_session_delete(store *base, const unsigned char *token_hash)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "DELETE FROM sessions WHERE token_hash = ?");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "session delete");
+}
+
+static sw_err sqlite_token_create(store *base, const unsigned char *token_hash,
+				  const char *staff_id, const char *name, const char *now)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "INSERT INTO api_tokens (token_hash, staff_id, name, "
+				      "created_at) VALUES (?,?,?,?)");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+	sq_text(st, 2, staff_id);
+	sq_text(st, 3, name);
+	sq_text(st, 4, now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "token insert");
+}
+
+static sw_err sqlite_token_lookup(store *base, arena *a, const unsigned char *token_hash,
+				  staff *out)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(
+	    s, "SELECT st.id, st.email, st.name, st.role, st.password_hash, st.active, "
+	       "st.created_at FROM api_tokens t JOIN staff st ON st.id = t.staff_id "
+	       "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND st.active = 1");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_staff(a, st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return SW_OK;
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "token lookup");
+}
+
+static const store_ops sqlite_ops = {
+    .close = sqlite_close,
+    .staff_create = sqlite_staff_create,
+    .staff_by_email = sqlite_staff_by_email,
+    .staff_count = sqlite_staff_count,
+    .session_create = sqlite_session_create,
+    .session_lookup = sqlite_session_lookup,
+    .session_delete = sqlite_session_delete,
+    .token_create = sqlite_token_create,
+    .token_lookup = sqlite_token_lookup,
+    .patient_create = sqlite_patient_create,
+    .patient_get = sqlite_patient_get,
+    .patient_update = sqlite_patient_update,
+    .patient_search = sqlite_patient_search,
+    .condition_create = sqlite_condition_create,
+    .condition_get = sqlite_condition_get,
+    .condition_list = sqlite_condition_list,
+    .condition_update = sqlite_condition_update,
+    .audit_append = sqlite_audit_append,
+    .audit_page = sqlite_audit_page,
+    .audit_verify = sqlite_audit_verify,
+    .backup = sqlite_backup,
+};
+
+/* Applies each embedded migration whose number is not yet recorded, each in its own
+ * transaction with its record. */
+static sw_err migrate(sqlite_store *s, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db,
+			 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+			 "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+			 "(strftime('%Y-%m-%dT%H:%M:%SZ','now')))",
+			 NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	for (const embedded_file *m = migration_files; m->path; m++) {
+		long version = strtol(m->path, NULL, 10);
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE version = ?",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto fail_db;
+		sqlite3_bind_int64(st, 1, version);
+		int done = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (done)
+			continue;
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, (const char *)m->data, NULL, NULL, &msg) != SQLITE_OK) {
+			sq_rollback(s);
+			snprintf(err, errlen, "migration %s failed: %s", m->path, msg ? msg : "?");
+			sqlite3_free(msg);
+			return SW_EDB;
+		}
+		if (sqlite3_prepare_v2(s->db,
+				       "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+				       -1, &st, NULL) != SQLITE_OK) {
+			sq_rollback(s);
+			goto fail_db;
+		}
+		sqlite3_bind_int64(st, 1, version);
+		sqlite3_bind_text(st, 2, m->path, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE || sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			sq_rollback(s);
+			goto fail_db;
+		}
+	}
+	return SW_OK;
+fail:
+	snprintf(err, errlen, "%s", msg ? msg : "unknown error");
+	sqlite3_free(msg);
+	return SW_EDB;
+fail_db:
+	snprintf(err, errlen, "migration bookkeeping failed: %s", sqlite3_errmsg(s->db));
+	return SW_EDB;
+}
+
+sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen)
+{
+	sqlite_store *s = calloc(1, sizeof(*s));
+	sw_err rc = SW_EDB;
+	char *msg = NULL;
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return SW_EDB;
+	}
+	s->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+			 NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		goto out;
+	}
+	rc = migrate(s, err, errlen);
+out:
+	if (rc) {
+		sqlite_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return SW_OK;
+}

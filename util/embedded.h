@@ -1,0 +1,17 @@
+/* Files compiled into the binary (web UI, SQL migrations) by scripts/embed.c. Each array ends with
+ * an entry whose path is NULL; data is NUL-terminated for convenience, len excludes the NUL. */
+#ifndef SCHWANN_EMBEDDED_H
+#define SCHWANN_EMBEDDED_H
+
+#include <stddef.h>
+
+typedef struct embedded_file {
+	const char *path;
+	const unsigned char *data;
+	size_t len;
+} embedded_file;
+
+extern const embedded_file web_files[];
+extern const embedded_file migration_files[];
+
+#endif
