@@ -1,0 +1,373 @@
+/* Unit tests for store/ against a real SQLite file: migrations, patients and search, versions,
+ * diagnoses, the audit chain and its verification, backup, and failure paths (a write whose
+ * audit append fails must leave nothing behind). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/audit_queue.h"
+#include "store/store.h"
+#include "util/uuid.h"
+
+typedef struct fixture {
+	char dir[64];
+	char path[96];
+	store *st;
+	arena a;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/schwann-unit-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	char err[256];
+	if (store_sqlite_open(f->path, &f->st, err, sizeof err))
+		return -1;
+	arena_init(&f->a);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	f->st->ops->close(f->st);
+	arena_free(&f->a);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "raw_exec: %s\n", msg);
+	assert_int_equal(rc, SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static int64_t raw_count(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static patient make_patient(arena *a, const char *mrn, const char *family, const char *given,
+			    const char *birth)
+{
+	patient p;
+	memset(&p, 0, sizeof p);
+	char *id = arena_alloc(a, UUID_STR_LEN + 1);
+	uuid_v7(id);
+	p.id = id;
+	p.mrn = mrn;
+	p.family_name = family;
+	p.given_name = given;
+	p.birth_date = birth;
+	p.sex_at_birth = "female";
+	p.version = 1;
+	p.created_at = p.updated_at = "2026-11-25T10:00:00Z";
+	return p;
+}
+
+static audit_record rec(const char *action, const char *pid)
+{
+	audit_record r;
+	memset(&r, 0, sizeof r);
+	r.at = "2026-11-25T10:00:00Z";
+	r.action = action;
+	r.resource_type = "patient";
+	r.resource_id = r.patient_id = pid;
+	return r;
+}
+
+static void migrations_recorded_once(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+	store *again;
+	char err[256];
+	assert_int_equal(store_sqlite_open(f->path, &again, err, sizeof err), SW_OK);
+	again->ops->close(again);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM pragma_journal_mode WHERE "
+					    "journal_mode = 'wal'"),
+			 1);
+}
+
+static void open_failure_is_reported(void **state)
+{
+	(void)state;
+	store *st = NULL;
+	char err[256] = "";
+	assert_int_equal(store_sqlite_open("/nonexistent-dir/x/y.db", &st, err, sizeof err),
+			 SW_EDB);
+	assert_null(st);
+	assert_non_null(strstr(err, "cannot open"));
+}
+
+static void patient_roundtrip_and_versions(void **state)
+{
+	fixture *f = *state;
+	patient p = make_patient(&f->a, "M1", "Okafor", "Ada", "1955-03-01");
+	p.address_city = "Bend";
+	p.research_consent = 1;
+	audit_record a = rec("patient.create", p.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_OK);
+	assert_int_equal(a.seq, 1);
+	patient got;
+	assert_int_equal(f->st->ops->patient_get(f->st, &f->a, p.id, &got), SW_OK);
+	assert_string_equal(got.family_name, "Okafor");
+	assert_string_equal(got.address_city, "Bend");
+	assert_null(got.phone);
+	assert_true(got.research_consent);
+	assert_int_equal(got.version, 1);
+	/* Same MRN again: conflict, nothing written, no audit record either. */
+	patient dup = make_patient(&f->a, "M1", "Other", "One", "1960-01-01");
+	audit_record a2 = rec("patient.create", dup.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &dup, &a2), SW_ECONFLICT);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM audit"), 1);
+	/* Update with the right version, then a stale one. */
+	got.given_name = "Adaeze";
+	got.version = 2;
+	audit_record a3 = rec("patient.update", p.id);
+	assert_int_equal(f->st->ops->patient_update(f->st, &got, 1, &a3), SW_OK);
+	got.given_name = "Lost";
+	got.version = 2;
+	audit_record a4 = rec("patient.update", p.id);
+	assert_int_equal(f->st->ops->patient_update(f->st, &got, 1, &a4), SW_EVERSION);
+	patient now;
+	assert_int_equal(f->st->ops->patient_get(f->st, &f->a, p.id, &now), SW_OK);
+	assert_string_equal(now.given_name, "Adaeze");
+	assert_int_equal(now.version, 2);
+	assert_int_equal(f->st->ops->patient_get(f->st, &f->a, "0000", &now), SW_ENOTFOUND);
+}
+
+static void search_modes_and_pages(void **state)
+{
+	fixture *f = *state;
+	static const char *const names[][2] = {
+	    {"Smith", "John"}, {"smithers", "Amy"}, {"Smyth", "Jo"}, {"Jones", "Smitty"},
+	    {"Brown", "Ann"},  {"Smith", "Anna"},   {"O_Hara", "Kim"}};
+	for (int i = 0; i < 7; i++) {
+		char *mrn = arena_printf(&f->a, "S%d", i);
+		patient p = make_patient(&f->a, mrn, names[i][0], names[i][1],
+					 i == 4 ? "1970-07-07" : "1980-01-01");
+		audit_record a = rec("patient.create", p.id);
+		assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_OK);
+	}
+	patient_query q = {0};
+	patient *items;
+	int n;
+	q.limit = 50;
+	q.q = "smi"; /* family or given name prefix, any case */
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(n, 4); /* Jones Smitty, Smith Anna, Smith John, smithers Amy */
+	assert_string_equal(items[0].family_name, "Jones");
+	assert_string_equal(items[1].given_name, "Anna");
+	q.q = "Smith Jo";
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].given_name, "John");
+	q.q = "S4";
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].family_name, "Brown");
+	q.q = "1970-07-07";
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(n, 1);
+	q.q = "O_"; /* LIKE wildcards are literal */
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(n, 1);
+	/* Pages of 3 walk all 7 in order, each once. */
+	q.q = NULL;
+	q.limit = 3;
+	int seen = 0;
+	const char *prev_family = "";
+	for (;;) {
+		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+		int shown = n > q.limit ? q.limit : n;
+		for (int i = 0; i < shown; i++) {
+			assert_true(strcasecmp(prev_family, items[i].family_name) <= 0);
+			prev_family = items[i].family_name;
+		}
+		seen += shown;
+		if (n <= q.limit)
+			break;
+		q.after_family = items[shown - 1].family_name;
+		q.after_given = items[shown - 1].given_name;
+		q.after_id = items[shown - 1].id;
+	}
+	assert_int_equal(seen, 7);
+}
+
+static void failed_audit_rolls_back_the_write(void **state)
+{
+	fixture *f = *state;
+	raw_exec(f->path, "CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT "
+			  "RAISE(ABORT, 'injected failure'); END;");
+	patient p = make_patient(&f->a, "F1", "Fail", "Case", "1950-01-01");
+	audit_record a = rec("patient.create", p.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_EDB);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM patients"), 0);
+	raw_exec(f->path, "DROP TRIGGER fail_audit");
+	/* The connection is usable afterwards. */
+	assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_OK);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM patients"), 1);
+}
+
+static void conditions_roundtrip(void **state)
+{
+	fixture *f = *state;
+	patient p = make_patient(&f->a, "C1", "Cond", "Itions", "1950-01-01");
+	audit_record a = rec("patient.create", p.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_OK);
+	condition c;
+	memset(&c, 0, sizeof c);
+	char *id = arena_alloc(&f->a, UUID_STR_LEN + 1);
+	uuid_v7(id);
+	c.id = id;
+	c.patient_id = p.id;
+	c.icd10 = "E11.42";
+	c.etiology = "diabetic";
+	c.onset_date = "2020-05";
+	c.sites[0] = "foot_left";
+	c.sites[1] = "hand_right";
+	c.n_sites = 2;
+	c.status = "active";
+	c.version = 1;
+	c.created_at = c.updated_at = "2026-11-25T10:00:00Z";
+	audit_record ac = rec("condition.create", p.id);
+	assert_int_equal(f->st->ops->condition_create(f->st, &f->a, &c, &ac), SW_OK);
+	condition *items;
+	int n;
+	assert_int_equal(f->st->ops->condition_list(f->st, &f->a, p.id, &items, &n), SW_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].onset_date, "2020-05");
+	assert_int_equal(items[0].n_sites, 2);
+	assert_string_equal(items[0].sites[1], "hand_right");
+	assert_null(items[0].diagnosed_date);
+	items[0].status = "entered_in_error";
+	items[0].status_reason = "wrong patient";
+	items[0].version = 2;
+	audit_record au = rec("condition.update", p.id);
+	assert_int_equal(f->st->ops->condition_update(f->st, &f->a, &items[0], 1, &au), SW_OK);
+	assert_int_equal(f->st->ops->condition_update(f->st, &f->a, &items[0], 1, &au),
+			 SW_EVERSION);
+	condition got;
+	assert_int_equal(f->st->ops->condition_get(f->st, &f->a, c.id, &got), SW_OK);
+	assert_string_equal(got.status, "entered_in_error");
+	/* A diagnosis for a patient that does not exist is refused by the foreign key. */
+	condition orphan = c;
+	char *oid = arena_alloc(&f->a, UUID_STR_LEN + 1);
+	uuid_v7(oid);
+	orphan.id = oid;
+	orphan.patient_id = "no-such-patient";
+	assert_int_not_equal(f->st->ops->condition_create(f->st, &f->a, &orphan, &ac), SW_OK);
+}
+
+static void audit_verify_detects_tampering(void **state)
+{
+	fixture *f = *state;
+	audit_record recs[5];
+	for (int i = 0; i < 5; i++)
+		recs[i] = rec("patient.read", "p");
+	assert_int_equal(f->st->ops->audit_append(f->st, recs, 5), SW_OK);
+	assert_int_equal(recs[4].seq, 5);
+	int64_t checked, broken;
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(checked, 5);
+	assert_int_equal(broken, 0);
+	audit_query q = {0, 2, NULL};
+	audit_record *items;
+	int n;
+	assert_int_equal(f->st->ops->audit_page(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(n, 3); /* limit + 1 */
+	assert_int_equal(items[0].seq, 5);
+
+	raw_exec(f->path, "UPDATE audit SET actor_id = 'someone' WHERE seq = 3");
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(broken, 3);
+	raw_exec(f->path, "UPDATE audit SET actor_id = NULL WHERE seq = 3");
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(broken, 0);
+	raw_exec(f->path, "DELETE FROM audit WHERE seq = 2");
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(broken, 3);
+}
+
+static void group_commit_from_threads(void **state)
+{
+	fixture *f = *state;
+	audit_queue *q;
+	char err[256];
+	assert_int_equal(audit_queue_start(f->path, &q, err, sizeof err), SW_OK);
+	audit_record recs[3];
+	for (int i = 0; i < 3; i++)
+		recs[i] = rec("patient.read", "p");
+	assert_int_equal(audit_queue_submit(q, recs, 3), SW_OK);
+	assert_int_equal(audit_queue_submit(q, recs, 1), SW_OK);
+	audit_queue_stop(q);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM audit"), 4);
+	int64_t checked, broken;
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(broken, 0);
+}
+
+static void backup_copies_everything(void **state)
+{
+	fixture *f = *state;
+	patient p = make_patient(&f->a, "B1", "Back", "Up", "1950-01-01");
+	audit_record a = rec("patient.create", p.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_OK);
+	char to[128];
+	snprintf(to, sizeof to, "%s/copy.db", f->dir);
+	assert_int_equal(f->st->ops->backup(f->st, to), SW_OK);
+	assert_int_equal(raw_count(to, "SELECT count(*) FROM patients WHERE mrn = 'B1'"), 1);
+	assert_int_equal(raw_count(to, "SELECT count(*) FROM audit"), 1);
+	assert_int_equal(f->st->ops->backup(f->st, "/nonexistent-dir/copy.db"), SW_EIO);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(migrations_recorded_once),
+	    cmocka_unit_test(open_failure_is_reported),
+	    T(patient_roundtrip_and_versions),
+	    T(search_modes_and_pages),
+	    T(failed_audit_rolls_back_the_write),
+	    T(conditions_roundtrip),
+	    T(audit_verify_detects_tampering),
+	    T(group_commit_from_threads),
+	    T(backup_copies_everything),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
