@@ -52,8 +52,8 @@ int api_audit_list(http_req *r)
 		json_object_set_new(o, "hash", json_string(a->hash));
 		json_array_append_new(arr, o);
 	}
-	json_t *next = n > q.limit ? json_string(arena_printf(r->a, "%lld",
-							      (long long)items[shown - 1].seq))
-				   : json_null();
+	json_t *next =
+	    n > q.limit ? json_string(arena_printf(r->a, "%lld", (long long)items[shown - 1].seq))
+	                : json_null();
 	return http_json(r, 200, json_pack("{s:o, s:o}", "items", arr, "next_cursor", next));
 }

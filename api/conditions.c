@@ -19,7 +19,7 @@ int api_condition_create(http_req *r)
 		return r->status;
 	if (p.archived_at)
 		return http_problem(r, 409, "Patient archived",
-				    "This patient is archived; diagnoses cannot be added.");
+		                    "This patient is archived; diagnoses cannot be added.");
 	condition c;
 	memset(&c, 0, sizeof c);
 	if (condition_from_json(&r->v, r->body, &c, 0, p.birth_date, date_today()))
@@ -62,8 +62,8 @@ int api_condition_list(http_req *r)
 static int load_condition(http_req *r, condition *c)
 {
 	sw_err rc = uuid_valid(r->params[0])
-			? r->st->ops->condition_get(r->st, r->a, r->params[0], c)
-			: SW_ENOTFOUND;
+	                ? r->st->ops->condition_get(r->st, r->a, r->params[0], c)
+	                : SW_ENOTFOUND;
 	return rc ? http_fail(r, rc, "diagnosis") : 0;
 }
 
@@ -83,11 +83,12 @@ int api_condition_update(http_req *r)
 {
 	int expected = http_if_match(r);
 	if (expected == -1)
-		return http_problem(r, 428, "If-Match required",
-				    "Send the version you edited in If-Match (the ETag of your GET).");
+		return http_problem(
+		    r, 428, "If-Match required",
+		    "Send the version you edited in If-Match (the ETag of your GET).");
 	if (expected == -2)
 		return http_problem(r, 400, "Malformed If-Match",
-				    "If-Match must be the ETag the server sent, such as \"3\".");
+		                    "If-Match must be the ETag the server sent, such as \"3\".");
 	condition c;
 	if (load_condition(r, &c))
 		return r->status;

@@ -20,13 +20,12 @@ json_t *api_patient_json(const patient *p)
 	json_object_set_new(o, "sex_at_birth", json_string(p->sex_at_birth));
 	json_object_set_new(o, "phone", str_or_null(p->phone));
 	json_object_set_new(o, "email", str_or_null(p->email));
-	json_object_set_new(o, "address",
-			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "line",
-				      str_or_null(p->address_line), "city",
-				      str_or_null(p->address_city), "region",
-				      str_or_null(p->address_region), "postal_code",
-				      str_or_null(p->address_postal_code), "country",
-				      str_or_null(p->address_country)));
+	json_object_set_new(
+	    o, "address",
+	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "line", str_or_null(p->address_line), "city",
+	              str_or_null(p->address_city), "region", str_or_null(p->address_region),
+	              "postal_code", str_or_null(p->address_postal_code), "country",
+	              str_or_null(p->address_country)));
 	json_object_set_new(o, "research_consent", json_boolean(p->research_consent));
 	json_object_set_new(o, "synthetic", json_boolean(p->synthetic));
 	json_object_set_new(o, "archived", json_boolean(p->archived_at != NULL));
@@ -44,7 +43,7 @@ json_t *api_condition_json(http_req *r, const condition *c)
 	civil_date onset;
 	int has_onset = c->onset_date && date_parse_partial(c->onset_date, &onset) == 0;
 	nerve_duration d = neuropathy_duration(has_onset ? &onset : NULL, date_today(),
-					       r->srv->cfg.chronic_months);
+	                                       r->srv->cfg.chronic_months);
 	const icd10_entry *e = icd10_lookup(c->icd10);
 	json_t *sites = json_array();
 	for (int i = 0; i < c->n_sites; i++)
@@ -65,7 +64,7 @@ json_t *api_condition_json(http_req *r, const condition *c)
 	json_object_set_new(o, "duration_months", d.known ? json_integer(d.months) : json_null());
 	json_object_set_new(o, "chronicity", json_string(chronicity_name(d)));
 	json_object_set_new(o, "chronic_threshold_months",
-			    json_integer(r->srv->cfg.chronic_months));
+	                    json_integer(r->srv->cfg.chronic_months));
 	json_object_set_new(o, "version", json_integer(c->version));
 	json_object_set_new(o, "created_at", json_string(c->created_at));
 	json_object_set_new(o, "updated_at", json_string(c->updated_at));
@@ -76,7 +75,7 @@ json_t *api_condition_json(http_req *r, const condition *c)
 json_t *api_staff_json(const staff *s)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "id", s->id, "email", s->email, "name", s->name,
-			 "role", s->role);
+	                 "role", s->role);
 }
 
 const char *api_etag(http_req *r, int version)

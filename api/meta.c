@@ -5,8 +5,8 @@
 
 int api_health(http_req *r)
 {
-	return http_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "version",
-					   SCHWANN_VERSION));
+	return http_json(r, 200,
+	                 json_pack("{s:s, s:s}", "status", "ok", "version", SCHWANN_VERSION));
 }
 
 int api_openapi(http_req *r)
@@ -19,7 +19,7 @@ int api_neuropathy_codes(http_req *r)
 	json_t *items = json_array();
 	for (const icd10_entry *e = icd10_neuropathy_codes; e->code; e++)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "system",
-						       "ICD-10-CM", "code", e->code, "etiology",
-						       e->etiology, "description", e->description));
+		                                       "ICD-10-CM", "code", e->code, "etiology",
+		                                       e->etiology, "description", e->description));
 	return http_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -10,7 +10,7 @@
 int api_load_patient(http_req *r, patient *p)
 {
 	sw_err rc = uuid_valid(r->params[0]) ? r->st->ops->patient_get(r->st, r->a, r->params[0], p)
-					     : SW_ENOTFOUND;
+	                                     : SW_ENOTFOUND;
 	if (rc)
 		return http_fail(r, rc, "patient");
 	return 0;
@@ -60,11 +60,12 @@ int api_patient_create(http_req *r)
 /* The cursor is base64url("family\x1fgiven\x1fid") of the last row of the previous page. */
 static const char *encode_cursor(http_req *r, const patient *p)
 {
-	const char *raw = arena_printf(r->a, "%s\x1f%s\x1f%s", p->family_name, p->given_name, p->id);
+	const char *raw =
+	    arena_printf(r->a, "%s\x1f%s\x1f%s", p->family_name, p->given_name, p->id);
 	size_t n = sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(r->a, n);
 	sodium_bin2base64(out, n, (const unsigned char *)raw, strlen(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return out;
 }
 
@@ -73,7 +74,7 @@ static int decode_cursor(http_req *r, const char *cursor, patient_query *q)
 	size_t len = strlen(cursor), out_len = 0;
 	unsigned char *raw = arena_alloc(r->a, len + 1);
 	if (len > 1000 || sodium_base642bin(raw, len, cursor, len, NULL, &out_len, NULL,
-					    sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+	                                    sodium_base64_VARIANT_URLSAFE_NO_PADDING))
 		goto bad;
 	raw[out_len] = '\0';
 	char *f = (char *)raw, *g = strchr(f, '\x1f'), *id = g ? strchr(g + 1, '\x1f') : NULL;
@@ -121,8 +122,8 @@ int api_patient_list(http_req *r)
 		reads[i].detail = q.q;
 	}
 	json_t *out = json_pack("{s:o, s:o}", "items", arr, "next_cursor",
-				n > q.limit ? json_string(encode_cursor(r, &items[q.limit - 1]))
-					    : json_null());
+	                        n > q.limit ? json_string(encode_cursor(r, &items[q.limit - 1]))
+	                                    : json_null());
 	http_json(r, 200, out);
 	if (http_audit_reads(r, reads, shown))
 		return r->status;
@@ -146,19 +147,20 @@ static int load_for_write(http_req *r, patient *p, int *expected)
 {
 	*expected = http_if_match(r);
 	if (*expected == -1)
-		return http_problem(r, 428, "If-Match required",
-				    "Send the version you edited in If-Match (the ETag of your GET), "
-				    "so that nobody's change is silently overwritten.");
+		return http_problem(
+		    r, 428, "If-Match required",
+		    "Send the version you edited in If-Match (the ETag of your GET), "
+		    "so that nobody's change is silently overwritten.");
 	if (*expected == -2)
 		return http_problem(r, 400, "Malformed If-Match",
-				    "If-Match must be the ETag the server sent, such as \"3\".");
+		                    "If-Match must be the ETag the server sent, such as \"3\".");
 	if (api_load_patient(r, p))
 		return r->status;
 	if (p->version != *expected)
 		return http_fail(r, SW_EVERSION, "patient");
 	if (p->archived_at)
 		return http_problem(r, 409, "Patient archived",
-				    "This patient is archived and cannot be changed.");
+		                    "This patient is archived and cannot be changed.");
 	return 0;
 }
 
@@ -168,8 +170,8 @@ static int save(http_req *r, patient *p, int expected, const char *action)
 	p->updated_at = now_text(r);
 	p->updated_by = r->who.id;
 	audit_record a = http_audit(r, action, "patient", p->id, p->id);
-	a.detail = p->archive_reason && strcmp(action, "patient.archive") == 0 ? p->archive_reason
-									       : NULL;
+	a.detail =
+	    p->archive_reason && strcmp(action, "patient.archive") == 0 ? p->archive_reason : NULL;
 	sw_err rc = r->st->ops->patient_update(r->st, p, expected, &a);
 	if (rc == SW_ECONFLICT)
 		return conflict_mrn(r, p->mrn);

@@ -40,7 +40,8 @@ static pthread_once_t g_dummy_once = PTHREAD_ONCE_INIT;
 static void make_dummy(void)
 {
 	if (crypto_pwhash_str(g_dummy_hash, "not a password", 14,
-			      crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE))
+	                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE))
 		g_dummy_hash[0] = '\0'; /* verify then fails, as it should */
 }
 
@@ -56,9 +57,9 @@ int api_session_create(http_req *r)
 	int wait = wait_seconds(email, r->ip, now);
 	if (wait) {
 		r->retry_after = wait;
-		return http_problem(r, 429, "Too many failed sign-ins",
-				    arena_printf(r->a, "Try again in %d minutes.",
-						 (wait + 59) / 60));
+		return http_problem(
+		    r, 429, "Too many failed sign-ins",
+		    arena_printf(r->a, "Try again in %d minutes.", (wait + 59) / 60));
 	}
 	staff who;
 	sw_err rc = r->st->ops->staff_by_email(r->st, r->a, email, &who);
@@ -66,8 +67,8 @@ int api_session_create(http_req *r)
 		return http_fail(r, rc, "staff member");
 	pthread_once(&g_dummy_once, make_dummy);
 	const char *hash = rc ? g_dummy_hash : who.password_hash;
-	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !rc &&
-		 who.active;
+	int ok =
+	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !rc && who.active;
 	record(email, r->ip, ok, now);
 	if (!ok)
 		return http_problem(r, 401, "Sign-in failed", "The e-mail or password is wrong.");
@@ -79,12 +80,12 @@ int api_session_create(http_req *r)
 		return http_fail(r, rc, "session");
 	r->who = who;
 	r->signed_in = 1;
-	r->set_cookie = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict",
-				     SESSION_COOKIE, token);
+	r->set_cookie =
+	    arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict", SESSION_COOKIE, token);
 	return http_json(r, 201,
-			 json_pack("{s:s, s:o, s:i}", "csrf_token", csrf, "staff",
-				   api_staff_json(&who), "idle_timeout_minutes",
-				   r->srv->cfg.idle_minutes));
+	                 json_pack("{s:s, s:o, s:i}", "csrf_token", csrf, "staff",
+	                           api_staff_json(&who), "idle_timeout_minutes",
+	                           r->srv->cfg.idle_minutes));
 }
 
 int api_session_delete(http_req *r)

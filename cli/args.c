@@ -75,18 +75,18 @@ store *cli_open_store(const char *path)
 int cli_hash_password(const char *password, char *out)
 {
 	return crypto_pwhash_str(out, password, strlen(password),
-				 crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                         crypto_pwhash_MEMLIMIT_INTERACTIVE);
 }
 
 int cli_add_staff(store *st, const char *email, const char *name, const char *role_text,
-		  const char *password)
+                  const char *password)
 {
 	role r;
 	if (role_parse(role_text, &r)) {
 		fprintf(stderr,
-			"schwann: --role must be one of admin, clinician, nurse, front_desk, "
-			"researcher\n");
+		        "schwann: --role must be one of admin, clinician, nurse, front_desk, "
+		        "researcher\n");
 		return -1;
 	}
 	if (!strchr(email, '@') || strlen(email) > 254) {

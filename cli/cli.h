@@ -6,8 +6,8 @@
 #include "../store/store.h"
 
 typedef struct cli_opt {
-	const char *name;  /* "--db" */
-	const char *arg;   /* "PATH", or NULL for a flag */
+	const char *name; /* "--db" */
+	const char *arg;  /* "PATH", or NULL for a flag */
 	const char *help;
 	const char *value; /* set by cli_parse; "1" for a present flag */
 } cli_opt;
@@ -24,7 +24,7 @@ store *cli_open_store(const char *path);
 int cli_hash_password(const char *password, char *out);
 /* Creates a staff member; prints the error. 0 on success. */
 int cli_add_staff(store *st, const char *email, const char *name, const char *role,
-		  const char *password);
+                  const char *password);
 
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);

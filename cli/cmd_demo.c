@@ -13,13 +13,10 @@ static const struct {
 	const char *role, *email, *name, *password;
 } demo_staff[] = {
     {"admin", "admin@demo.schwann.test", "Ada Admin (demo)", "demo-admin-pass"},
-    {"clinician", "clinician@demo.schwann.test", "Dr Cleo Clinician (demo)",
-     "demo-clinician-pass"},
+    {"clinician", "clinician@demo.schwann.test", "Dr Cleo Clinician (demo)", "demo-clinician-pass"},
     {"nurse", "nurse@demo.schwann.test", "Nia Nurse (demo)", "demo-nurse-pass"},
-    {"front_desk", "frontdesk@demo.schwann.test", "Fred Frontdesk (demo)",
-     "demo-frontdesk-pass"},
-    {"researcher", "researcher@demo.schwann.test", "Rae Researcher (demo)",
-     "demo-researcher-pass"},
+    {"front_desk", "frontdesk@demo.schwann.test", "Fred Frontdesk (demo)", "demo-frontdesk-pass"},
+    {"researcher", "researcher@demo.schwann.test", "Rae Researcher (demo)", "demo-researcher-pass"},
 };
 
 static int load_patients(store *st, int count)
@@ -77,14 +74,15 @@ int cmd_demo(int argc, char **argv)
 		return 1;
 	int64_t n = 0;
 	if (st->ops->staff_count(st, &n) || n > 0) {
-		fprintf(stderr, "schwann: %s already holds staff; demo data goes in a new database\n",
-			cli_get(opts, "--db"));
+		fprintf(stderr,
+		        "schwann: %s already holds staff; demo data goes in a new database\n",
+		        cli_get(opts, "--db"));
 		st->ops->close(st);
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof demo_staff / sizeof *demo_staff && !rc; i++)
 		rc = cli_add_staff(st, demo_staff[i].email, demo_staff[i].name, demo_staff[i].role,
-				   demo_staff[i].password);
+		                   demo_staff[i].password);
 	if (!rc)
 		rc = load_patients(st, DEMO_PATIENTS);
 	st->ops->close(st);

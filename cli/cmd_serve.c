@@ -35,18 +35,23 @@ int cmd_serve(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (cli_require(opts, "--db"))
 		return 2;
-	server_cfg cfg = {cli_get(opts, "--db"), "127.0.0.1:8080", 16, CHRONIC_MONTHS_DEFAULT,
-			  30, 64 * 1024, cli_get(opts, "--quiet") != NULL};
+	server_cfg cfg = {cli_get(opts, "--db"),
+	                  "127.0.0.1:8080",
+	                  16,
+	                  CHRONIC_MONTHS_DEFAULT,
+	                  30,
+	                  64 * 1024,
+	                  cli_get(opts, "--quiet") != NULL};
 	if (cli_get(opts, "--listen"))
 		cfg.listen = cli_get(opts, "--listen");
 	if ((cli_get(opts, "--threads") &&
 	     number(cli_get(opts, "--threads"), "--threads", 1, 256, &cfg.threads)) ||
 	    (cli_get(opts, "--chronic-months") &&
 	     number(cli_get(opts, "--chronic-months"), "--chronic-months", 1, 600,
-		    &cfg.chronic_months)) ||
+	            &cfg.chronic_months)) ||
 	    (cli_get(opts, "--idle-minutes") &&
 	     number(cli_get(opts, "--idle-minutes"), "--idle-minutes", 1, 24 * 60,
-		    &cfg.idle_minutes)))
+	            &cfg.idle_minutes)))
 		return 2;
 	/* Open once up front so a bad path or a failed migration stops here with a message. */
 	store *st = cli_open_store(cfg.db_path);

@@ -35,7 +35,7 @@ int cmd_user(int argc, char **argv)
 			return 0;
 		}
 		fprintf(stderr, "usage: schwann user add --db PATH --email E --name N --role R "
-				"[--password-stdin]\n");
+		                "[--password-stdin]\n");
 		return 2;
 	}
 	cli_opt opts[] = {
@@ -43,13 +43,14 @@ int cmd_user(int argc, char **argv)
 	    {"--email", "E", "sign-in e-mail", NULL},
 	    {"--name", "N", "full name", NULL},
 	    {"--role", "R", "admin, clinician, nurse, front_desk or researcher", NULL},
-	    {"--password-stdin", NULL, "read the password from standard input (else one is "
-				       "generated and printed once)",
+	    {"--password-stdin", NULL,
+	     "read the password from standard input (else one is "
+	     "generated and printed once)",
 	     NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
-	int rc = cli_parse("schwann user add --db PATH --email E --name N --role R", opts,
-			   argc - 1, argv + 1);
+	int rc = cli_parse("schwann user add --db PATH --email E --name N --role R", opts, argc - 1,
+	                   argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (cli_require(opts, "--db") || cli_require(opts, "--email") ||
@@ -65,7 +66,7 @@ int cmd_user(int argc, char **argv)
 	if (!st)
 		return 1;
 	rc = cli_add_staff(st, cli_get(opts, "--email"), cli_get(opts, "--name"),
-			   cli_get(opts, "--role"), password);
+	                   cli_get(opts, "--role"), password);
 	st->ops->close(st);
 	if (rc)
 		return 1;
@@ -90,7 +91,7 @@ int cmd_token(int argc, char **argv)
 	    {NULL, NULL, NULL, NULL},
 	};
 	int rc = cli_parse("schwann token create --db PATH --email E [--name LABEL]", opts,
-			   argc - 1, argv + 1);
+	                   argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (cli_require(opts, "--db") || cli_require(opts, "--email"))
@@ -104,7 +105,7 @@ int cmd_token(int argc, char **argv)
 	sw_err err = st->ops->staff_by_email(st, &a, cli_get(opts, "--email"), &who);
 	if (err == SW_ENOTFOUND)
 		fprintf(stderr, "schwann: no staff member with e-mail %s\n",
-			cli_get(opts, "--email"));
+		        cli_get(opts, "--email"));
 	unsigned char hash[SESSION_TOKEN_BYTES];
 	const char *token = NULL;
 	char now[21];

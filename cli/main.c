@@ -23,12 +23,12 @@ static const struct command {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: schwann COMMAND [OPTIONS]\n\n"
-		   "Schwann runs a neuropathy clinic's regenerative care and measures it.\n\n"
-		   "commands:\n");
+	           "Schwann runs a neuropathy clinic's regenerative care and measures it.\n\n"
+	           "commands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->help);
 	fprintf(f, "\n'schwann COMMAND --help' for a command's options; --version for the "
-		   "version.\n");
+	           "version.\n");
 }
 
 int main(int argc, char **argv)

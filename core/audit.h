@@ -9,16 +9,16 @@
 
 typedef struct audit_record {
 	int64_t seq;
-	const char *at;            /* instant, UTC */
-	const char *actor_id;      /* staff id, NULL for the system */
+	const char *at;       /* instant, UTC */
+	const char *actor_id; /* staff id, NULL for the system */
 	const char *actor_role;
 	const char *action;        /* e.g. patient.read, patient.create, condition.update */
 	const char *resource_type; /* patient, condition, session, ... */
 	const char *resource_id;
-	const char *patient_id;    /* the patient whose data this touches, or NULL */
+	const char *patient_id; /* the patient whose data this touches, or NULL */
 	const char *ip;
 	const char *request_id;
-	const char *detail;        /* short free text: the search query, the reason */
+	const char *detail; /* short free text: the search query, the reason */
 	char prev_hash[AUDIT_HASH_HEX + 1];
 	char hash[AUDIT_HASH_HEX + 1];
 } audit_record;

@@ -9,8 +9,8 @@
 
 const char *const condition_status_names[] = {"active", "resolved", "entered_in_error", NULL};
 
-static const char *const condition_fields[] = {
-    "icd10", "onset_date", "diagnosed_date", "sites", "notes", "status", "status_reason", NULL};
+static const char *const condition_fields[] = {"icd10", "onset_date", "diagnosed_date", "sites",
+                                               "notes", "status",     "status_reason",  NULL};
 
 static void read_icd10(vctx *v, json_t *obj, condition *c, int partial)
 {
@@ -85,8 +85,7 @@ static void read_sites(vctx *v, json_t *obj, condition *c)
 	c->n_sites = n;
 }
 
-static void read_dates(vctx *v, json_t *obj, condition *c, const char *birth_date,
-		       civil_date today)
+static void read_dates(vctx *v, json_t *obj, condition *c, const char *birth_date, civil_date today)
 {
 	int present, before = v->n;
 	const char *s = jv_string(v, obj, NULL, "onset_date", 10, JV_OPTIONAL, &present);
@@ -115,12 +114,14 @@ static void read_dates(vctx *v, json_t *obj, condition *c, const char *birth_dat
 		v_add(v, "diagnosed_date", "cannot be in the future");
 	if (has_onset && has_diag && date_cmp(diag, onset) < 0)
 		v_add(v, "diagnosed_date", "cannot be before the onset date");
-	if (birth_date && !date_parse(birth_date, &birth) && has_onset && date_cmp(onset, birth) < 0)
-		v_add(v, "onset_date", "cannot be before the patient's birth date (%s)", birth_date);
+	if (birth_date && !date_parse(birth_date, &birth) && has_onset &&
+	    date_cmp(onset, birth) < 0)
+		v_add(v, "onset_date", "cannot be before the patient's birth date (%s)",
+		      birth_date);
 }
 
 int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const char *birth_date,
-			civil_date today)
+                        civil_date today)
 {
 	int start = v->n;
 	jv_no_unknown(v, obj, NULL, condition_fields);
@@ -142,7 +143,8 @@ int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const c
 	if (!c->status)
 		c->status = "active";
 	if (strcmp(c->status, "entered_in_error") == 0 && (!c->status_reason || !*c->status_reason))
-		v_add(v, "status_reason", "is required when a diagnosis is marked entered_in_error");
+		v_add(v, "status_reason",
+		      "is required when a diagnosis is marked entered_in_error");
 	return v->n - start;
 }
 

@@ -13,7 +13,7 @@ typedef struct condition {
 	const char *id;
 	const char *patient_id;
 	const char *icd10;
-	const char *etiology; /* derived from icd10, stored for queries */
+	const char *etiology;       /* derived from icd10, stored for queries */
 	const char *onset_date;     /* YYYY-MM-DD or YYYY-MM, or NULL when unknown */
 	const char *diagnosed_date; /* YYYY-MM-DD or NULL */
 	const char *sites[CONDITION_MAX_SITES];
@@ -32,7 +32,7 @@ extern const char *const condition_status_names[];
 /* Reads and validates the fields present in obj into c (see patient_from_json for partial).
  * birth_date, when known, bounds the onset. Returns the number of errors added. */
 int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const char *birth_date,
-			civil_date today);
+                        civil_date today);
 /* Parses a stored "a,b,c" site list into c->sites (strings in the arena). */
 void condition_sites_parse(arena *a, condition *c, const char *csv);
 /* The stored form of c->sites: "a,b,c" in the arena. */

@@ -24,25 +24,26 @@ static int pick(demo_rng *g, int n)
 }
 
 static const char *const family[] = {
-    "Abernathy", "Brightwater", "Calloway", "Dunmore",	 "Eastwick", "Fairweather", "Galloway",
-    "Hollins",	 "Ingleby",	"Jasperson", "Kettering", "Lindqvist", "Marchetti",  "Northcott",
-    "Okonkwo",	 "Pemberton",	"Quintero",  "Ravensworth", "Sandoval", "Thackeray", "Underhill",
-    "Valdivia",	 "Whitlock",	"Yarborough", "Zielinski", "Nakamura", "Fitzgerald", "Moreau"};
+    "Abernathy", "Brightwater", "Calloway",   "Dunmore",   "Eastwick",  "Fairweather",
+    "Galloway",  "Hollins",     "Ingleby",    "Jasperson", "Kettering", "Lindqvist",
+    "Marchetti", "Northcott",   "Okonkwo",    "Pemberton", "Quintero",  "Ravensworth",
+    "Sandoval",  "Thackeray",   "Underhill",  "Valdivia",  "Whitlock",  "Yarborough",
+    "Zielinski", "Nakamura",    "Fitzgerald", "Moreau"};
 static const char *const given_f[] = {"Alma",  "Beatrix", "Clara", "Delia", "Edith", "Flora",
-				      "Greta", "Hazel",	  "Iris",  "June",  "Lena",  "Mabel",
-				      "Nora",  "Opal",	  "Rosa",  "Wren"};
-static const char *const given_m[] = {"Arlo",  "Bram",	"Cyrus", "Dmitri", "Elias", "Felix",
-				      "Gus",   "Hector", "Ivo",	  "Jonah",  "Kurt",  "Linus",
-				      "Milo",  "Otto",	"Rufus", "Walt"};
-static const char *const cities[] = {"Springfield", "Riverton", "Lakeside", "Fairview",
-				     "Oakdale", "Millbrook"};
+                                      "Greta", "Hazel",   "Iris",  "June",  "Lena",  "Mabel",
+                                      "Nora",  "Opal",    "Rosa",  "Wren"};
+static const char *const given_m[] = {"Arlo", "Bram",   "Cyrus", "Dmitri", "Elias", "Felix",
+                                      "Gus",  "Hector", "Ivo",   "Jonah",  "Kurt",  "Linus",
+                                      "Milo", "Otto",   "Rufus", "Walt"};
+static const char *const cities[] = {"Springfield", "Riverton", "Lakeside",
+                                     "Fairview",    "Oakdale",  "Millbrook"};
 static const char *const regions[] = {"OR", "WA", "CA", "ID", "NV", "AZ"};
 
 /* Codes weighted towards the clinic's usual mix: mostly diabetic, then chemotherapy, alcohol,
  * idiopathic and the rest. */
 static const char *const codes[] = {"E11.42", "E11.42", "E11.42", "E11.42", "E11.40", "E10.42",
-				    "E11.42", "G62.0",	"G62.0",  "G62.1",  "G62.1",  "G60.8",
-				    "G60.3",  "G62.9",	"E53.8",  "B02.23", "G62.2",  "G60.0"};
+                                    "E11.42", "G62.0",  "G62.0",  "G62.1",  "G62.1",  "G60.8",
+                                    "G60.3",  "G62.9",  "E53.8",  "B02.23", "G62.2",  "G60.0"};
 
 void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, condition *c)
 {
@@ -90,9 +91,8 @@ void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, co
 	if (date_cmp(diag, today) > 0)
 		diag = today;
 	c->diagnosed_date = arena_printf(a, "%04d-%02d-%02d", diag.year, diag.month, diag.day);
-	static const char *const pairs[][2] = {{"foot_left", "foot_right"},
-					       {"leg_left", "leg_right"},
-					       {"hand_left", "hand_right"}};
+	static const char *const pairs[][2] = {
+	    {"foot_left", "foot_right"}, {"leg_left", "leg_right"}, {"hand_left", "hand_right"}};
 	c->n_sites = 0;
 	int extent = pick(g, 10);
 	for (int k = 0; k < 3; k++)

@@ -6,22 +6,24 @@
 #include <string.h>
 
 const char *const etiology_names[] = {
-    "diabetic",	    "alcohol",	      "chemotherapy_drug", "other_toxic", "hereditary",
-    "idiopathic",   "b12_deficiency", "post_herpetic",     "other",	      NULL};
+    "diabetic",   "alcohol",        "chemotherapy_drug", "other_toxic", "hereditary",
+    "idiopathic", "b12_deficiency", "post_herpetic",     "other",       NULL};
 
-const char *const site_names[] = {"foot_left", "foot_right", "leg_left", "leg_right", "hand_left",
-				  "hand_right", "arm_left", "arm_right", NULL};
+const char *const site_names[] = {"foot_left",  "foot_right", "leg_left",  "leg_right", "hand_left",
+                                  "hand_right", "arm_left",   "arm_right", NULL};
 
 const icd10_entry icd10_neuropathy_codes[] = {
     {"E10.40", "diabetic", "Type 1 diabetes mellitus with diabetic neuropathy, unspecified"},
     {"E10.42", "diabetic", "Type 1 diabetes mellitus with diabetic polyneuropathy"},
     {"E11.40", "diabetic", "Type 2 diabetes mellitus with diabetic neuropathy, unspecified"},
     {"E11.42", "diabetic", "Type 2 diabetes mellitus with diabetic polyneuropathy"},
-    {"E13.40", "diabetic", "Other specified diabetes mellitus with diabetic neuropathy, unspecified"},
+    {"E13.40", "diabetic",
+     "Other specified diabetes mellitus with diabetic neuropathy, unspecified"},
     {"E13.42", "diabetic", "Other specified diabetes mellitus with diabetic polyneuropathy"},
     {"E08.42", "diabetic", "Diabetes due to underlying condition with diabetic polyneuropathy"},
-    {"E09.42", "diabetic", "Drug or chemical induced diabetes with neurological complications, "
-			   "polyneuropathy"},
+    {"E09.42", "diabetic",
+     "Drug or chemical induced diabetes with neurological complications, "
+     "polyneuropathy"},
     {"G62.0", "chemotherapy_drug", "Drug-induced polyneuropathy"},
     {"G62.1", "alcohol", "Alcoholic polyneuropathy"},
     {"G62.2", "other_toxic", "Polyneuropathy due to other toxic agents"},
@@ -33,11 +35,13 @@ const icd10_entry icd10_neuropathy_codes[] = {
     {"G60.1", "hereditary", "Refsum disease"},
     {"G60.2", "hereditary", "Neuropathy in association with hereditary ataxia"},
     {"G60.3", "idiopathic", "Idiopathic progressive neuropathy"},
-    {"G60.8", "idiopathic", "Other hereditary and idiopathic neuropathies (small-fibre neuropathy)"},
+    {"G60.8", "idiopathic",
+     "Other hereditary and idiopathic neuropathies (small-fibre neuropathy)"},
     {"G60.9", "idiopathic", "Hereditary and idiopathic neuropathy, unspecified"},
     {"G63", "other", "Polyneuropathy in diseases classified elsewhere"},
     {"E53.8", "b12_deficiency", "Deficiency of other specified B group vitamins (B12)"},
-    {"D51.0", "b12_deficiency", "Vitamin B12 deficiency anaemia due to intrinsic factor deficiency"},
+    {"D51.0", "b12_deficiency",
+     "Vitamin B12 deficiency anaemia due to intrinsic factor deficiency"},
     {"D51.1", "b12_deficiency", "Vitamin B12 deficiency anaemia due to selective malabsorption"},
     {"D51.3", "b12_deficiency", "Other dietary vitamin B12 deficiency anaemia"},
     {"D51.8", "b12_deficiency", "Other vitamin B12 deficiency anaemias"},

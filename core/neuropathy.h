@@ -21,9 +21,9 @@ extern const char *const site_names[];
 #define CHRONIC_MONTHS_DEFAULT 12
 
 typedef struct nerve_duration {
-	int known;      /* 0 when no onset date was recorded */
-	int months;     /* whole months from onset to the reference date */
-	int chronic;    /* months >= the threshold */
+	int known;   /* 0 when no onset date was recorded */
+	int months;  /* whole months from onset to the reference date */
+	int chronic; /* months >= the threshold */
 } nerve_duration;
 
 /* Duration of the neuropathy on `today`. A month-only onset (day 0) is taken as the 15th of that

@@ -9,15 +9,16 @@
 const char *const sex_at_birth_names[] = {"female", "male", "intersex", "unknown", NULL};
 
 static const char *const patient_fields[] = {
-    "mrn",   "family_name", "given_name", "birth_date",	      "sex_at_birth",
-    "phone", "email",	    "address",	  "research_consent", NULL};
-static const char *const address_fields[] = {"line", "city", "region", "postal_code", "country",
-					     NULL};
+    "mrn",   "family_name", "given_name", "birth_date",       "sex_at_birth",
+    "phone", "email",       "address",    "research_consent", NULL};
+static const char *const address_fields[] = {"line",        "city",    "region",
+                                             "postal_code", "country", NULL};
 
 static void check_mrn(vctx *v, const char *mrn)
 {
 	for (const char *p = mrn; p && *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.' && *p != '/') {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.' &&
+		    *p != '/') {
 			v_add(v, "mrn", "may hold only letters, digits and - _ . /");
 			return;
 		}
@@ -59,7 +60,8 @@ static void read_address(vctx *v, json_t *obj, patient *p)
 		return;
 	}
 	if (!json_is_object(addr)) {
-		v_add(v, "address", "must be an object with line, city, region, postal_code, country");
+		v_add(v, "address",
+		      "must be an object with line, city, region, postal_code, country");
 		return;
 	}
 	jv_no_unknown(v, addr, "address", address_fields);
@@ -84,9 +86,11 @@ static void read_address(vctx *v, json_t *obj, patient *p)
 	before = v->n;
 	s = jv_string(v, addr, "address", "country", 2, JV_OPTIONAL, &present);
 	if (present && v->n == before) {
-		if (s && *s && (strlen(s) != 2 || !isupper((unsigned char)s[0]) ||
-				!isupper((unsigned char)s[1])))
-			v_add(v, "address.country", "must be a two-letter ISO 3166 code such as US");
+		if (s && *s &&
+		    (strlen(s) != 2 || !isupper((unsigned char)s[0]) ||
+		     !isupper((unsigned char)s[1])))
+			v_add(v, "address.country",
+			      "must be a two-letter ISO 3166 code such as US");
 		else
 			p->address_country = s;
 	}
@@ -94,7 +98,7 @@ static void read_address(vctx *v, json_t *obj, patient *p)
 
 /* Sets *dst from a string field when present and valid; required only when !partial. */
 static void take(vctx *v, json_t *obj, const char *key, size_t max, int required, int partial,
-		 const char **dst)
+                 const char **dst)
 {
 	int present, before = v->n;
 	const char *s = jv_string(v, obj, NULL, key, max, required && !partial, &present);

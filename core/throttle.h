@@ -1,5 +1,6 @@
 /* Login throttling: after too many failed logins for one key (an e-mail or an address) within a
- * window, further attempts are refused until the window has passed. Pure state; the caller locks. */
+ * window, further attempts are refused until the window has passed. Pure state; the caller locks.
+ */
 #ifndef SCHWANN_THROTTLE_H
 #define SCHWANN_THROTTLE_H
 

@@ -11,7 +11,8 @@ const char *auth_new_token(arena *a, const char *prefix, unsigned char *hash)
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);
 	char b64[64];
-	sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(b64, sizeof b64, raw, sizeof raw,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	const char *token = arena_printf(a, "%s%s", prefix, b64);
 	auth_hash_token(token, hash);
 	return token;
@@ -20,7 +21,7 @@ const char *auth_new_token(arena *a, const char *prefix, unsigned char *hash)
 void auth_hash_token(const char *token, unsigned char *hash)
 {
 	crypto_generichash(hash, SESSION_TOKEN_BYTES, (const unsigned char *)token, strlen(token),
-			   NULL, 0);
+	                   NULL, 0);
 }
 
 static const char *cookie_value(http_req *r)
@@ -41,12 +42,12 @@ int auth_identify(http_req *r)
 	if (authz) {
 		if (strncmp(authz, "Bearer ", 7) != 0 || strlen(authz) > 200)
 			return http_problem(r, 401, "Not signed in",
-					    "The Authorization header must be 'Bearer <token>'.");
+			                    "The Authorization header must be 'Bearer <token>'.");
 		auth_hash_token(authz + 7, hash);
 		rc = r->st->ops->token_lookup(r->st, r->a, hash, &r->who);
 		if (rc == SW_ENOTFOUND)
 			return http_problem(r, 401, "Not signed in",
-					    "This API token is unknown or revoked.");
+			                    "This API token is unknown or revoked.");
 		if (rc)
 			return http_fail(r, rc, "token");
 	} else {
@@ -56,11 +57,12 @@ int auth_identify(http_req *r)
 		auth_hash_token(cookie, hash);
 		const char *csrf = NULL;
 		rc = r->st->ops->session_lookup(r->st, r->a, hash, (int64_t)time(NULL),
-						r->srv->cfg.idle_minutes * 60, &r->who, &csrf);
+		                                r->srv->cfg.idle_minutes * 60, &r->who, &csrf);
 		if (rc == SW_ENOTFOUND) {
-			r->set_cookie = SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
+			r->set_cookie =
+			    SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
 			return http_problem(r, 401, "Session expired",
-					    "Your session has ended. Sign in again.");
+			                    "Your session has ended. Sign in again.");
 		}
 		if (rc)
 			return http_fail(r, rc, "session");
@@ -83,6 +85,6 @@ int auth_check_csrf(http_req *r, const char *csrf)
 	    sodium_memcmp(sent, csrf, strlen(csrf)) == 0)
 		return 0;
 	return http_problem(r, 403, "Missing CSRF token",
-			    "Requests that change data must send the X-CSRF-Token header given at "
-			    "sign-in.");
+	                    "Requests that change data must send the X-CSRF-Token header given at "
+	                    "sign-in.");
 }

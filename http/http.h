@@ -18,12 +18,12 @@
 
 typedef struct server_cfg {
 	const char *db_path;
-	const char *listen;     /* host:port */
-	int threads;            /* CivetWeb worker threads */
-	int chronic_months;     /* onset this many months ago or more is chronic */
-	int idle_minutes;       /* session idle expiry */
-	size_t body_max;        /* request body cap, bytes */
-	int quiet;              /* no request log lines */
+	const char *listen; /* host:port */
+	int threads;        /* CivetWeb worker threads */
+	int chronic_months; /* onset this many months ago or more is chronic */
+	int idle_minutes;   /* session idle expiry */
+	size_t body_max;    /* request body cap, bytes */
+	int quiet;          /* no request log lines */
 } server_cfg;
 
 typedef struct server_ctx {
@@ -89,7 +89,7 @@ int http_if_match(http_req *r);
 
 /* An audit record with who, when, where and the request id filled in. */
 audit_record http_audit(http_req *r, const char *action, const char *resource_type,
-			const char *resource_id, const char *patient_id);
+                        const char *resource_id, const char *patient_id);
 /* Makes read records durable before the response (group commit). Returns 0 or a 500. */
 int http_audit_reads(http_req *r, audit_record *recs, int n);
 

@@ -38,9 +38,9 @@ static const char *problem_type(int status)
 int http_problem(http_req *r, int status, const char *title, const char *detail)
 {
 	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type",
-			      arena_printf(r->a, "/problems/%s", problem_type(status)), "title",
-			      title, "status", status, "detail", detail ? detail : title,
-			      "request_id", r->request_id ? r->request_id : "");
+	                      arena_printf(r->a, "/problems/%s", problem_type(status)), "title",
+	                      title, "status", status, "detail", detail ? detail : title,
+	                      "request_id", r->request_id ? r->request_id : "");
 	return http_json(r, status, p);
 }
 
@@ -49,10 +49,10 @@ int http_invalid(http_req *r)
 	json_t *errors = json_array();
 	for (int i = 0; i < r->v.n; i++)
 		json_array_append_new(errors, json_pack("{s:s, s:s}", "path", r->v.items[i].path,
-							"message", r->v.items[i].message));
-	const char *detail = r->v.n == 1 ? arena_printf(r->a, "%s: %s", r->v.items[0].path,
-							 r->v.items[0].message)
-					 : arena_printf(r->a, "%d fields are invalid", r->v.n);
+		                                        "message", r->v.items[i].message));
+	const char *detail =
+	    r->v.n == 1 ? arena_printf(r->a, "%s: %s", r->v.items[0].path, r->v.items[0].message)
+	                : arena_printf(r->a, "%d fields are invalid", r->v.n);
 	http_problem(r, 422, "Some fields are invalid", detail);
 	json_object_set_new(r->out, "errors", errors);
 	return 422;
@@ -66,22 +66,22 @@ int http_fail(http_req *r, sw_err rc, const char *what)
 	case SW_ENOTFOUND:
 		return http_problem(r, 404, "Not found", arena_printf(r->a, "No such %s.", what));
 	case SW_ECONFLICT:
-		return http_problem(r, 409, "Conflict",
-				    arena_printf(r->a, "This %s conflicts with an existing one.",
-						 what));
+		return http_problem(
+		    r, 409, "Conflict",
+		    arena_printf(r->a, "This %s conflicts with an existing one.", what));
 	case SW_EVERSION:
 		return http_problem(r, 412, "Changed by someone else",
-				    arena_printf(r->a,
-						 "This %s was changed since you loaded it. Reload "
-						 "it, check the changes, and save again.",
-						 what));
+		                    arena_printf(r->a,
+		                                 "This %s was changed since you loaded it. Reload "
+		                                 "it, check the changes, and save again.",
+		                                 what));
 	case SW_EAUTH: return http_problem(r, 401, "Not signed in", "Sign in first.");
 	case SW_EDB:
 	case SW_EIO:
 	default:
 		return http_problem(r, 500, "Server error",
-				    "Something failed on our side; the request id identifies it "
-				    "in the server log.");
+		                    "Something failed on our side; the request id identifies it "
+		                    "in the server log.");
 	}
 }
 
@@ -131,7 +131,7 @@ int http_if_match(http_req *r)
 }
 
 audit_record http_audit(http_req *r, const char *action, const char *resource_type,
-			const char *resource_id, const char *patient_id)
+                        const char *resource_id, const char *patient_id)
 {
 	audit_record a;
 	memset(&a, 0, sizeof a);

@@ -13,8 +13,7 @@ const route routes[] = {
      "The curated ICD-10-CM neuropathy codes and their etiology", 0},
     {"GET", "/api/v1/patients", api_patient_list, PERM_PATIENT_READ,
      "Search patients by name prefix, MRN or birth date", 0},
-    {"POST", "/api/v1/patients", api_patient_create, PERM_PATIENT_WRITE, "Register a patient",
-     1},
+    {"POST", "/api/v1/patients", api_patient_create, PERM_PATIENT_WRITE, "Register a patient", 1},
     {"GET", "/api/v1/patients/{id}", api_patient_get, PERM_PATIENT_READ, "One patient", 0},
     {"PATCH", "/api/v1/patients/{id}", api_patient_update, PERM_PATIENT_WRITE,
      "Change a patient (If-Match required)", 1},
@@ -28,7 +27,6 @@ const route routes[] = {
      "One neuropathy diagnosis", 0},
     {"PATCH", "/api/v1/conditions/{id}", api_condition_update, PERM_CONDITION_WRITE,
      "Change a diagnosis (If-Match required)", 1},
-    {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
-     "The audit log, newest first", 0},
+    {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, "The audit log, newest first", 0},
     {NULL, NULL, NULL, PERM_PUBLIC, NULL, 0},
 };

@@ -69,13 +69,14 @@ static void send_response(http_req *r, const char *ctype, const char *body, size
 	strbuf b;
 	strbuf_init(&b, len + 4096);
 	int bad = strbuf_printf(&b,
-				"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-				"X-Request-Id: %s\r\nX-Content-Type-Options: nosniff\r\n"
-				"Referrer-Policy: no-referrer\r\n",
-				r->status, reason(r->status), ctype, len, r->request_id);
+	                        "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	                        "X-Request-Id: %s\r\nX-Content-Type-Options: nosniff\r\n"
+	                        "Referrer-Policy: no-referrer\r\n",
+	                        r->status, reason(r->status), ctype, len, r->request_id);
 	if (strncmp(ctype, "text/html", 9) == 0)
-		bad |= strbuf_puts(&b, "Content-Security-Policy: default-src 'self'; frame-ancestors "
-				       "'none'; form-action 'self'\r\nCache-Control: no-cache\r\n");
+		bad |=
+		    strbuf_puts(&b, "Content-Security-Policy: default-src 'self'; frame-ancestors "
+		                    "'none'; form-action 'self'\r\nCache-Control: no-cache\r\n");
 	else if (strncmp(r->path, "/api/", 5) == 0)
 		bad |= strbuf_puts(&b, "Cache-Control: no-store\r\n");
 	else
@@ -102,11 +103,12 @@ static void log_request(http_req *r, double ms)
 		return;
 	char at[21], line[512];
 	instant_now(at);
-	int n = snprintf(line, sizeof line,
-			 "{\"at\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\","
-			 "\"status\":%d,\"ms\":%.2f,\"actor\":\"%s\",\"ip\":\"%s\"}\n",
-			 at, r->request_id, r->method, r->path, r->status, ms,
-			 r->signed_in ? r->who.id : "", r->ip);
+	int n =
+	    snprintf(line, sizeof line,
+	             "{\"at\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\","
+	             "\"status\":%d,\"ms\":%.2f,\"actor\":\"%s\",\"ip\":\"%s\"}\n",
+	             at, r->request_id, r->method, r->path, r->status, ms,
+	             r->signed_in ? r->who.id : "", r->ip);
 	if (n > 0)
 		(void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
@@ -137,11 +139,11 @@ static int read_body(http_req *r, long long content_length)
 	size_t max = g_srv.cfg.body_max;
 	if (content_length > (long long)max)
 		return http_problem(r, 413, "Request too large",
-				    arena_printf(r->a, "The body may be at most %zu bytes.", max));
+		                    arena_printf(r->a, "The body may be at most %zu bytes.", max));
 	const char *ctype = http_header(r, "Content-Type");
 	if (!ctype || strncmp(ctype, "application/json", 16) != 0)
 		return http_problem(r, 415, "Send JSON",
-				    "The Content-Type must be application/json.");
+		                    "The Content-Type must be application/json.");
 	char *buf = arena_alloc(r->a, max + 1);
 	size_t len = 0;
 	for (;;) {
@@ -150,16 +152,16 @@ static int read_body(http_req *r, long long content_length)
 			break;
 		len += (size_t)n;
 		if (len > max)
-			return http_problem(r, 413, "Request too large",
-					    arena_printf(r->a, "The body may be at most %zu bytes.",
-							 max));
+			return http_problem(
+			    r, 413, "Request too large",
+			    arena_printf(r->a, "The body may be at most %zu bytes.", max));
 	}
 	json_error_t err;
 	json_t *body = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!body)
 		return http_problem(r, 400, "Malformed JSON",
-				    arena_printf(r->a, "%s at line %d, column %d.", err.text,
-						 err.line, err.column));
+		                    arena_printf(r->a, "%s at line %d, column %d.", err.text,
+		                                 err.line, err.column));
 	if (!json_is_object(body)) {
 		json_decref(body);
 		return http_problem(r, 400, "Malformed request", "The body must be a JSON object.");
@@ -184,8 +186,8 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 	}
 	if (!found)
 		return path_matched ? http_problem(r, 405, "Method not allowed",
-						   "This resource does not take that method.")
-				    : http_problem(r, 404, "Not found", "No such API endpoint.");
+		                                   "This resource does not take that method.")
+		                    : http_problem(r, 404, "Not found", "No such API endpoint.");
 	if (!tls_store) {
 		char err[256];
 		if (store_sqlite_open(g_srv.cfg.db_path, &tls_store, err, sizeof err)) {
@@ -201,8 +203,9 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 			return http_problem(r, 401, "Not signed in", "Sign in first.");
 		if (!perm_allows(r->role, found->permission))
 			return http_problem(r, 403, "Forbidden",
-					    arena_printf(r->a, "The %s role may not do this (%s).",
-							 r->who.role, perm_name(found->permission)));
+			                    arena_printf(r->a, "The %s role may not do this (%s).",
+			                                 r->who.role,
+			                                 perm_name(found->permission)));
 	}
 	if (found->body && read_body(r, ri->content_length))
 		return r->status;
@@ -274,12 +277,12 @@ static int on_request(struct mg_connection *conn, void *data)
 	if (strncmp(r.path, "/api/", 5) == 0) {
 		if (strlen(r.path) > 512 || (r.query && strlen(r.query) > 2048))
 			http_problem(&r, 400, "Request too long",
-				     "The path or query string is too long.");
+			             "The path or query string is too long.");
 		else
 			api_dispatch(&r, ri);
 		char *text = r.out ? json_dumps(r.out, JSON_COMPACT) : NULL;
-		const char *ctype = r.status >= 400 ? "application/problem+json"
-						    : "application/json";
+		const char *ctype =
+		    r.status >= 400 ? "application/problem+json" : "application/json";
 		if (r.status == 204)
 			send_response(&r, ctype, "", 0);
 		else
@@ -294,7 +297,7 @@ static int on_request(struct mg_connection *conn, void *data)
 		json_decref(r.body);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_request(&r, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	int status = r.status ? r.status : 500;
 	arena_clear(&tls_arena);
 	return status;
@@ -317,18 +320,18 @@ int http_serve(const server_cfg *cfg)
 	char threads[16];
 	snprintf(threads, sizeof threads, "%d", cfg->threads);
 	const char *options[] = {"listening_ports",
-				 cfg->listen,
-				 "num_threads",
-				 threads,
-				 "enable_keep_alive",
-				 "yes",
-				 "tcp_nodelay",
-				 "1",
-				 "request_timeout_ms",
-				 "30000",
-				 "keep_alive_timeout_ms",
-				 "30000",
-				 NULL};
+	                         cfg->listen,
+	                         "num_threads",
+	                         threads,
+	                         "enable_keep_alive",
+	                         "yes",
+	                         "tcp_nodelay",
+	                         "1",
+	                         "request_timeout_ms",
+	                         "30000",
+	                         "keep_alive_timeout_ms",
+	                         "30000",
+	                         NULL};
 	struct mg_callbacks cb;
 	memset(&cb, 0, sizeof cb);
 	cb.init_thread = on_thread_start;
@@ -337,7 +340,7 @@ int http_serve(const server_cfg *cfg)
 	struct mg_context *ctx = mg_start(&cb, NULL, options);
 	if (!ctx) {
 		fprintf(stderr, "schwann: cannot listen on %s (in use, or not an address)\n",
-			cfg->listen);
+		        cfg->listen);
 		audit_queue_stop(g_srv.audit);
 		mg_exit_library();
 		return 1;
@@ -346,8 +349,9 @@ int http_serve(const server_cfg *cfg)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "{\"level\":\"info\",\"what\":\"listening\",\"listen\":\"%s\",\"db\":\"%s\"}\n",
-		cfg->listen, cfg->db_path);
+	fprintf(stderr,
+	        "{\"level\":\"info\",\"what\":\"listening\",\"listen\":\"%s\",\"db\":\"%s\"}\n",
+	        cfg->listen, cfg->db_path);
 	while (!g_stop)
 		sleep(1);
 	mg_stop(ctx);

@@ -8,8 +8,9 @@
 
 sw_err sq_fail(sqlite_store *s, const char *what)
 {
-	fprintf(stderr, "{\"level\":\"error\",\"where\":\"store\",\"what\":\"%s\",\"sqlite\":\"%s\"}\n",
-		what, sqlite3_errmsg(s->db));
+	fprintf(stderr,
+	        "{\"level\":\"error\",\"where\":\"store\",\"what\":\"%s\",\"sqlite\":\"%s\"}\n",
+	        what, sqlite3_errmsg(s->db));
 	return SW_EDB;
 }
 
@@ -32,7 +33,7 @@ sqlite3_stmt *sq_prep(sqlite_store *s, const char *sql)
 		s->n_cached++;
 	} else {
 		fprintf(stderr, "{\"level\":\"error\",\"where\":\"store\",\"what\":\"statement "
-				"cache full\"}\n");
+		                "cache full\"}\n");
 	}
 	return st;
 }
@@ -91,7 +92,7 @@ sw_err sq_audit_insert(sqlite_store *s, audit_record *r)
 	if (step == SQLITE_ROW) {
 		r->seq = sqlite3_column_int64(st, 0) + 1;
 		snprintf(r->prev_hash, sizeof r->prev_hash, "%s",
-			 (const char *)sqlite3_column_text(st, 1));
+		         (const char *)sqlite3_column_text(st, 1));
 	} else if (step == SQLITE_DONE) {
 		r->seq = 1;
 		memcpy(r->prev_hash, audit_genesis, sizeof r->prev_hash);
@@ -105,8 +106,8 @@ sw_err sq_audit_insert(sqlite_store *s, audit_record *r)
 	}
 	audit_seal(r);
 	st = sq_prep(s, "INSERT INTO audit (seq, at, actor_id, actor_role, action, resource_type, "
-			"resource_id, patient_id, ip, request_id, detail, prev_hash, hash) "
-			"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	                "resource_id, patient_id, ip, request_id, detail, prev_hash, hash) "
+	                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_int64(st, 1, r->seq);

@@ -32,20 +32,16 @@ sw_err sq_fail(sqlite_store *s, const char *what);
 /* Appends r to the chain inside the caller's transaction. */
 sw_err sq_audit_insert(sqlite_store *s, audit_record *r);
 
-
-
 /* The operations, one file per group; store_sqlite.c puts them in the ops table. */
 sw_err sqlite_patient_create(store *s, const patient *p, audit_record *audit);
 sw_err sqlite_patient_get(store *s, arena *a, const char *id, patient *out);
-sw_err sqlite_patient_update(store *s, const patient *p, int expected_version,
-			     audit_record *audit);
+sw_err sqlite_patient_update(store *s, const patient *p, int expected_version, audit_record *audit);
 sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items, int *n);
 sw_err sqlite_condition_create(store *s, arena *a, const condition *c, audit_record *audit);
 sw_err sqlite_condition_get(store *s, arena *a, const char *id, condition *out);
-sw_err sqlite_condition_list(store *s, arena *a, const char *patient_id, condition **items,
-			     int *n);
+sw_err sqlite_condition_list(store *s, arena *a, const char *patient_id, condition **items, int *n);
 sw_err sqlite_condition_update(store *s, arena *a, const condition *c, int expected_version,
-			       audit_record *audit);
+                               audit_record *audit);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

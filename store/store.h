@@ -31,8 +31,9 @@ typedef struct staff {
 } staff;
 
 typedef struct patient_query {
-	const char *q;      /* name prefix, MRN, or birth date YYYY-MM-DD; NULL or "" for all */
-	const char *after_family, *after_given, *after_id; /* keyset cursor, all NULL for the start */
+	const char *q; /* name prefix, MRN, or birth date YYYY-MM-DD; NULL or "" for all */
+	const char *after_family, *after_given,
+	    *after_id; /* keyset cursor, all NULL for the start */
 	int limit;
 	int include_archived;
 } patient_query;
@@ -51,35 +52,35 @@ typedef struct store_ops {
 	sw_err (*staff_count)(store *s, int64_t *n);
 
 	sw_err (*session_create)(store *s, const unsigned char *token_hash, const char *staff_id,
-				 const char *csrf, int64_t now, const char *ip);
+	                         const char *csrf, int64_t now, const char *ip);
 	/* Finds a session not idle for more than idle_s; refreshes its last use. */
 	sw_err (*session_lookup)(store *s, arena *a, const unsigned char *token_hash, int64_t now,
-				 int idle_s, staff *out, const char **csrf);
+	                         int idle_s, staff *out, const char **csrf);
 	sw_err (*session_delete)(store *s, const unsigned char *token_hash);
 	sw_err (*token_create)(store *s, const unsigned char *token_hash, const char *staff_id,
-			       const char *name, const char *now);
+	                       const char *name, const char *now);
 	sw_err (*token_lookup)(store *s, arena *a, const unsigned char *token_hash, staff *out);
 
 	sw_err (*patient_create)(store *s, const patient *p, audit_record *audit);
 	sw_err (*patient_get)(store *s, arena *a, const char *id, patient *out);
 	/* Writes p (all fields) if the stored version is expected_version; bumps the version. */
 	sw_err (*patient_update)(store *s, const patient *p, int expected_version,
-				 audit_record *audit);
+	                         audit_record *audit);
 	/* Up to q->limit + 1 rows, so the caller can tell whether there is a next page. */
 	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
-				 int *n);
+	                         int *n);
 
 	sw_err (*condition_create)(store *s, arena *a, const condition *c, audit_record *audit);
 	sw_err (*condition_get)(store *s, arena *a, const char *id, condition *out);
 	sw_err (*condition_list)(store *s, arena *a, const char *patient_id, condition **items,
-				 int *n);
+	                         int *n);
 	sw_err (*condition_update)(store *s, arena *a, const condition *c, int expected_version,
-				   audit_record *audit);
+	                           audit_record *audit);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);
 	sw_err (*audit_page)(store *s, arena *a, const audit_query *q, audit_record **items,
-			     int *n);
+	                     int *n);
 	/* Walks the chain: *checked records read; *broken_seq the first bad one, 0 if none. */
 	sw_err (*audit_verify)(store *s, int64_t *checked, int64_t *broken_seq);
 

@@ -19,7 +19,7 @@ sw_err sqlite_audit_append(store *base, audit_record *recs, int n)
 }
 
 #define AUDIT_COLS                                                                                 \
-	"seq, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, ip, "     \
+	"seq, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, ip, "      \
 	"request_id, detail, prev_hash, hash"
 
 static void read_audit(arena *a, sqlite3_stmt *st, audit_record *r)
@@ -45,8 +45,8 @@ sw_err sqlite_audit_page(store *base, arena *a, const audit_query *q, audit_reco
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(s, "SELECT " AUDIT_COLS " FROM audit WHERE (?1 = 0 OR seq < ?1) "
-				      "AND (?2 IS NULL OR patient_id = ?2) ORDER BY seq DESC "
-				      "LIMIT ?3");
+	                              "AND (?2 IS NULL OR patient_id = ?2) ORDER BY seq DESC "
+	                              "LIMIT ?3");
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_int64(st, 1, q->before_seq);
@@ -73,7 +73,7 @@ sw_err sqlite_audit_verify(store *base, int64_t *checked, int64_t *broken_seq)
 	*checked = 0;
 	*broken_seq = 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", -1, &st,
-			       NULL) != SQLITE_OK)
+	                       NULL) != SQLITE_OK)
 		return sq_fail(s, "audit verify");
 	char prev[AUDIT_HASH_HEX + 1];
 	memcpy(prev, audit_genesis, sizeof prev);

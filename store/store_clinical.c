@@ -8,7 +8,7 @@
 
 #define PATIENT_COLS                                                                               \
 	"id, mrn, family_name, given_name, birth_date, sex_at_birth, phone, email, address_line, " \
-	"address_city, address_region, address_postal_code, address_country, research_consent, "  \
+	"address_city, address_region, address_postal_code, address_country, research_consent, "   \
 	"synthetic, version, created_at, updated_at, updated_by, archived_at, archive_reason"
 
 static void read_patient(arena *a, sqlite3_stmt *st, patient *p)
@@ -84,7 +84,7 @@ sw_err sqlite_patient_create(store *base, const patient *p, audit_record *audit)
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO patients (" PATIENT_COLS ") VALUES "
-				      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		rc = SW_EDB;
 	if (!rc) {
@@ -133,23 +133,22 @@ static sw_err check_version(sqlite_store *s, const char *sql, const char *id, in
 }
 
 sw_err sqlite_patient_update(store *base, const patient *p, int expected_version,
-			     audit_record *audit)
+                             audit_record *audit)
 {
 	sqlite_store *s = SQ(base);
 	sw_err rc = sq_begin(s);
 	if (rc)
 		return rc;
-	rc = check_version(s, "SELECT version FROM patients WHERE id = ?", p->id,
-			   expected_version);
+	rc = check_version(s, "SELECT version FROM patients WHERE id = ?", p->id, expected_version);
 	sqlite3_stmt *st = NULL;
 	if (!rc) {
 		st = sq_prep(s, "UPDATE patients SET id=?1, mrn=?2, family_name=?3, given_name=?4, "
-				"birth_date=?5, sex_at_birth=?6, phone=?7, email=?8, "
-				"address_line=?9, address_city=?10, address_region=?11, "
-				"address_postal_code=?12, address_country=?13, "
-				"research_consent=?14, synthetic=?15, version=?16, "
-				"created_at=?17, updated_at=?18, updated_by=?19, archived_at=?20, "
-				"archive_reason=?21 WHERE id = ?1");
+		                "birth_date=?5, sex_at_birth=?6, phone=?7, email=?8, "
+		                "address_line=?9, address_city=?10, address_region=?11, "
+		                "address_postal_code=?12, address_country=?13, "
+		                "research_consent=?14, synthetic=?15, version=?16, "
+		                "created_at=?17, updated_at=?18, updated_by=?19, archived_at=?20, "
+		                "archive_reason=?21 WHERE id = ?1");
 		rc = st ? SW_OK : SW_EDB;
 	}
 	if (!rc) {
@@ -179,8 +178,7 @@ static const char *prefix_pattern(arena *a, const char *q)
 	return p;
 }
 
-sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items,
-			     int *n)
+sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items, int *n)
 {
 	sqlite_store *s = SQ(base);
 	/* One statement for every search: unused filters are bound NULL and drop out. ?1 birth
@@ -214,8 +212,8 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 			const char *second = sep;
 			while (*second == ' ' || *second == ',')
 				second++;
-			sq_text(st, 3, prefix_pattern(a, arena_strndup(a, query,
-								  (size_t)(sep - query))));
+			sq_text(st, 3,
+			        prefix_pattern(a, arena_strndup(a, query, (size_t)(sep - query))));
 			if (*second)
 				sq_text(st, 4, prefix_pattern(a, second));
 		} else {
@@ -241,7 +239,7 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 }
 
 #define CONDITION_COLS                                                                             \
-	"id, patient_id, icd10, etiology, onset_date, diagnosed_date, sites, notes, status, "     \
+	"id, patient_id, icd10, etiology, onset_date, diagnosed_date, sites, notes, status, "      \
 	"status_reason, version, created_at, updated_at, updated_by"
 
 static void read_condition(arena *a, sqlite3_stmt *st, condition *c)
@@ -288,7 +286,7 @@ sw_err sqlite_condition_create(store *base, arena *a, const condition *c, audit_
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO conditions (" CONDITION_COLS
-				      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		rc = SW_EDB;
 	if (!rc) {
@@ -320,11 +318,11 @@ sw_err sqlite_condition_get(store *base, arena *a, const char *id, condition *ou
 }
 
 sw_err sqlite_condition_list(store *base, arena *a, const char *patient_id, condition **items,
-			     int *n)
+                             int *n)
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(s, "SELECT " CONDITION_COLS " FROM conditions WHERE "
-				      "patient_id = ? ORDER BY created_at, id LIMIT 500");
+	                              "patient_id = ? ORDER BY created_at, id LIMIT 500");
 	if (!st)
 		return SW_EDB;
 	sq_text(st, 1, patient_id);
@@ -348,20 +346,21 @@ sw_err sqlite_condition_list(store *base, arena *a, const char *patient_id, cond
 }
 
 sw_err sqlite_condition_update(store *base, arena *a, const condition *c, int expected_version,
-			       audit_record *audit)
+                               audit_record *audit)
 {
 	sqlite_store *s = SQ(base);
 	sw_err rc = sq_begin(s);
 	if (rc)
 		return rc;
 	rc = check_version(s, "SELECT version FROM conditions WHERE id = ?", c->id,
-			   expected_version);
+	                   expected_version);
 	sqlite3_stmt *st = NULL;
 	if (!rc) {
-		st = sq_prep(s, "UPDATE conditions SET id=?1, patient_id=?2, icd10=?3, etiology=?4, "
-				"onset_date=?5, diagnosed_date=?6, sites=?7, notes=?8, status=?9, "
-				"status_reason=?10, version=?11, created_at=?12, updated_at=?13, "
-				"updated_by=?14 WHERE id = ?1");
+		st =
+		    sq_prep(s, "UPDATE conditions SET id=?1, patient_id=?2, icd10=?3, etiology=?4, "
+		               "onset_date=?5, diagnosed_date=?6, sites=?7, notes=?8, status=?9, "
+		               "status_reason=?10, version=?11, created_at=?12, updated_at=?13, "
+		               "updated_by=?14 WHERE id = ?1");
 		rc = st ? SW_OK : SW_EDB;
 	}
 	if (!rc) {

@@ -35,7 +35,7 @@ static sw_err sqlite_staff_create(store *base, const staff *p)
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO staff (id, email, name, role, password_hash, "
-				      "active, created_at) VALUES (?,?,?,?,?,1,?)");
+	                              "active, created_at) VALUES (?,?,?,?,?,1,?)");
 	if (!st)
 		return SW_EDB;
 	sq_text(st, 1, p->id);
@@ -55,7 +55,7 @@ static sw_err sqlite_staff_by_email(store *base, arena *a, const char *email, st
 {
 	sqlite_store *s = SQ(base);
 	static const char sql[] = "SELECT id, email, name, role, password_hash, active, created_at "
-				  "FROM staff WHERE email = ?";
+	                          "FROM staff WHERE email = ?";
 	sqlite3_stmt *st = sq_prep(s, sql);
 	if (!st)
 		return SW_EDB;
@@ -81,12 +81,12 @@ static sw_err sqlite_staff_count(store *base, int64_t *n)
 }
 
 static sw_err sqlite_session_create(store *base, const unsigned char *token_hash,
-				    const char *staff_id, const char *csrf, int64_t now,
-				    const char *ip)
+                                    const char *staff_id, const char *csrf, int64_t now,
+                                    const char *ip)
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO sessions (token_hash, staff_id, csrf_token, "
-				      "created_at, last_seen, ip) VALUES (?,?,?,?,?,?)");
+	                              "created_at, last_seen, ip) VALUES (?,?,?,?,?,?)");
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
@@ -101,7 +101,7 @@ static sw_err sqlite_session_create(store *base, const unsigned char *token_hash
 }
 
 static sw_err sqlite_session_lookup(store *base, arena *a, const unsigned char *token_hash,
-				    int64_t now, int idle_s, staff *out, const char **csrf)
+                                    int64_t now, int idle_s, staff *out, const char **csrf)
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(
@@ -155,11 +155,11 @@ static sw_err sqlite_session_delete(store *base, const unsigned char *token_hash
 }
 
 static sw_err sqlite_token_create(store *base, const unsigned char *token_hash,
-				  const char *staff_id, const char *name, const char *now)
+                                  const char *staff_id, const char *name, const char *now)
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO api_tokens (token_hash, staff_id, name, "
-				      "created_at) VALUES (?,?,?,?)");
+	                              "created_at) VALUES (?,?,?,?)");
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
@@ -172,13 +172,13 @@ static sw_err sqlite_token_create(store *base, const unsigned char *token_hash,
 }
 
 static sw_err sqlite_token_lookup(store *base, arena *a, const unsigned char *token_hash,
-				  staff *out)
+                                  staff *out)
 {
 	sqlite_store *s = SQ(base);
-	sqlite3_stmt *st = sq_prep(
-	    s, "SELECT st.id, st.email, st.name, st.role, st.password_hash, st.active, "
-	       "st.created_at FROM api_tokens t JOIN staff st ON st.id = t.staff_id "
-	       "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND st.active = 1");
+	sqlite3_stmt *st =
+	    sq_prep(s, "SELECT st.id, st.email, st.name, st.role, st.password_hash, st.active, "
+	               "st.created_at FROM api_tokens t JOIN staff st ON st.id = t.staff_id "
+	               "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND st.active = 1");
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
@@ -221,16 +221,16 @@ static sw_err migrate(sqlite_store *s, char *err, size_t errlen)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db,
-			 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
-			 "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
-			 "(strftime('%Y-%m-%dT%H:%M:%SZ','now')))",
-			 NULL, NULL, &msg) != SQLITE_OK)
+	                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+	                 "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+	                 "(strftime('%Y-%m-%dT%H:%M:%SZ','now')))",
+	                 NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	for (const embedded_file *m = migration_files; m->path; m++) {
 		long version = strtol(m->path, NULL, 10);
 		sqlite3_stmt *st = NULL;
 		if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE version = ?",
-				       -1, &st, NULL) != SQLITE_OK)
+		                       -1, &st, NULL) != SQLITE_OK)
 			goto fail_db;
 		sqlite3_bind_int64(st, 1, version);
 		int done = sqlite3_step(st) == SQLITE_ROW;
@@ -244,9 +244,9 @@ static sw_err migrate(sqlite_store *s, char *err, size_t errlen)
 			sqlite3_free(msg);
 			return SW_EDB;
 		}
-		if (sqlite3_prepare_v2(s->db,
-				       "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-				       -1, &st, NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(
+		        s->db, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", -1,
+		        &st, NULL) != SQLITE_OK) {
 			sq_rollback(s);
 			goto fail_db;
 		}
@@ -254,7 +254,8 @@ static sw_err migrate(sqlite_store *s, char *err, size_t errlen)
 		sqlite3_bind_text(st, 2, m->path, -1, SQLITE_STATIC);
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE || sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+		if (rc != SQLITE_DONE ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
 			sq_rollback(s);
 			goto fail_db;
 		}
@@ -280,16 +281,16 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 	}
 	s->base.ops = &sqlite_ops;
 	if (sqlite3_open_v2(path, &s->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
-			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
-	if (sqlite3_exec(s->db,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-			 NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(
+	        s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	        NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);
 		goto out;

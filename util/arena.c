@@ -40,8 +40,8 @@ void *arena_alloc(arena *a, size_t n)
 		need = ARENA_ALIGN;
 	if (!a->head || a->used + need > a->head->size) {
 		if (need > ARENA_CHUNK / 4) {
-			/* A big block gets a chunk of its own behind the head, so the head's free space
-			 * is not wasted. */
+			/* A big block gets a chunk of its own behind the head, so the head's free
+			 * space is not wasted. */
 			arena_chunk *big = chunk_new(need, NULL);
 			if (a->head) {
 				big->next = a->head->next;

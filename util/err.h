@@ -4,14 +4,15 @@
 #define SCHWANN_ERR_H
 
 typedef enum sw_err {
-	SW_OK = 0,        /* success */
-	SW_EINVAL,        /* the input broke a rule; details are in the validation context (422) */
-	SW_ENOTFOUND,     /* no such record, or not visible to the caller (404) */
-	SW_ECONFLICT,     /* a uniqueness rule would be broken, e.g. a second patient with one MRN (409) */
-	SW_EVERSION,      /* the record changed since the caller read it: If-Match failed (412) */
-	SW_EDB,           /* the database failed; logged with the request id (500) */
-	SW_EIO,           /* a file could not be read or written (500, or exit 1 in the CLI) */
-	SW_EAUTH,         /* wrong credentials or no valid session (401) */
+	SW_OK = 0,    /* success */
+	SW_EINVAL,    /* the input broke a rule; details are in the validation context (422) */
+	SW_ENOTFOUND, /* no such record, or not visible to the caller (404) */
+	SW_ECONFLICT, /* a uniqueness rule would be broken, e.g. a second patient with one MRN (409)
+	               */
+	SW_EVERSION,  /* the record changed since the caller read it: If-Match failed (412) */
+	SW_EDB,       /* the database failed; logged with the request id (500) */
+	SW_EIO,       /* a file could not be read or written (500, or exit 1 in the CLI) */
+	SW_EAUTH,     /* wrong credentials or no valid session (401) */
 } sw_err;
 
 #endif

@@ -41,7 +41,7 @@ static size_t utf8_len(const char *s)
 }
 
 const char *jv_string(vctx *v, json_t *obj, const char *prefix, const char *key, size_t maxlen,
-		      int required, int *present)
+                      int required, int *present)
 {
 	json_t *val = lookup(obj, key, present);
 	if (!val || json_is_null(val)) {
@@ -76,7 +76,7 @@ const char *jv_string(vctx *v, json_t *obj, const char *prefix, const char *key,
 }
 
 const char *jv_enum(vctx *v, json_t *obj, const char *prefix, const char *key,
-		    const char *const *choices, int required, int *present)
+                    const char *const *choices, int required, int *present)
 {
 	json_t *val = lookup(obj, key, present);
 	if (!val || json_is_null(val)) {

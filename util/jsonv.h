@@ -16,10 +16,10 @@ void jv_no_unknown(vctx *v, json_t *obj, const char *prefix, const char *const *
  * Absent or null: records "is required" when required, returns NULL. present is set to 1 when the
  * key exists at all (null included), so PATCH can tell "clear it" from "leave it". */
 const char *jv_string(vctx *v, json_t *obj, const char *prefix, const char *key, size_t maxlen,
-		      int required, int *present);
+                      int required, int *present);
 /* One of the NULL-terminated choices; the message lists them. */
 const char *jv_enum(vctx *v, json_t *obj, const char *prefix, const char *key,
-		    const char *const *choices, int required, int *present);
+                    const char *const *choices, int required, int *present);
 /* true/false; absent leaves *out as it is. Returns 1 when the key was present. */
 int jv_bool(vctx *v, json_t *obj, const char *prefix, const char *key, int *out);
 

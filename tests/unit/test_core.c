@@ -77,10 +77,8 @@ static void permission_table(void **state)
 	/* The whole matrix, stated once more here so a change to the table is a deliberate one. */
 	static const int expect[ROLE_COUNT][PERM_COUNT] = {
 	    /*               pub sig pr pw cr cw audit */
-	    [ROLE_ADMIN] = {1, 1, 1, 1, 1, 1, 1},
-	    [ROLE_CLINICIAN] = {1, 1, 1, 1, 1, 1, 0},
-	    [ROLE_NURSE] = {1, 1, 1, 1, 1, 0, 0},
-	    [ROLE_FRONT_DESK] = {1, 1, 1, 1, 0, 0, 0},
+	    [ROLE_ADMIN] = {1, 1, 1, 1, 1, 1, 1},      [ROLE_CLINICIAN] = {1, 1, 1, 1, 1, 1, 0},
+	    [ROLE_NURSE] = {1, 1, 1, 1, 1, 0, 0},      [ROLE_FRONT_DESK] = {1, 1, 1, 1, 0, 0, 0},
 	    [ROLE_RESEARCHER] = {1, 1, 0, 0, 0, 0, 0},
 	};
 	for (int r = 0; r < ROLE_COUNT; r++)
@@ -113,20 +111,20 @@ static void patient_rules(void **state)
 	patient p;
 	memset(&p, 0, sizeof p);
 	json_t *ok = json_loads("{\"mrn\":\"A-1\",\"family_name\":\"Doe\",\"given_name\":\"Jo\","
-				"\"birth_date\":\"1950-02-28\",\"sex_at_birth\":\"male\","
-				"\"address\":{\"city\":\"Bend\",\"country\":\"US\"},"
-				"\"research_consent\":true}",
-				0, NULL);
+	                        "\"birth_date\":\"1950-02-28\",\"sex_at_birth\":\"male\","
+	                        "\"address\":{\"city\":\"Bend\",\"country\":\"US\"},"
+	                        "\"research_consent\":true}",
+	                        0, NULL);
 	assert_int_equal(patient_from_json(&v, ok, &p, 0, today), 0);
 	assert_string_equal(p.family_name, "Doe");
 	assert_string_equal(p.address_city, "Bend");
 	assert_true(p.research_consent);
 
 	json_t *bad = json_loads("{\"mrn\":\"A 1\",\"family_name\":\"\",\"birth_date\":"
-				 "\"2023-02-30\",\"sex_at_birth\":\"m\",\"email\":\"x@\","
-				 "\"phone\":\"12\",\"address\":{\"country\":\"usa\",\"zip\":1},"
-				 "\"extra\":1}",
-				 0, NULL);
+	                         "\"2023-02-30\",\"sex_at_birth\":\"m\",\"email\":\"x@\","
+	                         "\"phone\":\"12\",\"address\":{\"country\":\"usa\",\"zip\":1},"
+	                         "\"extra\":1}",
+	                         0, NULL);
 	patient q;
 	memset(&q, 0, sizeof q);
 	vctx_init(&v, &a);
@@ -181,9 +179,9 @@ static void condition_rules(void **state)
 	condition c;
 	memset(&c, 0, sizeof c);
 	json_t *ok = json_loads("{\"icd10\":\"g62.1\",\"onset_date\":\"2020-06\","
-				"\"diagnosed_date\":\"2021-01-10\",\"sites\":[\"foot_left\","
-				"\"foot_right\"]}",
-				0, NULL);
+	                        "\"diagnosed_date\":\"2021-01-10\",\"sites\":[\"foot_left\","
+	                        "\"foot_right\"]}",
+	                        0, NULL);
 	assert_int_equal(condition_from_json(&v, ok, &c, 0, "1950-01-01", today), 0);
 	assert_string_equal(c.icd10, "G62.1");
 	assert_string_equal(c.etiology, "alcohol");
@@ -197,9 +195,9 @@ static void condition_rules(void **state)
 	assert_string_equal(c.status, "active");
 
 	json_t *bad = json_loads("{\"icd10\":\"E11.9\",\"onset_date\":\"2020-06-15\","
-				 "\"diagnosed_date\":\"2020-05-01\",\"sites\":[\"toe\","
-				 "\"hand_left\",\"hand_left\"],\"status\":\"entered_in_error\"}",
-				 0, NULL);
+	                         "\"diagnosed_date\":\"2020-05-01\",\"sites\":[\"toe\","
+	                         "\"hand_left\",\"hand_left\"],\"status\":\"entered_in_error\"}",
+	                         0, NULL);
 	condition d;
 	memset(&d, 0, sizeof d);
 	vctx_init(&v, &a);
@@ -337,8 +335,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(icd10_etiologies), cmocka_unit_test(chronicity_boundary),
 	    cmocka_unit_test(permission_table), cmocka_unit_test(patient_rules),
-	    cmocka_unit_test(condition_rules),	cmocka_unit_test(audit_chain),
-	    cmocka_unit_test(throttle_logins),	cmocka_unit_test(demo_is_deterministic),
+	    cmocka_unit_test(condition_rules),  cmocka_unit_test(audit_chain),
+	    cmocka_unit_test(throttle_logins),  cmocka_unit_test(demo_is_deterministic),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -78,7 +78,7 @@ static int64_t raw_count(const char *path, const char *sql)
 }
 
 static patient make_patient(arena *a, const char *mrn, const char *family, const char *given,
-			    const char *birth)
+                            const char *birth)
 {
 	patient p;
 	memset(&p, 0, sizeof p);
@@ -116,8 +116,8 @@ static void migrations_recorded_once(void **state)
 	again->ops->close(again);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), 1);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM pragma_journal_mode WHERE "
-					    "journal_mode = 'wal'"),
-			 1);
+	                                    "journal_mode = 'wal'"),
+	                 1);
 }
 
 static void open_failure_is_reported(void **state)
@@ -126,7 +126,7 @@ static void open_failure_is_reported(void **state)
 	store *st = NULL;
 	char err[256] = "";
 	assert_int_equal(store_sqlite_open("/nonexistent-dir/x/y.db", &st, err, sizeof err),
-			 SW_EDB);
+	                 SW_EDB);
 	assert_null(st);
 	assert_non_null(strstr(err, "cannot open"));
 }
@@ -172,12 +172,12 @@ static void search_modes_and_pages(void **state)
 {
 	fixture *f = *state;
 	static const char *const names[][2] = {
-	    {"Smith", "John"}, {"smithers", "Amy"}, {"Smyth", "Jo"}, {"Jones", "Smitty"},
+	    {"Smith", "John"}, {"smithers", "Amy"}, {"Smyth", "Jo"},  {"Jones", "Smitty"},
 	    {"Brown", "Ann"},  {"Smith", "Anna"},   {"O_Hara", "Kim"}};
 	for (int i = 0; i < 7; i++) {
 		char *mrn = arena_printf(&f->a, "S%d", i);
 		patient p = make_patient(&f->a, mrn, names[i][0], names[i][1],
-					 i == 4 ? "1970-07-07" : "1980-01-01");
+		                         i == 4 ? "1970-07-07" : "1980-01-01");
 		audit_record a = rec("patient.create", p.id);
 		assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_OK);
 	}
@@ -230,7 +230,7 @@ static void failed_audit_rolls_back_the_write(void **state)
 {
 	fixture *f = *state;
 	raw_exec(f->path, "CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT "
-			  "RAISE(ABORT, 'injected failure'); END;");
+	                  "RAISE(ABORT, 'injected failure'); END;");
 	patient p = make_patient(&f->a, "F1", "Fail", "Case", "1950-01-01");
 	audit_record a = rec("patient.create", p.id);
 	assert_int_equal(f->st->ops->patient_create(f->st, &p, &a), SW_EDB);
@@ -278,7 +278,7 @@ static void conditions_roundtrip(void **state)
 	audit_record au = rec("condition.update", p.id);
 	assert_int_equal(f->st->ops->condition_update(f->st, &f->a, &items[0], 1, &au), SW_OK);
 	assert_int_equal(f->st->ops->condition_update(f->st, &f->a, &items[0], 1, &au),
-			 SW_EVERSION);
+	                 SW_EVERSION);
 	condition got;
 	assert_int_equal(f->st->ops->condition_get(f->st, &f->a, c.id, &got), SW_OK);
 	assert_string_equal(got.status, "entered_in_error");
@@ -359,14 +359,10 @@ int main(void)
 		return 1;
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(migrations_recorded_once),
-	    cmocka_unit_test(open_failure_is_reported),
-	    T(patient_roundtrip_and_versions),
-	    T(search_modes_and_pages),
-	    T(failed_audit_rolls_back_the_write),
-	    T(conditions_roundtrip),
-	    T(audit_verify_detects_tampering),
-	    T(group_commit_from_threads),
+	    T(migrations_recorded_once),          cmocka_unit_test(open_failure_is_reported),
+	    T(patient_roundtrip_and_versions),    T(search_modes_and_pages),
+	    T(failed_audit_rolls_back_the_write), T(conditions_roundtrip),
+	    T(audit_verify_detects_tampering),    T(group_commit_from_threads),
 	    T(backup_copies_everything),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

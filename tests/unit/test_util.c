@@ -116,8 +116,8 @@ static void jsonv_collects_all(void **state)
 	vctx v;
 	vctx_init(&v, &a);
 	json_t *o = json_loads("{\"name\":\"\",\"n\":3,\"long\":\"abcdef\",\"x\":1,"
-			       "\"e\":\"blue\",\"b\":\"yes\",\"u\":\"\\u00e9\\u00e9\"}",
-			       0, NULL);
+	                       "\"e\":\"blue\",\"b\":\"yes\",\"u\":\"\\u00e9\\u00e9\"}",
+	                       0, NULL);
 	static const char *const allowed[] = {"name", "n", "long", "e", "b", "u", "missing", NULL};
 	jv_no_unknown(&v, o, NULL, allowed);
 	assert_null(jv_string(&v, o, NULL, "name", 10, JV_REQUIRED, NULL));
@@ -142,8 +142,8 @@ static void jsonv_collects_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(dates_parse),  cmocka_unit_test(dates_arith),
-	    cmocka_unit_test(arena_basics), cmocka_unit_test(strbuf_cap),
+	    cmocka_unit_test(dates_parse),    cmocka_unit_test(dates_arith),
+	    cmocka_unit_test(arena_basics),   cmocka_unit_test(strbuf_cap),
 	    cmocka_unit_test(uuid_v7_format), cmocka_unit_test(jsonv_collects_all),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
