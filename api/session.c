@@ -16,8 +16,8 @@ static pthread_mutex_t g_throttle_mu = PTHREAD_MUTEX_INITIALIZER;
 static int wait_seconds(const char *email, const char *ip, time_t now)
 {
 	pthread_mutex_lock(&g_throttle_mu);
-	int a = throttle_wait(&g_throttle, email, now);
-	int b = throttle_wait(&g_throttle, ip, now);
+	int a = throttle_wait(&g_throttle, email, THROTTLE_MAX_FAILURES, now);
+	int b = throttle_wait(&g_throttle, ip, THROTTLE_MAX_PER_ADDRESS, now);
 	pthread_mutex_unlock(&g_throttle_mu);
 	return a > b ? a : b;
 }

@@ -31,10 +31,10 @@ static throttle_slot *find(throttle *t, uint64_t h, int create, time_t now)
 	return oldest;
 }
 
-int throttle_wait(throttle *t, const char *key, time_t now)
+int throttle_wait(throttle *t, const char *key, int max, time_t now)
 {
 	throttle_slot *s = find(t, key_hash(key), 0, now);
-	if (!s || s->failures < THROTTLE_MAX_FAILURES)
+	if (!s || s->failures < max)
 		return 0;
 	time_t left = s->first + THROTTLE_WINDOW_S - now;
 	if (left <= 0) {

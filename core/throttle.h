@@ -8,7 +8,8 @@
 #include <time.h>
 
 #define THROTTLE_SLOTS 1024
-#define THROTTLE_MAX_FAILURES 5
+#define THROTTLE_MAX_FAILURES 5     /* per e-mail address */
+#define THROTTLE_MAX_PER_ADDRESS 20 /* per client address: a clinic's staff may share one */
 #define THROTTLE_WINDOW_S 900
 
 typedef struct throttle_slot {
@@ -21,8 +22,9 @@ typedef struct throttle {
 	throttle_slot slots[THROTTLE_SLOTS];
 } throttle;
 
-/* 0 when key may try now; otherwise the seconds until it may. */
-int throttle_wait(throttle *t, const char *key, time_t now);
+/* 0 when key may try now (fewer than max failures in the window); otherwise the seconds until
+ * it may. */
+int throttle_wait(throttle *t, const char *key, int max, time_t now);
 void throttle_fail(throttle *t, const char *key, time_t now);
 void throttle_success(throttle *t, const char *key);
 

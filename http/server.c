@@ -196,9 +196,11 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 		}
 	}
 	r->st = tls_store;
-	if (auth_identify(r))
-		return r->status;
+	/* Public routes ignore credentials, so a stale cookie cannot stand in the way of signing
+	 * in again. */
 	if (found->permission != PERM_PUBLIC) {
+		if (auth_identify(r))
+			return r->status;
 		if (!r->signed_in)
 			return http_problem(r, 401, "Not signed in", "Sign in first.");
 		if (!perm_allows(r->role, found->permission))

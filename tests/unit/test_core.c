@@ -276,16 +276,24 @@ static void throttle_logins(void **state)
 	time_t now = 1000000;
 	for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++)
 		throttle_fail(&t, "a@x.org", now);
-	assert_int_equal(throttle_wait(&t, "a@x.org", now), 0);
+	assert_int_equal(throttle_wait(&t, "a@x.org", THROTTLE_MAX_FAILURES, now), 0);
 	throttle_fail(&t, "A@X.org", now + 1); /* case-insensitive */
-	assert_true(throttle_wait(&t, "a@x.org", now + 2) > 0);
-	assert_int_equal(throttle_wait(&t, "b@x.org", now + 2), 0);
-	assert_int_equal(throttle_wait(&t, "a@x.org", now + THROTTLE_WINDOW_S + 1), 0);
+	assert_true(throttle_wait(&t, "a@x.org", THROTTLE_MAX_FAILURES, now + 2) > 0);
+	assert_int_equal(throttle_wait(&t, "b@x.org", THROTTLE_MAX_FAILURES, now + 2), 0);
+	assert_int_equal(
+	    throttle_wait(&t, "a@x.org", THROTTLE_MAX_FAILURES, now + THROTTLE_WINDOW_S + 1), 0);
 	throttle_fail(&t, "c@x.org", now);
 	throttle_success(&t, "c@x.org");
 	for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++)
 		throttle_fail(&t, "c@x.org", now);
-	assert_int_equal(throttle_wait(&t, "c@x.org", now), 0);
+	assert_int_equal(throttle_wait(&t, "c@x.org", THROTTLE_MAX_FAILURES, now), 0);
+	/* A higher limit for a shared key (a client address). */
+	for (int i = 0; i < THROTTLE_MAX_FAILURES; i++)
+		throttle_fail(&t, "127.0.0.1", now);
+	assert_int_equal(throttle_wait(&t, "127.0.0.1", THROTTLE_MAX_PER_ADDRESS, now), 0);
+	for (int i = THROTTLE_MAX_FAILURES; i < THROTTLE_MAX_PER_ADDRESS; i++)
+		throttle_fail(&t, "127.0.0.1", now);
+	assert_true(throttle_wait(&t, "127.0.0.1", THROTTLE_MAX_PER_ADDRESS, now) > 0);
 }
 
 static void demo_is_deterministic(void **state)
