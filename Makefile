@@ -12,9 +12,10 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno
 
 LIB_SRC := $(sort $(wildcard util/*.c core/*.c stats/*.c store/*.c http/*.c api/*.c)) \
 	$(filter-out cli/main.c,$(sort $(wildcard cli/*.c)))
-GEN_SRC := build/gen/web_assets.c build/gen/migrations.c
+GEN_SRC := build/gen/web_assets.c build/gen/migrations.c build/gen/instruments.c
 WEB     := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 MIGRATIONS := $(sort $(wildcard store/migrations/*.sql))
+INSTRUMENTS := $(sort $(wildcard data/instruments/*.json))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HEADERS := $(wildcard */*.h)
 
@@ -36,6 +37,10 @@ build/gen/web_assets.c: build/embed $(WEB)
 build/gen/migrations.c: build/embed $(MIGRATIONS)
 	@mkdir -p $(@D)
 	build/embed migration_files store/migrations/ $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+build/gen/instruments.c: build/embed $(INSTRUMENTS)
+	@mkdir -p $(@D)
+	build/embed instrument_files data/instruments/ $(INSTRUMENTS) > $@.tmp && mv $@.tmp $@
 
 build/release/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)

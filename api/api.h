@@ -25,10 +25,18 @@ int api_condition_update(http_req *r);
 
 int api_audit_list(http_req *r);
 
+int api_instrument_list(http_req *r);
+int api_instrument_get(http_req *r);
+int api_assessment_create(http_req *r);
+int api_assessment_list(http_req *r);
+int api_assessment_get(http_req *r);
+int api_assessment_void(http_req *r);
+
 /* JSON encoders (new references). */
 json_t *api_patient_json(const patient *p);
 json_t *api_condition_json(http_req *r, const condition *c);
 json_t *api_staff_json(const staff *s);
+json_t *api_assessment_json(const assessment *as);
 /* "\"<version>\"" in the arena, for ETag. */
 const char *api_etag(http_req *r, int version);
 /* Loads the patient in r->params[0], answering 404 itself; 0 when found. */

@@ -26,6 +26,11 @@ int cli_hash_password(const char *password, char *out);
 int cli_add_staff(store *st, const char *email, const char *name, const char *role,
                   const char *password);
 
+struct instrument_set;
+/* Loads the built-in instrument definitions, or those in dir; prints every problem. */
+int cli_load_instruments(arena *a, const char *dir, struct instrument_set *set);
+void cli_release_instruments(struct instrument_set *set);
+
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/instrument.h"
 #include "../core/neuropathy.h"
 #include "../http/http.h"
 #include "cli.h"
@@ -27,6 +28,10 @@ int cmd_serve(int argc, char **argv)
 	    {"--chronic-months", "N", "months from onset at which damage counts as chronic (12)",
 	     NULL},
 	    {"--idle-minutes", "N", "sign-out after this many idle minutes (default 30)", NULL},
+	    {"--instruments", "DIR",
+	     "load instrument definitions from DIR instead of the built-in "
+	     "ones",
+	     NULL},
 	    {"--quiet", NULL, "no per-request log lines", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
@@ -58,5 +63,17 @@ int cmd_serve(int argc, char **argv)
 	if (!st)
 		return 1;
 	st->ops->close(st);
-	return http_serve(&cfg);
+	arena a;
+	arena_init(&a);
+	instrument_set set;
+	rc = cli_load_instruments(&a, cli_get(opts, "--instruments"), &set);
+	if (!rc) {
+		cfg.instruments = &set;
+		rc = http_serve(&cfg);
+	} else {
+		rc = 1;
+	}
+	cli_release_instruments(&set);
+	arena_free(&a);
+	return rc;
 }

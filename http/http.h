@@ -24,6 +24,7 @@ typedef struct server_cfg {
 	int idle_minutes;   /* session idle expiry */
 	size_t body_max;    /* request body cap, bytes */
 	int quiet;          /* no request log lines */
+	const struct instrument_set *instruments; /* loaded definitions, owned by the caller */
 } server_cfg;
 
 typedef struct server_ctx {

@@ -129,3 +129,50 @@ sw_err sq_audit_insert(sqlite_store *s, audit_record *r)
 		r->at = NULL; /* do not leave a pointer to this stack frame behind */
 	return ok ? SW_OK : sq_fail(s, "audit insert");
 }
+
+sw_err sq_step_write(sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	int ext = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return SW_OK;
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return SW_ECONFLICT;
+	return sq_fail(s, what);
+}
+
+sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int expected)
+{
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return SW_ENOTFOUND;
+	if (rc != SQLITE_ROW)
+		return sq_fail(s, "version check");
+	return version == expected ? SW_OK : SW_EVERSION;
+}
+
+sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const void *),
+                        const void *row, const char *version_sql, const char *id, int expected,
+                        audit_record *audit)
+{
+	sw_err rc = sq_begin(s);
+	if (rc)
+		return rc;
+	if (version_sql)
+		rc = sq_check_version(s, version_sql, id, expected);
+	if (!rc)
+		rc = write(s, row);
+	if (!rc)
+		rc = sq_audit_insert(s, audit);
+	if (!rc)
+		return sq_commit(s);
+	sq_rollback(s);
+	return rc;
+}

@@ -42,6 +42,20 @@ sw_err sqlite_condition_get(store *s, arena *a, const char *id, condition *out);
 sw_err sqlite_condition_list(store *s, arena *a, const char *patient_id, condition **items, int *n);
 sw_err sqlite_condition_update(store *s, arena *a, const condition *c, int expected_version,
                                audit_record *audit);
+sw_err sqlite_assessment_create(store *s, const assessment *as, audit_record *audit);
+sw_err sqlite_assessment_get(store *s, arena *a, const char *id, assessment *out);
+sw_err sqlite_assessment_list(store *s, arena *a, const assessment_query *q, assessment **items,
+                              int *n);
+sw_err sqlite_assessment_update(store *s, const assessment *as, int expected_version,
+                                audit_record *audit);
+/* Runs a prepared write and resets it; a UNIQUE violation is SW_ECONFLICT. */
+sw_err sq_step_write(sqlite_store *s, sqlite3_stmt *st, const char *what);
+/* The stored version of row id (sql selects it), checked inside the caller's transaction. */
+sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int expected);
+/* BEGIN; the caller's write; the audit record; COMMIT, or ROLLBACK on any failure. */
+sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const void *),
+                        const void *row, const char *version_sql, const char *id, int expected,
+                        audit_record *audit);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "../core/assessment.h"
 #include "../core/audit.h"
 #include "../core/condition.h"
 #include "../core/patient.h"
@@ -37,6 +38,14 @@ typedef struct patient_query {
 	int limit;
 	int include_archived;
 } patient_query;
+
+typedef struct assessment_query {
+	const char *patient_id;
+	const char *instrument_id; /* filter, or NULL */
+	const char *from, *to;     /* performed_at date range (inclusive), or NULL */
+	int include_voided;
+	int limit;
+} assessment_query;
 
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
@@ -76,6 +85,15 @@ typedef struct store_ops {
 	                         int *n);
 	sw_err (*condition_update)(store *s, arena *a, const condition *c, int expected_version,
 	                           audit_record *audit);
+
+	sw_err (*assessment_create)(store *s, const assessment *as, audit_record *audit);
+	sw_err (*assessment_get)(store *s, arena *a, const char *id, assessment *out);
+	/* Oldest first, up to q->limit + 1 rows. */
+	sw_err (*assessment_list)(store *s, arena *a, const assessment_query *q, assessment **items,
+	                          int *n);
+	/* Writes as (its status and reason) if the stored version is expected_version. */
+	sw_err (*assessment_update)(store *s, const assessment *as, int expected_version,
+	                            audit_record *audit);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);

@@ -64,19 +64,6 @@ static void bind_patient(sqlite3_stmt *st, const patient *p)
 	sq_text(st, i++, p->archive_reason);
 }
 
-/* Runs a prepared write; maps a UNIQUE violation to SW_ECONFLICT. */
-static sw_err step_write(sqlite_store *s, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-	int ext = sqlite3_extended_errcode(s->db);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return SW_OK;
-	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return SW_ECONFLICT;
-	return sq_fail(s, what);
-}
-
 sw_err sqlite_patient_create(store *base, const patient *p, audit_record *audit)
 {
 	sqlite_store *s = SQ(base);
@@ -89,7 +76,7 @@ sw_err sqlite_patient_create(store *base, const patient *p, audit_record *audit)
 		rc = SW_EDB;
 	if (!rc) {
 		bind_patient(st, p);
-		rc = step_write(s, st, "patient insert");
+		rc = sq_step_write(s, st, "patient insert");
 	}
 	if (!rc)
 		rc = sq_audit_insert(s, audit);
@@ -115,23 +102,6 @@ sw_err sqlite_patient_get(store *base, arena *a, const char *id, patient *out)
 	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "patient get");
 }
 
-/* Checks the stored version inside the caller's transaction. */
-static sw_err check_version(sqlite_store *s, const char *sql, const char *id, int expected)
-{
-	sqlite3_stmt *st = sq_prep(s, sql);
-	if (!st)
-		return SW_EDB;
-	sq_text(st, 1, id);
-	int rc = sqlite3_step(st);
-	int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return SW_ENOTFOUND;
-	if (rc != SQLITE_ROW)
-		return sq_fail(s, "version check");
-	return version == expected ? SW_OK : SW_EVERSION;
-}
-
 sw_err sqlite_patient_update(store *base, const patient *p, int expected_version,
                              audit_record *audit)
 {
@@ -139,7 +109,8 @@ sw_err sqlite_patient_update(store *base, const patient *p, int expected_version
 	sw_err rc = sq_begin(s);
 	if (rc)
 		return rc;
-	rc = check_version(s, "SELECT version FROM patients WHERE id = ?", p->id, expected_version);
+	rc = sq_check_version(s, "SELECT version FROM patients WHERE id = ?", p->id,
+	                      expected_version);
 	sqlite3_stmt *st = NULL;
 	if (!rc) {
 		st = sq_prep(s, "UPDATE patients SET id=?1, mrn=?2, family_name=?3, given_name=?4, "
@@ -153,7 +124,7 @@ sw_err sqlite_patient_update(store *base, const patient *p, int expected_version
 	}
 	if (!rc) {
 		bind_patient(st, p);
-		rc = step_write(s, st, "patient update");
+		rc = sq_step_write(s, st, "patient update");
 	}
 	if (!rc)
 		rc = sq_audit_insert(s, audit);
@@ -291,7 +262,7 @@ sw_err sqlite_condition_create(store *base, arena *a, const condition *c, audit_
 		rc = SW_EDB;
 	if (!rc) {
 		bind_condition(a, st, c);
-		rc = step_write(s, st, "condition insert");
+		rc = sq_step_write(s, st, "condition insert");
 	}
 	if (!rc)
 		rc = sq_audit_insert(s, audit);
@@ -352,8 +323,8 @@ sw_err sqlite_condition_update(store *base, arena *a, const condition *c, int ex
 	sw_err rc = sq_begin(s);
 	if (rc)
 		return rc;
-	rc = check_version(s, "SELECT version FROM conditions WHERE id = ?", c->id,
-	                   expected_version);
+	rc = sq_check_version(s, "SELECT version FROM conditions WHERE id = ?", c->id,
+	                      expected_version);
 	sqlite3_stmt *st = NULL;
 	if (!rc) {
 		st =
@@ -365,7 +336,7 @@ sw_err sqlite_condition_update(store *base, arena *a, const condition *c, int ex
 	}
 	if (!rc) {
 		bind_condition(a, st, c);
-		rc = step_write(s, st, "condition update");
+		rc = sq_step_write(s, st, "condition update");
 	}
 	if (!rc)
 		rc = sq_audit_insert(s, audit);

@@ -1,4 +1,4 @@
-/* Files compiled into the binary (web UI, SQL migrations) by scripts/embed.c. Each array ends with
+/* Files compiled into the binary (web UI, SQL migrations, instrument definitions) by scripts/embed.c. Each array ends with
  * an entry whose path is NULL; data is NUL-terminated for convenience, len excludes the NUL. */
 #ifndef SCHWANN_EMBEDDED_H
 #define SCHWANN_EMBEDDED_H
@@ -13,5 +13,6 @@ typedef struct embedded_file {
 
 extern const embedded_file web_files[];
 extern const embedded_file migration_files[];
+extern const embedded_file instrument_files[];
 
 #endif

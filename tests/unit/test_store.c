@@ -15,6 +15,7 @@
 
 #include "store/audit_queue.h"
 #include "store/store.h"
+#include "util/embedded.h"
 #include "util/uuid.h"
 
 typedef struct fixture {
@@ -109,12 +110,16 @@ static audit_record rec(const char *action, const char *pid)
 static void migrations_recorded_once(void **state)
 {
 	fixture *f = *state;
-	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+	int64_t shipped = 0;
+	for (const embedded_file *m = migration_files; m->path; m++)
+		shipped++;
+	assert_true(shipped >= 2);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), shipped);
 	store *again;
 	char err[256];
 	assert_int_equal(store_sqlite_open(f->path, &again, err, sizeof err), SW_OK);
 	again->ops->close(again);
-	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), 1);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM schema_migrations"), shipped);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM pragma_journal_mode WHERE "
 	                                    "journal_mode = 'wal'"),
 	                 1);

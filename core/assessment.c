@@ -1,0 +1,79 @@
+/* Assessment rules: a known instrument, a real date not in the future, answers that score. */
+#include "assessment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/jsonv.h"
+
+int performed_at_parse(const char *s, civil_date *d)
+{
+	if (!s)
+		return -1;
+	size_t n = strlen(s);
+	char date[11];
+	if (n != 10 && n != 20)
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (date_parse(date, d))
+		return -1;
+	if (n == 10)
+		return 0;
+	/* THH:MM:SSZ */
+	const char *t = s + 10;
+	if (t[0] != 'T' || t[3] != ':' || t[6] != ':' || t[9] != 'Z')
+		return -1;
+	for (int i = 1; i < 9; i++)
+		if (i != 3 && i != 6 && (t[i] < '0' || t[i] > '9'))
+			return -1;
+	int hh = (t[1] - '0') * 10 + (t[2] - '0'), mm = (t[4] - '0') * 10 + (t[5] - '0'),
+	    ss = (t[7] - '0') * 10 + (t[8] - '0');
+	return hh < 24 && mm < 60 && ss < 60 ? 0 : -1;
+}
+
+int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil_date today,
+			 assessment *out)
+{
+	int start = v->n;
+	static const char *const fields[] = {"instrument", "performed_at", "answers", NULL};
+	jv_no_unknown(v, body, NULL, fields);
+	const char *id = jv_string(v, body, NULL, "instrument", 48, JV_REQUIRED, NULL);
+	const instrument *in = id ? instr_find(set, id) : NULL;
+	if (id && !in)
+		v_add(v, "instrument", "is not a known instrument (see GET /api/v1/instruments)");
+	const char *at = jv_string(v, body, NULL, "performed_at", 20, JV_REQUIRED, NULL);
+	civil_date d;
+	if (at && performed_at_parse(at, &d))
+		v_add(v, "performed_at", "must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ");
+	else if (at && date_cmp(d, today) > 0)
+		v_add(v, "performed_at", "cannot be in the future");
+	else if (at && d.year < 1900)
+		v_add(v, "performed_at", "cannot be before 1900");
+	json_t *answers = json_object_get(body, "answers");
+	if (!answers)
+		v_add(v, "answers", "is required");
+	else if (!json_is_object(answers))
+		v_add(v, "answers", "must be an object of item id to answer");
+	if (v->n != start || !in)
+		return v->n - start;
+	instr_result r;
+	if (instr_evaluate(v->a, in, answers, &r, v))
+		return v->n - start;
+	json_t *score = instr_result_json(&r);
+	char *answers_text = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
+	char *score_text = json_dumps(score, JSON_COMPACT);
+	out->instrument_id = in->id;
+	out->instrument_version = in->version;
+	out->performed_at = at;
+	out->answers = arena_strdup(v->a, answers_text);
+	out->score = arena_strdup(v->a, score_text);
+	out->has_total = r.total >= 0 && r.valid[r.total] &&
+			 in->scores[r.total].method != METHOD_PROFILE;
+	out->total = out->has_total ? r.value[r.total] : 0;
+	out->status = "final";
+	free(answers_text);
+	free(score_text);
+	json_decref(score);
+	return 0;
+}
