@@ -24,7 +24,7 @@ int cmd_serve(int argc, char **argv)
 	cli_opt opts[] = {
 	    {"--db", "PATH", "SQLite database file (created if missing)", NULL},
 	    {"--listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080)", NULL},
-	    {"--threads", "N", "worker threads (default 16)", NULL},
+	    {"--threads", "N", "worker threads (default 32)", NULL},
 	    {"--chronic-months", "N", "months from onset at which damage counts as chronic (12)",
 	     NULL},
 	    {"--idle-minutes", "N", "sign-out after this many idle minutes (default 30)", NULL},
@@ -42,7 +42,7 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	server_cfg cfg = {cli_get(opts, "--db"),
 	                  "127.0.0.1:8080",
-	                  16,
+	                  32,
 	                  CHRONIC_MONTHS_DEFAULT,
 	                  30,
 	                  64 * 1024,

@@ -319,6 +319,8 @@ int http_serve(const server_cfg *cfg)
 		fprintf(stderr, "schwann: %s\n", err);
 		return 1;
 	}
+	/* CivetWeb holds a worker thread for as long as a connection stays open, so idle keep-alive
+	 * connections (a browser opens six) must be let go soon or they starve everyone else. */
 	char threads[16];
 	snprintf(threads, sizeof threads, "%d", cfg->threads);
 	const char *options[] = {"listening_ports",
@@ -332,7 +334,7 @@ int http_serve(const server_cfg *cfg)
 	                         "request_timeout_ms",
 	                         "30000",
 	                         "keep_alive_timeout_ms",
-	                         "30000",
+	                         "2000",
 	                         NULL};
 	struct mg_callbacks cb;
 	memset(&cb, 0, sizeof cb);

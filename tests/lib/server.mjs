@@ -47,7 +47,7 @@ export async function startServer(opts = {}) {
   const { dir, db } = opts.db ? { dir: null, db: opts.db } : freshDb(opts);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '4', ...(opts.args || [])];
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '16', ...(opts.args || [])];
   const proc = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });

@@ -1,0 +1,235 @@
+// Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
+// (/, /patients/new, /patients/{id}, /patients/{id}/edit); the server answers every path
+// without a file extension with index.html, so each route also works on reload.
+
+import { api, csrf, onSessionLost, ApiError } from './api.js';
+import { h, fill, link, roleLabel } from './dom.js';
+import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
+import { patientListView, patientFormView } from './patients.js';
+import { patientView } from './patient.js';
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+
+// The signed-in staff member from /api/v1/me, with a permission set; null when signed out.
+let me = null;
+// A one-shot message for the next screen ("Patient registered.").
+let flash = null;
+
+const session = {
+  get me() { return me; },
+  can: (perm) => !!me && me.permissions.has(perm),
+};
+
+function setFlash(text) {
+  flash = text;
+}
+
+function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  render();
+}
+
+const routes = [
+  { pattern: /^\/$/, view: patientListView },
+  { pattern: /^\/patients\/?$/, view: patientListView },
+  { pattern: /^\/patients\/new\/?$/, view: (ctx) => patientFormView(ctx, null) },
+  { pattern: /^\/patients\/([0-9a-f-]{36})\/edit\/?$/, view: (ctx, id) => patientFormView(ctx, id) },
+  { pattern: /^\/patients\/([0-9a-f-]{36})\/?$/, view: patientView },
+];
+
+let renderCount = 0;
+
+async function render() {
+  if (!me) return;
+  renderCount += 1;
+  const mine = renderCount;
+  const path = location.pathname;
+  const route = routes.find((r) => r.pattern.test(path));
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
+  if (flash) {
+    view.append(h('p', { class: 'flash', role: 'status', 'data-testid': 'flash' }, flash));
+    flash = null;
+  }
+  markNav(path);
+  const ctx = {
+    root: view,
+    session,
+    navigate,
+    setFlash,
+    isCurrent: () => mine === renderCount,
+    title: (text) => { document.title = `${text} · Schwann`; },
+  };
+  if (!route) {
+    ctx.title('Not found');
+    view.append(h('h1', { tabindex: '-1' }, 'Page not found'),
+      h('p', {}, 'There is no page at this address. ', link('/', 'Go to the patient list'), '.'));
+    focusHeading(view);
+    return;
+  }
+  try {
+    await route.view(ctx, ...path.match(route.pattern).slice(1));
+  } catch (e) {
+    if (!ctx.isCurrent()) return;
+    if (e instanceof ApiError && (e.status === 401 || e.problem.title === 'Missing CSRF token')) return;
+    view.append(problemBox(e));
+  }
+  if (ctx.isCurrent()) focusHeading(view);
+}
+
+// After a route change, focus goes to the new page's heading so screen readers announce it and
+// Tab continues from there. Skipped when a view has already placed focus (e.g. the search box).
+function focusHeading(view) {
+  if (view.contains(document.activeElement)) return;
+  const heading = view.querySelector('h1');
+  if (heading) heading.focus({ preventScroll: true });
+}
+
+function markNav(path) {
+  for (const a of topbar.querySelectorAll('nav a')) {
+    const active = a.dataset.match && new RegExp(a.dataset.match).test(path);
+    if (active) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function renderHeader() {
+  if (!me) {
+    topbar.hidden = true;
+    topbar.replaceChildren();
+    return;
+  }
+  const signOut = h('button', { type: 'button', class: 'btn btn-quiet', 'data-testid': 'sign-out',
+    on: { click: () => signOutNow() } }, 'Sign out');
+  fill(topbar,
+    h('div', { class: 'topbar-inner' },
+      h('a', { href: '/', class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+        h('span', { class: 'brand-name' }, 'Schwann'),
+        h('span', { class: 'brand-sub' }, 'Neuropathy clinic')),
+      h('nav', { 'aria-label': 'Main' },
+        h('ul', {},
+          h('li', {}, h('a', { href: '/', 'data-match': '^/(patients/?)?$|^/patients/[0-9a-f-]{36}' }, 'Patients')),
+          session.can('patient.write')
+            ? h('li', {}, h('a', { href: '/patients/new', 'data-match': '^/patients/new' }, 'New patient'))
+            : null)),
+      h('div', { class: 'who', 'data-testid': 'who' },
+        h('span', { class: 'who-name', 'data-testid': 'staff-name' }, me.name),
+        h('span', { class: 'role', 'data-testid': 'staff-role' }, roleLabel(me.role)),
+        signOut)));
+  topbar.hidden = false;
+}
+
+async function signOutNow() {
+  try {
+    await api('DELETE', '/api/v1/session');
+  } catch {
+    // Signed out already, or the server is gone: the tab forgets the session either way.
+  }
+  csrf.clear();
+  me = null;
+  history.replaceState(null, '', '/');
+  showSignIn('You have signed out.');
+}
+
+// The sign-in screen; after signing in, the page the user was on is shown.
+function showSignIn(message = null) {
+  me = null;
+  renderHeader();
+  document.title = 'Sign in · Schwann';
+  renderCount += 1;
+  const summary = errorSummary();
+  const form = h('form', { class: 'card signin-card', novalidate: true, 'data-testid': 'sign-in-form' },
+    h('div', { class: 'signin-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+      h('span', { class: 'brand-name' }, 'Schwann')),
+    h('h1', { tabindex: '-1' }, 'Sign in'),
+    message ? h('p', { class: 'notice', role: 'status', 'data-testid': 'sign-in-message' }, message) : null,
+    summary,
+    field({ label: 'E-mail', name: 'email', type: 'email', autocomplete: 'username', spellcheck: false }),
+    field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form, summary);
+    await busy(form, async () => {
+      try {
+        const r = await api('POST', '/api/v1/session', {
+          body: { email: valueOf(form, 'email'), password: form.elements.password.value },
+        });
+        csrf.set(r.body.csrf_token);
+        await loadMe();
+      } catch (e) {
+        if (e.status === 401) {
+          e.problem.errors = [];
+          e.problem.title = 'Sign-in failed';
+        }
+        showProblem(form, summary, e);
+        if (e.status === 401) form.elements.password.select();
+      }
+    });
+  });
+  fill(main, h('div', { class: 'signin' }, form));
+  const email = form.elements.email;
+  email.focus();
+}
+
+// Loads the staff member and shows the current route; shows sign-in when there is no session or
+// this tab has no CSRF token (sessionStorage is per tab; the cookie alone cannot change data).
+async function loadMe() {
+  let r;
+  try {
+    r = await api('GET', '/api/v1/me');
+  } catch (e) {
+    if (e.status === 401) return; // onSessionLost has shown the sign-in form
+    fill(main, problemBox(e));
+    return;
+  }
+  if (!csrf.get()) {
+    showSignIn('For your security, sign in again in this browser tab.');
+    return;
+  }
+  me = { ...r.body, permissions: new Set(r.body.permissions || []) };
+  renderHeader();
+  render();
+}
+
+onSessionLost((why) => {
+  if (!me && why === 'expired') {
+    showSignIn();
+    return;
+  }
+  csrf.clear();
+  showSignIn(why === 'expired'
+    ? 'Your session has ended. Sign in again to continue.'
+    : 'This browser tab is not signed in for changes. Sign in again to continue.');
+});
+
+// Plain clicks on same-origin links become history navigations; modified clicks (new tab) and
+// in-page anchors keep the browser's behaviour.
+document.addEventListener('click', (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download')) return;
+  const href = a.getAttribute('href');
+  if (href.startsWith('#')) {
+    const target = document.getElementById(href.slice(1));
+    ev.preventDefault();
+    if (target) {
+      if (!target.hasAttribute('tabindex') && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) {
+        target.setAttribute('tabindex', '-1');
+      }
+      target.focus();
+    }
+    return;
+  }
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  ev.preventDefault();
+  if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
+  else render();
+});
+
+window.addEventListener('popstate', () => render());
+
+loadMe();

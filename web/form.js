@@ -1,0 +1,166 @@
+// Form building blocks and the display of API validation errors. A control's id and name equal
+// the JSON path the API reports (birth_date, address.city, sites), so each error in a 422
+// answer lands next to its field; a summary with role="alert" heads the form.
+
+import { h, fill } from './dom.js';
+
+// One labelled control with a hint and an error slot.
+// opts: {label, name, type, value, hint, required, choices: [[value, text]], autocomplete,
+//        inputmode, placeholder, maxlength, rows, idSuffix}
+export function field(opts) {
+  const id = opts.name + (opts.idSuffix || '');
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  let control;
+  if (opts.choices) {
+    control = h('select', { id, name: opts.name, 'aria-required': opts.required ? 'true' : null });
+    for (const [value, text] of opts.choices) {
+      control.append(h('option', { value, props: { selected: value === (opts.value ?? '') } }, text));
+    }
+  } else if (opts.type === 'textarea') {
+    control = h('textarea', { id, name: opts.name, rows: opts.rows || 3, maxlength: opts.maxlength });
+    control.value = opts.value ?? '';
+  } else {
+    control = h('input', {
+      id, name: opts.name, type: opts.type || 'text', autocomplete: opts.autocomplete || 'off',
+      inputmode: opts.inputmode, placeholder: opts.placeholder, maxlength: opts.maxlength,
+      spellcheck: opts.spellcheck === false ? 'false' : null,
+      'aria-required': opts.required ? 'true' : null,
+    });
+    control.value = opts.value ?? '';
+  }
+  control.setAttribute('aria-describedby', opts.hint ? `${hintId} ${errorId}` : errorId);
+  return h('div', { class: ['field', opts.wide && 'field-wide', opts.narrow && 'field-narrow'],
+    'data-path': opts.name },
+    h('label', { for: id }, opts.label, opts.required ? h('span', { class: 'req' }, ' (required)') : null),
+    opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
+    h('p', { class: 'field-error', id: errorId, 'data-testid': `error-${opts.name}`, hidden: true }),
+    control);
+}
+
+// A checkbox with its label on the right.
+export function checkbox({ name, value, label, checked, idSuffix = '' }) {
+  const id = `${name}${value ? `-${value}` : ''}${idSuffix}`;
+  return h('div', { class: 'check' },
+    h('input', { type: 'checkbox', id, name, value: value || 'true', props: { checked: !!checked } }),
+    h('label', { for: id }, label));
+}
+
+// A group of checkboxes reported as one path (e.g. "sites", errors "sites[1]").
+export function checkGroup({ legend, name, hint, boxes }) {
+  const errorId = `${name}-error`;
+  const hintId = `${name}-hint`;
+  return h('fieldset', { class: 'field check-group', 'data-path': name, id: name, tabindex: '-1',
+    'aria-describedby': hint ? `${hintId} ${errorId}` : errorId },
+    h('legend', {}, legend),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    h('p', { class: 'field-error', id: errorId, 'data-testid': `error-${name}`, hidden: true }),
+    h('div', { class: 'check-grid' }, boxes));
+}
+
+// The alert region that heads every form.
+export function errorSummary() {
+  return h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', 'data-testid': 'form-alert',
+    hidden: true });
+}
+
+// "sites[2]" -> "sites"; "address.city" stays.
+function fieldPath(path) {
+  return String(path || '').replace(/\[\d+\]$/, '');
+}
+
+function labelOf(wrapper) {
+  const l = wrapper.querySelector('label, legend');
+  if (!l) return wrapper.dataset.path;
+  const req = l.querySelector('.req');
+  return (req ? l.textContent.slice(0, -req.textContent.length) : l.textContent).trim();
+}
+
+function controlOf(wrapper) {
+  return wrapper.matches('fieldset') ? wrapper : wrapper.querySelector('input, select, textarea');
+}
+
+export function clearErrors(form, summary) {
+  for (const wrapper of form.querySelectorAll('[data-path]')) {
+    wrapper.classList.remove('has-error');
+    const err = wrapper.querySelector('.field-error');
+    if (err) fill(err).hidden = true;
+    const control = controlOf(wrapper);
+    if (control) control.removeAttribute('aria-invalid');
+  }
+  if (summary) fill(summary).hidden = true;
+}
+
+// Shows an ApiError on the form: each errors[] entry next to its field, all of them in the
+// summary, then focus on the first invalid field (in screen order). Problems without field
+// errors (403, 409, 500, unreachable) show their title and detail in the summary. extra: nodes
+// appended to the summary (e.g. a Reload button). Returns the number of field errors placed.
+export function showProblem(form, summary, err, extra = null) {
+  clearErrors(form, summary);
+  const problem = err.problem || { title: 'Something went wrong', detail: String(err.message || err) };
+  const errors = Array.isArray(problem.errors) ? problem.errors : [];
+  const items = [];
+  let placed = 0;
+  for (const e of errors) {
+    const wrapper = [...form.querySelectorAll('[data-path]')]
+      .find((w) => w.dataset.path === fieldPath(e.path));
+    if (!wrapper) {
+      items.push(h('li', {}, `${e.path}: ${e.message}`));
+      continue;
+    }
+    placed += 1;
+    wrapper.classList.add('has-error');
+    const slot = wrapper.querySelector('.field-error');
+    // "Birth date must be a real date written YYYY-MM-DD": the label, then the API's words.
+    const sentence = `${labelOf(wrapper)} ${e.message}`;
+    slot.append(h('span', {}, sentence));
+    slot.hidden = false;
+    const control = controlOf(wrapper);
+    control.setAttribute('aria-invalid', 'true');
+    items.push(h('li', {}, h('a', {
+      href: `#${control.id}`,
+      on: { click: (ev) => { ev.preventDefault(); control.focus(); } },
+    }, sentence)));
+  }
+  const heading = errors.length
+    ? (errors.length === 1 ? 'There is a problem with 1 field' : `There are problems with ${errors.length} fields`)
+    : problem.title || 'Something went wrong';
+  fill(summary,
+    h('h2', {}, heading),
+    errors.length ? null : h('p', {}, problem.detail && problem.detail !== problem.title ? problem.detail : ''),
+    items.length ? h('ul', {}, items) : null,
+    extra);
+  summary.hidden = false;
+  const first = [...form.querySelectorAll('.has-error')][0];
+  if (first) controlOf(first).focus();
+  else summary.focus();
+  return placed;
+}
+
+// Trimmed text of a named control; '' when absent.
+export function valueOf(form, name) {
+  const el = form.elements.namedItem(name);
+  return el && typeof el.value === 'string' ? el.value.trim() : '';
+}
+
+// Disables the submit button (and marks the form busy) while fn runs.
+export async function busy(form, fn) {
+  const buttons = form.querySelectorAll('button');
+  form.setAttribute('aria-busy', 'true');
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    return await fn();
+  } finally {
+    form.removeAttribute('aria-busy');
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+// A problem answer of the API that ends a whole screen (not found, forbidden, server error).
+export function problemBox(e) {
+  const p = e.problem || { title: 'Something went wrong', detail: String(e.message || e) };
+  return h('div', { class: 'problem', role: 'alert', 'data-testid': 'problem' },
+    h('h2', {}, p.title || 'Something went wrong'),
+    p.detail && p.detail !== p.title ? h('p', {}, p.detail) : null,
+    p.request_id ? h('p', { class: 'muted small' }, `Request id ${p.request_id}`) : null);
+}

@@ -1,0 +1,296 @@
+// The patient list (search as you type, "Load more" by cursor) and the form that registers a
+// patient or changes one (PATCH with If-Match, only the fields that changed).
+
+import { get, post, patch } from './api.js';
+import { h, add, fill, link, tag, ageFrom, SEX_LABELS, roleLabel } from './dom.js';
+import { field, checkbox, errorSummary, showProblem, clearErrors, valueOf, busy } from './form.js';
+
+const PAGE = 50;
+const DEBOUNCE_MS = 250;
+
+// Where "All patients" goes back to: the list with the last search.
+let lastListUrl = '/';
+export const listUrl = () => lastListUrl;
+
+export function patientName(p) {
+  return `${p.family_name}, ${p.given_name}`;
+}
+
+// The researcher (and any role without patient.read) sees this instead of identified data.
+export function noPatientAccess(session) {
+  return h('div', { class: 'empty', 'data-testid': 'no-access' },
+    h('h2', {}, 'No patient records for your role'),
+    h('p', {}, `Your role (${roleLabel(session.me.role)}) sees only de-identified data; nothing to show here yet.`));
+}
+
+export async function patientListView(ctx) {
+  const { root, session } = ctx;
+  ctx.title('Patients');
+  const heading = h('div', { class: 'page-head' },
+    h('h1', { tabindex: '-1' }, 'Patients'),
+    session.can('patient.write')
+      ? link('/patients/new', 'New patient', { class: 'btn btn-primary', 'data-testid': 'new-patient' })
+      : null);
+  add(root, heading);
+  if (!session.can('patient.read')) {
+    add(root, noPatientAccess(session));
+    return;
+  }
+
+  const initial = new URLSearchParams(location.search).get('q') || '';
+  const input = h('input', {
+    type: 'search', id: 'q', name: 'q', autocomplete: 'off', spellcheck: 'false',
+    'aria-describedby': 'q-hint', 'data-testid': 'search',
+  });
+  input.value = initial;
+  const form = h('form', { role: 'search', class: 'search', novalidate: true },
+    h('label', { for: 'q' }, 'Search patients'),
+    h('div', { class: 'search-row' }, input,
+      h('button', { type: 'submit', class: 'btn' }, 'Search')),
+    h('p', { class: 'hint', id: 'q-hint' },
+      'Family or given name prefix ("smi", "Smith John"), an exact MRN, or a birth date YYYY-MM-DD.'));
+  const status = h('p', { class: 'result-status', role: 'status', 'data-testid': 'result-status' });
+  const tbody = h('tbody');
+  const table = h('table', { class: 'data patients', 'data-testid': 'patient-table', hidden: true },
+    h('caption', { class: 'visually-hidden' }, 'Patients'),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Name'),
+      h('th', { scope: 'col' }, 'MRN'),
+      h('th', { scope: 'col' }, 'Birth date'),
+      h('th', { scope: 'col', class: 'num' }, 'Age'),
+      h('th', { scope: 'col' }, 'Sex at birth'))),
+    tbody);
+  const empty = h('div', { class: 'empty', 'data-testid': 'empty', hidden: true });
+  const more = h('button', { type: 'button', class: 'btn', 'data-testid': 'load-more', hidden: true }, 'Load more');
+  const errorBox = h('div', { class: 'problem', role: 'alert', hidden: true });
+  add(root, h('section', { class: 'card', 'aria-label': 'Patient search' }, form, status, errorBox,
+    table, empty, h('div', { class: 'more' }, more)));
+
+  let cursor = null;
+  let query = initial;
+  let shown = 0;
+  let controller = null;
+  let timer = null;
+
+  async function load(q, append) {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const params = new URLSearchParams({ limit: String(PAGE) });
+    if (q) params.set('q', q);
+    if (append && cursor) params.set('cursor', cursor);
+    table.setAttribute('aria-busy', 'true');
+    if (!append) status.textContent = 'Searching…';
+    let r;
+    try {
+      r = await get(`/api/v1/patients?${params}`, { signal: controller.signal });
+    } catch (e) {
+      if (e.name === 'AbortError' || !ctx.isCurrent()) return;
+      table.removeAttribute('aria-busy');
+      status.textContent = '';
+      fill(errorBox, h('h2', {}, e.problem?.title || 'Search failed'),
+        h('p', {}, e.problem?.detail || ''));
+      errorBox.hidden = false;
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    errorBox.hidden = true;
+    table.removeAttribute('aria-busy');
+    if (!append) {
+      tbody.replaceChildren();
+      shown = 0;
+    }
+    for (const p of r.body.items) tbody.append(row(p));
+    shown += r.body.items.length;
+    cursor = r.body.next_cursor;
+    more.hidden = !cursor;
+    table.hidden = shown === 0;
+    empty.hidden = shown !== 0;
+    if (shown === 0) {
+      fill(empty, q
+        ? [h('h2', {}, `No patients match “${q}”`),
+          h('p', {}, 'Try fewer letters of the name, the exact MRN, or a birth date written YYYY-MM-DD.')]
+        : [h('h2', {}, 'No patients registered yet'),
+          session.can('patient.write') ? h('p', {}, link('/patients/new', 'Register the first patient')) : null]);
+    }
+    const noun = shown === 1 ? 'patient' : 'patients';
+    status.textContent = shown === 0 ? ''
+      : `${cursor ? 'Showing the first ' : ''}${shown} ${noun}${q ? ` matching “${q}”` : ''}${cursor ? '; more below' : ''}`;
+  }
+
+  function row(p) {
+    const age = ageFrom(p.birth_date);
+    return h('tr', { 'data-testid': 'patient-row', 'data-id': p.id },
+      h('td', {}, link(`/patients/${p.id}`, patientName(p), { class: 'patient-link' }),
+        p.synthetic ? tag('synthetic', 'synthetic', { title: 'Synthetic demo patient, not a real person' }) : null,
+        p.archived ? tag('archived', 'archived') : null),
+      h('td', { class: 'mono' }, p.mrn),
+      h('td', { class: 'mono' }, p.birth_date),
+      h('td', { class: 'num' }, age === null ? '' : String(age)),
+      h('td', {}, SEX_LABELS[p.sex_at_birth] || p.sex_at_birth));
+  }
+
+  function searchNow() {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    query = q;
+    const url = q ? `/?q=${encodeURIComponent(q)}` : '/';
+    if (location.pathname + location.search !== url) history.replaceState(null, '', url);
+    lastListUrl = url;
+    cursor = null;
+    load(q, false);
+  }
+
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(searchNow, DEBOUNCE_MS);
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    searchNow();
+  });
+  more.addEventListener('click', async () => {
+    const before = tbody.rows.length;
+    more.disabled = true;
+    await load(query, true);
+    more.disabled = false;
+    // Keyboard users continue at the first new row.
+    const first = tbody.rows[before]?.querySelector('a');
+    if (first && more.hidden) first.focus();
+  });
+
+  lastListUrl = location.pathname + location.search;
+  input.focus();
+  await load(query, false);
+}
+
+const SEX_CHOICES = [['', 'Choose…'], ...Object.entries(SEX_LABELS)];
+
+// Form values in the API's shape. Create: empty optional fields are left out. Edit: only fields
+// that differ from the loaded patient, an emptied field as null.
+function payload(form, original) {
+  const text = (name) => valueOf(form, name);
+  const out = {};
+  const top = ['mrn', 'family_name', 'given_name', 'birth_date', 'sex_at_birth', 'phone', 'email'];
+  for (const key of top) {
+    const v = text(key);
+    if (!original) {
+      if (v !== '') out[key] = v;
+    } else if (v !== (original[key] ?? '')) {
+      out[key] = v === '' ? null : v;
+    }
+  }
+  const address = {};
+  for (const key of ['line', 'city', 'region', 'postal_code', 'country']) {
+    let v = text(`address.${key}`);
+    if (key === 'country') v = v.toUpperCase();
+    if (!original) {
+      if (v !== '') address[key] = v;
+    } else if (v !== (original.address?.[key] ?? '')) {
+      address[key] = v === '' ? null : v;
+    }
+  }
+  if (Object.keys(address).length) out.address = address;
+  const consent = form.elements.research_consent.checked;
+  if (!original || consent !== !!original.research_consent) out.research_consent = consent;
+  return out;
+}
+
+// /patients/new (id null) and /patients/{id}/edit.
+export async function patientFormView(ctx, id) {
+  const { root, session } = ctx;
+  let p = null;
+  let version = null;
+  if (id) {
+    const r = await get(`/api/v1/patients/${id}`);
+    if (!ctx.isCurrent()) return;
+    p = r.body;
+    version = r.etag ?? p.version;
+  }
+  const title = p ? `Edit ${patientName(p)}` : 'New patient';
+  ctx.title(title);
+  add(root, h('p', { class: 'crumbs' },
+    p ? link(`/patients/${id}`, `← Back to ${patientName(p)}`) : link(lastListUrl, '← All patients')),
+  h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, title),
+    p?.synthetic ? tag('synthetic', 'synthetic') : null));
+  if (!session.can('patient.write')) {
+    add(root, h('div', { class: 'empty' }, h('h2', {}, 'Not allowed'),
+      h('p', {}, `Your role (${roleLabel(session.me.role)}) may not register or change patients.`)));
+    return;
+  }
+  if (p?.archived) {
+    add(root, h('div', { class: 'empty' }, h('h2', {}, 'This patient is archived'),
+      h('p', {}, 'Archived patients cannot be changed.')));
+    return;
+  }
+  const v = (key) => (p ? p[key] ?? '' : '');
+  const a = (key) => (p ? p.address?.[key] ?? '' : '');
+  const summary = errorSummary();
+  const form = h('form', { class: 'card form', novalidate: true, 'data-testid': 'patient-form' },
+    summary,
+    h('fieldset', {}, h('legend', {}, 'Identity'),
+      h('div', { class: 'grid' },
+        field({ label: 'Family name', name: 'family_name', required: true, value: v('family_name'), autocomplete: 'off' }),
+        field({ label: 'Given name', name: 'given_name', required: true, value: v('given_name') }),
+        field({ label: 'Birth date', name: 'birth_date', required: true, value: v('birth_date'),
+          hint: 'YYYY-MM-DD, e.g. 1961-07-04', inputmode: 'numeric', maxlength: 10, placeholder: 'YYYY-MM-DD', narrow: true }),
+        field({ label: 'Sex at birth', name: 'sex_at_birth', required: true, value: v('sex_at_birth'), choices: SEX_CHOICES, narrow: true }),
+        field({ label: 'MRN', name: 'mrn', required: true, value: v('mrn'), spellcheck: false,
+          hint: 'Medical record number: letters, digits and - _ . /', maxlength: 32 }))),
+    h('fieldset', {}, h('legend', {}, 'Contact'),
+      h('div', { class: 'grid' },
+        field({ label: 'Phone', name: 'phone', type: 'tel', value: v('phone'), maxlength: 32 }),
+        field({ label: 'E-mail', name: 'email', type: 'email', value: v('email'), spellcheck: false, maxlength: 254 }))),
+    h('fieldset', {}, h('legend', {}, 'Address'),
+      h('div', { class: 'grid' },
+        field({ label: 'Street address', name: 'address.line', value: a('line'), wide: true, maxlength: 200 }),
+        field({ label: 'City', name: 'address.city', value: a('city'), maxlength: 100 }),
+        field({ label: 'Region or state', name: 'address.region', value: a('region'), maxlength: 100 }),
+        field({ label: 'Postal code', name: 'address.postal_code', value: a('postal_code'), maxlength: 16, narrow: true }),
+        field({ label: 'Country', name: 'address.country', value: a('country'), maxlength: 2, narrow: true,
+          hint: 'Two letters, e.g. US' }))),
+    h('fieldset', {}, h('legend', {}, 'Research'),
+      h('div', { class: 'field', 'data-path': 'research_consent' },
+        h('p', { class: 'field-error', id: 'research_consent-error', hidden: true }),
+        checkbox({ name: 'research_consent', label: 'The patient consents to the use of their de-identified data in research',
+          checked: p ? p.research_consent : false }))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-patient' },
+        p ? 'Save changes' : 'Register patient'),
+      link(p ? `/patients/${id}` : lastListUrl, 'Cancel', { class: 'btn btn-quiet' })));
+  add(root, form);
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form, summary);
+    const body = payload(form, p);
+    if (p && Object.keys(body).length === 0) {
+      ctx.setFlash('Nothing was changed.');
+      ctx.navigate(`/patients/${id}`);
+      return;
+    }
+    await busy(form, async () => {
+      try {
+        const r = p
+          ? await patch(`/api/v1/patients/${id}`, body, { ifMatch: version })
+          : await post('/api/v1/patients', body);
+        ctx.setFlash(p ? 'Changes saved.' : `${patientName(r.body)} is registered.`);
+        ctx.navigate(`/patients/${r.body.id}`);
+      } catch (e) {
+        if (!ctx.isCurrent()) return;
+        if (e.status === 412) {
+          e.problem = {
+            title: 'Someone else changed this patient',
+            detail: 'Someone else changed this patient after you opened this form, so your changes were not saved. '
+              + 'Reload to see the current record, then make your changes again.',
+          };
+          showProblem(form, summary, e, h('p', {}, h('button', {
+            type: 'button', class: 'btn', 'data-testid': 'reload',
+            on: { click: () => ctx.navigate(location.pathname, { replace: true }) },
+          }, 'Reload patient')));
+          return;
+        }
+        showProblem(form, summary, e);
+      }
+    });
+  });
+}
