@@ -23,7 +23,7 @@ REL_OBJ  := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all check deps demo unit api browser format clean bench asan
+.PHONY: all check deps demo unit api browser format format-check clean bench asan
 all: schwann
 
 build/embed: scripts/embed.c
@@ -65,7 +65,7 @@ asan: build/asan/schwann $(UNIT_BIN)
 deps:
 	@scripts/install-deps
 
-check: deps
+check: deps format-check
 	@$(MAKE) --no-print-directory schwann
 	@$(MAKE) --no-print-directory asan
 	@scripts/run-tests
@@ -91,8 +91,13 @@ demo: deps
 bench: deps schwann
 	@bench/run
 
+C_FILES = $(wildcard */*.c */*.h tests/unit/*.c)
+
 format:
-	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c scripts/*.c)
+	clang-format -i $(C_FILES)
+
+format-check:
+	@clang-format --dry-run -Werror $(C_FILES) || { echo "run 'make format'"; exit 1; }
 
 clean:
 	rm -rf build schwann

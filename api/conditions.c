@@ -98,6 +98,9 @@ int api_condition_update(http_req *r)
 	sw_err rc = r->st->ops->patient_get(r->st, r->a, c.patient_id, &p);
 	if (rc)
 		return http_fail(r, rc, "patient");
+	if (p.archived_at)
+		return http_problem(r, 409, "Patient archived",
+		                    "This patient is archived; diagnoses cannot be changed.");
 	if (condition_from_json(&r->v, r->body, &c, 1, p.birth_date, date_today()))
 		return http_invalid(r);
 	c.version = expected + 1;

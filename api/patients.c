@@ -189,6 +189,16 @@ int api_patient_update(http_req *r)
 		return r->status;
 	if (patient_from_json(&r->v, r->body, &p, 1, date_today()))
 		return http_invalid(r);
+	if (json_object_get(r->body, "birth_date")) {
+		condition *cs;
+		int n;
+		sw_err rc = r->st->ops->condition_list(r->st, r->a, p.id, &cs, &n);
+		if (rc)
+			return http_fail(r, rc, "diagnosis");
+		condition_check_birth(&r->v, p.birth_date, cs, n);
+		if (r->v.n)
+			return http_invalid(r);
+	}
 	return save(r, &p, expected, "patient.update");
 }
 

@@ -13,8 +13,8 @@ static void usage(const char *text, const cli_opt *opts)
 	printf("usage: %s\n\noptions:\n", text);
 	for (const cli_opt *o = opts; o->name; o++)
 		printf("  %s%s%-*s %s\n", o->name, o->arg ? " " : "",
-		       (int)(22 - strlen(o->name) - (o->arg ? strlen(o->arg) + 1 : 0)),
-		       o->arg ? o->arg : "", o->help);
+		       (int)(22 - strlen(o->name) - (o->arg ? 1 : 0)), o->arg ? o->arg : "",
+		       o->help);
 	printf("  --help                 show this help\n");
 }
 
@@ -87,6 +87,10 @@ int cli_add_staff(store *st, const char *email, const char *name, const char *ro
 		fprintf(stderr,
 		        "schwann: --role must be one of admin, clinician, nurse, front_desk, "
 		        "researcher\n");
+		return -1;
+	}
+	if (!name || !*name || strlen(name) > 200) {
+		fprintf(stderr, "schwann: --name must be 1 to 200 characters\n");
 		return -1;
 	}
 	if (!strchr(email, '@') || strlen(email) > 254) {

@@ -33,7 +33,7 @@ int performed_at_parse(const char *s, civil_date *d)
 }
 
 int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil_date today,
-			 assessment *out)
+                         assessment *out)
 {
 	int start = v->n;
 	static const char *const fields[] = {"instrument", "performed_at", "answers", NULL};
@@ -45,7 +45,8 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil
 	const char *at = jv_string(v, body, NULL, "performed_at", 20, JV_REQUIRED, NULL);
 	civil_date d;
 	if (at && performed_at_parse(at, &d))
-		v_add(v, "performed_at", "must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ");
+		v_add(v, "performed_at",
+		      "must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ");
 	else if (at && date_cmp(d, today) > 0)
 		v_add(v, "performed_at", "cannot be in the future");
 	else if (at && d.year < 1900)
@@ -68,8 +69,8 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil
 	out->performed_at = at;
 	out->answers = arena_strdup(v->a, answers_text);
 	out->score = arena_strdup(v->a, score_text);
-	out->has_total = r.total >= 0 && r.valid[r.total] &&
-			 in->scores[r.total].method != METHOD_PROFILE;
+	out->has_total =
+	    r.total >= 0 && r.valid[r.total] && in->scores[r.total].method != METHOD_PROFILE;
 	out->total = out->has_total ? r.value[r.total] : 0;
 	out->status = "final";
 	free(answers_text);

@@ -31,7 +31,7 @@ typedef struct assessment {
 /* Reads {instrument, performed_at, answers} from body, scores the answers, and fills out (answers
  * and score as JSON text in the arena). Errors name the field or "answers.<item>". */
 int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil_date today,
-			 assessment *out);
+                         assessment *out);
 /* 0 when s is YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (a real date and time); its date in *d. */
 int performed_at_parse(const char *s, civil_date *d);
 

@@ -114,9 +114,12 @@ static void read_dates(vctx *v, json_t *obj, condition *c, const char *birth_dat
 		v_add(v, "diagnosed_date", "cannot be in the future");
 	if (has_onset && has_diag && date_cmp(diag, onset) < 0)
 		v_add(v, "diagnosed_date", "cannot be before the onset date");
-	if (birth_date && !date_parse(birth_date, &birth) && has_onset &&
-	    date_cmp(onset, birth) < 0)
+	int has_birth = birth_date && !date_parse(birth_date, &birth);
+	if (has_birth && has_onset && date_cmp(onset, birth) < 0)
 		v_add(v, "onset_date", "cannot be before the patient's birth date (%s)",
+		      birth_date);
+	if (has_birth && has_diag && date_cmp(diag, birth) < 0)
+		v_add(v, "diagnosed_date", "cannot be before the patient's birth date (%s)",
 		      birth_date);
 }
 
@@ -146,6 +149,24 @@ int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const c
 		v_add(v, "status_reason",
 		      "is required when a diagnosis is marked entered_in_error");
 	return v->n - start;
+}
+
+void condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n)
+{
+	civil_date birth, d;
+	if (!birth_date || date_parse(birth_date, &birth))
+		return;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(c[i].status, "entered_in_error") == 0)
+			continue;
+		const char *when = c[i].onset_date ? c[i].onset_date : c[i].diagnosed_date;
+		if (when && !date_parse_partial(when, &d) && date_cmp(birth, d) > 0) {
+			v_add(v, "birth_date",
+			      "cannot be after the %s of diagnosis %s (%s); correct that first",
+			      c[i].onset_date ? "onset" : "diagnosis date", c[i].icd10, when);
+			return;
+		}
+	}
 }
 
 void condition_sites_parse(arena *a, condition *c, const char *csv)

@@ -33,6 +33,9 @@ extern const char *const condition_status_names[];
  * birth_date, when known, bounds the onset. Returns the number of errors added. */
 int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const char *birth_date,
                         civil_date today);
+/* Records an error at "birth_date" when birth_date is after the onset or diagnosis date of any
+ * of the n diagnoses that are not marked entered_in_error. */
+void condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n);
 /* Parses a stored "a,b,c" site list into c->sites (strings in the arena). */
 void condition_sites_parse(arena *a, condition *c, const char *csv);
 /* The stored form of c->sites: "a,b,c" in the arena. */

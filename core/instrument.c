@@ -19,6 +19,7 @@ typedef struct parser {
 	vctx *v;
 	json_t *sets;
 	instr_item items[MAX_ITEMS];
+	const char *base[MAX_ITEMS]; /* a sided item's id as written ("appearance"), else NULL */
 	int n_items;
 	instr_score *scores;
 	int n_scores;
@@ -213,6 +214,7 @@ static void parse_item(parser *p, json_t *o, int index)
 			v_add(p->v, "items", "at most %d items", MAX_ITEMS);
 			return;
 		}
+		p->base[p->n_items] = n_sides ? it.id : NULL;
 		p->items[p->n_items++] = copy;
 	}
 }
@@ -232,11 +234,8 @@ static int resolve_items(parser *p, json_t *list, const char *path, int **out)
 		const char *id = json_string_value(e);
 		int found = 0;
 		for (int k = 0; id && k < p->n_items; k++) {
-			const char *iid = p->items[k].id;
-			size_t len = strlen(id);
-			int side_of =
-			    strncmp(iid, id, len) == 0 && iid[len] == '_' && find_item(p, id) < 0;
-			if ((strcmp(iid, id) == 0 || side_of) && n < MAX_ITEMS) {
+			int side_of = p->base[k] && strcmp(p->base[k], id) == 0;
+			if ((strcmp(p->items[k].id, id) == 0 || side_of) && n < MAX_ITEMS) {
 				idx[n++] = k;
 				found = 1;
 			}
@@ -652,11 +651,15 @@ int instr_evaluate(arena *a, const instrument *in, json_t *answers, instr_result
 		const instr_score *sc = &in->scores[s];
 		double sum = 0;
 		int answered = 0;
-		for (int k = 0; k < sc->n_items; k++)
-			if (!isnan(points[sc->items[k]])) {
-				sum += points[sc->items[k]];
+		for (int k = 0; k < sc->n_items; k++) {
+			/* A profile counts answers given; sums and means count answers with points.
+			 */
+			if (sc->method == METHOD_PROFILE ? given[sc->items[k]] != NULL
+			                                 : !isnan(points[sc->items[k]]))
 				answered++;
-			}
+			if (!isnan(points[sc->items[k]]))
+				sum += points[sc->items[k]];
+		}
 		out->valid[s] = answered >= sc->min_answered;
 		if (sc->method == METHOD_PROFILE && out->valid[s]) {
 			size_t len = 0;

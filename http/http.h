@@ -55,6 +55,7 @@ typedef struct http_req {
 	const char *location;
 	const char *etag;
 	const char *set_cookie;
+	const char *allow; /* for 405: the methods the path takes */
 	int retry_after;
 } http_req;
 

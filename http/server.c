@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../util/embedded.h"
+#include "../util/jsonv.h"
 #include "../util/strbuf.h"
 #include "auth.h"
 #include "http.h"
@@ -71,7 +72,7 @@ static void send_response(http_req *r, const char *ctype, const char *body, size
 	int bad = strbuf_printf(&b,
 	                        "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 	                        "X-Request-Id: %s\r\nX-Content-Type-Options: nosniff\r\n"
-	                        "Referrer-Policy: no-referrer\r\n",
+	                        "Referrer-Policy: no-referrer\r\nKeep-Alive: timeout=2\r\n",
 	                        r->status, reason(r->status), ctype, len, r->request_id);
 	if (strncmp(ctype, "text/html", 9) == 0)
 		bad |=
@@ -87,6 +88,8 @@ static void send_response(http_req *r, const char *ctype, const char *body, size
 		bad |= strbuf_printf(&b, "ETag: %s\r\n", r->etag);
 	if (r->set_cookie)
 		bad |= strbuf_printf(&b, "Set-Cookie: %s\r\n", r->set_cookie);
+	if (r->allow)
+		bad |= strbuf_printf(&b, "Allow: %s\r\n", r->allow);
 	if (r->retry_after)
 		bad |= strbuf_printf(&b, "Retry-After: %d\r\n", r->retry_after);
 	bad |= strbuf_append(&b, "\r\n", 2);
@@ -156,6 +159,9 @@ static int read_body(http_req *r, long long content_length)
 			    r, 413, "Request too large",
 			    arena_printf(r->a, "The body may be at most %zu bytes.", max));
 	}
+	if (jv_depth_ok(buf, len, 32))
+		return http_problem(r, 400, "Malformed JSON",
+		                    "The body nests arrays and objects more than 32 deep.");
 	json_error_t err;
 	json_t *body = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!body)
@@ -184,10 +190,19 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 			break;
 		}
 	}
+	if (!found && path_matched) {
+		const char *allow = "";
+		for (const route *rt = routes; rt->method; rt++)
+			if (match(rt->pattern, r->path, r))
+				allow = arena_printf(
+				    r->a, "%s%s%s%s", allow, *allow ? ", " : "", rt->method,
+				    strcmp(rt->method, "GET") == 0 ? ", HEAD" : "");
+		r->allow = allow;
+		return http_problem(r, 405, "Method not allowed",
+		                    arena_printf(r->a, "This resource takes %s.", allow));
+	}
 	if (!found)
-		return path_matched ? http_problem(r, 405, "Method not allowed",
-		                                   "This resource does not take that method.")
-		                    : http_problem(r, 404, "Not found", "No such API endpoint.");
+		return http_problem(r, 404, "Not found", "No such API endpoint.");
 	if (!tls_store) {
 		char err[256];
 		if (store_sqlite_open(g_srv.cfg.db_path, &tls_store, err, sizeof err)) {

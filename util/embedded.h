@@ -1,5 +1,6 @@
-/* Files compiled into the binary (web UI, SQL migrations, instrument definitions) by scripts/embed.c. Each array ends with
- * an entry whose path is NULL; data is NUL-terminated for convenience, len excludes the NUL. */
+/* Files compiled into the binary (web UI, SQL migrations, instrument definitions) by
+ * scripts/embed.c. Each array ends with an entry whose path is NULL; data is NUL-terminated for
+ * convenience, len excludes the NUL. */
 #ifndef SCHWANN_EMBEDDED_H
 #define SCHWANN_EMBEDDED_H
 

@@ -5,6 +5,28 @@
 
 #include "strbuf.h"
 
+int jv_depth_ok(const char *text, size_t len, int max)
+{
+	int depth = 0, in_string = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return -1;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
 void jv_no_unknown(vctx *v, json_t *obj, const char *prefix, const char *const *allowed)
 {
 	const char *key;
@@ -58,17 +80,22 @@ const char *jv_string(vctx *v, json_t *obj, const char *prefix, const char *key,
 		v_add(v, v_path(v, prefix, key), "must not contain NUL characters");
 		return NULL;
 	}
-	if (*s == '\0') {
+	const char *p = s;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p == '\0') {
+		/* Blank optional text is no text: it is stored as null, not as "". */
 		if (required)
-			v_add(v, v_path(v, prefix, key), "must not be empty");
-		return required ? NULL : "";
+			v_add(v, v_path(v, prefix, key),
+			      *s ? "must not be blank" : "must not be empty");
+		return NULL;
 	}
 	if (utf8_len(s) > maxlen) {
 		v_add(v, v_path(v, prefix, key), "must be at most %zu characters", maxlen);
 		return NULL;
 	}
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') {
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t') {
 			v_add(v, v_path(v, prefix, key), "must not contain control characters");
 			return NULL;
 		}

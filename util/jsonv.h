@@ -10,11 +10,17 @@
 
 enum { JV_OPTIONAL = 0, JV_REQUIRED = 1 };
 
+/* 0 when the JSON text nests arrays and objects at most max deep (brackets inside strings do
+ * not count). Checked before parsing: jansson's recursive parser would otherwise overflow a
+ * worker thread's stack on a few kilobytes of "[[[[". */
+int jv_depth_ok(const char *text, size_t len, int max);
+
 /* Records every key of obj not in allowed (a NULL-terminated list) as "unknown field". */
 void jv_no_unknown(vctx *v, json_t *obj, const char *prefix, const char *const *allowed);
 /* A string of 1..maxlen characters (after trimming nothing: the caller's text is kept as sent).
- * Absent or null: records "is required" when required, returns NULL. present is set to 1 when the
- * key exists at all (null included), so PATCH can tell "clear it" from "leave it". */
+ * Absent, null or blank (only white space): records an error when required, returns NULL. present
+ * is set to 1 when the key exists at all (null included), so PATCH can tell "clear it" from "leave
+ * it". */
 const char *jv_string(vctx *v, json_t *obj, const char *prefix, const char *key, size_t maxlen,
                       int required, int *present);
 /* One of the NULL-terminated choices; the message lists them. */

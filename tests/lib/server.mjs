@@ -53,7 +53,9 @@ export async function startServer(opts = {}) {
   proc.stderr.on('data', (d) => { log += d; });
   const deadline = Date.now() + 15000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`schwann exited ${proc.exitCode}: ${log}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      throw new Error(`schwann exited ${proc.exitCode ?? proc.signalCode}: ${log}`);
+    }
     try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) break; } catch { /* not up yet */ }
     if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`server did not start: ${log}`); }
     await new Promise((r) => setTimeout(r, 50));
@@ -62,7 +64,7 @@ export async function startServer(opts = {}) {
     base, db, proc, port,
     log: () => log,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const done = new Promise((r) => proc.once('exit', r));
         proc.kill(signal);
         await done;

@@ -1,0 +1,302 @@
+// The command line: version, help, exit codes, user add, token create, backup while serving, demo.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, client, newPatient, freshDb } from '../lib/server.mjs';
+import { cli, cliAsync, sqlite, tokenFor, rnd, pool, stopServer } from './helpers.mjs';
+
+let dir;
+before(() => { dir = mkdtempSync(join(tmpdir(), 'schwann-cli-')); });
+after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+const COMMANDS = {
+  serve: ['serve'], 'user add': ['user', 'add'], 'token create': ['token', 'create'], demo: ['demo'],
+  backup: ['backup'], 'audit verify': ['audit', 'verify'],
+};
+
+describe('version and help', () => {
+  test('--version prints "schwann X.Y.Z" and exits 0', () => {
+    const r = cli(['--version']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^schwann \d+\.\d+\.\d+\S*\n$/);
+  });
+
+  test('--help and help list every command, exit 0, on stdout', () => {
+    for (const args of [['--help'], ['help']]) {
+      const r = cli(args);
+      assert.equal(r.status, 0);
+      for (const name of ['serve', 'user', 'token', 'demo', 'backup', 'audit']) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
+      assert.equal(r.stderr, '');
+    }
+  });
+
+  for (const [name, args] of Object.entries(COMMANDS)) {
+    test(`${name} --help: exit 0, usage and every option on stdout`, () => {
+      const r = cli([...args, '--help']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^usage: schwann ${name}`));
+      assert.match(r.stdout, /--db PATH/);
+      assert.match(r.stdout, /--help/);
+      assert.equal(r.stderr, '');
+    });
+  }
+
+  test('the group commands take --help too (user, token, audit)', () => {
+    for (const g of ['user', 'token', 'audit']) {
+      const r = cli([g, '--help']);
+      assert.equal(r.status, 0, g);
+      assert.match(r.stdout, /^usage: schwann /);
+    }
+  });
+
+  test('option descriptions start in one column', () => {
+    for (const [name, args] of Object.entries(COMMANDS)) {
+      const lines = cli([...args, '--help']).stdout.split('\n').filter((l) => /^ {2}--/.test(l));
+      assert.ok(lines.length >= 2, name);
+      const cols = lines.map((l) => l.match(/^ {2}--\S+(?: [A-Z:]+)? +/)[0].length);
+      assert.equal(new Set(cols).size, 1, `${name} --help:\n${lines.join('\n')}`);
+    }
+  });
+});
+
+describe('exit codes and messages', () => {
+  test('no command: usage on stderr, exit 2', () => {
+    const r = cli([]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage: schwann COMMAND/);
+  });
+
+  test('unknown command: exit 2 naming it', () => {
+    const r = cli(['frobnicate']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
+    assert.equal(r.stdout, '');
+  });
+
+  test('unknown subcommand or option: exit 2', () => {
+    assert.equal(cli(['user', 'delete']).status, 2);
+    assert.equal(cli(['audit', 'fix']).status, 2);
+    assert.equal(cli(['token', 'revoke']).status, 2);
+    const r = cli(['backup', '--db', 'x.db', '--to', 'y.db', '--fast']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown option '--fast'/);
+    const v = cli(['serve', '--db']);
+    assert.equal(v.status, 2);
+    assert.match(v.stderr, /--db needs a value/);
+  });
+
+  test('missing --db: exit 2 with a message, for every command', () => {
+    const rest = {
+      serve: [], 'user add': ['--email', 'a@b.test', '--name', 'A', '--role', 'admin'],
+      'token create': ['--email', 'a@b.test'], demo: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [],
+    };
+    for (const [name, args] of Object.entries(COMMANDS)) {
+      const r = cli([...args, ...rest[name]], 'password-123\n');
+      assert.equal(r.status, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, /--db is required/, name);
+    }
+    assert.ok(!existsSync(join(dir, 'never.db')));
+  });
+
+  test('serve: bad numbers and unusable paths are refused before listening', () => {
+    const db = join(dir, 'serve.db');
+    for (const [opt, v] of [['--threads', '0'], ['--threads', 'many'], ['--chronic-months', '0'], ['--chronic-months', '601']]) {
+      const r = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', opt, v]);
+      assert.equal(r.status, 2, `${opt} ${v}`);
+      assert.match(r.stderr, new RegExp(opt));
+    }
+    const r = cli(['serve', '--db', join(dir, 'no/such/dir/x.db')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /cannot open/);
+  });
+});
+
+describe('user add', () => {
+  const db = () => join(dir, 'users.db');
+  const add = (email, role, password, extra = []) => cli(
+    ['user', 'add', '--db', db(), '--email', email, '--name', 'Some One', '--role', role, ...(password === null ? [] : ['--password-stdin']), ...extra],
+    password === null ? undefined : `${password}\n`,
+  );
+
+  test('adds a staff member', () => {
+    const r = add('first@test.schwann.test', 'nurse', 'long-enough-1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /added first@test\.schwann\.test \(nurse\)/);
+    assert.doesNotMatch(r.stdout, /long-enough-1/, 'a given password is not echoed');
+  });
+
+  test('bad role: non-zero, names the roles', () => {
+    const r = add('x1@test.schwann.test', 'doctor', 'long-enough-1');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--role must be one of admin, clinician, nurse, front_desk, researcher/);
+  });
+
+  test('short password: non-zero, says the minimum', () => {
+    const r = add('x2@test.schwann.test', 'nurse', 'short-9ch');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /at least 10 characters/);
+  });
+
+  test('duplicate e-mail (any case): non-zero, says it exists', () => {
+    for (const email of ['first@test.schwann.test', 'FIRST@test.schwann.test']) {
+      const r = add(email, 'admin', 'long-enough-2');
+      assert.notEqual(r.status, 0, email);
+      assert.match(r.stderr, /already exists/, email);
+    }
+  });
+
+  test('bad e-mail: non-zero', () => {
+    const r = add('not-an-email', 'nurse', 'long-enough-1');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /e-mail/);
+  });
+
+  test('empty name: non-zero', () => {
+    const r = cli(['user', 'add', '--db', db(), '--email', 'noname@test.schwann.test', '--name', '', '--role', 'nurse', '--password-stdin'], 'long-enough-1\n');
+    assert.notEqual(r.status, 0, `a staff member with an empty name was added: ${r.stdout}`);
+  });
+
+  test('--password-stdin with nothing on stdin: non-zero', () => {
+    const r = cli(['user', 'add', '--db', db(), '--email', 'x3@test.schwann.test', '--name', 'X', '--role', 'nurse', '--password-stdin'], '');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /standard input/);
+  });
+
+  test('a generated password is printed once and signs in (server already running on the database)', async () => {
+    const { db: sdb, dir: sdir } = freshDb();
+    const srv = await startServer({ db: sdb });
+    try {
+      const r = cli(['user', 'add', '--db', sdb, '--email', 'gen@test.schwann.test', '--name', 'Gen Erated', '--role', 'front_desk']);
+      assert.equal(r.status, 0, r.stderr);
+      const m = r.stdout.match(/password \(shown once\): (\S+)/);
+      assert.ok(m, r.stdout);
+      const pw = m[1];
+      assert.ok(pw.length >= 16, 'generated passwords are long');
+      assert.equal(r.stdout.split(pw).length - 1, 1, 'printed exactly once');
+      const s = await client(srv.base).post('/api/v1/session', { email: 'gen@test.schwann.test', password: pw });
+      assert.equal(s.status, 201, s.text);
+      assert.equal(s.body.staff.role, 'front_desk');
+      assert.equal(s.body.staff.name, 'Gen Erated');
+      const again = cli(['user', 'add', '--db', sdb, '--email', 'gen2@test.schwann.test', '--name', 'G', '--role', 'nurse']);
+      assert.notEqual(again.stdout.match(/shown once\): (\S+)/)[1], pw, 'each generated password is new');
+    } finally {
+      await stopServer(srv, { ownsDir: false });
+      rmSync(sdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('backup while serving and writing', () => {
+  let srv;
+  before(async () => { srv = await startServer({ args: ['--threads', '16', '--quiet'] }); });
+  after(async () => { await stopServer(srv); });
+
+  test('the copy passes audit verify and holds every patient acknowledged before it started', async () => {
+    const c = client(srv.base, { token: tokenFor(srv.db, 'clinician') });
+    const before = await pool(Array.from({ length: 40 }, (_, i) => i), 4, async () => {
+      const r = await c.post('/api/v1/patients', newPatient({ family_name: `Bak${rnd(4)}` }));
+      assert.equal(r.status, 201);
+      await c.get(`/api/v1/patients/${r.body.id}`); // a read record too
+      return r.body.id;
+    });
+    // Keep writing and reading while the backup runs.
+    let stop = false;
+    const during = [];
+    const writer = (async () => {
+      while (!stop) {
+        const r = await c.post('/api/v1/patients', newPatient());
+        if (r.status === 201) during.push(r.body.id);
+        await c.get('/api/v1/patients?limit=5');
+      }
+    })();
+    const to = join(dir, 'backup.db');
+    await new Promise((r) => setTimeout(r, 50));
+    const b = await cliAsync(['backup', '--db', srv.db, '--to', to]);
+    stop = true;
+    await writer;
+    assert.equal(b.status, 0, b.stderr);
+    assert.match(b.stdout, /backed up/);
+    assert.ok(during.length > 0, 'writes went on during the backup');
+
+    const v = cli(['audit', 'verify', '--db', to]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /intact/);
+    const ids = new Set(sqlite(to, 'SELECT id FROM patients').split('\n'));
+    for (const id of before) assert.ok(ids.has(id), `patient ${id} in the backup`);
+    assert.equal(sqlite(to, 'PRAGMA integrity_check'), 'ok');
+    assert.ok(statSync(to).size > 0);
+
+    // The copy serves.
+    const copy = await startServer({ db: to });
+    try {
+      const cc = client(copy.base, { token: tokenFor(to, 'admin') });
+      const r = await cc.get(`/api/v1/patients/${before[0]}`);
+      assert.equal(r.status, 200);
+    } finally {
+      await stopServer(copy, { ownsDir: false });
+    }
+  });
+
+  test('backup to an unwritable place: non-zero with a message', () => {
+    const r = cli(['backup', '--db', srv.db, '--to', join(dir, 'no/such/dir/b.db')]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /backup|cannot/);
+  });
+});
+
+describe('demo', () => {
+  test('creates 200 synthetic patients and one login per role; refuses a database with staff', async () => {
+    const db = join(dir, 'demo.db');
+    const r = cli(['demo', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /200 SYNTHETIC patients/);
+    const logins = [...r.stdout.matchAll(/^ {2}(\w+)\s+(\S+@\S+)\s+(\S+)$/gm)].map((m) => ({ role: m[1], email: m[2], password: m[3] }));
+    assert.deepEqual(logins.map((l) => l.role).sort(), ['admin', 'clinician', 'front_desk', 'nurse', 'researcher']);
+
+    const srv = await startServer({ db });
+    try {
+      const adm = logins.find((l) => l.role === 'admin');
+      const s = await client(srv.base).post('/api/v1/session', { email: adm.email, password: adm.password });
+      assert.equal(s.status, 201, s.text);
+      const c = client(srv.base, { cookie: s.headers.get('set-cookie').split(';')[0], csrf: s.body.csrf_token });
+      const l = await c.get('/api/v1/patients?limit=500');
+      assert.equal(l.status, 200);
+      assert.equal(l.body.items.length, 200);
+      assert.equal(l.body.next_cursor, null);
+      for (const p of l.body.items) {
+        assert.equal(p.synthetic, true, p.mrn);
+        assert.match(p.mrn, /^DEMO-\d{6}$/);
+      }
+      assert.equal(new Set(l.body.items.map((p) => p.mrn)).size, 200);
+      const k = await c.get(`/api/v1/patients/${l.body.items[0].id}/conditions`);
+      assert.equal(k.status, 200);
+      assert.ok(k.body.items.length >= 1, 'demo patients have a diagnosis');
+      assert.ok(['recent', 'chronic', 'unknown'].includes(k.body.items[0].chronicity));
+      for (const other of logins.filter((x) => x.role !== 'admin')) {
+        const o = await client(srv.base).post('/api/v1/session', { email: other.email, password: other.password });
+        assert.equal(o.status, 201, other.role);
+        assert.equal(o.body.staff.role, other.role);
+      }
+    } finally {
+      await stopServer(srv, { ownsDir: false });
+    }
+    assert.equal(cli(['audit', 'verify', '--db', db]).status, 0);
+
+    const again = cli(['demo', '--db', db]);
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr, /already holds staff/);
+    assert.equal(Number(sqlite(db, 'SELECT count(*) FROM patients')), 200, 'nothing added the second time');
+
+    const { db: withStaff, dir: d2 } = freshDb();
+    try {
+      const w = cli(['demo', '--db', withStaff]);
+      assert.notEqual(w.status, 0);
+      assert.match(w.stderr, /already holds staff/);
+      assert.equal(Number(sqlite(withStaff, 'SELECT count(*) FROM patients')), 0);
+    } finally {
+      rmSync(d2, { recursive: true, force: true });
+    }
+  });
+});

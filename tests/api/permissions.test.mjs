@@ -1,0 +1,169 @@
+// The permission matrix: every route of http/routes.c against every role of core/perm.c and an
+// anonymous caller, by bearer token and by cookie session. Both tables are parsed from the C
+// sources, and GET /api/v1/me must report the same permissions.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, client, newPatient } from '../lib/server.mjs';
+import {
+  ROLES, parseRoutes, parseRolePerms, parsePermNames, tokenClient, assertProblem, stopServer,
+} from './helpers.mjs';
+
+const routes = parseRoutes();
+const rolePerms = parseRolePerms();
+const permNames = parsePermNames();
+
+let srv;
+let admin;
+let patient;
+let condition;
+const tokens = {};
+const cookies = {};
+
+before(async () => {
+  srv = await startServer();
+  for (const r of ROLES) tokens[r] = tokenClient(srv.base, srv.db, r);
+  for (const r of ROLES) cookies[r] = await login(srv.base, r);
+  admin = tokens.admin;
+  const p = await admin.post('/api/v1/patients', newPatient({ family_name: 'Matrix', given_name: 'Identified' }));
+  assert.equal(p.status, 201);
+  patient = p.body;
+  const k = await admin.post(`/api/v1/patients/${patient.id}/conditions`, { icd10: 'E11.42' });
+  assert.equal(k.status, 201);
+  condition = k.body;
+});
+after(async () => { await stopServer(srv); });
+
+// The request sent for a route, and the status it gets when the caller may use it. The probes
+// never change data (they fail validation or lack If-Match) except signing out a session.
+function probe(rt) {
+  const path = rt.path.replace('{id}', rt.path.startsWith('/api/v1/conditions') ? condition.id : patient.id);
+  const known = {
+    'GET /api/v1/health': 200,
+    'GET /api/v1/openapi.json': 200,
+    'POST /api/v1/session': 422,
+    'DELETE /api/v1/session': 204,
+    'GET /api/v1/me': 200,
+    'GET /api/v1/neuropathy-codes': 200,
+    'GET /api/v1/patients': 200,
+    'POST /api/v1/patients': 422,
+    'GET /api/v1/patients/{id}': 200,
+    'PATCH /api/v1/patients/{id}': 428,
+    'POST /api/v1/patients/{id}/archive': 422,
+    'GET /api/v1/patients/{id}/conditions': 200,
+    'POST /api/v1/patients/{id}/conditions': 422,
+    'GET /api/v1/conditions/{id}': 200,
+    'PATCH /api/v1/conditions/{id}': 428,
+    'GET /api/v1/audit': 200,
+  };
+  return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
+}
+
+// Signing out goes last, so the cookie sessions stay valid for the other routes.
+const ordered = [...routes].sort((a, b) => (a.method === 'DELETE' && a.path === '/api/v1/session') - (b.method === 'DELETE' && b.path === '/api/v1/session'));
+
+async function check(who, c, allowedPerms) {
+  for (const rt of ordered) {
+    const { path, body, expect } = probe(rt);
+    const r = await c.call(rt.method, path, body);
+    const label = `${who}: ${rt.method} ${rt.path} -> ${r.status} ${r.text.slice(0, 200)}`;
+    if (rt.perm === 'PERM_PUBLIC' || allowedPerms?.has(rt.perm)) {
+      assert.ok(r.status !== 401 && r.status !== 403 && r.status < 500, label);
+      if (expect !== undefined) assert.equal(r.status, expect, label);
+    } else if (!allowedPerms) {
+      assertProblem(r, 401, label);
+    } else {
+      const b = assertProblem(r, 403, label);
+      assert.equal(b.type, '/problems/forbidden');
+      assert.ok(b.detail.includes(permNames[rt.perm]), `${label}: the 403 names the missing permission`);
+      assert.ok(!r.text.includes(patient.mrn) && !r.text.includes('Matrix'), `${label}: no patient data in a 403`);
+    }
+  }
+}
+
+test('the tables parse: every route names a known permission and every role is present', () => {
+  assert.ok(routes.length >= 16);
+  for (const rt of routes) assert.ok(permNames[rt.perm], `${rt.method} ${rt.path}: ${rt.perm}`);
+  assert.deepEqual(Object.keys(rolePerms).sort(), [...ROLES].sort());
+  for (const rt of routes) assert.notEqual(probe(rt).expect, undefined, `a probe for ${rt.method} ${rt.path} (add it to the table above)`);
+});
+
+test('GET /me reports, for each role, exactly the permissions of core/perm.c', async () => {
+  for (const role of ROLES) {
+    const expected = [...rolePerms[role]].map((p) => permNames[p]).sort();
+    for (const [how, c] of [['token', tokens[role]], ['cookie', cookies[role]]]) {
+      const r = await c.get('/api/v1/me');
+      assert.equal(r.status, 200, `${role} ${how}`);
+      assert.equal(r.body.role, role);
+      assert.deepEqual([...r.body.permissions].sort(), expected, `${role} by ${how}`);
+    }
+  }
+});
+
+test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
+  const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
+  assert.deepEqual(may('admin'), ['audit.read', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('clinician'), ['condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('nurse'), ['condition.read', 'patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('researcher'), ['public', 'signed_in']);
+});
+
+test('anonymous: public routes answer, every other route is 401', async () => {
+  await check('anonymous', client(srv.base), null);
+});
+
+describe('by bearer token', () => {
+  for (const role of ROLES) {
+    test(`${role}: allowed routes answer, the others are 403`, async () => {
+      await check(`${role} (token)`, tokens[role], rolePerms[role]);
+    });
+  }
+});
+
+describe('by cookie session', () => {
+  for (const role of ROLES) {
+    test(`${role}: allowed routes answer, the others are 403`, async () => {
+      await check(`${role} (cookie)`, cookies[role], rolePerms[role]);
+    });
+  }
+});
+
+test('a researcher gets 403 on every identified patient record, whatever the id or query', async () => {
+  const rs = tokens.researcher;
+  const paths = [
+    '/api/v1/patients', `/api/v1/patients?q=${encodeURIComponent(patient.mrn)}`, '/api/v1/patients?q=Matrix',
+    `/api/v1/patients/${patient.id}`, `/api/v1/patients/${patient.id}/conditions`, `/api/v1/conditions/${condition.id}`,
+    '/api/v1/patients/01a21209-9800-7e0c-baad-0e9d82dabcb6', '/api/v1/patients/not-an-id',
+    `/api/v1/audit?patient_id=${patient.id}`,
+  ];
+  for (const p of paths) {
+    const r = await rs.get(p);
+    assertProblem(r, 403, p);
+    assert.ok(!r.text.includes(patient.mrn) && !r.text.includes('Identified'), `${p}: no patient data`);
+  }
+  assertProblem(await rs.post('/api/v1/patients', newPatient()), 403);
+  assertProblem(await rs.patch(`/api/v1/patients/${patient.id}`, { given_name: 'X' }, { 'If-Match': '"1"' }), 403);
+  assertProblem(await rs.post(`/api/v1/patients/${patient.id}/archive`, { reason: 'x' }, { 'If-Match': '"1"' }), 403);
+  assertProblem(await rs.post(`/api/v1/patients/${patient.id}/conditions`, { icd10: 'E11.42' }), 403);
+  const g = await admin.get(`/api/v1/patients/${patient.id}`);
+  assert.equal(g.body.version, 1, 'nothing changed');
+  assert.equal(g.body.archived, false);
+});
+
+test('roles without a write permission cannot write even with a valid body and If-Match', async () => {
+  const nurse = tokens.nurse;
+  assertProblem(await nurse.post(`/api/v1/patients/${patient.id}/conditions`, { icd10: 'G62.1' }), 403);
+  assertProblem(await nurse.patch(`/api/v1/conditions/${condition.id}`, { notes: 'x' }, { 'If-Match': '"1"' }), 403);
+  assertProblem(await tokens.front_desk.get(`/api/v1/conditions/${condition.id}`), 403);
+  const list = await admin.get(`/api/v1/patients/${patient.id}/conditions`);
+  assert.equal(list.body.items.length, 1);
+  assert.equal(list.body.items[0].version, 1);
+  // What they may do, they can do for real.
+  const p = await tokens.front_desk.post('/api/v1/patients', newPatient());
+  assert.equal(p.status, 201);
+  const u = await nurse.patch(`/api/v1/patients/${p.body.id}`, { phone: '555 0100 99' }, { 'If-Match': '"1"' });
+  assert.equal(u.status, 200, u.text);
+  const k = await tokens.clinician.post(`/api/v1/patients/${p.body.id}/conditions`, { icd10: 'G62.1' });
+  assert.equal(k.status, 201);
+  assert.equal((await nurse.get(`/api/v1/conditions/${k.body.id}`)).status, 200);
+});
