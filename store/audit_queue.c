@@ -2,13 +2,15 @@
 #include "audit_queue.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 
+/* A submitter's place in the queue; it lives on the submitter's stack until `done` is posted. */
 typedef struct ticket {
 	audit_record *recs;
 	int n;
-	int done;
 	sw_err rc;
+	sem_t done; /* one wake-up per ticket: no herd of waiters on a shared condition */
 	struct ticket *next;
 } ticket;
 
@@ -17,7 +19,6 @@ struct audit_queue {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* the writer waits here for tickets */
-	pthread_cond_t done; /* submitters wait here for their ticket */
 	ticket *head, *tail;
 	int stopping;
 };
@@ -36,13 +37,12 @@ static void write_batch(audit_queue *q, ticket *batch)
 			all[i++] = t->recs[k];
 	rc = all ? q->st->ops->audit_append(q->st, all, total) : SW_EDB;
 	free(all);
-	pthread_mutex_lock(&q->mu);
-	for (ticket *t = batch; t; t = t->next) {
+	for (ticket *t = batch; t;) {
+		ticket *next = t->next; /* read before the post: t may be gone right after it */
 		t->rc = rc;
-		t->done = 1;
+		sem_post(&t->done);
+		t = next;
 	}
-	pthread_cond_broadcast(&q->done);
-	pthread_mutex_unlock(&q->mu);
 }
 
 static void *writer(void *arg)
@@ -76,7 +76,6 @@ sw_err audit_queue_start(const char *db_path, audit_queue **out, char *err, size
 	}
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->work, NULL);
-	pthread_cond_init(&q->done, NULL);
 	if (pthread_create(&q->thread, NULL, writer, q)) {
 		q->st->ops->close(q->st);
 		free(q);
@@ -88,7 +87,12 @@ sw_err audit_queue_start(const char *db_path, audit_queue **out, char *err, size
 
 sw_err audit_queue_submit(audit_queue *q, audit_record *recs, int n)
 {
-	ticket t = {recs, n, 0, SW_OK, NULL};
+	ticket t;
+	t.recs = recs;
+	t.n = n;
+	t.rc = SW_OK;
+	t.next = NULL;
+	sem_init(&t.done, 0, 0);
 	pthread_mutex_lock(&q->mu);
 	if (q->tail)
 		q->tail->next = &t;
@@ -96,9 +100,10 @@ sw_err audit_queue_submit(audit_queue *q, audit_record *recs, int n)
 		q->head = &t;
 	q->tail = &t;
 	pthread_cond_signal(&q->work);
-	while (!t.done)
-		pthread_cond_wait(&q->done, &q->mu);
 	pthread_mutex_unlock(&q->mu);
+	while (sem_wait(&t.done) != 0)
+		; /* EINTR */
+	sem_destroy(&t.done);
 	return t.rc;
 }
 
@@ -114,6 +119,5 @@ void audit_queue_stop(audit_queue *q)
 	q->st->ops->close(q->st);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->work);
-	pthread_cond_destroy(&q->done);
 	free(q);
 }

@@ -1,6 +1,7 @@
 /* Helpers shared by the SQLite store: statement cache, binding, transactions, audit append. */
 #include "sqlite_util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,16 +64,31 @@ static sw_err exec(sqlite_store *s, const char *sql)
 	return SW_OK;
 }
 
+/* Write transactions of this process queue on a mutex before asking SQLite for its lock: a
+ * waiter then wakes the moment the lock is free, where SQLite's busy handler would sleep for up to
+ * 100 ms between tries. Other processes (the CLI) still meet the busy timeout. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+
 sw_err sq_begin(sqlite_store *s)
 {
-	return exec(s, "BEGIN IMMEDIATE");
+	pthread_mutex_lock(&write_mu);
+	sw_err rc = exec(s, "BEGIN IMMEDIATE");
+	if (rc)
+		pthread_mutex_unlock(&write_mu);
+	else
+		s->in_write = 1;
+	return rc;
 }
 
 sw_err sq_commit(sqlite_store *s)
 {
 	sw_err rc = exec(s, "COMMIT");
-	if (rc)
+	if (rc) {
 		sq_rollback(s);
+		return rc;
+	}
+	s->in_write = 0;
+	pthread_mutex_unlock(&write_mu);
 	return rc;
 }
 
@@ -80,6 +96,10 @@ void sq_rollback(sqlite_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (s->in_write) {
+		s->in_write = 0;
+		pthread_mutex_unlock(&write_mu);
+	}
 }
 
 sw_err sq_audit_insert(sqlite_store *s, audit_record *r)

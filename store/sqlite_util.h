@@ -18,6 +18,7 @@ typedef struct sqlite_store {
 		sqlite3_stmt *st;
 	} cache[STMT_CACHE];
 	int n_cached;
+	int in_write; /* holds the process's write mutex (sq_begin until commit or rollback) */
 } sqlite_store;
 
 /* A ready statement for sql (which must be a string literal: the cache keys on its address), or

@@ -152,45 +152,45 @@ static const char *prefix_pattern(arena *a, const char *q)
 sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items, int *n)
 {
 	sqlite_store *s = SQ(base);
-	/* One statement for every search: unused filters are bound NULL and drop out. ?1 birth
-	 * date, ?2 exact MRN, ?3/?4 first and second word as name prefixes, ?5 all, ?6 include
-	 * archived, ?7-?9 the keyset cursor, ?10 limit. */
-	static const char sql[] =
-	    "SELECT " PATIENT_COLS " FROM patients WHERE "
-	    "(?6 OR archived_at IS NULL) AND ("
-	    "?5 OR birth_date = ?1 OR mrn = ?2 OR "
-	    "(?4 IS NULL AND (family_name LIKE ?3 ESCAPE '\\' OR given_name LIKE ?3 ESCAPE '\\')) "
-	    "OR (?4 IS NOT NULL AND ((family_name LIKE ?3 ESCAPE '\\' AND given_name LIKE ?4 "
-	    "ESCAPE '\\') OR (given_name LIKE ?3 ESCAPE '\\' AND family_name LIKE ?4 ESCAPE "
-	    "'\\')))) "
-	    "AND (?7 IS NULL OR (family_name, given_name, id) > (?7, ?8, ?9)) "
-	    "ORDER BY family_name, given_name, id LIMIT ?10";
+	/* One statement per shape of query, so each can use its index (a catch-all statement with
+	 * "?x IS NULL OR" terms scans the whole name index). Parameters: ?1 birth date, ?2 exact
+	 * MRN, ?3/?4 first and second word as name prefixes, ?6 include archived, ?7-?9 the
+	 * keyset cursor, ?10 limit; a statement ignores those it does not name. */
+#define SEARCH_HEAD                                                                                \
+	"SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) AND (?7 IS NULL " \
+	"OR (family_name, given_name, id) > (?7, ?8, ?9)) AND "
+#define SEARCH_TAIL " ORDER BY family_name, given_name, id LIMIT ?10"
+	static const char sql_all[] = SEARCH_HEAD "1" SEARCH_TAIL;
+	static const char sql_birth[] = SEARCH_HEAD "birth_date = ?1" SEARCH_TAIL;
+	static const char sql_word[] =
+	    SEARCH_HEAD "(mrn = ?2 OR family_name LIKE ?3 ESCAPE '\\' OR given_name LIKE ?3 ESCAPE "
+	                "'\\')" SEARCH_TAIL;
+	static const char sql_words[] = SEARCH_HEAD
+	    "(mrn = ?2 OR (family_name LIKE ?3 ESCAPE '\\' AND given_name LIKE ?4 ESCAPE "
+	    "'\\') OR (given_name LIKE ?3 ESCAPE '\\' AND family_name LIKE ?4 ESCAPE "
+	    "'\\'))" SEARCH_TAIL;
+	const char *query = q->q && *q->q ? q->q : NULL;
+	civil_date d;
+	const char *sep = query ? strpbrk(query, " ,") : NULL;
+	const char *second = sep;
+	while (second && (*second == ' ' || *second == ','))
+		second++;
+	const char *sql = !query                       ? sql_all
+	                  : date_parse(query, &d) == 0 ? sql_birth
+	                  : sep && *second             ? sql_words
+	                                               : sql_word;
 	sqlite3_stmt *st = sq_prep(s, sql);
 	if (!st)
 		return SW_EDB;
-	const char *query = q->q && *q->q ? q->q : NULL;
-	civil_date d;
-	if (!query) {
-		sqlite3_bind_int(st, 5, 1);
-	} else if (date_parse(query, &d) == 0) {
+	if (sql == sql_birth) {
 		sq_text(st, 1, query);
-		sqlite3_bind_int(st, 5, 0);
-	} else {
-		sq_text(st, 2, query);
+	} else if (query) {
 		/* "Smith John", "Smith, John" or "John Smith": two words match both name fields. */
-		const char *sep = strpbrk(query, " ,");
-		if (sep) {
-			const char *second = sep;
-			while (*second == ' ' || *second == ',')
-				second++;
-			sq_text(st, 3,
-			        prefix_pattern(a, arena_strndup(a, query, (size_t)(sep - query))));
-			if (*second)
-				sq_text(st, 4, prefix_pattern(a, second));
-		} else {
-			sq_text(st, 3, prefix_pattern(a, query));
-		}
-		sqlite3_bind_int(st, 5, 0);
+		sq_text(st, 2, query);
+		size_t first = sep ? (size_t)(sep - query) : strlen(query);
+		sq_text(st, 3, prefix_pattern(a, arena_strndup(a, query, first)));
+		if (sql == sql_words)
+			sq_text(st, 4, prefix_pattern(a, second));
 	}
 	sqlite3_bind_int(st, 6, q->include_archived);
 	sq_text(st, 7, q->after_family);

@@ -293,7 +293,11 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	if (sqlite3_exec(
-	        s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	        s->db,
+	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+	        /* 1 MiB page cache per connection: every commit by another
+	         * connection empties it anyway, and there is one per thread. */
+	        "PRAGMA cache_size=-1024;",
 	        NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);
