@@ -20,6 +20,8 @@ typedef enum perm {
 	PERM_CONDITION_READ,  /* neuropathy diagnoses */
 	PERM_CONDITION_WRITE, /* record and change diagnoses */
 	PERM_AUDIT_READ,      /* page through the audit log */
+	PERM_CLINICAL_READ,   /* the work-up: assessments, tests, diary, medicines, timeline */
+	PERM_CLINICAL_WRITE,  /* enter and void work-up records (not front desk, not research) */
 	PERM_COUNT
 } perm;
 

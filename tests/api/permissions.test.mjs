@@ -16,6 +16,7 @@ let srv;
 let admin;
 let patient;
 let condition;
+let assessment;
 const tokens = {};
 const cookies = {};
 
@@ -30,13 +31,20 @@ before(async () => {
   const k = await admin.post(`/api/v1/patients/${patient.id}/conditions`, { icd10: 'E11.42' });
   assert.equal(k.status, 201);
   condition = k.body;
+  const s = await admin.post(`/api/v1/patients/${patient.id}/assessments`,
+    { instrument: 'nrs', performed_at: '2026-01-05', answers: { score: 6 } });
+  assert.equal(s.status, 201, s.text);
+  assessment = s.body;
 });
 after(async () => { await stopServer(srv); });
 
 // The request sent for a route, and the status it gets when the caller may use it. The probes
 // never change data (they fail validation or lack If-Match) except signing out a session.
 function probe(rt) {
-  const path = rt.path.replace('{id}', rt.path.startsWith('/api/v1/conditions') ? condition.id : patient.id);
+  const id = rt.path.startsWith('/api/v1/conditions') ? condition.id
+    : rt.path.startsWith('/api/v1/assessments') ? assessment.id
+      : rt.path.startsWith('/api/v1/instruments') ? 'dn4' : patient.id;
+  const path = rt.path.replace('{id}', id);
   const known = {
     'GET /api/v1/health': 200,
     'GET /api/v1/openapi.json': 200,
@@ -54,6 +62,12 @@ function probe(rt) {
     'GET /api/v1/conditions/{id}': 200,
     'PATCH /api/v1/conditions/{id}': 428,
     'GET /api/v1/audit': 200,
+    'GET /api/v1/instruments': 200,
+    'GET /api/v1/instruments/{id}': 200,
+    'GET /api/v1/patients/{id}/assessments': 200,
+    'POST /api/v1/patients/{id}/assessments': 422,
+    'GET /api/v1/assessments/{id}': 200,
+    'POST /api/v1/assessments/{id}/void': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
@@ -101,9 +115,9 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['audit.read', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
-  assert.deepEqual(may('clinician'), ['condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
-  assert.deepEqual(may('nurse'), ['condition.read', 'patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('nurse'), ['clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'public', 'signed_in']);
   assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'public', 'signed_in']);
   assert.deepEqual(may('researcher'), ['public', 'signed_in']);
 });
