@@ -32,7 +32,24 @@ int api_assessment_list(http_req *r);
 int api_assessment_get(http_req *r);
 int api_assessment_void(http_req *r);
 
+int api_observation_kinds(http_req *r);
+int api_medication_catalogue(http_req *r);
+int api_observation_create(http_req *r);
+int api_observation_list(http_req *r);
+int api_observation_get(http_req *r);
+int api_observation_void(http_req *r);
+int api_diary_create(http_req *r);
+int api_diary_list(http_req *r);
+int api_diary_void(http_req *r);
+int api_medication_create(http_req *r);
+int api_medication_list(http_req *r);
+int api_medication_update(http_req *r);
+int api_timeline(http_req *r);
+
 /* JSON encoders (new references). */
+json_t *api_observation_json(const observation *o);
+json_t *api_diary_json(const diary_entry *d);
+json_t *api_medication_json(const medication *m);
 json_t *api_patient_json(const patient *p);
 json_t *api_condition_json(http_req *r, const condition *c);
 json_t *api_staff_json(const staff *s);

@@ -62,8 +62,9 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil
 	if (instr_evaluate(v->a, in, answers, &r, v))
 		return v->n - start;
 	json_t *score = instr_result_json(&r);
-	char *answers_text = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
-	char *score_text = json_dumps(score, JSON_COMPACT);
+	char *answers_text =
+	    json_dumps(answers, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_SORT_KEYS);
+	char *score_text = json_dumps(score, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	out->instrument_id = in->id;
 	out->instrument_version = in->version;
 	out->performed_at = at;

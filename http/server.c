@@ -305,7 +305,8 @@ static int on_request(struct mg_connection *conn, void *data)
 			             "The path or query string is too long.");
 		else
 			api_dispatch(&r, ri);
-		char *text = r.out ? json_dumps(r.out, JSON_COMPACT) : NULL;
+		char *text =
+		    r.out ? json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 		const char *ctype =
 		    r.status >= 400 ? "application/problem+json" : "application/json";
 		if (r.status == 204)

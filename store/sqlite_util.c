@@ -196,3 +196,46 @@ sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const v
 	sq_rollback(s);
 	return rc;
 }
+
+sw_err sq_get_one(sqlite_store *s, arena *a, const char *sql, const char *id, row_reader read,
+                  void *out)
+{
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read(a, st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return SW_OK;
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "get");
+}
+
+sw_err sq_list(sqlite_store *s, arena *a, const char *sql, const char *patient_id, row_reader read,
+               size_t size, int max, void **items, int *n)
+{
+	sqlite3_stmt *st = sq_prep(s, sql);
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, patient_id);
+	sqlite3_bind_int(st, 2, max);
+	int cap = 16, count = 0, rc;
+	char *out = arena_alloc(a, size * (size_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			char *bigger = arena_alloc(a, size * (size_t)cap * 2);
+			memcpy(bigger, out, size * (size_t)cap);
+			out = bigger;
+			cap *= 2;
+		}
+		read(a, st, out + size * (size_t)count++);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, "list");
+	*items = out;
+	*n = count;
+	return SW_OK;
+}

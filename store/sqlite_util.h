@@ -57,6 +57,26 @@ sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int ex
 sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const void *),
                         const void *row, const char *version_sql, const char *id, int expected,
                         audit_record *audit);
+/* Reads the current row of st into a record (fields in the arena). */
+typedef void (*row_reader)(arena *a, sqlite3_stmt *st, void *out);
+/* Runs sql with ?1 = id and reads the one row; SW_ENOTFOUND when there is none. */
+sw_err sq_get_one(sqlite_store *s, arena *a, const char *sql, const char *id, row_reader read,
+                  void *out);
+/* Runs sql with ?1 = patient_id and ?2 = max rows, reading each into an array of records of
+ * `size` bytes. */
+sw_err sq_list(sqlite_store *s, arena *a, const char *sql, const char *patient_id, row_reader read,
+               size_t size, int max, void **items, int *n);
+
+#define WORKUP_OPS(T, name)                                                                        \
+	sw_err sqlite_##name##_create(store *s, const T *x, audit_record *audit);                  \
+	sw_err sqlite_##name##_get(store *s, arena *a, const char *id, T *out);                    \
+	sw_err sqlite_##name##_list(store *s, arena *a, const char *patient_id, T **items,         \
+	                            int *n);                                                       \
+	sw_err sqlite_##name##_update(store *s, const T *x, int expected_version,                  \
+	                              audit_record *audit);
+WORKUP_OPS(observation, observation)
+WORKUP_OPS(diary_entry, diary)
+WORKUP_OPS(medication, medication)
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

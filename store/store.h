@@ -13,6 +13,8 @@
 #include "../core/assessment.h"
 #include "../core/audit.h"
 #include "../core/condition.h"
+#include "../core/diary.h"
+#include "../core/observation.h"
 #include "../core/patient.h"
 #include "../util/arena.h"
 #include "../util/err.h"
@@ -93,6 +95,27 @@ typedef struct store_ops {
 	                          int *n);
 	/* Writes as (its status and reason) if the stored version is expected_version. */
 	sw_err (*assessment_update)(store *s, const assessment *as, int expected_version,
+	                            audit_record *audit);
+
+	/* Observations, diary entries and medicines: create, get, list (a patient's, oldest
+	 * first, at most 5,000), update (lifecycle and, for medicines, the fields). */
+	sw_err (*observation_create)(store *s, const observation *o, audit_record *audit);
+	sw_err (*observation_get)(store *s, arena *a, const char *id, observation *out);
+	sw_err (*observation_list)(store *s, arena *a, const char *patient_id, observation **items,
+	                           int *n);
+	sw_err (*observation_update)(store *s, const observation *o, int expected_version,
+	                             audit_record *audit);
+	sw_err (*diary_create)(store *s, const diary_entry *d, audit_record *audit);
+	sw_err (*diary_get)(store *s, arena *a, const char *id, diary_entry *out);
+	sw_err (*diary_list)(store *s, arena *a, const char *patient_id, diary_entry **items,
+	                     int *n);
+	sw_err (*diary_update)(store *s, const diary_entry *d, int expected_version,
+	                       audit_record *audit);
+	sw_err (*medication_create)(store *s, const medication *m, audit_record *audit);
+	sw_err (*medication_get)(store *s, arena *a, const char *id, medication *out);
+	sw_err (*medication_list)(store *s, arena *a, const char *patient_id, medication **items,
+	                          int *n);
+	sw_err (*medication_update)(store *s, const medication *m, int expected_version,
 	                            audit_record *audit);
 
 	/* Appends records in one transaction (the read-audit group commit). */

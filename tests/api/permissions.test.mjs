@@ -17,6 +17,9 @@ let admin;
 let patient;
 let condition;
 let assessment;
+let observation;
+let diaryEntry;
+let medication;
 const tokens = {};
 const cookies = {};
 
@@ -35,15 +38,29 @@ before(async () => {
     { instrument: 'nrs', performed_at: '2026-01-05', answers: { score: 6 } });
   assert.equal(s.status, 201, s.text);
   assessment = s.body;
+  const o = await admin.post(`/api/v1/patients/${patient.id}/observations`,
+    { kind: 'vitamin_b12', performed_on: '2026-01-05', value: 350, unit: 'pg/mL' });
+  assert.equal(o.status, 201, o.text);
+  observation = o.body;
+  const d = await admin.post(`/api/v1/patients/${patient.id}/diary`, { entry_date: '2026-01-04', nrs: 6 });
+  assert.equal(d.status, 201, d.text);
+  diaryEntry = d.body;
+  const m = await admin.post(`/api/v1/patients/${patient.id}/medications`, { drug: 'duloxetine' });
+  assert.equal(m.status, 201, m.text);
+  medication = m.body;
 });
 after(async () => { await stopServer(srv); });
 
 // The request sent for a route, and the status it gets when the caller may use it. The probes
 // never change data (they fail validation or lack If-Match) except signing out a session.
 function probe(rt) {
-  const id = rt.path.startsWith('/api/v1/conditions') ? condition.id
-    : rt.path.startsWith('/api/v1/assessments') ? assessment.id
-      : rt.path.startsWith('/api/v1/instruments') ? 'dn4' : patient.id;
+  const ids = {
+    '/api/v1/conditions': condition.id, '/api/v1/assessments': assessment.id,
+    '/api/v1/instruments': 'dn4', '/api/v1/observations': observation.id,
+    '/api/v1/diary-entries': diaryEntry.id, '/api/v1/medications': medication.id,
+  };
+  const prefix = Object.keys(ids).find((k) => rt.path.startsWith(`${k}/`));
+  const id = prefix ? ids[prefix] : patient.id;
   const path = rt.path.replace('{id}', id);
   const known = {
     'GET /api/v1/health': 200,
@@ -68,6 +85,19 @@ function probe(rt) {
     'POST /api/v1/patients/{id}/assessments': 422,
     'GET /api/v1/assessments/{id}': 200,
     'POST /api/v1/assessments/{id}/void': 422,
+    'GET /api/v1/observation-kinds': 200,
+    'GET /api/v1/patients/{id}/observations': 200,
+    'POST /api/v1/patients/{id}/observations': 422,
+    'GET /api/v1/observations/{id}': 200,
+    'POST /api/v1/observations/{id}/void': 422,
+    'GET /api/v1/patients/{id}/diary': 200,
+    'POST /api/v1/patients/{id}/diary': 422,
+    'POST /api/v1/diary-entries/{id}/void': 422,
+    'GET /api/v1/medication-list': 200,
+    'GET /api/v1/patients/{id}/medications': 200,
+    'POST /api/v1/patients/{id}/medications': 422,
+    'PATCH /api/v1/medications/{id}': 428,
+    'GET /api/v1/patients/{id}/timeline': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }

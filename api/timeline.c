@@ -1,0 +1,149 @@
+/* A patient's work-up on one time axis: NRS readings (diary and clinic), each instrument's score
+ * history with its primary cut-off, test results with abnormal values marked, and medicines.
+ * Voided entries are left out; the lists they come from still show them. */
+#include <string.h>
+
+#include "../core/instrument.h"
+#include "api.h"
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The series for instrument in (created on first use). */
+static json_t *series_for(json_t *all, const instrument *in, const char *id)
+{
+	size_t i;
+	json_t *s;
+	json_array_foreach(all, i,
+	                   s) if (strcmp(json_string_value(json_object_get(s, "instrument")), id) ==
+	                          0) return s;
+	json_t *cutoff = json_null();
+	for (int c = 0; in && c < in->n_cutoffs; c++)
+		if (in->cutoffs[c].primary) {
+			cutoff = json_pack("{s:s, s:f, s:s}", "score",
+			                   in->scores[in->cutoffs[c].score].id, "at_least",
+			                   in->cutoffs[c].at_least, "label", in->cutoffs[c].label);
+			break;
+		}
+	int total = in ? in->total : -1;
+	if (in && total < 0 && in->n_variants)
+		total = in->variants[in->n_variants - 1].total;
+	s = json_pack("{s:s, s:s, s:o, s:o, s:o, s:[]}", "instrument", id, "title",
+	              in ? in->title : id, "min",
+	              total >= 0 ? json_real(in->scores[total].min) : json_null(), "max",
+	              total >= 0 ? json_real(in->scores[total].max) : json_null(), "cutoff", cutoff,
+	              "points");
+	json_array_append_new(all, s);
+	return s;
+}
+
+int api_timeline(http_req *r)
+{
+	patient p;
+	if (api_load_patient(r, &p))
+		return r->status;
+	assessment_query q;
+	memset(&q, 0, sizeof q);
+	q.patient_id = p.id;
+	q.limit = 5000;
+	assessment *as;
+	observation *obs;
+	diary_entry *diary;
+	medication *meds;
+	int n_as, n_obs, n_diary, n_meds;
+	sw_err rc = r->st->ops->assessment_list(r->st, r->a, &q, &as, &n_as);
+	if (!rc)
+		rc = r->st->ops->observation_list(r->st, r->a, p.id, &obs, &n_obs);
+	if (!rc)
+		rc = r->st->ops->diary_list(r->st, r->a, p.id, &diary, &n_diary);
+	if (!rc)
+		rc = r->st->ops->medication_list(r->st, r->a, p.id, &meds, &n_meds);
+	if (rc)
+		return http_fail(r, rc, "record");
+	audit_record a = http_audit(r, "timeline.read", "patient", p.id, p.id);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+
+	json_t *nrs = json_array(), *series = json_array(), *tests = json_array(),
+	       *medicines = json_array();
+	for (int i = 0; i < n_diary; i++)
+		if (strcmp(diary[i].status, "voided") != 0)
+			json_array_append_new(nrs,
+			                      json_pack("{s:s, s:i, s:s, s:s}", "date",
+			                                diary[i].entry_date, "value", diary[i].nrs,
+			                                "source", "diary", "id", diary[i].id));
+	for (int i = 0; i < n_as; i++) {
+		if (strcmp(as[i].status, "voided") == 0 || !as[i].has_total)
+			continue;
+		char date[11];
+		snprintf(date, sizeof date, "%s", as[i].performed_at);
+		if (strcmp(as[i].instrument_id, "nrs") == 0) {
+			json_array_append_new(nrs, json_pack("{s:s, s:f, s:s, s:s}", "date", date,
+			                                     "value", as[i].total, "source",
+			                                     "clinic", "id", as[i].id));
+			continue;
+		}
+		const instrument *in = instr_find(r->srv->cfg.instruments, as[i].instrument_id);
+		json_t *s = series_for(series, in, as[i].instrument_id);
+		json_t *score = json_loads(as[i].score, 0, NULL);
+		json_t *band = json_object_get(score, "band"), *met = json_null(), *c;
+		size_t k;
+		json_array_foreach(json_object_get(score, "cutoffs"), k,
+		                   c) if (json_is_true(json_object_get(c, "primary")))
+		{
+			met = json_object_get(c, "met");
+			break;
+		}
+		json_array_append_new(
+		    json_object_get(s, "points"),
+		    json_pack("{s:s, s:f, s:O, s:O, s:s}", "date", date, "total", as[i].total,
+		              "band",
+		              json_is_object(band) ? json_object_get(band, "label") : json_null(),
+		              "met", met, "id", as[i].id));
+		json_decref(score);
+	}
+	/* The diary and the clinic readings interleave by date. */
+	size_t n = json_array_size(nrs);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			json_t *x = json_array_get(nrs, j - 1), *y = json_array_get(nrs, j);
+			if (strcmp(json_string_value(json_object_get(x, "date")),
+			           json_string_value(json_object_get(y, "date"))) <= 0)
+				break;
+			json_incref(x);
+			json_array_set(nrs, j - 1, y);
+			json_array_set_new(nrs, j, x);
+		}
+	for (int i = 0; i < n_obs; i++) {
+		observation *o = &obs[i];
+		if (strcmp(o->status, "voided") == 0)
+			continue;
+		json_array_append_new(
+		    tests,
+		    json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+		              o->id, "date", o->performed_on, "kind", o->kind, "label",
+		              o->k ? o->k->label : o->kind, "value",
+		              o->has_value ? json_real(o->value) : json_null(), "value_text",
+		              str_or_null(o->value_text), "unit", str_or_null(o->unit), "side",
+		              str_or_null(o->side), "site", str_or_null(o->site), "abnormal",
+		              o->abnormal < 0 ? json_null() : json_boolean(o->abnormal),
+		              "interpretation", str_or_null(o->interpretation)));
+	}
+	for (int i = 0; i < n_meds; i++) {
+		if (strcmp(meds[i].status, "active") != 0)
+			continue;
+		json_t *m = api_medication_json(&meds[i]);
+		json_object_set_new(m, "dose",
+		                    meds[i].has_dose
+		                        ? json_string(arena_printf(
+		                              r->a, "%g %s", meds[i].dose_value, meds[i].dose_unit))
+		                        : json_null());
+		json_array_append_new(medicines, m);
+	}
+	return http_json(r, 200,
+	                 json_pack("{s:s, s:o, s:o, s:o, s:o}", "patient_id", p.id, "nrs", nrs,
+	                           "instruments", series, "observations", tests, "medications",
+	                           medicines));
+}

@@ -1,0 +1,62 @@
+/* The daily pain diary (NRS 0-10 by date, entered by staff now and by patients later) and the
+ * concomitant medicines that change how outcomes must be read. Pure rules. */
+#ifndef SCHWANN_DIARY_H
+#define SCHWANN_DIARY_H
+
+#include <jansson.h>
+
+#include "../util/dates.h"
+#include "../util/verr.h"
+
+typedef struct diary_entry {
+	const char *id;
+	const char *patient_id;
+	const char *entry_date;
+	int nrs;
+	const char *source; /* staff, patient */
+	const char *note;
+	const char *status; /* final, voided */
+	const char *void_reason;
+	int version;
+	const char *created_at;
+	const char *updated_at;
+	const char *updated_by;
+} diary_entry;
+
+typedef struct drug_entry {
+	const char *drug;
+	const char *label;
+	const char *drug_class;
+} drug_entry;
+
+extern const drug_entry drugs[];
+const drug_entry *drug_find(const char *drug);
+
+typedef struct medication {
+	const char *id;
+	const char *patient_id;
+	const char *drug;
+	const char *drug_class;
+	double dose_value;
+	int has_dose;
+	const char *dose_unit;
+	const char *frequency;
+	const char *start_date;
+	const char *stop_date;
+	const char *notes;
+	const char *status; /* active, entered_in_error */
+	const char *void_reason;
+	int version;
+	const char *created_at;
+	const char *updated_at;
+	const char *updated_by;
+} medication;
+
+/* {entry_date, nrs, note}: a real date not in the future nor before birth, NRS a whole 0-10. */
+int diary_from_json(vctx *v, json_t *body, const char *birth_date, civil_date today,
+                    diary_entry *d);
+/* Reads the fields present into m (partial for PATCH); checks stop >= start, dose with unit. */
+int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_date,
+                         civil_date today, medication *m);
+
+#endif
