@@ -56,6 +56,8 @@ json_t *api_staff_json(const staff *s);
 json_t *api_assessment_json(const assessment *as);
 /* "\"<version>\"" in the arena, for ETag. */
 const char *api_etag(http_req *r, int version);
+/* 0 when patient_id's records may change; a 409 when the patient is archived. */
+int api_patient_writable(http_req *r, const char *patient_id);
 /* Loads the patient in r->params[0], answering 404 itself; 0 when found. */
 int api_load_patient(http_req *r, patient *p);
 

@@ -112,7 +112,8 @@ int api_assessment_create(http_req *r)
 		                    "This patient is archived; nothing can be added.");
 	assessment as;
 	memset(&as, 0, sizeof as);
-	if (assessment_from_json(&r->v, r->body, r->srv->cfg.instruments, date_today(), &as))
+	if (assessment_from_json(&r->v, r->body, r->srv->cfg.instruments, p.birth_date, now_text(r),
+	                         &as))
 		return http_invalid(r);
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);
@@ -199,7 +200,7 @@ int api_assessment_void(http_req *r)
 		return http_problem(r, expected == -1 ? 428 : 400, "If-Match required",
 		                    "Send the version you are voiding in If-Match (the ETag).");
 	assessment as;
-	if (load_assessment(r, &as))
+	if (load_assessment(r, &as) || api_patient_writable(r, as.patient_id))
 		return r->status;
 	if (strcmp(as.status, "voided") == 0)
 		return http_problem(r, 409, "Already voided", "This assessment is already voided.");

@@ -16,6 +16,18 @@ int api_load_patient(http_req *r, patient *p)
 	return 0;
 }
 
+int api_patient_writable(http_req *r, const char *patient_id)
+{
+	patient p;
+	sw_err rc = r->st->ops->patient_get(r->st, r->a, patient_id, &p);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	if (p.archived_at)
+		return http_problem(r, 409, "Patient archived",
+		                    "This patient is archived; their records cannot be changed.");
+	return 0;
+}
+
 static const char *now_text(http_req *r)
 {
 	char *at = arena_alloc(r->a, 21);

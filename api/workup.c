@@ -194,7 +194,7 @@ int api_observation_void(http_req *r)
 	if (read_void(r, &reason, &expected))
 		return r->status;
 	observation o;
-	if (load_observation(r, &o))
+	if (load_observation(r, &o) || api_patient_writable(r, o.patient_id))
 		return r->status;
 	if (strcmp(o.status, "voided") == 0)
 		return http_problem(r, 409, "Already voided",
@@ -281,6 +281,8 @@ int api_diary_void(http_req *r)
 	                                     : SW_ENOTFOUND;
 	if (rc)
 		return http_fail(r, rc, "diary entry");
+	if (api_patient_writable(r, d.patient_id))
+		return r->status;
 	if (strcmp(d.status, "voided") == 0)
 		return http_problem(r, 409, "Already voided",
 		                    "This diary entry is already voided.");

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../core/demo.h"
+#include "../core/instrument.h"
 #include "../util/dates.h"
 #include "../util/uuid.h"
 #include "cli.h"
@@ -19,7 +20,77 @@ static const struct {
     {"researcher", "researcher@demo.schwann.test", "Rae Researcher (demo)", "demo-researcher-pass"},
 };
 
-static int load_patients(store *st, int count)
+static audit_record demo_audit(const char *now, const char *type, const char *id, const char *pid)
+{
+	audit_record r = {0};
+	r.at = now;
+	r.action = "demo.load";
+	r.resource_type = type;
+	r.resource_id = id;
+	r.patient_id = pid;
+	return r;
+}
+
+/* Validates and stores one patient's generated work-up through the same rules as the API. */
+static sw_err load_workup(store *st, arena *a, const instrument_set *set, json_t *w,
+                          const patient *p, const char *now, civil_date today)
+{
+	vctx v;
+	vctx_init(&v, a);
+	sw_err rc = SW_OK;
+	size_t i;
+	json_t *body;
+	json_array_foreach(json_object_get(w, "diary"), i, body)
+	{
+		diary_entry d = {0};
+		if (!rc && !diary_from_json(&v, body, p->birth_date, today, &d)) {
+			char *id = arena_alloc(a, UUID_STR_LEN + 1);
+			uuid_v7(id);
+			d.id = id;
+			d.patient_id = p->id;
+			d.source = "staff";
+			d.version = 1;
+			d.created_at = d.updated_at = now;
+			audit_record r = demo_audit(now, "diary_entry", id, p->id);
+			rc = st->ops->diary_create(st, &d, &r);
+		}
+	}
+	json_array_foreach(json_object_get(w, "assessments"), i, body)
+	{
+		assessment as = {0};
+		if (!rc && !assessment_from_json(&v, body, set, p->birth_date, now, &as)) {
+			char *id = arena_alloc(a, UUID_STR_LEN + 1);
+			uuid_v7(id);
+			as.id = id;
+			as.patient_id = p->id;
+			as.version = 1;
+			as.created_at = as.updated_at = now;
+			audit_record r = demo_audit(now, "assessment", id, p->id);
+			rc = st->ops->assessment_create(st, &as, &r);
+		}
+	}
+	json_array_foreach(json_object_get(w, "observations"), i, body)
+	{
+		observation o = {0};
+		if (!rc &&
+		    !observation_from_json(&v, body, p->birth_date, p->sex_at_birth, today, &o)) {
+			char *id = arena_alloc(a, UUID_STR_LEN + 1);
+			uuid_v7(id);
+			o.id = id;
+			o.patient_id = p->id;
+			o.version = 1;
+			o.created_at = o.updated_at = now;
+			audit_record r = demo_audit(now, "observation", id, p->id);
+			rc = st->ops->observation_create(st, &o, &r);
+		}
+	}
+	for (int k = 0; k < v.n; k++)
+		fprintf(stderr, "schwann: demo generator bug: %s: %s\n", v.items[k].path,
+		        v.items[k].message);
+	return v.n ? SW_EINVAL : rc;
+}
+
+static int load_patients(store *st, int count, const instrument_set *set)
 {
 	arena a;
 	arena_init(&a);
@@ -52,6 +123,10 @@ static int load_patients(store *st, int count)
 		rc = st->ops->patient_create(st, &p, &ap);
 		if (!rc)
 			rc = st->ops->condition_create(st, &a, &c, &ac);
+		json_t *w = demo_workup(&g, &a, &c, today);
+		if (!rc)
+			rc = load_workup(st, &a, set, w, &p, now, today);
+		json_decref(w);
 		arena_clear(&a);
 	}
 	arena_free(&a);
@@ -83,8 +158,15 @@ int cmd_demo(int argc, char **argv)
 	for (size_t i = 0; i < sizeof demo_staff / sizeof *demo_staff && !rc; i++)
 		rc = cli_add_staff(st, demo_staff[i].email, demo_staff[i].name, demo_staff[i].role,
 		                   demo_staff[i].password);
+	arena defs;
+	arena_init(&defs);
+	instrument_set set = {0};
 	if (!rc)
-		rc = load_patients(st, DEMO_PATIENTS);
+		rc = cli_load_instruments(&defs, NULL, &set);
+	if (!rc)
+		rc = load_patients(st, DEMO_PATIENTS, &set);
+	cli_release_instruments(&set);
+	arena_free(&defs);
 	st->ops->close(st);
 	if (rc)
 		return 1;

@@ -65,7 +65,7 @@ int cmd_serve(int argc, char **argv)
 	st->ops->close(st);
 	arena a;
 	arena_init(&a);
-	instrument_set set;
+	instrument_set set = {0};
 	rc = cli_load_instruments(&a, cli_get(opts, "--instruments"), &set);
 	if (!rc) {
 		cfg.instruments = &set;

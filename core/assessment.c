@@ -32,8 +32,8 @@ int performed_at_parse(const char *s, civil_date *d)
 	return hh < 24 && mm < 60 && ss < 60 ? 0 : -1;
 }
 
-int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil_date today,
-                         assessment *out)
+int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const char *birth_date,
+                         const char *now, assessment *out)
 {
 	int start = v->n;
 	static const char *const fields[] = {"instrument", "performed_at", "answers", NULL};
@@ -43,12 +43,17 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil
 	if (id && !in)
 		v_add(v, "instrument", "is not a known instrument (see GET /api/v1/instruments)");
 	const char *at = jv_string(v, body, NULL, "performed_at", 20, JV_REQUIRED, NULL);
-	civil_date d;
+	civil_date d, today, birth;
+	if (performed_at_parse(now, &today))
+		today.year = 9999; /* never: now is the server's own clock */
 	if (at && performed_at_parse(at, &d))
 		v_add(v, "performed_at",
 		      "must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ");
-	else if (at && date_cmp(d, today) > 0)
+	else if (at && (date_cmp(d, today) > 0 || (strlen(at) == 20 && strcmp(at, now) > 0)))
 		v_add(v, "performed_at", "cannot be in the future");
+	else if (at && birth_date && !date_parse(birth_date, &birth) && date_cmp(d, birth) < 0)
+		v_add(v, "performed_at", "cannot be before the patient's birth date (%s)",
+		      birth_date);
 	else if (at && d.year < 1900)
 		v_add(v, "performed_at", "cannot be before 1900");
 	json_t *answers = json_object_get(body, "answers");
@@ -56,10 +61,12 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, civil
 		v_add(v, "answers", "is required");
 	else if (!json_is_object(answers))
 		v_add(v, "answers", "must be an object of item id to answer");
-	if (v->n != start || !in)
+	if (!in || !json_is_object(answers))
 		return v->n - start;
+	/* Score even when other fields failed, so every mistake is reported at once. */
+	int errors_before = v->n;
 	instr_result r;
-	if (instr_evaluate(v->a, in, answers, &r, v))
+	if (instr_evaluate(v->a, in, answers, &r, v) || errors_before != start)
 		return v->n - start;
 	json_t *score = instr_result_json(&r);
 	char *answers_text =

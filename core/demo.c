@@ -2,6 +2,7 @@
 #include "demo.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "neuropathy.h"
 
@@ -101,4 +102,61 @@ void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, co
 			c->sites[c->n_sites++] = pairs[k][1];
 		}
 	c->status = "active";
+}
+
+static const char *iso(arena *a, civil_date d)
+{
+	return arena_printf(a, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
+
+static civil_date days_before(civil_date d, int n)
+{
+	long t = date_days(d) - n;
+	return date_from_time((time_t)t * 86400);
+}
+
+json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date today)
+{
+	int pain = 3 + pick(g, 6); /* baseline NRS 3-8 */
+	civil_date visit = days_before(today, 1 + pick(g, 60));
+	json_t *diary = json_array(), *assessments = json_array(), *observations = json_array();
+	for (int i = 3; i >= 1; i--) {
+		int nrs = pain + pick(g, 3) - 1;
+		nrs = nrs < 0 ? 0 : nrs > 10 ? 10 : nrs;
+		json_array_append_new(diary, json_pack("{s:s, s:i}", "entry_date",
+		                                       iso(a, days_before(visit, i)), "nrs", nrs));
+	}
+	json_array_append_new(assessments,
+	                      json_pack("{s:s, s:s, s:{s:i}}", "instrument", "nrs", "performed_at",
+	                                iso(a, visit), "answers", "score", pain));
+	/* Neuropathic features more likely the worse the pain. */
+	json_t *dn4 = json_object();
+	for (int q = 1; q <= 10; q++)
+		json_object_set_new(dn4, arena_printf(a, "q%d", q),
+		                    json_string(pick(g, 10) < pain ? "yes" : "no"));
+	json_array_append_new(assessments,
+	                      json_pack("{s:s, s:s, s:o}", "instrument", "dn4", "performed_at",
+	                                iso(a, visit), "answers", dn4));
+	json_t *mnsi = json_object();
+	for (int q = 1; q <= 15; q++) {
+		int abnormal = pick(g, 12) < pain;
+		/* Items 7 and 13 score on "no" (facts.md 0.1). */
+		int yes = (q == 7 || q == 13) ? !abnormal : abnormal;
+		json_object_set_new(mnsi, arena_printf(a, "q%d", q),
+		                    json_string(yes ? "yes" : "no"));
+	}
+	json_array_append_new(assessments,
+	                      json_pack("{s:s, s:s, s:o}", "instrument", "mnsi-history",
+	                                "performed_at", iso(a, visit), "answers", mnsi));
+	if (strcmp(c->etiology, "diabetic") == 0)
+		json_array_append_new(observations,
+		                      json_pack("{s:s, s:s, s:f, s:s}", "kind", "hba1c",
+		                                "performed_on", iso(a, visit), "value",
+		                                6.0 + pick(g, 40) / 10.0, "unit", "%"));
+	json_array_append_new(observations,
+	                      json_pack("{s:s, s:s, s:s, s:f, s:s}", "kind", "vibration_threshold",
+	                                "performed_on", iso(a, visit), "side", "left", "value",
+	                                (double)(8 + pick(g, 35)), "unit", "V"));
+	return json_pack("{s:o, s:o, s:o}", "diary", diary, "assessments", assessments,
+	                 "observations", observations);
 }

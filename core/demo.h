@@ -20,4 +20,8 @@ uint64_t demo_next(demo_rng *g);
  * patient_id are left for the caller. Onset dates are placed relative to today. */
 void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, condition *c);
 
+/* A plausible work-up for one demo patient as API request bodies: {"diary": [...],
+ * "assessments": [...], "observations": [...]}, all dated before today. New reference. */
+json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date today);
+
 #endif
