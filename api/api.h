@@ -41,6 +41,8 @@ int api_observation_void(http_req *r);
 int api_diary_create(http_req *r);
 int api_diary_list(http_req *r);
 int api_diary_void(http_req *r);
+int api_diary_get(http_req *r);
+int api_medication_get(http_req *r);
 int api_medication_create(http_req *r);
 int api_medication_list(http_req *r);
 int api_medication_update(http_req *r);

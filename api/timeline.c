@@ -88,6 +88,18 @@ int api_timeline(http_req *r)
 		const instrument *in = instr_find(r->srv->cfg.instruments, as[i].instrument_id);
 		json_t *s = series_for(series, in, as[i].instrument_id);
 		json_t *score = json_loads(as[i].score, 0, NULL);
+		/* Instruments with variants (MNSI exam, 8 or 10 points) plot the default variant's
+		 * score, so every point has the same scale and the validated cut-off applies. */
+		double value = as[i].total;
+		if (in && in->n_variants && json_is_string(json_object_get(score, "variant"))) {
+			const instr_variant *dflt = &in->variants[in->n_variants - 1];
+			json_t *sub =
+			    json_object_get(json_object_get(json_object_get(score, "subscores"),
+			                                    in->scores[dflt->total].id),
+			                    "value");
+			if (json_is_number(sub))
+				value = json_number_value(sub);
+		}
 		json_t *band = json_object_get(score, "band"), *met = json_null(), *c;
 		size_t k;
 		json_array_foreach(json_object_get(score, "cutoffs"), k,
@@ -98,8 +110,7 @@ int api_timeline(http_req *r)
 		}
 		json_array_append_new(
 		    json_object_get(s, "points"),
-		    json_pack("{s:s, s:f, s:O, s:O, s:s}", "date", date, "total", as[i].total,
-		              "band",
+		    json_pack("{s:s, s:f, s:O, s:O, s:s}", "date", date, "total", value, "band",
 		              json_is_object(band) ? json_object_get(band, "label") : json_null(),
 		              "met", met, "id", as[i].id));
 		json_decref(score);

@@ -270,6 +270,20 @@ int api_diary_list(http_req *r)
 	return http_json(r, 200, json_pack("{s:o, s:n}", "items", arr, "next_cursor"));
 }
 
+int api_diary_get(http_req *r)
+{
+	diary_entry d;
+	sw_err rc = uuid_valid(r->params[0]) ? r->st->ops->diary_get(r->st, r->a, r->params[0], &d)
+	                                     : SW_ENOTFOUND;
+	if (rc)
+		return http_fail(r, rc, "diary entry");
+	audit_record a = http_audit(r, "diary.read", "diary_entry", d.id, d.patient_id);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	r->etag = api_etag(r, d.version);
+	return http_json(r, 200, api_diary_json(&d));
+}
+
 int api_diary_void(http_req *r)
 {
 	const char *reason;
@@ -369,6 +383,21 @@ int api_medication_list(http_req *r)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, api_medication_json(&items[i]));
 	return http_json(r, 200, json_pack("{s:o, s:n}", "items", arr, "next_cursor"));
+}
+
+int api_medication_get(http_req *r)
+{
+	medication m;
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->medication_get(r->st, r->a, r->params[0], &m)
+	                : SW_ENOTFOUND;
+	if (rc)
+		return http_fail(r, rc, "medicine");
+	audit_record a = http_audit(r, "medication.read", "medication", m.id, m.patient_id);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	r->etag = api_etag(r, m.version);
+	return http_json(r, 200, api_medication_json(&m));
 }
 
 int api_medication_update(http_req *r)

@@ -677,6 +677,24 @@ int instr_evaluate(arena *a, const instrument *in, json_t *answers, instr_result
 		}
 		out->value[s] = sc->method == METHOD_MEAN && answered ? sum / answered : sum;
 	}
+	/* A variant's items go together (both feet): some answered and some not is incomplete. */
+	for (int i = 0; i < in->n_variants; i++) {
+		const instr_variant *var = &in->variants[i];
+		int answered = 0;
+		for (int k = 0; k < var->n_when; k++)
+			answered += given[var->when_answered[k]] != NULL;
+		for (int k = 0; answered && answered < var->n_when && k < var->n_when; k++)
+			if (!given[var->when_answered[k]])
+				v_add(v,
+				      arena_printf(a, "answers.%s",
+				                   in->items[var->when_answered[k]].id),
+				      "is required for the %s version once any of its items is "
+				      "answered "
+				      "(or leave them all out)",
+				      var->id);
+	}
+	if (v->n != start)
+		return -1;
 	out->total = in->total;
 	out->variant = NULL;
 	for (int i = 0; i < in->n_variants; i++) {

@@ -65,7 +65,7 @@ const obs_kind obs_kinds[] = {
      "fibers/mm", fibre_units, 0, 100, 0, NULL, NULL, NONE, NONE,
      "below the lower limit for age and sex (immunofluorescence norms, facts.md 3.5)"},
     {"hba1c", "HbA1c", "http://loinc.org", "4548-4", OBS_NUMBER, "%", hba1c_units, 2, 25, 0, NULL,
-     NULL, NONE, 6.4, "6.5 % or more: in the diabetic range; " LAB_RULE},
+     NULL, NONE, 6.5, "6.5 % or more: in the diabetic range; " LAB_RULE, 1},
     {"vitamin_b12", "Vitamin B12", "http://loinc.org", "2132-9", OBS_NUMBER, "pg/mL", b12_units, 0,
      10000, 0, NULL, NULL, 200, NONE, "below 200 pg/mL: deficient; " LAB_RULE},
     {"tsh", "TSH", "http://loinc.org", "3016-3", OBS_NUMBER, "mIU/L", tsh_units, 0, 500, 0, NULL,
@@ -73,8 +73,8 @@ const obs_kind obs_kinds[] = {
     {"folate", "Folate", "http://loinc.org", "2284-8", OBS_NUMBER, "ng/mL", folate_units, 0, 100, 0,
      NULL, NULL, 3, NONE, "below 3 ng/mL: deficient; " LAB_RULE},
     {"fasting_glucose", "Fasting glucose", "http://loinc.org", "1558-6", OBS_NUMBER, "mg/dL",
-     glucose_units, 10, 2000, 0, NULL, NULL, NONE, 125,
-     "126 mg/dL or more: in the diabetic range; " LAB_RULE},
+     glucose_units, 10, 2000, 0, NULL, NULL, NONE, 126,
+     "126 mg/dL or more: in the diabetic range; " LAB_RULE, 1},
     {NULL, NULL, NULL, NULL, OBS_NUMBER, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -231,11 +231,13 @@ int observation_from_json(vctx *v, json_t *body, const char *birth_date, const c
 	if (k->type == OBS_GRADE) {
 		o->abnormal = strcmp(o->value_text, k->grades[0]) != 0;
 	} else if (!isnan(low) || !isnan(high)) {
-		o->abnormal = (!isnan(low) && o->value < low) || (!isnan(high) && o->value > high);
+		o->abnormal =
+		    (!isnan(low) && o->value < low) ||
+		    (!isnan(high) && (o->value > high || (k->high_inclusive && o->value >= high)));
 	}
 	if (o->abnormal >= 0 && rule)
 		o->interpretation =
-		    arena_printf(v->a, "%s: %s", o->abnormal ? "abnormal" : "normal", rule);
+		    arena_printf(v->a, "%s (rule: %s)", o->abnormal ? "abnormal" : "normal", rule);
 	else if (k->type == OBS_NUMBER)
 		o->interpretation = "no reference rule: interpret against your laboratory's normal "
 		                    "values";

@@ -36,6 +36,7 @@ typedef struct obs_kind {
 	const char *const *grades;   /* OBS_GRADE answers, normal first */
 	double low, high;            /* abnormal below low / above high; NAN when none */
 	const char *rule;            /* where the rule comes from, shown with the flag */
+	int high_inclusive;          /* abnormal at high itself too (HbA1c "6.5 % or more") */
 } obs_kind;
 
 typedef struct observation {

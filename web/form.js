@@ -69,15 +69,25 @@ function fieldPath(path) {
   return String(path || '').replace(/\[\d+\]$/, '');
 }
 
+// The label's own words, without markers such as " (required)" or " (optional)".
 function labelOf(wrapper) {
   const l = wrapper.querySelector('label, legend');
   if (!l) return wrapper.dataset.path;
-  const req = l.querySelector('.req');
-  return (req ? l.textContent.slice(0, -req.textContent.length) : l.textContent).trim();
+  const copy = l.cloneNode(true);
+  copy.querySelectorAll('.req, .opt').forEach((m) => m.remove());
+  return copy.textContent.trim();
 }
 
 function controlOf(wrapper) {
   return wrapper.matches('fieldset') ? wrapper : wrapper.querySelector('input, select, textarea');
+}
+
+// A radio group (fieldset) takes focus on its chosen or first radio button, like Tab would.
+export function focusControl(control) {
+  const radio = control.matches('fieldset')
+    ? control.querySelector('input[type="radio"]:checked') || control.querySelector('input[type="radio"]')
+    : null;
+  (radio || control).focus();
 }
 
 export function clearErrors(form, summary) {
@@ -119,7 +129,7 @@ export function showProblem(form, summary, err, extra = null) {
     control.setAttribute('aria-invalid', 'true');
     items.push(h('li', {}, h('a', {
       href: `#${control.id}`,
-      on: { click: (ev) => { ev.preventDefault(); control.focus(); } },
+      on: { click: (ev) => { ev.preventDefault(); focusControl(control); } },
     }, sentence)));
   }
   const heading = errors.length
@@ -132,7 +142,7 @@ export function showProblem(form, summary, err, extra = null) {
     extra);
   summary.hidden = false;
   const first = [...form.querySelectorAll('.has-error')][0];
-  if (first) controlOf(first).focus();
+  if (first) focusControl(controlOf(first));
   else summary.focus();
   return placed;
 }

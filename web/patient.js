@@ -1,5 +1,6 @@
 // One patient: demographics (with Edit) and the neuropathy diagnoses, with the form that records
-// a diagnosis and the "entered in error" correction. What a role cannot do is not shown.
+// a diagnosis and the "entered in error" correction; then the work-up (tests, scores, timeline;
+// workup.js). What a role cannot do is not shown.
 
 import { get, post, patch, neuropathyCodes } from './api.js';
 import { h, add, fill, link, tag, ageFrom, durationText, etiologyLabel, roleLabel,
@@ -7,6 +8,7 @@ import { h, add, fill, link, tag, ageFrom, durationText, etiologyLabel, roleLabe
 import { field, checkbox, checkGroup, errorSummary, showProblem, clearErrors, valueOf, busy,
   problemBox } from './form.js';
 import { patientName, listUrl, noPatientAccess } from './patients.js';
+import { workupSections } from './workup.js';
 
 export async function patientView(ctx, id) {
   const { root, session } = ctx;
@@ -55,8 +57,15 @@ export async function patientView(ctx, id) {
   if (!session.can('condition.read')) {
     add(section, h('p', { class: 'muted', 'data-testid': 'no-diagnoses-access' },
       `Your role (${roleLabel(session.me.role)}) does not include diagnoses; a clinician or nurse can see them.`));
-    return;
+  } else {
+    await diagnoses(ctx, p, section);
   }
+  if (!ctx.isCurrent()) return;
+  await workupSections(ctx, p);
+}
+
+async function diagnoses(ctx, p, section) {
+  const { session } = ctx;
   const list = h('div', { 'aria-live': 'polite' });
   add(section, list);
   const canWrite = session.can('condition.write') && !p.archived;

@@ -385,12 +385,9 @@ describe('create and score', () => {
     assert.equal(cutoff(b.score, 'abnormal').met, true);
     assert.match(b.score.interpretation, /8-point exam: abnormal/);
 
-    // Monofilament on one foot only: not the 10-point exam.
-    const one = await mk('mnsi-exam', mnsiExam({ monofilament_right: 'absent' }));
-    assert.equal(one.score.variant, '8-point');
-    assert.equal(one.score.max, 8);
-    assert.equal(one.score.subscores.total_10.value, null);
-    assert.equal(one.answers.monofilament_right, 'absent', 'the answer is still stored');
+    // Monofilament on one foot only is incomplete: 422 at the other foot, not silently dropped.
+    const one = await post({ instrument: 'mnsi-exam', performed_at: '2026-01-05', answers: mnsiExam({ monofilament_right: 'absent' }) });
+    assertInvalid(one, ['answers.monofilament_left']);
   });
 
   test('TCNS: symptoms, reflexes and sensory subscores; reflexes per side (pitfall 0.3); bands', async () => {

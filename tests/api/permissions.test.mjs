@@ -93,6 +93,8 @@ function probe(rt) {
     'GET /api/v1/patients/{id}/diary': 200,
     'POST /api/v1/patients/{id}/diary': 422,
     'POST /api/v1/diary-entries/{id}/void': 422,
+    'GET /api/v1/diary-entries/{id}': 200,
+    'GET /api/v1/medications/{id}': 200,
     'GET /api/v1/medication-list': 200,
     'GET /api/v1/patients/{id}/medications': 200,
     'POST /api/v1/patients/{id}/medications': 422,

@@ -1,0 +1,263 @@
+// Browser tests of the work-up on the patient page ("Tests and scores" and "Timeline"): Debian's
+// Chromium driven by playwright-core against a real server (the ASan build when present) with a
+// fresh database. A failing test leaves a screenshot in tests/browser/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, login, emailOf, PASSWORDS, newPatient } from '../lib/server.mjs';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
+const TIMEOUT = 40000;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+// Runs fn with a fresh page at 1280x800; records page errors and console errors (which fail the
+// test) and saves a screenshot when anything throws.
+async function withPage(name, fn) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  try {
+    await fn(page, problems);
+  } catch (e) {
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true }).catch(() => {});
+    const notes = `\n--- server log (tail) ---\n${server.log().split('\n').slice(-8).join('\n')}`;
+    e.message += notes;
+    if (typeof e.stack === 'string') e.stack += notes;
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+async function signIn(page, role) {
+  await page.goto(server.base + '/');
+  await page.getByLabel('E-mail').fill(emailOf(role));
+  await page.getByLabel('Password').fill(PASSWORDS[role]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await assertText(page.getByTestId('staff-name'), `Test ${role}`);
+}
+
+// Waits (up to 5 s) for the first match of locator to contain expected (text or RegExp).
+async function assertText(locator, expected, ms = 5000) {
+  await locator.first().waitFor();
+  const end = Date.now() + ms;
+  let text;
+  for (;;) {
+    text = await locator.first().innerText();
+    const ok = expected instanceof RegExp ? expected.test(text) : text.includes(expected);
+    if (ok || Date.now() > end) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (expected instanceof RegExp) assert.match(text, expected);
+  else assert.ok(text.includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(text)}`);
+}
+
+// Waits until fn() (an async count) equals n, then asserts it.
+async function waitForCount(what, fn, n, ms = 5000) {
+  const end = Date.now() + ms;
+  let got;
+  for (;;) {
+    got = await fn();
+    if (got === n || Date.now() > end) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(got, n, `${what}: expected ${n}, found ${got}`);
+}
+
+// Chromium logs each 4xx answer as "Failed to load resource"; those the test provokes on purpose
+// are expected, anything else (a script error, another failed request) fails the test.
+function unexpected(problems, statuses) {
+  return problems.filter((m) => ![401, ...statuses].some((s) => m.includes(`status of ${s} `)));
+}
+
+const seriesPoints = (page, id) => page.locator(`[data-testid="plot-point"][data-series="${id}"]`).count();
+
+test('clinician records DN4 and MNSI history through the form, voids one, and the timeline follows',
+  { timeout: TIMEOUT }, () => withPage('workup-clinician', async (page, problems) => {
+    const clin = await login(server.base, 'clinician');
+    const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Quennell', given_name: 'Maren' }))).body;
+    // One diary entry and one clinic NRS beforehand, so that the pain plot has both styles.
+    assert.equal((await clin.post(`/api/v1/patients/${p.id}/diary`, { entry_date: '2025-03-01', nrs: 7 })).status, 201);
+    assert.equal((await clin.post(`/api/v1/patients/${p.id}/assessments`,
+      { instrument: 'nrs', performed_at: '2025-03-08', answers: { score: 5 } })).status, 201);
+
+    await signIn(page, 'clinician');
+    await page.goto(`${server.base}/patients/${p.id}`);
+    await assertText(page.getByTestId('patient-name'), 'Quennell, Maren');
+    const workup = page.getByTestId('workup');
+    await assertText(workup, 'Tests and scores');
+    await assertText(workup.getByTestId('assessment-row'), 'Pain NRS');
+
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByTestId('nrs-plot').waitFor();
+    assert.equal(await timeline.locator('[data-series="nrs"][data-source="diary"]').count(), 1);
+    assert.equal(await timeline.locator('[data-series="nrs"][data-source="clinic"]').count(), 1);
+    assert.equal(await seriesPoints(page, 'dn4'), 0, 'no DN4 series yet');
+
+    // DN4 drawn from the definition: 10 yes/no items in 4 sections. Leave item 10 unanswered first.
+    const record = page.getByTestId('record-instrument');
+    await record.getByLabel('Instrument', { exact: true }).selectOption('dn4');
+    const dn4 = record.locator('form[data-instrument="dn4"]');
+    await dn4.waitFor();
+    assert.equal(await dn4.locator('fieldset.choice-item').count(), 10);
+    assert.equal(await dn4.locator('fieldset.item-section').count(), 4);
+    assert.equal(await dn4.getByLabel('Date performed').inputValue(), await page.evaluate(() => {
+      const d = new Date();
+      const z = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
+    }), 'the date defaults to today');
+    for (let i = 1; i <= 9; i++) {
+      await dn4.getByTestId(`item-q${i}`).getByLabel(i <= 5 ? 'Yes' : 'No', { exact: true }).check();
+    }
+    await dn4.getByTestId('save-assessment').click();
+    await assertText(dn4.getByTestId('form-alert'), 'Brushing is required');
+    await assertText(dn4.getByTestId('error-answers.q10'), 'Brushing is required');
+    assert.equal(await dn4.getByTestId('item-q10').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'answers.q10', 'focus on the unanswered item');
+
+    await page.keyboard.press('ArrowDown'); // keyboard: the radio group answers with arrow keys
+    assert.ok(await dn4.getByTestId('item-q10').getByLabel('No', { exact: true }).isChecked(), 'ArrowDown chose "No"');
+    await dn4.getByTestId('save-assessment').click();
+    const result = record.getByTestId('saved-result');
+    await assertText(result, '5 / 10');
+    await assertText(result, 'positive');
+    await assertText(result, 'neuropathic pain likely');
+    const dn4Row = workup.locator('[data-testid="assessment-row"][data-instrument="dn4"]');
+    await assertText(dn4Row.getByTestId('assessment-score'), '5 / 10');
+    await waitForCount('DN4 points after the save', () => seriesPoints(page, 'dn4'), 1);
+    await assertText(page.getByTestId('series-dn4'), 'positive \u2265 4');
+    assert.equal(await page.getByTestId('series-dn4').getByTestId('cutoff-line').count(), 1);
+
+    // MNSI history, all "yes": 11 of 13 (items 7 and 13 score "no", 4 and 10 are not scored), not 15.
+    await record.getByLabel('Instrument', { exact: true }).selectOption('mnsi-history');
+    const mnsi = record.locator('form[data-instrument="mnsi-history"]');
+    await mnsi.waitFor();
+    const items = mnsi.locator('fieldset.choice-item');
+    assert.equal(await items.count(), 15);
+    for (let i = 0; i < 15; i++) await items.nth(i).getByLabel('Yes', { exact: true }).check();
+    await mnsi.getByTestId('save-assessment').click();
+    await assertText(result, 'MNSI history');
+    await assertText(result, '11 / 13');
+    assert.doesNotMatch(await result.innerText(), /\b15\b/);
+    await assertText(result, 'abnormal');
+    await waitForCount('MNSI history points after the save', () => seriesPoints(page, 'mnsi-history'), 1);
+    await waitForCount('assessment rows', () => workup.getByTestId('assessment-row').count(), 3);
+    const mnsiRow = workup.locator('[data-testid="assessment-row"][data-instrument="mnsi-history"]');
+    await assertText(mnsiRow.getByTestId('assessment-score'), '11 / 13');
+
+    // A second DN4 adds a point to the DN4 series.
+    await record.getByLabel('Instrument', { exact: true }).selectOption('dn4');
+    const dn4b = record.locator('form[data-instrument="dn4"]');
+    for (let i = 1; i <= 10; i++) await dn4b.getByTestId(`item-q${i}`).getByLabel('No', { exact: true }).check();
+    await dn4b.getByLabel('Date performed').fill('2025-03-02');
+    await dn4b.getByTestId('save-assessment').click();
+    await assertText(result, '0 / 10');
+    await assertText(result, 'not positive');
+    await waitForCount('DN4 points after a second save', () => seriesPoints(page, 'dn4'), 2);
+
+    if (process.env.SCHWANN_SCREENSHOTS) {
+      mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: join(OUT, 'workup.png'), fullPage: true });
+    }
+
+    // Void the first DN4 (today's, 5 / 10): the reason is required, then the row is marked voided.
+    const todays = workup.locator('[data-testid="assessment-row"][data-instrument="dn4"]')
+      .filter({ hasText: '5 / 10' });
+    await todays.getByTestId('void-button').click();
+    const voidForm = workup.getByTestId('void-form');
+    await voidForm.getByTestId('confirm-void').click();
+    await assertText(voidForm.locator('.field-error'), 'must not be empty');
+    await voidForm.getByRole('textbox').fill('Entered for the wrong visit');
+    await voidForm.getByTestId('confirm-void').click();
+    const voided = workup.locator('[data-testid="assessment-row"][data-status="voided"]');
+    await assertText(voided.getByTestId('voided-tag'), 'voided');
+    await assertText(voided.getByTestId('void-reason'), 'Voided: Entered for the wrong visit');
+    assert.equal(await voided.getAttribute('data-instrument'), 'dn4');
+    assert.equal(await voided.getByTestId('void-button').count(), 0, 'a voided result cannot be voided again');
+    await assertText(workup.getByTestId('workup-status'), 'voided');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'workup-status', 'focus on the message');
+    await waitForCount('DN4 points after the void', () => seriesPoints(page, 'dn4'), 1);
+
+    // Pain diary from the timeline: a third NRS point, drawn as a diary point.
+    const diary = page.getByTestId('diary-form');
+    await diary.getByLabel('Date').fill('2025-03-15');
+    await diary.getByLabel('Pain now (NRS)').fill('11');
+    await diary.getByTestId('save-diary').click();
+    await assertText(diary.getByTestId('error-nrs'), 'must be a whole number');
+    await diary.getByLabel('Pain now (NRS)').fill('4');
+    await diary.getByTestId('save-diary').click();
+    await assertText(diary.getByTestId('diary-status'), 'Diary entry added: 2025-03-15, NRS 4');
+    await waitForCount('diary points', () => timeline.locator('[data-series="nrs"][data-source="diary"]').count(), 2);
+
+    // Reload: everything came from the server.
+    await page.reload();
+    await page.getByTestId('series-dn4').waitFor();
+    assert.equal(await seriesPoints(page, 'dn4'), 1);
+    assert.equal(await workup.locator('[data-testid="assessment-row"][data-status="voided"]').count(), 1);
+    assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b/);
+    assert.deepEqual(unexpected(problems, [422]), []);
+  }));
+
+test('front desk opens the patient page without the work-up', { timeout: TIMEOUT },
+  () => withPage('workup-front-desk', async (page, problems) => {
+    const clin = await login(server.base, 'clinician');
+    const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Abernethy', given_name: 'Sol' }))).body;
+    assert.equal((await clin.post(`/api/v1/patients/${p.id}/assessments`,
+      { instrument: 'nrs', performed_at: '2025-03-08', answers: { score: 5 } })).status, 201);
+    await signIn(page, 'front_desk');
+    await page.goto(`${server.base}/patients/${p.id}`);
+    await assertText(page.getByTestId('patient-name'), 'Abernethy, Sol');
+    await assertText(page.getByTestId('no-workup-access'), 'does not include tests and scores');
+    assert.equal(await page.getByTestId('workup').count(), 0);
+    assert.equal(await page.getByTestId('timeline').count(), 0);
+    assert.equal(await page.getByTestId('plot-point').count(), 0);
+    assert.deepEqual(unexpected(problems, []), []);
+  }));
+
+test('a server without the timeline says so and still shows the tests and scores', { timeout: TIMEOUT },
+  () => withPage('workup-no-timeline', async (page, problems) => {
+    const clin = await login(server.base, 'clinician');
+    const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Lindqvist', given_name: 'Ebba' }))).body;
+    await page.route('**/api/v1/patients/*/timeline', (route) => route.fulfill({
+      status: 404, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404, detail: 'No such API endpoint.' }),
+    }));
+    await signIn(page, 'nurse');
+    await page.goto(`${server.base}/patients/${p.id}`);
+    await assertText(page.getByTestId('timeline-unavailable'), 'Timeline not available');
+    await assertText(page.getByTestId('no-assessments'), 'No test or score is recorded yet');
+    assert.equal(await page.getByTestId('diary-form').count(), 0, 'no diary form without the timeline');
+    // A nurse records a PGIC: the label, and whether it is "much improved or better".
+    await page.getByTestId('instrument-select').selectOption('pgic');
+    await page.getByLabel('Much improved', { exact: true }).check();
+    await page.getByTestId('save-assessment').click();
+    const result = page.getByTestId('saved-result');
+    await assertText(result, 'Much improved');
+    await assertText(result, 'Much improved or better (IMMPACT moderately important improvement): yes');
+    await assertText(page.locator('[data-testid="assessment-row"][data-instrument="pgic"]'), 'Much improved');
+    await assertText(page.getByTestId('timeline-unavailable'), 'Timeline not available');
+    assert.deepEqual(unexpected(problems, [404]), []);
+  }));
