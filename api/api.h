@@ -48,7 +48,8 @@ int api_medication_list(http_req *r);
 int api_medication_update(http_req *r);
 int api_timeline(http_req *r);
 
-/* JSON encoders (new references). */
+/* JSON encoders (new references). api_str: a string, or null for NULL. */
+json_t *api_str(const char *s);
 json_t *api_observation_json(const observation *o);
 json_t *api_diary_json(const diary_entry *d);
 json_t *api_medication_json(const medication *m);
@@ -60,6 +61,12 @@ json_t *api_assessment_json(const assessment *as);
 const char *api_etag(http_req *r, int version);
 /* 0 when patient_id's records may change; a 409 when the patient is archived. */
 int api_patient_writable(http_req *r, const char *patient_id);
+/* Reads a void request: {reason} and If-Match. 0 with both set, else the response. */
+int api_read_void(http_req *r, const char **reason, int *expected);
+/* 0 when a record (its patient, status and version) may be voided with the expected version;
+ * else the response: 409 archived patient or already voided, 412 stale version. */
+int api_check_void(http_req *r, const char *patient_id, const char *status, int version,
+                   int expected, const char *what);
 /* Loads the patient in r->params[0], answering 404 itself; 0 when found. */
 int api_load_patient(http_req *r, patient *p);
 

@@ -95,13 +95,6 @@ int api_instrument_get(http_req *r)
 	return http_json(r, 200, o);
 }
 
-static const char *now_text(http_req *r)
-{
-	char *at = arena_alloc(r->a, 21);
-	instant_now(at);
-	return at;
-}
-
 int api_assessment_create(http_req *r)
 {
 	patient p;
@@ -112,7 +105,7 @@ int api_assessment_create(http_req *r)
 		                    "This patient is archived; nothing can be added.");
 	assessment as;
 	memset(&as, 0, sizeof as);
-	if (assessment_from_json(&r->v, r->body, r->srv->cfg.instruments, p.birth_date, now_text(r),
+	if (assessment_from_json(&r->v, r->body, r->srv->cfg.instruments, p.birth_date, http_now(r),
 	                         &as))
 		return http_invalid(r);
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
@@ -120,7 +113,7 @@ int api_assessment_create(http_req *r)
 	as.id = id;
 	as.patient_id = p.id;
 	as.version = 1;
-	as.created_at = as.updated_at = now_text(r);
+	as.created_at = as.updated_at = http_now(r);
 	as.updated_by = r->who.id;
 	audit_record a = http_audit(r, "assessment.create", "assessment", as.id, p.id);
 	a.detail = as.instrument_id;
@@ -190,26 +183,18 @@ int api_assessment_get(http_req *r)
 
 int api_assessment_void(http_req *r)
 {
-	static const char *const fields[] = {"reason", NULL};
-	jv_no_unknown(&r->v, r->body, NULL, fields);
-	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_REQUIRED, NULL);
-	if (r->v.n)
-		return http_invalid(r);
-	int expected = http_if_match(r);
-	if (expected < 0)
-		return http_problem(r, expected == -1 ? 428 : 400, "If-Match required",
-		                    "Send the version you are voiding in If-Match (the ETag).");
-	assessment as;
-	if (load_assessment(r, &as) || api_patient_writable(r, as.patient_id))
+	const char *reason;
+	int expected;
+	if (api_read_void(r, &reason, &expected))
 		return r->status;
-	if (strcmp(as.status, "voided") == 0)
-		return http_problem(r, 409, "Already voided", "This assessment is already voided.");
-	if (as.version != expected)
-		return http_fail(r, SW_EVERSION, "assessment");
+	assessment as;
+	if (load_assessment(r, &as) ||
+	    api_check_void(r, as.patient_id, as.status, as.version, expected, "assessment"))
+		return r->status;
 	as.status = "voided";
 	as.void_reason = reason;
 	as.version = expected + 1;
-	as.updated_at = now_text(r);
+	as.updated_at = http_now(r);
 	as.updated_by = r->who.id;
 	audit_record a = http_audit(r, "assessment.void", "assessment", as.id, as.patient_id);
 	a.detail = reason;

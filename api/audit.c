@@ -5,11 +5,6 @@
 #include "../util/uuid.h"
 #include "api.h"
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 int api_audit_list(http_req *r)
 {
 	audit_query q;
@@ -39,16 +34,16 @@ int api_audit_list(http_req *r)
 		audit_record *a = &items[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "seq", json_integer(a->seq));
-		json_object_set_new(o, "at", str_or_null(a->at));
-		json_object_set_new(o, "actor_id", str_or_null(a->actor_id));
-		json_object_set_new(o, "actor_role", str_or_null(a->actor_role));
-		json_object_set_new(o, "action", str_or_null(a->action));
-		json_object_set_new(o, "resource_type", str_or_null(a->resource_type));
-		json_object_set_new(o, "resource_id", str_or_null(a->resource_id));
-		json_object_set_new(o, "patient_id", str_or_null(a->patient_id));
-		json_object_set_new(o, "ip", str_or_null(a->ip));
-		json_object_set_new(o, "request_id", str_or_null(a->request_id));
-		json_object_set_new(o, "detail", str_or_null(a->detail));
+		json_object_set_new(o, "at", api_str(a->at));
+		json_object_set_new(o, "actor_id", api_str(a->actor_id));
+		json_object_set_new(o, "actor_role", api_str(a->actor_role));
+		json_object_set_new(o, "action", api_str(a->action));
+		json_object_set_new(o, "resource_type", api_str(a->resource_type));
+		json_object_set_new(o, "resource_id", api_str(a->resource_id));
+		json_object_set_new(o, "patient_id", api_str(a->patient_id));
+		json_object_set_new(o, "ip", api_str(a->ip));
+		json_object_set_new(o, "request_id", api_str(a->request_id));
+		json_object_set_new(o, "detail", api_str(a->detail));
 		json_object_set_new(o, "hash", json_string(a->hash));
 		json_array_append_new(arr, o);
 	}

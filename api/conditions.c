@@ -5,13 +5,6 @@
 #include "../util/uuid.h"
 #include "api.h"
 
-static const char *now_text(http_req *r)
-{
-	char *at = arena_alloc(r->a, 21);
-	instant_now(at);
-	return at;
-}
-
 int api_condition_create(http_req *r)
 {
 	patient p;
@@ -29,7 +22,7 @@ int api_condition_create(http_req *r)
 	c.id = id;
 	c.patient_id = p.id;
 	c.version = 1;
-	c.created_at = c.updated_at = now_text(r);
+	c.created_at = c.updated_at = http_now(r);
 	c.updated_by = r->who.id;
 	audit_record a = http_audit(r, "condition.create", "condition", c.id, p.id);
 	sw_err rc = r->st->ops->condition_create(r->st, r->a, &c, &a);
@@ -104,7 +97,7 @@ int api_condition_update(http_req *r)
 	if (condition_from_json(&r->v, r->body, &c, 1, p.birth_date, date_today()))
 		return http_invalid(r);
 	c.version = expected + 1;
-	c.updated_at = now_text(r);
+	c.updated_at = http_now(r);
 	c.updated_by = r->who.id;
 	audit_record a = http_audit(r, "condition.update", "condition", c.id, c.patient_id);
 	rc = r->st->ops->condition_update(r->st, r->a, &c, expected, &a);

@@ -4,7 +4,7 @@
 #include "../core/neuropathy.h"
 #include "api.h"
 
-static json_t *str_or_null(const char *s)
+json_t *api_str(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
@@ -18,23 +18,22 @@ json_t *api_patient_json(const patient *p)
 	json_object_set_new(o, "given_name", json_string(p->given_name));
 	json_object_set_new(o, "birth_date", json_string(p->birth_date));
 	json_object_set_new(o, "sex_at_birth", json_string(p->sex_at_birth));
-	json_object_set_new(o, "phone", str_or_null(p->phone));
-	json_object_set_new(o, "email", str_or_null(p->email));
+	json_object_set_new(o, "phone", api_str(p->phone));
+	json_object_set_new(o, "email", api_str(p->email));
 	json_object_set_new(
 	    o, "address",
-	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "line", str_or_null(p->address_line), "city",
-	              str_or_null(p->address_city), "region", str_or_null(p->address_region),
-	              "postal_code", str_or_null(p->address_postal_code), "country",
-	              str_or_null(p->address_country)));
+	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "line", api_str(p->address_line), "city",
+	              api_str(p->address_city), "region", api_str(p->address_region), "postal_code",
+	              api_str(p->address_postal_code), "country", api_str(p->address_country)));
 	json_object_set_new(o, "research_consent", json_boolean(p->research_consent));
 	json_object_set_new(o, "synthetic", json_boolean(p->synthetic));
 	json_object_set_new(o, "archived", json_boolean(p->archived_at != NULL));
-	json_object_set_new(o, "archived_at", str_or_null(p->archived_at));
-	json_object_set_new(o, "archive_reason", str_or_null(p->archive_reason));
+	json_object_set_new(o, "archived_at", api_str(p->archived_at));
+	json_object_set_new(o, "archive_reason", api_str(p->archive_reason));
 	json_object_set_new(o, "version", json_integer(p->version));
 	json_object_set_new(o, "created_at", json_string(p->created_at));
 	json_object_set_new(o, "updated_at", json_string(p->updated_at));
-	json_object_set_new(o, "updated_by", str_or_null(p->updated_by));
+	json_object_set_new(o, "updated_by", api_str(p->updated_by));
 	return o;
 }
 
@@ -53,14 +52,14 @@ json_t *api_condition_json(http_req *r, const condition *c)
 	json_object_set_new(o, "patient_id", json_string(c->patient_id));
 	json_object_set_new(o, "code_system", json_string("ICD-10-CM"));
 	json_object_set_new(o, "icd10", json_string(c->icd10));
-	json_object_set_new(o, "description", str_or_null(e ? e->description : NULL));
+	json_object_set_new(o, "description", api_str(e ? e->description : NULL));
 	json_object_set_new(o, "etiology", json_string(c->etiology));
-	json_object_set_new(o, "onset_date", str_or_null(c->onset_date));
-	json_object_set_new(o, "diagnosed_date", str_or_null(c->diagnosed_date));
+	json_object_set_new(o, "onset_date", api_str(c->onset_date));
+	json_object_set_new(o, "diagnosed_date", api_str(c->diagnosed_date));
 	json_object_set_new(o, "sites", sites);
-	json_object_set_new(o, "notes", str_or_null(c->notes));
+	json_object_set_new(o, "notes", api_str(c->notes));
 	json_object_set_new(o, "status", json_string(c->status));
-	json_object_set_new(o, "status_reason", str_or_null(c->status_reason));
+	json_object_set_new(o, "status_reason", api_str(c->status_reason));
 	json_object_set_new(o, "duration_months", d.known ? json_integer(d.months) : json_null());
 	json_object_set_new(o, "chronicity", json_string(chronicity_name(d)));
 	json_object_set_new(o, "chronic_threshold_months",
@@ -68,7 +67,7 @@ json_t *api_condition_json(http_req *r, const condition *c)
 	json_object_set_new(o, "version", json_integer(c->version));
 	json_object_set_new(o, "created_at", json_string(c->created_at));
 	json_object_set_new(o, "updated_at", json_string(c->updated_at));
-	json_object_set_new(o, "updated_by", str_or_null(c->updated_by));
+	json_object_set_new(o, "updated_by", api_str(c->updated_by));
 	return o;
 }
 

@@ -16,25 +16,6 @@ int api_load_patient(http_req *r, patient *p)
 	return 0;
 }
 
-int api_patient_writable(http_req *r, const char *patient_id)
-{
-	patient p;
-	sw_err rc = r->st->ops->patient_get(r->st, r->a, patient_id, &p);
-	if (rc)
-		return http_fail(r, rc, "patient");
-	if (p.archived_at)
-		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; their records cannot be changed.");
-	return 0;
-}
-
-static const char *now_text(http_req *r)
-{
-	char *at = arena_alloc(r->a, 21);
-	instant_now(at);
-	return at;
-}
-
 static int conflict_mrn(http_req *r, const char *mrn)
 {
 	v_add(&r->v, "mrn", "is already used by another patient (%s)", mrn);
@@ -56,7 +37,7 @@ int api_patient_create(http_req *r)
 	uuid_v7(id);
 	p.id = id;
 	p.version = 1;
-	p.created_at = p.updated_at = now_text(r);
+	p.created_at = p.updated_at = http_now(r);
 	p.updated_by = r->who.id;
 	audit_record a = http_audit(r, "patient.create", "patient", p.id, p.id);
 	sw_err rc = r->st->ops->patient_create(r->st, &p, &a);
@@ -179,7 +160,7 @@ static int load_for_write(http_req *r, patient *p, int *expected)
 static int save(http_req *r, patient *p, int expected, const char *action)
 {
 	p->version = expected + 1;
-	p->updated_at = now_text(r);
+	p->updated_at = http_now(r);
 	p->updated_by = r->who.id;
 	audit_record a = http_audit(r, action, "patient", p->id, p->id);
 	a.detail =
@@ -225,7 +206,7 @@ int api_patient_archive(http_req *r)
 	int expected;
 	if (load_for_write(r, &p, &expected))
 		return r->status;
-	p.archived_at = now_text(r);
+	p.archived_at = http_now(r);
 	p.archive_reason = reason;
 	return save(r, &p, expected, "patient.archive");
 }

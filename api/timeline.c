@@ -6,11 +6,6 @@
 #include "../core/instrument.h"
 #include "api.h"
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* The series for instrument in (created on first use). */
 static json_t *series_for(json_t *all, const instrument *in, const char *id)
 {
@@ -132,15 +127,14 @@ int api_timeline(http_req *r)
 		if (strcmp(o->status, "voided") == 0)
 			continue;
 		json_array_append_new(
-		    tests,
-		    json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-		              o->id, "date", o->performed_on, "kind", o->kind, "label",
-		              o->k ? o->k->label : o->kind, "value",
-		              o->has_value ? json_real(o->value) : json_null(), "value_text",
-		              str_or_null(o->value_text), "unit", str_or_null(o->unit), "side",
-		              str_or_null(o->side), "site", str_or_null(o->site), "abnormal",
-		              o->abnormal < 0 ? json_null() : json_boolean(o->abnormal),
-		              "interpretation", str_or_null(o->interpretation)));
+		    tests, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		                     "id", o->id, "date", o->performed_on, "kind", o->kind, "label",
+		                     o->k ? o->k->label : o->kind, "value",
+		                     o->has_value ? json_real(o->value) : json_null(), "value_text",
+		                     api_str(o->value_text), "unit", api_str(o->unit), "side",
+		                     api_str(o->side), "site", api_str(o->site), "abnormal",
+		                     o->abnormal < 0 ? json_null() : json_boolean(o->abnormal),
+		                     "interpretation", api_str(o->interpretation)));
 	}
 	for (int i = 0; i < n_meds; i++) {
 		if (strcmp(meds[i].status, "active") != 0)

@@ -8,23 +8,11 @@
 #include "../util/uuid.h"
 #include "api.h"
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static const char *new_id(http_req *r)
 {
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);
 	return id;
-}
-
-static const char *now_text(http_req *r)
-{
-	char *at = arena_alloc(r->a, 21);
-	instant_now(at);
-	return at;
 }
 
 /* The patient of the route, refusing writes to an archived one. */
@@ -35,21 +23,6 @@ static int writable_patient(http_req *r, patient *p)
 	if (p->archived_at)
 		return http_problem(r, 409, "Patient archived",
 		                    "This patient is archived; nothing can be added or changed.");
-	return 0;
-}
-
-/* {reason} and If-Match for a void; 0 with *reason and *expected set. */
-static int read_void(http_req *r, const char **reason, int *expected)
-{
-	static const char *const fields[] = {"reason", NULL};
-	jv_no_unknown(&r->v, r->body, NULL, fields);
-	*reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_REQUIRED, NULL);
-	if (r->v.n)
-		return http_invalid(r);
-	*expected = http_if_match(r);
-	if (*expected < 0)
-		return http_problem(r, *expected == -1 ? 428 : 400, "If-Match required",
-		                    "Send the version you are voiding in If-Match (the ETag).");
 	return 0;
 }
 
@@ -101,26 +74,26 @@ json_t *api_observation_json(const observation *o)
 	json_object_set_new(j, "id", json_string(o->id));
 	json_object_set_new(j, "patient_id", json_string(o->patient_id));
 	json_object_set_new(j, "kind", json_string(o->kind));
-	json_object_set_new(j, "label", str_or_null(o->k ? o->k->label : NULL));
-	json_object_set_new(j, "code_system", str_or_null(o->code_system));
-	json_object_set_new(j, "code", str_or_null(o->code));
+	json_object_set_new(j, "label", api_str(o->k ? o->k->label : NULL));
+	json_object_set_new(j, "code_system", api_str(o->code_system));
+	json_object_set_new(j, "code", api_str(o->code));
 	json_object_set_new(j, "value", o->has_value ? json_real(o->value) : json_null());
-	json_object_set_new(j, "value_text", str_or_null(o->value_text));
-	json_object_set_new(j, "unit", str_or_null(o->unit));
-	json_object_set_new(j, "side", str_or_null(o->side));
-	json_object_set_new(j, "site", str_or_null(o->site));
+	json_object_set_new(j, "value_text", api_str(o->value_text));
+	json_object_set_new(j, "unit", api_str(o->unit));
+	json_object_set_new(j, "side", api_str(o->side));
+	json_object_set_new(j, "site", api_str(o->site));
 	json_t *details = o->details ? json_loads(o->details, 0, NULL) : NULL;
 	json_object_set_new(j, "details", details ? details : json_null());
 	json_object_set_new(j, "performed_on", json_string(o->performed_on));
 	json_object_set_new(j, "abnormal",
 	                    o->abnormal < 0 ? json_null() : json_boolean(o->abnormal));
-	json_object_set_new(j, "interpretation", str_or_null(o->interpretation));
+	json_object_set_new(j, "interpretation", api_str(o->interpretation));
 	json_object_set_new(j, "status", json_string(o->status));
-	json_object_set_new(j, "void_reason", str_or_null(o->void_reason));
+	json_object_set_new(j, "void_reason", api_str(o->void_reason));
 	json_object_set_new(j, "version", json_integer(o->version));
 	json_object_set_new(j, "created_at", json_string(o->created_at));
 	json_object_set_new(j, "updated_at", json_string(o->updated_at));
-	json_object_set_new(j, "updated_by", str_or_null(o->updated_by));
+	json_object_set_new(j, "updated_by", api_str(o->updated_by));
 	return j;
 }
 
@@ -136,7 +109,7 @@ int api_observation_create(http_req *r)
 	o.id = new_id(r);
 	o.patient_id = p.id;
 	o.version = 1;
-	o.created_at = o.updated_at = now_text(r);
+	o.created_at = o.updated_at = http_now(r);
 	o.updated_by = r->who.id;
 	audit_record a = http_audit(r, "observation.create", "observation", o.id, p.id);
 	a.detail = o.kind;
@@ -191,20 +164,16 @@ int api_observation_void(http_req *r)
 {
 	const char *reason;
 	int expected;
-	if (read_void(r, &reason, &expected))
+	if (api_read_void(r, &reason, &expected))
 		return r->status;
 	observation o;
-	if (load_observation(r, &o) || api_patient_writable(r, o.patient_id))
+	if (load_observation(r, &o) ||
+	    api_check_void(r, o.patient_id, o.status, o.version, expected, "test result"))
 		return r->status;
-	if (strcmp(o.status, "voided") == 0)
-		return http_problem(r, 409, "Already voided",
-		                    "This test result is already voided.");
-	if (o.version != expected)
-		return http_fail(r, SW_EVERSION, "test result");
 	o.status = "voided";
 	o.void_reason = reason;
 	o.version = expected + 1;
-	o.updated_at = now_text(r);
+	o.updated_at = http_now(r);
 	o.updated_by = r->who.id;
 	audit_record a = http_audit(r, "observation.void", "observation", o.id, o.patient_id);
 	a.detail = reason;
@@ -221,10 +190,10 @@ json_t *api_diary_json(const diary_entry *d)
 {
 	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:s, s:o, s:i, s:s, s:s, s:o}", "id",
 	                 d->id, "patient_id", d->patient_id, "entry_date", d->entry_date, "nrs",
-	                 d->nrs, "source", d->source, "note", str_or_null(d->note), "status",
-	                 d->status, "void_reason", str_or_null(d->void_reason), "version",
-	                 d->version, "created_at", d->created_at, "updated_at", d->updated_at,
-	                 "updated_by", str_or_null(d->updated_by));
+	                 d->nrs, "source", d->source, "note", api_str(d->note), "status", d->status,
+	                 "void_reason", api_str(d->void_reason), "version", d->version,
+	                 "created_at", d->created_at, "updated_at", d->updated_at, "updated_by",
+	                 api_str(d->updated_by));
 }
 
 int api_diary_create(http_req *r)
@@ -240,7 +209,7 @@ int api_diary_create(http_req *r)
 	d.patient_id = p.id;
 	d.source = "staff"; /* patients' own entries come with the patient portal */
 	d.version = 1;
-	d.created_at = d.updated_at = now_text(r);
+	d.created_at = d.updated_at = http_now(r);
 	d.updated_by = r->who.id;
 	audit_record a = http_audit(r, "diary.create", "diary_entry", d.id, p.id);
 	sw_err rc = r->st->ops->diary_create(r->st, &d, &a);
@@ -288,24 +257,19 @@ int api_diary_void(http_req *r)
 {
 	const char *reason;
 	int expected;
-	if (read_void(r, &reason, &expected))
+	if (api_read_void(r, &reason, &expected))
 		return r->status;
 	diary_entry d;
 	sw_err rc = uuid_valid(r->params[0]) ? r->st->ops->diary_get(r->st, r->a, r->params[0], &d)
 	                                     : SW_ENOTFOUND;
 	if (rc)
 		return http_fail(r, rc, "diary entry");
-	if (api_patient_writable(r, d.patient_id))
+	if (api_check_void(r, d.patient_id, d.status, d.version, expected, "diary entry"))
 		return r->status;
-	if (strcmp(d.status, "voided") == 0)
-		return http_problem(r, 409, "Already voided",
-		                    "This diary entry is already voided.");
-	if (d.version != expected)
-		return http_fail(r, SW_EVERSION, "diary entry");
 	d.status = "voided";
 	d.void_reason = reason;
 	d.version = expected + 1;
-	d.updated_at = now_text(r);
+	d.updated_at = http_now(r);
 	d.updated_by = r->who.id;
 	audit_record a = http_audit(r, "diary.void", "diary_entry", d.id, d.patient_id);
 	a.detail = reason;
@@ -325,20 +289,20 @@ json_t *api_medication_json(const medication *m)
 	json_object_set_new(j, "id", json_string(m->id));
 	json_object_set_new(j, "patient_id", json_string(m->patient_id));
 	json_object_set_new(j, "drug", json_string(m->drug));
-	json_object_set_new(j, "label", str_or_null(e ? e->label : NULL));
+	json_object_set_new(j, "label", api_str(e ? e->label : NULL));
 	json_object_set_new(j, "drug_class", json_string(m->drug_class));
 	json_object_set_new(j, "dose_value", m->has_dose ? json_real(m->dose_value) : json_null());
-	json_object_set_new(j, "dose_unit", str_or_null(m->dose_unit));
-	json_object_set_new(j, "frequency", str_or_null(m->frequency));
-	json_object_set_new(j, "start_date", str_or_null(m->start_date));
-	json_object_set_new(j, "stop_date", str_or_null(m->stop_date));
-	json_object_set_new(j, "notes", str_or_null(m->notes));
+	json_object_set_new(j, "dose_unit", api_str(m->dose_unit));
+	json_object_set_new(j, "frequency", api_str(m->frequency));
+	json_object_set_new(j, "start_date", api_str(m->start_date));
+	json_object_set_new(j, "stop_date", api_str(m->stop_date));
+	json_object_set_new(j, "notes", api_str(m->notes));
 	json_object_set_new(j, "status", json_string(m->status));
-	json_object_set_new(j, "void_reason", str_or_null(m->void_reason));
+	json_object_set_new(j, "void_reason", api_str(m->void_reason));
 	json_object_set_new(j, "version", json_integer(m->version));
 	json_object_set_new(j, "created_at", json_string(m->created_at));
 	json_object_set_new(j, "updated_at", json_string(m->updated_at));
-	json_object_set_new(j, "updated_by", str_or_null(m->updated_by));
+	json_object_set_new(j, "updated_by", api_str(m->updated_by));
 	return j;
 }
 
@@ -354,7 +318,7 @@ int api_medication_create(http_req *r)
 	m.id = new_id(r);
 	m.patient_id = p.id;
 	m.version = 1;
-	m.created_at = m.updated_at = now_text(r);
+	m.created_at = m.updated_at = http_now(r);
 	m.updated_by = r->who.id;
 	audit_record a = http_audit(r, "medication.create", "medication", m.id, p.id);
 	a.detail = m.drug;
@@ -424,7 +388,7 @@ int api_medication_update(http_req *r)
 	if (medication_from_json(&r->v, r->body, 1, p.birth_date, date_today(), &m))
 		return http_invalid(r);
 	m.version = expected + 1;
-	m.updated_at = now_text(r);
+	m.updated_at = http_now(r);
 	m.updated_by = r->who.id;
 	audit_record a = http_audit(r, "medication.update", "medication", m.id, m.patient_id);
 	rc = r->st->ops->medication_update(r->st, &m, expected, &a);

@@ -130,14 +130,19 @@ int http_if_match(http_req *r)
 	return (int)v;
 }
 
+const char *http_now(http_req *r)
+{
+	char *at = arena_alloc(r->a, 21);
+	instant_now(at);
+	return at;
+}
+
 audit_record http_audit(http_req *r, const char *action, const char *resource_type,
                         const char *resource_id, const char *patient_id)
 {
 	audit_record a;
 	memset(&a, 0, sizeof a);
-	char *at = arena_alloc(r->a, 21);
-	instant_now(at);
-	a.at = at;
+	a.at = http_now(r);
 	a.actor_id = r->signed_in ? r->who.id : NULL;
 	a.actor_role = r->signed_in ? r->who.role : NULL;
 	a.action = action;

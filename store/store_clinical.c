@@ -64,26 +64,35 @@ static void bind_patient(sqlite3_stmt *st, const patient *p)
 	sq_text(st, i++, p->archive_reason);
 }
 
-sw_err sqlite_patient_create(store *base, const patient *p, audit_record *audit)
+static sw_err insert_patient(sqlite_store *s, const void *row)
 {
-	sqlite_store *s = SQ(base);
-	sw_err rc = sq_begin(s);
-	if (rc)
-		return rc;
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO patients (" PATIENT_COLS ") VALUES "
 	                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
-		rc = SW_EDB;
-	if (!rc) {
-		bind_patient(st, p);
-		rc = sq_step_write(s, st, "patient insert");
-	}
-	if (!rc)
-		rc = sq_audit_insert(s, audit);
-	if (!rc)
-		return sq_commit(s);
-	sq_rollback(s);
-	return rc;
+		return SW_EDB;
+	bind_patient(st, row);
+	return sq_step_write(s, st, "patient insert");
+}
+
+static sw_err update_patient(sqlite_store *s, const void *row)
+{
+	sqlite3_stmt *st = sq_prep(s, "UPDATE patients SET id=?1, mrn=?2, family_name=?3, "
+	                              "given_name=?4, birth_date=?5, sex_at_birth=?6, phone=?7, "
+	                              "email=?8, address_line=?9, address_city=?10, "
+	                              "address_region=?11, address_postal_code=?12, "
+	                              "address_country=?13, research_consent=?14, synthetic=?15, "
+	                              "version=?16, created_at=?17, updated_at=?18, "
+	                              "updated_by=?19, archived_at=?20, archive_reason=?21 "
+	                              "WHERE id = ?1");
+	if (!st)
+		return SW_EDB;
+	bind_patient(st, row);
+	return sq_step_write(s, st, "patient update");
+}
+
+sw_err sqlite_patient_create(store *base, const patient *p, audit_record *audit)
+{
+	return sq_write_audited(SQ(base), insert_patient, p, NULL, NULL, 0, audit);
 }
 
 sw_err sqlite_patient_get(store *base, arena *a, const char *id, patient *out)
@@ -105,33 +114,9 @@ sw_err sqlite_patient_get(store *base, arena *a, const char *id, patient *out)
 sw_err sqlite_patient_update(store *base, const patient *p, int expected_version,
                              audit_record *audit)
 {
-	sqlite_store *s = SQ(base);
-	sw_err rc = sq_begin(s);
-	if (rc)
-		return rc;
-	rc = sq_check_version(s, "SELECT version FROM patients WHERE id = ?", p->id,
-	                      expected_version);
-	sqlite3_stmt *st = NULL;
-	if (!rc) {
-		st = sq_prep(s, "UPDATE patients SET id=?1, mrn=?2, family_name=?3, given_name=?4, "
-		                "birth_date=?5, sex_at_birth=?6, phone=?7, email=?8, "
-		                "address_line=?9, address_city=?10, address_region=?11, "
-		                "address_postal_code=?12, address_country=?13, "
-		                "research_consent=?14, synthetic=?15, version=?16, "
-		                "created_at=?17, updated_at=?18, updated_by=?19, archived_at=?20, "
-		                "archive_reason=?21 WHERE id = ?1");
-		rc = st ? SW_OK : SW_EDB;
-	}
-	if (!rc) {
-		bind_patient(st, p);
-		rc = sq_step_write(s, st, "patient update");
-	}
-	if (!rc)
-		rc = sq_audit_insert(s, audit);
-	if (!rc)
-		return sq_commit(s);
-	sq_rollback(s);
-	return rc;
+	return sq_write_audited(SQ(base), update_patient, p,
+	                        "SELECT version FROM patients WHERE id = ?", p->id,
+	                        expected_version, audit);
 }
 
 /* LIKE pattern for a prefix, with % _ and \ escaped. */
@@ -250,26 +235,41 @@ static void bind_condition(arena *a, sqlite3_stmt *st, const condition *c)
 	sq_text(st, 14, c->updated_by);
 }
 
-sw_err sqlite_condition_create(store *base, arena *a, const condition *c, audit_record *audit)
+/* A condition and the arena its site list is joined in, for the write callbacks. */
+typedef struct condition_row {
+	arena *a;
+	const condition *c;
+} condition_row;
+
+static sw_err insert_condition(sqlite_store *s, const void *row)
 {
-	sqlite_store *s = SQ(base);
-	sw_err rc = sq_begin(s);
-	if (rc)
-		return rc;
+	const condition_row *r = row;
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO conditions (" CONDITION_COLS
 	                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
-		rc = SW_EDB;
-	if (!rc) {
-		bind_condition(a, st, c);
-		rc = sq_step_write(s, st, "condition insert");
-	}
-	if (!rc)
-		rc = sq_audit_insert(s, audit);
-	if (!rc)
-		return sq_commit(s);
-	sq_rollback(s);
-	return rc;
+		return SW_EDB;
+	bind_condition(r->a, st, r->c);
+	return sq_step_write(s, st, "condition insert");
+}
+
+static sw_err update_condition(sqlite_store *s, const void *row)
+{
+	const condition_row *r = row;
+	sqlite3_stmt *st =
+	    sq_prep(s, "UPDATE conditions SET id=?1, patient_id=?2, icd10=?3, "
+	               "etiology=?4, onset_date=?5, diagnosed_date=?6, sites=?7, "
+	               "notes=?8, status=?9, status_reason=?10, version=?11, "
+	               "created_at=?12, updated_at=?13, updated_by=?14 WHERE id = ?1");
+	if (!st)
+		return SW_EDB;
+	bind_condition(r->a, st, r->c);
+	return sq_step_write(s, st, "condition update");
+}
+
+sw_err sqlite_condition_create(store *base, arena *a, const condition *c, audit_record *audit)
+{
+	condition_row row = {a, c};
+	return sq_write_audited(SQ(base), insert_condition, &row, NULL, NULL, 0, audit);
 }
 
 sw_err sqlite_condition_get(store *base, arena *a, const char *id, condition *out)
@@ -319,29 +319,8 @@ sw_err sqlite_condition_list(store *base, arena *a, const char *patient_id, cond
 sw_err sqlite_condition_update(store *base, arena *a, const condition *c, int expected_version,
                                audit_record *audit)
 {
-	sqlite_store *s = SQ(base);
-	sw_err rc = sq_begin(s);
-	if (rc)
-		return rc;
-	rc = sq_check_version(s, "SELECT version FROM conditions WHERE id = ?", c->id,
-	                      expected_version);
-	sqlite3_stmt *st = NULL;
-	if (!rc) {
-		st =
-		    sq_prep(s, "UPDATE conditions SET id=?1, patient_id=?2, icd10=?3, etiology=?4, "
-		               "onset_date=?5, diagnosed_date=?6, sites=?7, notes=?8, status=?9, "
-		               "status_reason=?10, version=?11, created_at=?12, updated_at=?13, "
-		               "updated_by=?14 WHERE id = ?1");
-		rc = st ? SW_OK : SW_EDB;
-	}
-	if (!rc) {
-		bind_condition(a, st, c);
-		rc = sq_step_write(s, st, "condition update");
-	}
-	if (!rc)
-		rc = sq_audit_insert(s, audit);
-	if (!rc)
-		return sq_commit(s);
-	sq_rollback(s);
-	return rc;
+	condition_row row = {a, c};
+	return sq_write_audited(SQ(base), update_condition, &row,
+	                        "SELECT version FROM conditions WHERE id = ?", c->id,
+	                        expected_version, audit);
 }
