@@ -48,10 +48,12 @@ int api_observation_kinds(http_req *r)
 			json_object_set_new(o, "min", json_real(k->min));
 			json_object_set_new(o, "max", json_real(k->max));
 		}
-		json_t *list = json_array();
-		for (const char *const *g = k->grades ? k->grades : k->sites; g && *g; g++)
-			json_array_append_new(list, json_string(*g));
-		json_object_set_new(o, k->grades ? "grades" : "sites", list);
+		if (k->grades || k->sites) {
+			json_t *list = json_array();
+			for (const char *const *g = k->grades ? k->grades : k->sites; *g; g++)
+				json_array_append_new(list, json_string(*g));
+			json_object_set_new(o, k->grades ? "grades" : "sites", list);
+		}
 		json_array_append_new(items, o);
 	}
 	return http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
@@ -378,6 +380,10 @@ int api_medication_update(http_req *r)
 		return http_fail(r, rc, "medicine");
 	if (m.version != expected)
 		return http_fail(r, SW_EVERSION, "medicine");
+	if (strcmp(m.status, "entered_in_error") == 0)
+		return http_problem(r, 409, "Entered in error",
+		                    "This medicine was marked entered in error and cannot change; "
+		                    "record it anew if it is taken.");
 	patient p;
 	rc = r->st->ops->patient_get(r->st, r->a, m.patient_id, &p);
 	if (rc)

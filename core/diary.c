@@ -137,8 +137,12 @@ int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_d
 	if (present && v->n == before) {
 		civil_date stop;
 		/* A planned stop may lie in the future; only its form and order are checked. */
+		civil_date b;
 		if (s && date_parse(s, &stop))
 			v_add(v, "stop_date", "must be a real date written YYYY-MM-DD");
+		else if (s && birth_date && !date_parse(birth_date, &b) && date_cmp(stop, b) < 0)
+			v_add(v, "stop_date", "cannot be before the patient's birth date (%s)",
+			      birth_date);
 		else
 			m->stop_date = s;
 	}

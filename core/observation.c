@@ -109,7 +109,10 @@ static void read_number(vctx *v, json_t *body, const obs_kind *k, observation *o
 	json_t *val = json_object_get(body, "value");
 	const char *unit = json_string_value(json_object_get(body, "unit"));
 	if (!json_is_number(val)) {
-		v_add(v, "value", "is required: a number in %s", k->unit);
+		v_add(v, "value",
+		      val && !json_is_null(val) ? "must be a number in %s"
+		                                : "is required: a number in %s",
+		      k->unit);
 		return;
 	}
 	double x = json_number_value(val), factor = 1, offset = 0;
@@ -150,15 +153,17 @@ static void read_monofilament(vctx *v, json_t *body, observation *o)
 		    "was correct");
 		return;
 	}
-	int correct = 0;
+	int correct = 0, bad = 0;
 	for (size_t i = 0; i < 3; i++) {
 		json_t *e = json_array_get(r, i);
 		if (!json_is_boolean(e)) {
 			v_add(v, arena_printf(v->a, "responses[%zu]", i), "must be true or false");
-			return;
+			bad = 1;
 		}
 		correct += json_is_true(e);
 	}
+	if (bad)
+		return;
 	o->value = correct;
 	o->has_value = 1;
 	o->unit = "correct of 3";
@@ -243,7 +248,7 @@ int observation_from_json(vctx *v, json_t *body, const char *birth_date, const c
 		                    "values";
 	if (strcmp(k->kind, "ienfd") == 0 && !isnan(low))
 		o->interpretation = arena_printf(v->a,
-		                                 "%s: lower limit %.1f fibres/mm for this age "
+		                                 "%s: lower limit %.1f fibers/mm for this age "
 		                                 "and sex (immunofluorescence norms, facts.md "
 		                                 "3.5)",
 		                                 o->abnormal ? "abnormal" : "normal", low);

@@ -46,6 +46,27 @@ export function checkbox({ name, value, label, checked, idSuffix = '' }) {
     h('label', { for: id }, label));
 }
 
+// A group of radio buttons reported as one path (e.g. "side"): a fieldset with a legend, a hint,
+// an error slot and one labelled radio per option. opts: {legend, name, idSuffix, options:
+// [[value, text]], value, hint, required, testid}.
+export function radioGroup(opts) {
+  const base = opts.name + (opts.idSuffix || '');
+  const errorId = `${base}-error`;
+  const hintId = `${base}-hint`;
+  return h('fieldset', { class: ['field', 'choice-item', opts.class], 'data-path': opts.name, id: base, tabindex: '-1',
+    'aria-describedby': opts.hint ? `${hintId} ${errorId}` : errorId, 'data-testid': opts.testid },
+    h('legend', {}, opts.legend, opts.required ? h('span', { class: 'req' }, ' (required)') : null,
+      opts.question ? h('span', { class: 'opt' }, opts.question) : null),
+    opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
+    h('p', { class: 'field-error', id: errorId, 'data-testid': `error-${opts.name}`, hidden: true }),
+    h('div', { class: 'choices' }, opts.options.map(([value, text]) => {
+      const id = `${base}-${String(value).replace(/[^A-Za-z0-9_-]/g, '_')}`;
+      return h('label', { class: 'choice', for: id },
+        h('input', { type: 'radio', id, name: opts.name, value, props: { checked: opts.value === value } }),
+        h('span', {}, text));
+    })));
+}
+
 // A group of checkboxes reported as one path (e.g. "sites", errors "sites[1]").
 export function checkGroup({ legend, name, hint, boxes }) {
   const errorId = `${name}-error`;
@@ -112,8 +133,10 @@ export function showProblem(form, summary, err, extra = null) {
   const items = [];
   let placed = 0;
   for (const e of errors) {
-    const wrapper = [...form.querySelectorAll('[data-path]')]
-      .find((w) => w.dataset.path === fieldPath(e.path));
+    // The exact path first ("responses[1]" has its own group in some forms), then its list.
+    const wrappers = [...form.querySelectorAll('[data-path]')];
+    const wrapper = wrappers.find((w) => w.dataset.path === e.path)
+      || wrappers.find((w) => w.dataset.path === fieldPath(e.path));
     if (!wrapper) {
       items.push(h('li', {}, `${e.path}: ${e.message}`));
       continue;

@@ -10,6 +10,8 @@ import { get, post } from './api.js';
 import { h, add, fill, tag, todayText, roleLabel } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
 import { timePlot, legendSymbol, niceTicks, num } from './plot.js';
+import { observationsSection, medicinesSection, whereText, resultText, judgement, drugClassLabel, bleedingTag,
+  medicineState, doseText } from './records.js';
 
 // Short names for headings and the score line; any other instrument shows its title.
 const SHORT = {
@@ -174,7 +176,10 @@ export async function workupSections(ctx, p) {
   const diaryBox = h('div');
   const timeline = h('section', { class: 'card timeline', 'aria-labelledby': 'tl-heading', 'data-testid': 'timeline' },
     h('h2', { id: 'tl-heading' }, 'Timeline'), timelineBody, diaryBox);
-  add(root, tests, timeline);
+  // Test results and medicines: each change redraws the timeline.
+  const observations = observationsSection(ctx, p, { canWrite, onChange: () => refreshTimeline() });
+  const medicines = medicinesSection(ctx, p, { canWrite, onChange: () => refreshTimeline() });
+  add(root, tests, observations.section, medicines.section, timeline);
 
   let listSeq = 0;
   async function refreshList() {
@@ -226,7 +231,7 @@ export async function workupSections(ctx, p) {
     await Promise.all([refreshList(), refreshTimeline()]);
   }
 
-  await refreshAll();
+  await Promise.all([refreshAll(), observations.start(), medicines.start()]);
   if (!ctx.isCurrent()) return;
   if (canWrite) {
     add(tests, await recordSection(ctx, p, async () => {
@@ -531,7 +536,7 @@ function timelineView(t, defs) {
     h('h3', {}, 'Test results'),
     observations.length ? observationTable(observations)
       : h('p', { class: 'empty-inline', 'data-testid': 'no-observations' }, 'No test result is recorded yet.'),
-    medications.length ? [h('h3', {}, 'Medications'), medicationTable(medications)] : null,
+    medications.length ? [h('h3', {}, 'Medicines'), medicationTable(medications)] : null,
   ];
 }
 
@@ -611,17 +616,14 @@ function seriesPlot(sr, def) {
 
 function observationTable(obs) {
   const rows = obs.map((o) => {
-    const value = o.value_text || (o.value === null || o.value === undefined ? '' : `${num(o.value)}${o.unit ? ` ${o.unit}` : ''}`);
-    const where = [o.side, o.site].filter(Boolean).join(', ');
-    return h('tr', { 'data-testid': 'observation-row', 'data-abnormal': String(o.abnormal), class: o.abnormal ? 'abnormal' : null },
+    const value = resultText(o);
+    return h('tr', { 'data-testid': 'observation-row', 'data-kind': o.kind, 'data-abnormal': String(o.abnormal),
+      class: o.abnormal ? 'abnormal' : null },
       h('td', { class: 'mono' }, o.date || ''),
       h('td', {}, o.label || o.kind || ''),
       h('td', {}, value || h('span', { class: 'muted' }, 'no value')),
-      h('td', {}, where || h('span', { class: 'muted' }, '—')),
-      h('td', {},
-        o.abnormal === true ? tag('abnormal', 'error', { 'data-testid': 'abnormal' })
-          : o.abnormal === false ? h('span', { class: 'muted' }, 'within normal') : h('span', { class: 'muted' }, 'not assessed'),
-        o.interpretation ? h('span', { class: 'sub' }, o.interpretation) : null));
+      h('td', {}, whereText(o) || h('span', { class: 'muted' }, '—')),
+      h('td', {}, judgement(o), o.interpretation ? h('span', { class: 'sub' }, o.interpretation) : null));
   });
   return h('table', { class: 'data observations', 'data-testid': 'observation-table' },
     h('caption', { class: 'visually-hidden' }, 'Test results'),
@@ -631,21 +633,19 @@ function observationTable(obs) {
     h('tbody', {}, rows));
 }
 
-const DRUG_CLASSES = { snri: 'SNRI', ssri: 'SSRI', tricyclic: 'tricyclic antidepressant' };
-
 function medicationTable(meds) {
   return h('table', { class: 'data medications', 'data-testid': 'medication-table' },
     h('caption', { class: 'visually-hidden' }, 'Medications'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Medication'), h('th', { scope: 'col' }, 'Class'), h('th', { scope: 'col' }, 'Dose'),
       h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Stopped'), h('th', { scope: 'col' }, 'Status'))),
-    h('tbody', {}, meds.map((m) => h('tr', { 'data-testid': 'medication-row' },
-      h('td', {}, m.label || m.drug || ''),
-      h('td', {}, DRUG_CLASSES[m.drug_class] || String(m.drug_class || '').replace(/_/g, ' ')),
-      h('td', {}, m.dose || h('span', { class: 'muted' }, '—')),
+    h('tbody', {}, meds.map((m) => h('tr', { 'data-testid': 'medication-row', 'data-drug': m.drug },
+      h('td', {}, m.label || m.drug || '', bleedingTag(m)),
+      h('td', {}, drugClassLabel(m.drug_class)),
+      h('td', {}, [doseText(m), m.frequency].filter(Boolean).join(', ') || h('span', { class: 'muted' }, '—')),
       h('td', { class: 'mono' }, m.start_date || h('span', { class: 'muted' }, 'unknown')),
       h('td', { class: 'mono' }, m.stop_date || h('span', { class: 'muted' }, '—')),
-      h('td', {}, m.status ? String(m.status).replace(/_/g, ' ') : '')))));
+      h('td', {}, medicineState(m))))));
 }
 
 // The pain diary: one NRS a day (POST /patients/{id}/diary).

@@ -426,7 +426,7 @@ describe('test results: the clinical rules', () => {
     }
     assertInvalid(await postObs({ ...m, site: 'hallux' }, p), ['responses']);
     assertInvalid(await postObs({ ...m, site: 'hallux', responses: [true, 'yes', false] }, p), ['responses[1]']);
-    assertInvalid(await postObs({ ...m, site: 'hallux', responses: [1, 1, 0] }, p), ['responses[0]']);
+    assertInvalid(await postObs({ ...m, site: 'hallux', responses: [1, 1, 0] }, p), ['responses[0]', 'responses[1]', 'responses[2]']);
     assertInvalid(await postObs({ ...m, site: 'hallux', responses: ok, value: 2 }, p), ['value']);
     assertInvalid(await postObs({ ...m, site: 'hallux', responses: ok, unit: 'correct of 3' }, p), ['value']);
     assertInvalid(await postObs({ ...m, site: 'hallux', responses: ok, value: 'present' }, p), ['value']);
