@@ -105,8 +105,8 @@ int api_assessment_create(http_req *r)
 		                    "This patient is archived; nothing can be added.");
 	assessment as;
 	memset(&as, 0, sizeof as);
-	if (assessment_from_json(&r->v, r->body, r->srv->cfg.instruments, p.birth_date, http_now(r),
-	                         &as))
+	if (assessment_from_json(&r->v, r->body, r->srv->cfg.instruments, p.birth_date,
+	                         date_today(), http_now(r), &as))
 		return http_invalid(r);
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);

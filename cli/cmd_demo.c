@@ -58,7 +58,7 @@ static sw_err load_workup(store *st, arena *a, const instrument_set *set, json_t
 	json_array_foreach(json_object_get(w, "assessments"), i, body)
 	{
 		assessment as = {0};
-		if (!rc && !assessment_from_json(&v, body, set, p->birth_date, now, &as)) {
+		if (!rc && !assessment_from_json(&v, body, set, p->birth_date, today, now, &as)) {
 			char *id = arena_alloc(a, UUID_STR_LEN + 1);
 			uuid_v7(id);
 			as.id = id;

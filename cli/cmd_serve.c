@@ -1,6 +1,9 @@
 /* schwann serve: parse options into a server_cfg and run the HTTP server. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../core/instrument.h"
 #include "../core/neuropathy.h"
@@ -32,6 +35,10 @@ int cmd_serve(int argc, char **argv)
 	     "load instrument definitions from DIR instead of the built-in "
 	     "ones",
 	     NULL},
+	    {"--timezone", "ZONE",
+	     "the clinic's IANA time zone, e.g. America/Chicago (default: "
+	     "the machine's)",
+	     NULL},
 	    {"--quiet", NULL, "no per-request log lines", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
@@ -58,6 +65,19 @@ int cmd_serve(int argc, char **argv)
 	     number(cli_get(opts, "--idle-minutes"), "--idle-minutes", 1, 24 * 60,
 	            &cfg.idle_minutes)))
 		return 2;
+	const char *tz = cli_get(opts, "--timezone");
+	if (tz) {
+		/* Dates like "today" are the clinic's; instants stay UTC. Set before any thread. */
+		char path[300];
+		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+		if (strstr(tz, "..") || strlen(tz) > 200 || access(path, R_OK) != 0) {
+			fprintf(stderr, "schwann: --timezone %s is not a known IANA time zone\n",
+			        tz);
+			return 2;
+		}
+		setenv("TZ", tz, 1);
+		tzset();
+	}
 	/* Open once up front so a bad path or a failed migration stops here with a message. */
 	store *st = cli_open_store(cfg.db_path);
 	if (!st)

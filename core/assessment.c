@@ -33,7 +33,7 @@ int performed_at_parse(const char *s, civil_date *d)
 }
 
 int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const char *birth_date,
-                         const char *now, assessment *out)
+                         civil_date today, const char *now, assessment *out)
 {
 	int start = v->n;
 	static const char *const fields[] = {"instrument", "performed_at", "answers", NULL};
@@ -43,9 +43,7 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const
 	if (id && !in)
 		v_add(v, "instrument", "is not a known instrument (see GET /api/v1/instruments)");
 	const char *at = jv_string(v, body, NULL, "performed_at", 20, JV_REQUIRED, NULL);
-	civil_date d, today, birth;
-	if (performed_at_parse(now, &today))
-		today.year = 9999; /* never: now is the server's own clock */
+	civil_date d, birth;
 	if (at && performed_at_parse(at, &d))
 		v_add(v, "performed_at",
 		      "must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ");

@@ -33,7 +33,7 @@ typedef struct assessment {
  * at once. performed_at may not be later than now (an instant YYYY-MM-DDTHH:MM:SSZ) nor before
  * birth_date (when given). */
 int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const char *birth_date,
-                         const char *now, assessment *out);
+                         civil_date today, const char *now, assessment *out);
 /* 0 when s is YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (a real date and time); its date in *d. */
 int performed_at_parse(const char *s, civil_date *d);
 

@@ -96,7 +96,11 @@ civil_date date_from_time(time_t t)
 
 civil_date date_today(void)
 {
-	return date_from_time(time(NULL));
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	civil_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+	return d;
 }
 
 void instant_now(char out[21])

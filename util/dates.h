@@ -24,7 +24,8 @@ int date_cmp(civil_date a, civil_date b);
 int date_months_between(civil_date a, civil_date b);
 int date_days_in_month(int year, int month);
 civil_date date_from_time(time_t t);
-/* Today's date in UTC. */
+/* Today's date where the clinic is: the process's local time zone (TZ, which `schwann serve
+ * --timezone` sets), so a date entered just after local midnight is not "in the future". */
 civil_date date_today(void);
 /* Writes now as YYYY-MM-DDTHH:MM:SSZ (21 bytes with NUL). */
 void instant_now(char out[21]);
