@@ -77,11 +77,44 @@ int cmd_user(int argc, char **argv)
 	return 0;
 }
 
+/* schwann token revoke: the token stops working at once for new servers and within 10 s for a
+ * running one (its per-thread token cache). */
+static int token_revoke(int argc, char **argv)
+{
+	cli_opt opts[] = {
+	    {"--db", "PATH", "database file", NULL},
+	    {"--token", "TOKEN", "the token to revoke, as printed by token create", NULL},
+	    {NULL, NULL, NULL, NULL},
+	};
+	int rc = cli_parse("schwann token revoke --db PATH --token TOKEN", opts, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (cli_require(opts, "--db") || cli_require(opts, "--token"))
+		return 2;
+	store *st = cli_open_store(cli_get(opts, "--db"));
+	if (!st)
+		return 1;
+	unsigned char hash[SESSION_TOKEN_BYTES];
+	auth_hash_token(cli_get(opts, "--token"), hash);
+	char now[21];
+	instant_now(now);
+	sw_err err = st->ops->token_revoke(st, hash, now);
+	st->ops->close(st);
+	if (err == SW_ENOTFOUND)
+		fprintf(stderr, "schwann: no such token, or it was revoked already\n");
+	else if (!err)
+		printf("token revoked\n");
+	return err ? 1 : 0;
+}
+
 int cmd_token(int argc, char **argv)
 {
+	if (argc >= 1 && strcmp(argv[0], "revoke") == 0)
+		return token_revoke(argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "create") != 0) {
 		FILE *f = argc >= 1 && strcmp(argv[0], "--help") == 0 ? stdout : stderr;
-		fprintf(f, "usage: schwann token create --db PATH --email E [--name LABEL]\n");
+		fprintf(f, "usage: schwann token create --db PATH --email E [--name LABEL]\n"
+		           "       schwann token revoke --db PATH --token TOKEN\n");
 		return f == stdout ? 0 : 2;
 	}
 	cli_opt opts[] = {

@@ -13,7 +13,7 @@ static const struct command {
 } commands[] = {
     {"serve", cmd_serve, "run the web server and API"},
     {"user", cmd_user, "manage staff accounts (user add)"},
-    {"token", cmd_token, "create API tokens for scripts (token create)"},
+    {"token", cmd_token, "API tokens for scripts (token create, token revoke)"},
     {"demo", cmd_demo, "create a database holding a synthetic demo clinic"},
     {"backup", cmd_backup, "copy the database consistently, even while serving"},
     {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},

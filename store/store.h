@@ -71,6 +71,8 @@ typedef struct store_ops {
 	sw_err (*token_create)(store *s, const unsigned char *token_hash, const char *staff_id,
 	                       const char *name, const char *now);
 	sw_err (*token_lookup)(store *s, arena *a, const unsigned char *token_hash, staff *out);
+	/* Marks a token revoked; SW_ENOTFOUND when no such live token exists. */
+	sw_err (*token_revoke)(store *s, const unsigned char *token_hash, const char *now);
 
 	sw_err (*patient_create)(store *s, const patient *p, audit_record *audit);
 	sw_err (*patient_get)(store *s, arena *a, const char *id, patient *out);

@@ -191,6 +191,22 @@ static sw_err sqlite_token_lookup(store *base, arena *a, const unsigned char *to
 	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "token lookup");
 }
 
+static sw_err sqlite_token_revoke(store *base, const unsigned char *token_hash, const char *now)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? "
+	                              "AND revoked_at IS NULL");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, now);
+	sqlite3_bind_blob(st, 2, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, "token revoke");
+	return sqlite3_changes(s->db) ? SW_OK : SW_ENOTFOUND;
+}
+
 static const store_ops sqlite_ops = {
     .close = sqlite_close,
     .staff_create = sqlite_staff_create,
@@ -201,6 +217,7 @@ static const store_ops sqlite_ops = {
     .session_delete = sqlite_session_delete,
     .token_create = sqlite_token_create,
     .token_lookup = sqlite_token_lookup,
+    .token_revoke = sqlite_token_revoke,
     .patient_create = sqlite_patient_create,
     .patient_get = sqlite_patient_get,
     .patient_update = sqlite_patient_update,

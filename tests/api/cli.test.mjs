@@ -12,7 +12,8 @@ before(() => { dir = mkdtempSync(join(tmpdir(), 'schwann-cli-')); });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 const COMMANDS = {
-  serve: ['serve'], 'user add': ['user', 'add'], 'token create': ['token', 'create'], demo: ['demo'],
+  serve: ['serve'], 'user add': ['user', 'add'], 'token create': ['token', 'create'],
+  'token revoke': ['token', 'revoke'], demo: ['demo'],
   backup: ['backup'], 'audit verify': ['audit', 'verify'],
 };
 
@@ -90,7 +91,7 @@ describe('exit codes and messages', () => {
   test('missing --db: exit 2 with a message, for every command', () => {
     const rest = {
       serve: [], 'user add': ['--email', 'a@b.test', '--name', 'A', '--role', 'admin'],
-      'token create': ['--email', 'a@b.test'], demo: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [],
+      'token create': ['--email', 'a@b.test'], 'token revoke': ['--token', 'sw_x'], demo: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [],
     };
     for (const [name, args] of Object.entries(COMMANDS)) {
       const r = cli([...args, ...rest[name]], 'password-123\n');
@@ -298,5 +299,34 @@ describe('demo', () => {
     } finally {
       rmSync(d2, { recursive: true, force: true });
     }
+  });
+});
+
+describe('token revoke', () => {
+  test('a revoked token is refused (401); revoking it again or an unknown token exits 1', async () => {
+    const { db } = freshDb();
+    const token = tokenFor(db, 'clinician');
+    let srv = await startServer({ db });
+    try {
+      assert.equal((await client(srv.base, { token }).get('/api/v1/me')).status, 200);
+    } finally {
+      await stopServer(srv);
+    }
+    const r = cli(['token', 'revoke', '--db', db, '--token', token]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /revoked/);
+    srv = await startServer({ db });
+    try {
+      const me = await client(srv.base, { token }).get('/api/v1/me');
+      assert.equal(me.status, 401);
+      const other = tokenFor(db, 'nurse');
+      assert.equal((await client(srv.base, { token: other }).get('/api/v1/me')).status, 200, 'other tokens still work');
+    } finally {
+      await stopServer(srv);
+    }
+    const again = cli(['token', 'revoke', '--db', db, '--token', token]);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /no such token/);
+    assert.equal(cli(['token', 'revoke', '--db', db, '--token', 'sw_not-a-token']).status, 1);
   });
 });
