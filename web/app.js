@@ -196,7 +196,9 @@ async function loadMe() {
 
 onSessionLost((why) => {
   if (!me && why === 'expired') {
-    showSignIn();
+    // A late answer to a request sent before signing out must not replace the sign-in form
+    // (and its "You have signed out" message) that is already showing.
+    if (!document.querySelector('[data-testid="sign-in-form"]')) showSignIn();
     return;
   }
   csrf.clear();

@@ -131,6 +131,8 @@ export async function patientListView(ctx) {
 
   function searchNow() {
     clearTimeout(timer);
+    // A search typed just before following a link must not pull the user back to the list.
+    if (!input.isConnected || location.pathname !== '/') return;
     const q = input.value.trim();
     query = q;
     const url = q ? `/?q=${encodeURIComponent(q)}` : '/';

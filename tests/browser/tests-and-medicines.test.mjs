@@ -1,98 +1,14 @@
 // Browser tests of entering clinical test results and concomitant medicines on the patient page:
 // Debian's Chromium driven by playwright-core against a real server (the ASan build when present)
 // with a fresh database. A failing test leaves a screenshot in tests/browser/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { login, newPatient } from '../lib/server.mjs';
 import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, login, emailOf, PASSWORDS, newPatient } from '../lib/server.mjs';
+import { join } from 'node:path';
+import { env, OUT, withPage, signIn, assertText, waitForCount, unexpected } from './harness.mjs';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const TIMEOUT = 40000;
-
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
-
-// Runs fn with a fresh page at 1280x800; records page errors and console errors (which fail the
-// test) and saves a screenshot when anything throws.
-async function withPage(name, fn) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  try {
-    await fn(page, problems);
-  } catch (e) {
-    mkdirSync(OUT, { recursive: true });
-    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true }).catch(() => {});
-    const notes = `\n--- server log (tail) ---\n${server.log().split('\n').slice(-8).join('\n')}`;
-    e.message += notes;
-    if (typeof e.stack === 'string') e.stack += notes;
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
-
-async function signIn(page, role) {
-  await page.goto(server.base + '/');
-  await page.getByLabel('E-mail').fill(emailOf(role));
-  await page.getByLabel('Password').fill(PASSWORDS[role]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await assertText(page.getByTestId('staff-name'), `Test ${role}`);
-}
-
-// Waits (up to 5 s) for the first match of locator to contain expected (text or RegExp).
-async function assertText(locator, expected, ms = 5000) {
-  await locator.first().waitFor();
-  const end = Date.now() + ms;
-  let text;
-  for (;;) {
-    text = await locator.first().innerText();
-    const ok = expected instanceof RegExp ? expected.test(text) : text.includes(expected);
-    if (ok || Date.now() > end) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (expected instanceof RegExp) assert.match(text, expected);
-  else assert.ok(text.includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(text)}`);
-}
-
-// Waits until fn() (an async count) equals n, then asserts it.
-async function waitForCount(what, fn, n, ms = 5000) {
-  const end = Date.now() + ms;
-  let got;
-  for (;;) {
-    got = await fn();
-    if (got === n || Date.now() > end) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.equal(got, n, `${what}: expected ${n}, found ${got}`);
-}
-
-// Chromium logs each 4xx answer as "Failed to load resource"; those the test provokes on purpose
-// are expected, anything else (a script error, another failed request) fails the test.
-function unexpected(problems, statuses) {
-  return problems.filter((m) => ![401, ...statuses].some((s) => m.includes(`status of ${s} `)));
-}
-
 const activeId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
 const browserToday = (page) => page.evaluate(() => {
   const d = new Date();
@@ -103,10 +19,10 @@ const browserToday = (page) => page.evaluate(() => {
 // The whole flow, the same for each role that may write: three test results (one refused), the
 // timeline, a void, and a bleeding-relevant medicine that is then stopped.
 async function recordAndCorrect(page, role, family) {
-  const clin = await login(server.base, 'clinician');
+  const clin = await login(env.server.base, 'clinician');
   const p = (await clin.post('/api/v1/patients', newPatient({ family_name: family, given_name: 'Ines' }))).body;
   await signIn(page, role);
-  await page.goto(`${server.base}/patients/${p.id}`);
+  await page.goto(`${env.server.base}/patients/${p.id}`);
   await assertText(page.getByTestId('patient-name'), `${family}, Ines`);
 
   const section = page.getByTestId('observations');
@@ -137,7 +53,7 @@ async function recordAndCorrect(page, role, family) {
   await assertText(saved, 'abnormal');
   await assertText(saved.getByTestId('saved-interpretation'), 'diabetic range');
   await assertText(saved.getByTestId('saved-conversion'), 'Entered 58 mmol/mol; stored as 7.458 %');
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'observation-saved', 'focus on the result');
+  await page.waitForFunction((id) => document.activeElement?.dataset.testid === id, 'observation-saved', { timeout: 5000 }); // focus moves to the result
   const hba1cRow = section.locator('[data-testid="observation-result"][data-kind="hba1c"]');
   await assertText(hba1cRow.getByTestId('observation-value'), '7.46 %');
   assert.equal(await hba1cRow.getAttribute('data-abnormal'), 'true');
@@ -194,7 +110,7 @@ async function recordAndCorrect(page, role, family) {
   assert.equal(await voided.getAttribute('data-kind'), 'hba1c');
   assert.equal(await voided.getByTestId('void-observation').count(), 0, 'a voided result cannot be voided again');
   await assertText(section.getByTestId('observations-status'), 'voided');
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'observations-status');
+  await page.waitForFunction((id) => document.activeElement?.dataset.testid === id, 'observations-status', { timeout: 5000 });
   await waitForCount('timeline rows after the void', () => timeline.getByTestId('observation-row').count(), 1);
 
   // Apixaban 5 mg twice daily: marked as bleeding-relevant, in the list and the timeline.
@@ -298,14 +214,14 @@ test('a nurse does the same, records a graded test and marks a medicine entered 
 
 test('front desk sees no test results and no medicines', { timeout: TIMEOUT },
   () => withPage('tests-medicines-front-desk', async (page, problems) => {
-    const clin = await login(server.base, 'clinician');
+    const clin = await login(env.server.base, 'clinician');
     const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Marchetti', given_name: 'Lia' }))).body;
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/observations`,
       { kind: 'hba1c', performed_on: '2025-03-01', value: 8, unit: '%' })).status, 201);
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/medications`,
       { drug: 'warfarin', dose_value: 3, dose_unit: 'mg' })).status, 201);
     await signIn(page, 'front_desk');
-    await page.goto(`${server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}`);
     await assertText(page.getByTestId('patient-name'), 'Marchetti, Lia');
     await assertText(page.getByTestId('no-workup-access'), 'does not include tests and scores');
     for (const id of ['observations', 'medicines', 'timeline', 'observation-form', 'add-medicine-form']) {

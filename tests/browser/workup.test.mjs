@@ -1,103 +1,19 @@
 // Browser tests of the work-up on the patient page ("Tests and scores" and "Timeline"): Debian's
 // Chromium driven by playwright-core against a real server (the ASan build when present) with a
 // fresh database. A failing test leaves a screenshot in tests/browser/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { login, newPatient } from '../lib/server.mjs';
 import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, login, emailOf, PASSWORDS, newPatient } from '../lib/server.mjs';
+import { join } from 'node:path';
+import { env, OUT, withPage, signIn, assertText, waitForCount, unexpected } from './harness.mjs';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const TIMEOUT = 40000;
-
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
-
-// Runs fn with a fresh page at 1280x800; records page errors and console errors (which fail the
-// test) and saves a screenshot when anything throws.
-async function withPage(name, fn) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  try {
-    await fn(page, problems);
-  } catch (e) {
-    mkdirSync(OUT, { recursive: true });
-    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true }).catch(() => {});
-    const notes = `\n--- server log (tail) ---\n${server.log().split('\n').slice(-8).join('\n')}`;
-    e.message += notes;
-    if (typeof e.stack === 'string') e.stack += notes;
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
-
-async function signIn(page, role) {
-  await page.goto(server.base + '/');
-  await page.getByLabel('E-mail').fill(emailOf(role));
-  await page.getByLabel('Password').fill(PASSWORDS[role]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await assertText(page.getByTestId('staff-name'), `Test ${role}`);
-}
-
-// Waits (up to 5 s) for the first match of locator to contain expected (text or RegExp).
-async function assertText(locator, expected, ms = 5000) {
-  await locator.first().waitFor();
-  const end = Date.now() + ms;
-  let text;
-  for (;;) {
-    text = await locator.first().innerText();
-    const ok = expected instanceof RegExp ? expected.test(text) : text.includes(expected);
-    if (ok || Date.now() > end) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (expected instanceof RegExp) assert.match(text, expected);
-  else assert.ok(text.includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(text)}`);
-}
-
-// Waits until fn() (an async count) equals n, then asserts it.
-async function waitForCount(what, fn, n, ms = 5000) {
-  const end = Date.now() + ms;
-  let got;
-  for (;;) {
-    got = await fn();
-    if (got === n || Date.now() > end) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.equal(got, n, `${what}: expected ${n}, found ${got}`);
-}
-
-// Chromium logs each 4xx answer as "Failed to load resource"; those the test provokes on purpose
-// are expected, anything else (a script error, another failed request) fails the test.
-function unexpected(problems, statuses) {
-  return problems.filter((m) => ![401, ...statuses].some((s) => m.includes(`status of ${s} `)));
-}
-
 const seriesPoints = (page, id) => page.locator(`[data-testid="plot-point"][data-series="${id}"]`).count();
 
 test('clinician records DN4 and MNSI history through the form, voids one, and the timeline follows',
   { timeout: TIMEOUT }, () => withPage('workup-clinician', async (page, problems) => {
-    const clin = await login(server.base, 'clinician');
+    const clin = await login(env.server.base, 'clinician');
     const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Quennell', given_name: 'Maren' }))).body;
     // One diary entry and one clinic NRS beforehand, so that the pain plot has both styles.
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/diary`, { entry_date: '2025-03-01', nrs: 7 })).status, 201);
@@ -105,7 +21,7 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
       { instrument: 'nrs', performed_at: '2025-03-08', answers: { score: 5 } })).status, 201);
 
     await signIn(page, 'clinician');
-    await page.goto(`${server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}`);
     await assertText(page.getByTestId('patient-name'), 'Quennell, Maren');
     const workup = page.getByTestId('workup');
     await assertText(workup, 'Tests and scores');
@@ -198,7 +114,7 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     assert.equal(await voided.getAttribute('data-instrument'), 'dn4');
     assert.equal(await voided.getByTestId('void-button').count(), 0, 'a voided result cannot be voided again');
     await assertText(workup.getByTestId('workup-status'), 'voided');
-    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'workup-status', 'focus on the message');
+    await page.waitForFunction((id) => document.activeElement?.dataset.testid === id, 'workup-status', { timeout: 5000 }); // focus moves to the message
     await waitForCount('DN4 points after the void', () => seriesPoints(page, 'dn4'), 1);
 
     // Pain diary from the timeline: a third NRS point, drawn as a diary point.
@@ -223,12 +139,12 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
 
 test('front desk opens the patient page without the work-up', { timeout: TIMEOUT },
   () => withPage('workup-front-desk', async (page, problems) => {
-    const clin = await login(server.base, 'clinician');
+    const clin = await login(env.server.base, 'clinician');
     const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Abernethy', given_name: 'Sol' }))).body;
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/assessments`,
       { instrument: 'nrs', performed_at: '2025-03-08', answers: { score: 5 } })).status, 201);
     await signIn(page, 'front_desk');
-    await page.goto(`${server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}`);
     await assertText(page.getByTestId('patient-name'), 'Abernethy, Sol');
     await assertText(page.getByTestId('no-workup-access'), 'does not include tests and scores');
     assert.equal(await page.getByTestId('workup').count(), 0);
@@ -239,14 +155,14 @@ test('front desk opens the patient page without the work-up', { timeout: TIMEOUT
 
 test('a server without the timeline says so and still shows the tests and scores', { timeout: TIMEOUT },
   () => withPage('workup-no-timeline', async (page, problems) => {
-    const clin = await login(server.base, 'clinician');
+    const clin = await login(env.server.base, 'clinician');
     const p = (await clin.post('/api/v1/patients', newPatient({ family_name: 'Lindqvist', given_name: 'Ebba' }))).body;
     await page.route('**/api/v1/patients/*/timeline', (route) => route.fulfill({
       status: 404, contentType: 'application/problem+json',
       body: JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404, detail: 'No such API endpoint.' }),
     }));
     await signIn(page, 'nurse');
-    await page.goto(`${server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}`);
     await assertText(page.getByTestId('timeline-unavailable'), 'Timeline not available');
     await assertText(page.getByTestId('no-assessments'), 'No test or score is recorded yet');
     assert.equal(await page.getByTestId('diary-form').count(), 0, 'no diary form without the timeline');
