@@ -23,7 +23,7 @@ REL_OBJ  := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all check deps demo unit api browser format format-check clean bench asan
+.PHONY: all check deps demo unit api browser format format-check clean bench asan fuzz
 all: schwann
 
 build/embed: scripts/embed.c
@@ -88,10 +88,21 @@ demo: deps
 	@echo "Serving http://127.0.0.1:8080 (Ctrl-C stops it)"
 	@./schwann serve --db var/demo.db --listen 127.0.0.1:8080 --quiet
 
+# libFuzzer over every request-body parser (not part of check: it runs for FUZZ_SECONDS).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard core/*.c util/*.c)) build/gen/instruments.c
+build/fuzz/fuzz_records: tests/fuzz/fuzz_records.c $(FUZZ_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ibuild/gen -o $@ $< $(FUZZ_SRC) $(LIBS)
+
+fuzz: build/fuzz/fuzz_records
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_records -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus
+
 bench: deps schwann
 	@bench/run
 
-C_FILES = $(wildcard */*.c */*.h tests/unit/*.c)
+C_FILES = $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
 
 format:
 	clang-format -i $(C_FILES)
