@@ -37,40 +37,6 @@ json_t *api_patient_json(const patient *p)
 	return o;
 }
 
-json_t *api_condition_json(http_req *r, const condition *c)
-{
-	civil_date onset;
-	int has_onset = c->onset_date && date_parse_partial(c->onset_date, &onset) == 0;
-	nerve_duration d = neuropathy_duration(has_onset ? &onset : NULL, date_today(),
-	                                       r->srv->cfg.chronic_months);
-	const icd10_entry *e = icd10_lookup(c->icd10);
-	json_t *sites = json_array();
-	for (int i = 0; i < c->n_sites; i++)
-		json_array_append_new(sites, json_string(c->sites[i]));
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(c->id));
-	json_object_set_new(o, "patient_id", json_string(c->patient_id));
-	json_object_set_new(o, "code_system", json_string("ICD-10-CM"));
-	json_object_set_new(o, "icd10", json_string(c->icd10));
-	json_object_set_new(o, "description", api_str(e ? e->description : NULL));
-	json_object_set_new(o, "etiology", json_string(c->etiology));
-	json_object_set_new(o, "onset_date", api_str(c->onset_date));
-	json_object_set_new(o, "diagnosed_date", api_str(c->diagnosed_date));
-	json_object_set_new(o, "sites", sites);
-	json_object_set_new(o, "notes", api_str(c->notes));
-	json_object_set_new(o, "status", json_string(c->status));
-	json_object_set_new(o, "status_reason", api_str(c->status_reason));
-	json_object_set_new(o, "duration_months", d.known ? json_integer(d.months) : json_null());
-	json_object_set_new(o, "chronicity", json_string(chronicity_name(d)));
-	json_object_set_new(o, "chronic_threshold_months",
-	                    json_integer(r->srv->cfg.chronic_months));
-	json_object_set_new(o, "version", json_integer(c->version));
-	json_object_set_new(o, "created_at", json_string(c->created_at));
-	json_object_set_new(o, "updated_at", json_string(c->updated_at));
-	json_object_set_new(o, "updated_by", api_str(c->updated_by));
-	return o;
-}
-
 json_t *api_staff_json(const staff *s)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "id", s->id, "email", s->email, "name", s->name,

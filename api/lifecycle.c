@@ -1,5 +1,5 @@
-/* Rules every patient record shares over its life: nothing changes for an archived patient, and
- * voiding takes a reason and the version the caller saw. */
+/* Answers every patient record shares: created (Location, ETag), a patient's list (audited),
+ * the archive rule, and the void request (a reason and the version the caller saw). */
 #include <string.h>
 
 #include "../util/jsonv.h"
@@ -31,15 +31,19 @@ int api_read_void(http_req *r, const char **reason, int *expected)
 	return 0;
 }
 
-int api_check_void(http_req *r, const char *patient_id, const char *status, int version,
-                   int expected, const char *what)
+int api_patient_items(http_req *r, const char *action, const char *patient_id, json_t *items)
 {
-	if (api_patient_writable(r, patient_id))
+	audit_record a = http_audit(r, action, "patient", patient_id, patient_id);
+	if (http_audit_reads(r, &a, 1)) {
+		json_decref(items);
 		return r->status;
-	if (strcmp(status, "voided") == 0)
-		return http_problem(r, 409, "Already voided",
-		                    arena_printf(r->a, "This %s is already voided.", what));
-	if (version != expected)
-		return http_fail(r, SW_EVERSION, what);
-	return 0;
+	}
+	return http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+}
+
+int api_created(http_req *r, const char *collection, const char *id, int version, json_t *body)
+{
+	r->location = arena_printf(r->a, "%s/%s", collection, id);
+	r->etag = api_etag(r, version);
+	return http_json(r, 201, body);
 }

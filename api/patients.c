@@ -45,9 +45,7 @@ int api_patient_create(http_req *r)
 		return conflict_mrn(r, p.mrn);
 	if (rc)
 		return http_fail(r, rc, "patient");
-	r->location = arena_printf(r->a, "/api/v1/patients/%s", p.id);
-	r->etag = api_etag(r, p.version);
-	return http_json(r, 201, api_patient_json(&p));
+	return api_created(r, "/api/v1/patients", p.id, p.version, api_patient_json(&p));
 }
 
 /* The cursor is base64url("family\x1fgiven\x1fid") of the last row of the previous page. */
@@ -183,9 +181,10 @@ int api_patient_update(http_req *r)
 	if (patient_from_json(&r->v, r->body, &p, 1, date_today()))
 		return http_invalid(r);
 	if (json_object_get(r->body, "birth_date")) {
-		condition *cs;
+		void *cs;
 		int n;
-		sw_err rc = r->st->ops->condition_list(r->st, r->a, p.id, &cs, &n);
+		rec_query q = {.patient_id = p.id};
+		sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_condition, &q, &cs, &n);
 		if (rc)
 			return http_fail(r, rc, "diagnosis");
 		condition_check_birth(&r->v, p.birth_date, cs, n);

@@ -39,22 +39,19 @@ int api_timeline(http_req *r)
 	patient p;
 	if (api_load_patient(r, &p))
 		return r->status;
-	assessment_query q;
-	memset(&q, 0, sizeof q);
-	q.patient_id = p.id;
-	q.limit = 5000;
+	rec_query q = {.patient_id = p.id};
 	assessment *as;
 	observation *obs;
 	diary_entry *diary;
 	medication *meds;
 	int n_as, n_obs, n_diary, n_meds;
-	sw_err rc = r->st->ops->assessment_list(r->st, r->a, &q, &as, &n_as);
+	sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_assessment, &q, (void **)&as, &n_as);
 	if (!rc)
-		rc = r->st->ops->observation_list(r->st, r->a, p.id, &obs, &n_obs);
+		rc = r->st->ops->rec_list(r->st, r->a, &rk_observation, &q, (void **)&obs, &n_obs);
 	if (!rc)
-		rc = r->st->ops->diary_list(r->st, r->a, p.id, &diary, &n_diary);
+		rc = r->st->ops->rec_list(r->st, r->a, &rk_diary, &q, (void **)&diary, &n_diary);
 	if (!rc)
-		rc = r->st->ops->medication_list(r->st, r->a, p.id, &meds, &n_meds);
+		rc = r->st->ops->rec_list(r->st, r->a, &rk_medication, &q, (void **)&meds, &n_meds);
 	if (rc)
 		return http_fail(r, rc, "record");
 	audit_record a = http_audit(r, "timeline.read", "patient", p.id, p.id);
@@ -139,7 +136,7 @@ int api_timeline(http_req *r)
 	for (int i = 0; i < n_meds; i++) {
 		if (strcmp(meds[i].status, "active") != 0)
 			continue;
-		json_t *m = api_medication_json(&meds[i]);
+		json_t *m = api_rec_json(r, &rk_medication, &meds[i]);
 		json_object_set_new(m, "dose",
 		                    meds[i].has_dose
 		                        ? json_string(arena_printf(

@@ -37,5 +37,6 @@ int cmd_token(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 #endif

@@ -35,53 +35,36 @@ static audit_record demo_audit(const char *now, const char *type, const char *id
 static sw_err load_workup(store *st, arena *a, const instrument_set *set, json_t *w,
                           const patient *p, const char *now, civil_date today)
 {
+	static const struct {
+		const char *key;
+		const rec_kind *k;
+	} parts[] = {{"diary", &rk_diary},
+	             {"assessments", &rk_assessment},
+	             {"observations", &rk_observation}};
 	vctx v;
 	vctx_init(&v, a);
+	rec_ctx cx = {.a = a,
+	              .birth_date = p->birth_date,
+	              .sex = p->sex_at_birth,
+	              .today = today,
+	              .now = now,
+	              .instruments = set};
 	sw_err rc = SW_OK;
-	size_t i;
-	json_t *body;
-	json_array_foreach(json_object_get(w, "diary"), i, body)
-	{
-		diary_entry d = {0};
-		if (!rc && !diary_from_json(&v, body, p->birth_date, today, &d)) {
+	for (size_t j = 0; j < sizeof parts / sizeof parts[0]; j++) {
+		const rec_kind *k = parts[j].k;
+		size_t i;
+		json_t *body;
+		json_array_foreach(json_object_get(w, parts[j].key), i, body)
+		{
+			void *rec = arena_zalloc(a, k->size);
+			if (rc || rec_from_json(&v, k, body, rec, 0, &cx))
+				continue;
 			char *id = arena_alloc(a, UUID_STR_LEN + 1);
 			uuid_v7(id);
-			d.id = id;
-			d.patient_id = p->id;
-			d.source = "staff";
-			d.version = 1;
-			d.created_at = d.updated_at = now;
-			audit_record r = demo_audit(now, "diary_entry", id, p->id);
-			rc = st->ops->diary_create(st, &d, &r);
-		}
-	}
-	json_array_foreach(json_object_get(w, "assessments"), i, body)
-	{
-		assessment as = {0};
-		if (!rc && !assessment_from_json(&v, body, set, p->birth_date, today, now, &as)) {
-			char *id = arena_alloc(a, UUID_STR_LEN + 1);
-			uuid_v7(id);
-			as.id = id;
-			as.patient_id = p->id;
-			as.version = 1;
-			as.created_at = as.updated_at = now;
-			audit_record r = demo_audit(now, "assessment", id, p->id);
-			rc = st->ops->assessment_create(st, &as, &r);
-		}
-	}
-	json_array_foreach(json_object_get(w, "observations"), i, body)
-	{
-		observation o = {0};
-		if (!rc &&
-		    !observation_from_json(&v, body, p->birth_date, p->sex_at_birth, today, &o)) {
-			char *id = arena_alloc(a, UUID_STR_LEN + 1);
-			uuid_v7(id);
-			o.id = id;
-			o.patient_id = p->id;
-			o.version = 1;
-			o.created_at = o.updated_at = now;
-			audit_record r = demo_audit(now, "observation", id, p->id);
-			rc = st->ops->observation_create(st, &o, &r);
+			rec_set_new(k, rec, id, p->id, now, NULL);
+			audit_record r =
+			    demo_audit(now, k->resource ? k->resource : k->name, id, p->id);
+			rc = st->ops->rec_create(st, a, k, rec, &r);
 		}
 	}
 	for (int k = 0; k < v.n; k++)
@@ -122,7 +105,7 @@ static int load_patients(store *st, int count, const instrument_set *set)
 		ac.resource_id = cid;
 		rc = st->ops->patient_create(st, &p, &ap);
 		if (!rc)
-			rc = st->ops->condition_create(st, &a, &c, &ac);
+			rc = st->ops->rec_create(st, &a, &rk_condition, &c, &ac);
 		json_t *w = demo_workup(&g, &a, &c, today);
 		if (!rc)
 			rc = load_workup(st, &a, set, w, &p, now, today);

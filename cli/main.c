@@ -17,6 +17,7 @@ static const struct command {
     {"demo", cmd_demo, "create a database holding a synthetic demo clinic"},
     {"backup", cmd_backup, "copy the database consistently, even while serving"},
     {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
+    {"schema", cmd_schema, "print the tables the record kinds' descriptions imply"},
     {NULL, NULL, NULL},
 };
 

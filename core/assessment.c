@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
+#include "record.h"
 
 int performed_at_parse(const char *s, civil_date *d)
 {
@@ -84,3 +85,52 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const
 	json_decref(score);
 	return 0;
 }
+
+/* ---- the record kind ---- */
+
+static const char *const assessment_statuses[] = {"final", "voided", NULL};
+
+static const rec_field assessment_fields[] = {
+    REC_META_HEAD(assessment),
+    {"instrument", "instrument_id", RT_TEXT, RF_REQUIRED, offsetof(assessment, instrument_id), 0,
+     64},
+    {"instrument_version", NULL, RT_TEXT, RF_REQUIRED, offsetof(assessment, instrument_version), 0,
+     32},
+    /* A date or an instant: compared as text, "2026-05-01" <= "2026-05-01T10:00:00Z". */
+    {"performed_at", NULL, RT_TEXT, RF_REQUIRED, offsetof(assessment, performed_at), 0, 20},
+    {"answers", NULL, RT_JSON, RF_REQUIRED, offsetof(assessment, answers)},
+    {"score", NULL, RT_JSON, RF_REQUIRED, offsetof(assessment, score)},
+    {"total", NULL, RT_REAL, RF_NULLABLE | RF_HIDDEN, offsetof(assessment, total),
+     offsetof(assessment, has_total)},
+    REC_META_TAIL(assessment, void_reason),
+};
+
+static void assessment_parse(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
+{
+	(void)partial; /* answers and score are never rewritten, only voided */
+	assessment_from_json(v, body, cx->instruments, cx->birth_date, cx->today, cx->now, rec);
+}
+
+static const char *assessment_filter(const char *instrument_id, const rec_ctx *cx)
+{
+	return instr_find(cx->instruments, instrument_id) ? NULL : "is not a known instrument";
+}
+
+const rec_kind rk_assessment = {
+    .name = "assessment",
+    .table = "assessments",
+    .label = "assessment",
+    .path = "/api/v1/assessments",
+    .size = sizeof(assessment),
+    .fields = assessment_fields,
+    .life = RL_VOID,
+    .statuses = assessment_statuses,
+    .ended = "voided",
+    .list_order = "performed_at, created_at, id",
+    .detail_field = "instrument",
+    .eq_param = "instrument",
+    .eq_field = "instrument",
+    .range_field = "performed_at",
+    .check_filter = assessment_filter,
+    .parse = assessment_parse,
+};

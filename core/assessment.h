@@ -8,6 +8,7 @@
 
 #include "../util/dates.h"
 #include "../util/verr.h"
+#include "record.h"
 #include "instrument.h"
 
 typedef struct assessment {
@@ -20,12 +21,7 @@ typedef struct assessment {
 	const char *score;        /* compact JSON text of instr_result_json */
 	double total;
 	int has_total;
-	const char *status; /* final, voided */
-	const char *void_reason;
-	int version;
-	const char *created_at;
-	const char *updated_at;
-	const char *updated_by;
+	REC_LIFE_MEMBERS(void_reason); /* status: final, voided */
 } assessment;
 
 /* Reads {instrument, performed_at, answers} from body, scores the answers, and fills out (answers

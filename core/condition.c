@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
+#include "record.h"
 #include "neuropathy.h"
 
 const char *const condition_status_names[] = {"active", "resolved", "entered_in_error", NULL};
@@ -197,3 +198,58 @@ const char *condition_sites_join(arena *a, const condition *c)
 	}
 	return out;
 }
+
+/* ---- the record kind ---- */
+
+static const rec_field condition_columns[] = {
+    REC_META_HEAD(condition),
+    {"icd10", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_REQUIRED, offsetof(condition, icd10), 0,
+     10},
+    {"etiology", NULL, RT_TEXT, RF_MUTABLE | RF_REQUIRED, offsetof(condition, etiology), 0, 32},
+    /* YYYY-MM-DD or YYYY-MM: checked by the parse hook. */
+    {"onset_date", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
+     offsetof(condition, onset_date), 0, 10},
+    {"diagnosed_date", NULL, RT_DATE, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
+     offsetof(condition, diagnosed_date)},
+    {"sites", NULL, RT_LIST, RF_INPUT | RF_MUTABLE, offsetof(condition, sites),
+     offsetof(condition, n_sites), CONDITION_MAX_SITES},
+    {"notes", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_PHI,
+     offsetof(condition, notes), 0, 2000},
+    REC_META_TAIL(condition, status_reason),
+};
+
+static void condition_parse(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
+{
+	condition_from_json(v, body, rec, partial, cx->birth_date, cx->today);
+}
+
+/* The code system, the code's words, and the duration and chronicity as of today. */
+static void condition_json(json_t *out, const void *rec, const rec_ctx *cx)
+{
+	const condition *c = rec;
+	civil_date onset;
+	int has_onset = c->onset_date && date_parse_partial(c->onset_date, &onset) == 0;
+	nerve_duration d =
+	    neuropathy_duration(has_onset ? &onset : NULL, cx->today, cx->chronic_months);
+	const icd10_entry *e = icd10_lookup(c->icd10);
+	json_object_set_new(out, "code_system", json_string("ICD-10-CM"));
+	json_object_set_new(out, "description", e ? json_string(e->description) : json_null());
+	json_object_set_new(out, "duration_months", d.known ? json_integer(d.months) : json_null());
+	json_object_set_new(out, "chronicity", json_string(chronicity_name(d)));
+	json_object_set_new(out, "chronic_threshold_months", json_integer(cx->chronic_months));
+}
+
+const rec_kind rk_condition = {
+    .name = "condition",
+    .table = "conditions",
+    .label = "diagnosis",
+    .path = "/api/v1/conditions",
+    .size = sizeof(condition),
+    .fields = condition_columns,
+    .life = RL_ERROR,
+    .statuses = condition_status_names,
+    .ended = "entered_in_error",
+    .list_order = "created_at, id",
+    .parse = condition_parse,
+    .to_json = condition_json,
+};

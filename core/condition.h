@@ -6,6 +6,7 @@
 
 #include "../util/dates.h"
 #include "../util/verr.h"
+#include "record.h"
 
 #define CONDITION_MAX_SITES 8
 
@@ -19,12 +20,7 @@ typedef struct condition {
 	const char *sites[CONDITION_MAX_SITES];
 	int n_sites;
 	const char *notes;
-	const char *status; /* active, resolved, entered_in_error */
-	const char *status_reason;
-	int version;
-	const char *created_at;
-	const char *updated_at;
-	const char *updated_by;
+	REC_LIFE_MEMBERS(status_reason); /* status: active, resolved, entered_in_error */
 } condition;
 
 extern const char *const condition_status_names[];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
+#include "record.h"
 
 const drug_entry drugs[] = {
     {"pregabalin", "Pregabalin", "gabapentinoid"},
@@ -42,57 +43,87 @@ const drug_entry *drug_find(const char *drug)
 	return NULL;
 }
 
-/* A real date, not in the future, not before birth; records the error at key. */
-static int check_date(vctx *v, const char *key, const char *s, const char *birth_date,
-                      civil_date today, civil_date *out)
+/* ---- the pain diary ---- */
+
+static const char *const diary_statuses[] = {"final", "voided", NULL};
+static const char *const diary_sources[] = {"staff", "patient", NULL};
+
+static const rec_field diary_fields[] = {
+    REC_META_HEAD(diary_entry),
+    {"entry_date", NULL, RT_DATE, RF_INPUT | RF_REQUIRED | RF_NOT_FUTURE | RF_AFTER_BIRTH,
+     offsetof(diary_entry, entry_date)},
+    {"nrs", NULL, RT_INT, RF_INPUT | RF_REQUIRED, offsetof(diary_entry, nrs), 0, 0, 0, 10, NULL,
+     "must be a whole number from 0 (no pain) to 10 (worst possible)"},
+    {"source", NULL, RT_ENUM, RF_REQUIRED, offsetof(diary_entry, source), 0, 0, 0, 0,
+     diary_sources},
+    {"note", NULL, RT_TEXT, RF_INPUT | RF_NULLABLE | RF_PHI, offsetof(diary_entry, note), 0, 500},
+    REC_META_TAIL(diary_entry, void_reason),
+};
+
+/* Staff enter diary values now; patients' own entries come with the patient portal. */
+static void diary_check(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
 {
-	civil_date b;
-	if (date_parse(s, out)) {
-		v_add(v, key, "must be a real date written YYYY-MM-DD");
-		return -1;
-	}
-	if (date_cmp(*out, today) > 0) {
-		v_add(v, key, "cannot be in the future");
-		return -1;
-	}
-	if (birth_date && !date_parse(birth_date, &b) && date_cmp(*out, b) < 0) {
-		v_add(v, key, "cannot be before the patient's birth date (%s)", birth_date);
-		return -1;
-	}
-	return 0;
+	(void)v, (void)body, (void)partial, (void)cx;
+	diary_entry *d = rec;
+	if (!d->source)
+		d->source = "staff";
 }
+
+const rec_kind rk_diary = {
+    .name = "diary",
+    .resource = "diary_entry",
+    .table = "diary_entries",
+    .label = "diary entry",
+    .path = "/api/v1/diary-entries",
+    .size = sizeof(diary_entry),
+    .fields = diary_fields,
+    .life = RL_VOID,
+    .statuses = diary_statuses,
+    .ended = "voided",
+    .list_order = "entry_date, created_at, id",
+    .check = diary_check,
+};
 
 int diary_from_json(vctx *v, json_t *body, const char *birth_date, civil_date today, diary_entry *d)
 {
-	int start = v->n;
-	static const char *const fields[] = {"entry_date", "nrs", "note", NULL};
-	jv_no_unknown(v, body, NULL, fields);
-	civil_date when;
-	d->entry_date = jv_string(v, body, NULL, "entry_date", 10, JV_REQUIRED, NULL);
-	if (d->entry_date)
-		check_date(v, "entry_date", d->entry_date, birth_date, today, &when);
-	json_t *nrs = json_object_get(body, "nrs");
-	if (!json_is_integer(nrs) || json_integer_value(nrs) < 0 || json_integer_value(nrs) > 10)
-		v_add(v, "nrs", "must be a whole number from 0 (no pain) to 10 (worst possible)");
-	else
-		d->nrs = (int)json_integer_value(nrs);
-	d->note = jv_string(v, body, NULL, "note", 500, JV_OPTIONAL, NULL);
-	d->status = "final";
-	return v->n - start;
+	rec_ctx cx = {.a = v->a, .birth_date = birth_date, .today = today};
+	return rec_from_json(v, &rk_diary, body, d, 0, &cx);
 }
 
-int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_date,
-                         civil_date today, medication *m)
+/* ---- concomitant medicines ---- */
+
+static const char *const medication_statuses[] = {"active", "entered_in_error", NULL};
+
+static const rec_field medication_fields[] = {
+    REC_META_HEAD(medication),
+    {"drug", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_REQUIRED, offsetof(medication, drug), 0, 48},
+    {"drug_class", NULL, RT_TEXT, RF_MUTABLE | RF_REQUIRED, offsetof(medication, drug_class), 0,
+     32},
+    {"dose_value", NULL, RT_REAL, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
+     offsetof(medication, dose_value), offsetof(medication, has_dose), 0, 1e-9, 100000, NULL,
+     "must be a positive number"},
+    {"dose_unit", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
+     offsetof(medication, dose_unit), 0, 20},
+    {"frequency", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
+     offsetof(medication, frequency), 0, 100},
+    {"start_date", NULL, RT_DATE,
+     RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_NOT_FUTURE | RF_AFTER_BIRTH,
+     offsetof(medication, start_date)},
+    /* A planned stop may lie in the future. */
+    {"stop_date", NULL, RT_DATE, RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_AFTER_BIRTH,
+     offsetof(medication, stop_date)},
+    {"notes", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_PHI,
+     offsetof(medication, notes), 0, 1000},
+    REC_META_TAIL(medication, void_reason),
+};
+
+/* The drug from the list (its class with it), a unit with a dose, and stop not before start. */
+static void medication_check(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
 {
-	int start = v->n;
-	static const char *const fields[] = {"drug",        "dose_value", "dose_unit", "frequency",
-	                                     "start_date",  "stop_date",  "notes",     "status",
-	                                     "void_reason", NULL};
-	jv_no_unknown(v, body, NULL, fields);
-	int present, before = v->n;
-	const char *drug = jv_string(v, body, NULL, "drug", 48, !partial, &present);
-	if (present && v->n == before) {
-		const drug_entry *e = drug_find(drug);
+	(void)partial, (void)cx;
+	medication *m = rec;
+	if (json_object_get(body, "drug") && m->drug && !v_has(v, "drug")) {
+		const drug_entry *e = drug_find(m->drug);
 		if (!e)
 			v_add(v, "drug",
 			      "is not on the list of pain and bleeding-relevant medicines "
@@ -102,67 +133,40 @@ int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_d
 			m->drug_class = e->drug_class;
 		}
 	}
-	json_t *dose = json_object_get(body, "dose_value");
-	if (dose && !json_is_null(dose)) {
-		if (!json_is_number(dose) || json_number_value(dose) <= 0 ||
-		    json_number_value(dose) > 100000)
-			v_add(v, "dose_value", "must be a positive number");
-		else {
-			m->dose_value = json_number_value(dose);
-			m->has_dose = 1;
-		}
-	} else if (dose) {
-		m->has_dose = 0;
-	}
-	before = v->n;
-	const char *s = jv_string(v, body, NULL, "dose_unit", 20, JV_OPTIONAL, &present);
-	if (present && v->n == before)
-		m->dose_unit = s;
-	before = v->n;
-	s = jv_string(v, body, NULL, "frequency", 100, JV_OPTIONAL, &present);
-	if (present && v->n == before)
-		m->frequency = s;
-	before = v->n;
-	s = jv_string(v, body, NULL, "notes", 1000, JV_OPTIONAL, &present);
-	if (present && v->n == before)
-		m->notes = s;
-	civil_date from, to;
-	before = v->n;
-	s = jv_string(v, body, NULL, "start_date", 10, JV_OPTIONAL, &present);
-	if (present && v->n == before &&
-	    (!s || !check_date(v, "start_date", s, birth_date, today, &from)))
-		m->start_date = s;
-	before = v->n;
-	s = jv_string(v, body, NULL, "stop_date", 10, JV_OPTIONAL, &present);
-	if (present && v->n == before) {
-		civil_date stop;
-		/* A planned stop may lie in the future; only its form and order are checked. */
-		civil_date b;
-		if (s && date_parse(s, &stop))
-			v_add(v, "stop_date", "must be a real date written YYYY-MM-DD");
-		else if (s && birth_date && !date_parse(birth_date, &b) && date_cmp(stop, b) < 0)
-			v_add(v, "stop_date", "cannot be before the patient's birth date (%s)",
-			      birth_date);
-		else
-			m->stop_date = s;
-	}
-	static const char *const statuses[] = {"active", "entered_in_error", NULL};
-	before = v->n;
-	s = jv_enum(v, body, NULL, "status", statuses, JV_OPTIONAL, &present);
-	if (present && v->n == before && s)
-		m->status = s;
-	before = v->n;
-	s = jv_string(v, body, NULL, "void_reason", 500, JV_OPTIONAL, &present);
-	if (present && v->n == before)
-		m->void_reason = s;
-	if (!m->status)
-		m->status = "active";
-	if (m->has_dose && !m->dose_unit)
+	if (m->has_dose && !m->dose_unit && !v_has(v, "dose_unit"))
 		v_add(v, "dose_unit", "is required with a dose (e.g. mg)");
+	civil_date from, to;
 	if (m->start_date && m->stop_date && !date_parse(m->start_date, &from) &&
-	    !date_parse(m->stop_date, &to) && date_cmp(to, from) < 0)
+	    !date_parse(m->stop_date, &to) && date_cmp(to, from) < 0 && !v_has(v, "stop_date"))
 		v_add(v, "stop_date", "cannot be before the start date");
-	if (strcmp(m->status, "entered_in_error") == 0 && !m->void_reason)
-		v_add(v, "void_reason", "is required when a medicine is marked entered_in_error");
-	return v->n - start;
+}
+
+static void medication_json(json_t *out, const void *rec, const rec_ctx *cx)
+{
+	(void)cx;
+	const drug_entry *e = drug_find(((const medication *)rec)->drug);
+	json_object_set_new(out, "label", e ? json_string(e->label) : json_null());
+}
+
+const rec_kind rk_medication = {
+    .name = "medication",
+    .table = "medications",
+    .label = "medicine",
+    .path = "/api/v1/medications",
+    .size = sizeof(medication),
+    .fields = medication_fields,
+    .life = RL_ERROR,
+    .statuses = medication_statuses,
+    .ended = "entered_in_error",
+    .list_order = "start_date, created_at, id",
+    .detail_field = "drug",
+    .check = medication_check,
+    .to_json = medication_json,
+};
+
+int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_date,
+                         civil_date today, medication *m)
+{
+	rec_ctx cx = {.a = v->a, .birth_date = birth_date, .today = today};
+	return rec_from_json(v, &rk_medication, body, m, partial, &cx);
 }

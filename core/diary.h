@@ -7,6 +7,7 @@
 
 #include "../util/dates.h"
 #include "../util/verr.h"
+#include "record.h"
 
 typedef struct diary_entry {
 	const char *id;
@@ -15,12 +16,7 @@ typedef struct diary_entry {
 	int nrs;
 	const char *source; /* staff, patient */
 	const char *note;
-	const char *status; /* final, voided */
-	const char *void_reason;
-	int version;
-	const char *created_at;
-	const char *updated_at;
-	const char *updated_by;
+	REC_LIFE_MEMBERS(void_reason); /* status: final, voided */
 } diary_entry;
 
 typedef struct drug_entry {
@@ -44,12 +40,7 @@ typedef struct medication {
 	const char *start_date;
 	const char *stop_date;
 	const char *notes;
-	const char *status; /* active, entered_in_error */
-	const char *void_reason;
-	int version;
-	const char *created_at;
-	const char *updated_at;
-	const char *updated_by;
+	REC_LIFE_MEMBERS(void_reason); /* status: active, entered_in_error */
 } medication;
 
 /* {entry_date, nrs, note}: a real date not in the future nor before birth, NRS a whole 0-10. */

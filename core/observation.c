@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
+#include "record.h"
 
 static const char *const sides[] = {"left", "right", NULL};
 static const char *const foot_sites[] = {"hallux", "metatarsal_3", "metatarsal_5", NULL};
@@ -254,3 +255,61 @@ int observation_from_json(vctx *v, json_t *body, const char *birth_date, const c
 		                                 o->abnormal ? "abnormal" : "normal", low);
 	return 0;
 }
+
+/* ---- the record kind ---- */
+
+static const char *const observation_statuses[] = {"final", "voided", NULL};
+
+static const rec_field observation_fields[] = {
+    REC_META_HEAD(observation),
+    {"kind", NULL, RT_TEXT, RF_REQUIRED, offsetof(observation, kind), 0, 48},
+    {"code_system", NULL, RT_TEXT, RF_REQUIRED, offsetof(observation, code_system), 0, 64},
+    {"code", NULL, RT_TEXT, RF_REQUIRED, offsetof(observation, code), 0, 32},
+    {"value", NULL, RT_REAL, RF_NULLABLE, offsetof(observation, value),
+     offsetof(observation, has_value)},
+    {"value_text", NULL, RT_TEXT, RF_NULLABLE, offsetof(observation, value_text), 0, 32},
+    {"unit", NULL, RT_TEXT, RF_NULLABLE, offsetof(observation, unit), 0, 20},
+    {"side", NULL, RT_TEXT, RF_NULLABLE, offsetof(observation, side), 0, 8},
+    {"site", NULL, RT_TEXT, RF_NULLABLE, offsetof(observation, site), 0, 32},
+    {"details", NULL, RT_JSON, RF_NULLABLE, offsetof(observation, details)},
+    {"performed_on", NULL, RT_DATE, RF_REQUIRED, offsetof(observation, performed_on)},
+    {"abnormal", NULL, RT_BOOL, RF_NULLABLE, offsetof(observation, abnormal)},
+    {"interpretation", NULL, RT_TEXT, RF_NULLABLE, offsetof(observation, interpretation), 0, 500},
+    REC_META_TAIL(observation, void_reason),
+};
+
+static void observation_parse(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
+{
+	(void)partial; /* test results are never edited, only voided */
+	observation_from_json(v, body, cx->birth_date, cx->sex, cx->today, rec);
+}
+
+static void observation_after_read(void *rec)
+{
+	observation *o = rec;
+	o->k = obs_kind_find(o->kind);
+}
+
+static void observation_json(json_t *out, const void *rec, const rec_ctx *cx)
+{
+	(void)cx;
+	const observation *o = rec;
+	json_object_set_new(out, "label", o->k ? json_string(o->k->label) : json_null());
+}
+
+const rec_kind rk_observation = {
+    .name = "observation",
+    .table = "observations",
+    .label = "test result",
+    .path = "/api/v1/observations",
+    .size = sizeof(observation),
+    .fields = observation_fields,
+    .life = RL_VOID,
+    .statuses = observation_statuses,
+    .ended = "voided",
+    .list_order = "performed_on, created_at, id",
+    .detail_field = "kind",
+    .parse = observation_parse,
+    .after_read = observation_after_read,
+    .to_json = observation_json,
+};

@@ -9,6 +9,7 @@
 
 #include "../util/dates.h"
 #include "../util/verr.h"
+#include "record.h"
 
 typedef enum obs_value_type {
 	OBS_NUMBER,      /* a measured number in the kind's unit */
@@ -56,12 +57,7 @@ typedef struct observation {
 	const char *performed_on;
 	int abnormal; /* 1, 0, or -1 when no rule applies */
 	const char *interpretation;
-	const char *status; /* final, voided */
-	const char *void_reason;
-	int version;
-	const char *created_at;
-	const char *updated_at;
-	const char *updated_by;
+	REC_LIFE_MEMBERS(void_reason); /* status: final, voided */
 } observation;
 
 #define OBS_LOCAL_SYSTEM "urn:schwann:observation"

@@ -41,6 +41,7 @@ typedef struct http_req {
 	const char *path;
 	const char *query;
 	const char *params[HTTP_MAX_PARAMS]; /* the {…} segments of the route, in order */
+	const rec_kind *kind;                /* the route's kind of record, or NULL */
 	json_t *body;                        /* the request's JSON object, or NULL */
 	const char *request_id;
 	const char *ip;
@@ -66,8 +67,9 @@ typedef struct route {
 	const char *pattern; /* "/api/v1/patients/{id}" */
 	http_handler handler;
 	perm permission;
-	const char *summary; /* for the OpenAPI document */
-	int body;            /* 1 when it takes a JSON body */
+	const char *summary;  /* for the OpenAPI document */
+	int body;             /* 1 when it takes a JSON body */
+	const rec_kind *kind; /* the kind of record a generic handler (api/records.c) serves */
 } route;
 
 extern const route routes[];

@@ -239,6 +239,7 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 	if (found->body && read_body(r, ri->content_length))
 		return r->status;
 	vctx_init(&r->v, r->a);
+	r->kind = found->kind;
 	return found->handler(r);
 }
 

@@ -8,7 +8,7 @@
 
 #include "store.h"
 
-#define STMT_CACHE 48
+#define STMT_CACHE 96
 
 typedef struct sqlite_store {
 	store base;
@@ -38,17 +38,14 @@ sw_err sqlite_patient_create(store *s, const patient *p, audit_record *audit);
 sw_err sqlite_patient_get(store *s, arena *a, const char *id, patient *out);
 sw_err sqlite_patient_update(store *s, const patient *p, int expected_version, audit_record *audit);
 sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items, int *n);
-sw_err sqlite_condition_create(store *s, arena *a, const condition *c, audit_record *audit);
-sw_err sqlite_condition_get(store *s, arena *a, const char *id, condition *out);
-sw_err sqlite_condition_list(store *s, arena *a, const char *patient_id, condition **items, int *n);
-sw_err sqlite_condition_update(store *s, arena *a, const condition *c, int expected_version,
-                               audit_record *audit);
-sw_err sqlite_assessment_create(store *s, const assessment *as, audit_record *audit);
-sw_err sqlite_assessment_get(store *s, arena *a, const char *id, assessment *out);
-sw_err sqlite_assessment_list(store *s, arena *a, const assessment_query *q, assessment **items,
-                              int *n);
-sw_err sqlite_assessment_update(store *s, const assessment *as, int expected_version,
-                                audit_record *audit);
+sw_err sqlite_rec_create(store *s, arena *a, const rec_kind *k, const void *rec,
+                         audit_record *audit);
+sw_err sqlite_rec_get(store *s, arena *a, const rec_kind *k, const char *id, void *out);
+sw_err sqlite_rec_list(store *s, arena *a, const rec_kind *k, const rec_query *q, void **items,
+                       int *n);
+sw_err sqlite_rec_update(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
+                         audit_record *audit);
+sw_err sqlite_rec_check_table(store *s, const rec_kind *k, char *err, size_t errlen);
 /* Runs a prepared write and resets it; a UNIQUE violation is SW_ECONFLICT. */
 sw_err sq_step_write(sqlite_store *s, sqlite3_stmt *st, const char *what);
 /* The stored version of row id (sql selects it), checked inside the caller's transaction. */
@@ -57,26 +54,6 @@ sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int ex
 sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const void *),
                         const void *row, const char *version_sql, const char *id, int expected,
                         audit_record *audit);
-/* Reads the current row of st into a record (fields in the arena). */
-typedef void (*row_reader)(arena *a, sqlite3_stmt *st, void *out);
-/* Runs sql with ?1 = id and reads the one row; SW_ENOTFOUND when there is none. */
-sw_err sq_get_one(sqlite_store *s, arena *a, const char *sql, const char *id, row_reader read,
-                  void *out);
-/* Runs sql with ?1 = patient_id and ?2 = max rows, reading each into an array of records of
- * `size` bytes. */
-sw_err sq_list(sqlite_store *s, arena *a, const char *sql, const char *patient_id, row_reader read,
-               size_t size, int max, void **items, int *n);
-
-#define WORKUP_OPS(T, name)                                                                        \
-	sw_err sqlite_##name##_create(store *s, const T *x, audit_record *audit);                  \
-	sw_err sqlite_##name##_get(store *s, arena *a, const char *id, T *out);                    \
-	sw_err sqlite_##name##_list(store *s, arena *a, const char *patient_id, T **items,         \
-	                            int *n);                                                       \
-	sw_err sqlite_##name##_update(store *s, const T *x, int expected_version,                  \
-	                              audit_record *audit);
-WORKUP_OPS(observation, observation)
-WORKUP_OPS(diary_entry, diary)
-WORKUP_OPS(medication, medication)
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

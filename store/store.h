@@ -16,6 +16,7 @@
 #include "../core/diary.h"
 #include "../core/observation.h"
 #include "../core/patient.h"
+#include "../core/record.h"
 #include "../util/arena.h"
 #include "../util/err.h"
 
@@ -41,13 +42,12 @@ typedef struct patient_query {
 	int include_archived;
 } patient_query;
 
-typedef struct assessment_query {
+typedef struct rec_query {
 	const char *patient_id;
-	const char *instrument_id; /* filter, or NULL */
-	const char *from, *to;     /* performed_at date range (inclusive), or NULL */
-	int include_voided;
-	int limit;
-} assessment_query;
+	const char *eq;        /* the kind's equality filter (rec_kind.eq_field), or NULL */
+	const char *from, *to; /* date range on the kind's range_field (inclusive), or NULL */
+	int limit;             /* 0 for the most a list gives (5,000) */
+} rec_query;
 
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
@@ -83,42 +83,19 @@ typedef struct store_ops {
 	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
 	                         int *n);
 
-	sw_err (*condition_create)(store *s, arena *a, const condition *c, audit_record *audit);
-	sw_err (*condition_get)(store *s, arena *a, const char *id, condition *out);
-	sw_err (*condition_list)(store *s, arena *a, const char *patient_id, condition **items,
-	                         int *n);
-	sw_err (*condition_update)(store *s, arena *a, const condition *c, int expected_version,
-	                           audit_record *audit);
-
-	sw_err (*assessment_create)(store *s, const assessment *as, audit_record *audit);
-	sw_err (*assessment_get)(store *s, arena *a, const char *id, assessment *out);
-	/* Oldest first, up to q->limit + 1 rows. */
-	sw_err (*assessment_list)(store *s, arena *a, const assessment_query *q, assessment **items,
-	                          int *n);
-	/* Writes as (its status and reason) if the stored version is expected_version. */
-	sw_err (*assessment_update)(store *s, const assessment *as, int expected_version,
-	                            audit_record *audit);
-
-	/* Observations, diary entries and medicines: create, get, list (a patient's, oldest
-	 * first, at most 5,000), update (lifecycle and, for medicines, the fields). */
-	sw_err (*observation_create)(store *s, const observation *o, audit_record *audit);
-	sw_err (*observation_get)(store *s, arena *a, const char *id, observation *out);
-	sw_err (*observation_list)(store *s, arena *a, const char *patient_id, observation **items,
-	                           int *n);
-	sw_err (*observation_update)(store *s, const observation *o, int expected_version,
-	                             audit_record *audit);
-	sw_err (*diary_create)(store *s, const diary_entry *d, audit_record *audit);
-	sw_err (*diary_get)(store *s, arena *a, const char *id, diary_entry *out);
-	sw_err (*diary_list)(store *s, arena *a, const char *patient_id, diary_entry **items,
-	                     int *n);
-	sw_err (*diary_update)(store *s, const diary_entry *d, int expected_version,
-	                       audit_record *audit);
-	sw_err (*medication_create)(store *s, const medication *m, audit_record *audit);
-	sw_err (*medication_get)(store *s, arena *a, const char *id, medication *out);
-	sw_err (*medication_list)(store *s, arena *a, const char *patient_id, medication **items,
-	                          int *n);
-	sw_err (*medication_update)(store *s, const medication *m, int expected_version,
-	                            audit_record *audit);
+	/* Patient records of every kind (core/record.h): rec points to the kind's struct. Create
+	 * and update commit with their audit record; update writes the changeable fields and the
+	 * lifecycle if the stored version is expected (SW_EVERSION if not). Lists are oldest first
+	 * in the kind's order, at most q->limit (or 5,000) rows. */
+	sw_err (*rec_create)(store *s, arena *a, const rec_kind *k, const void *rec,
+	                     audit_record *audit);
+	sw_err (*rec_get)(store *s, arena *a, const rec_kind *k, const char *id, void *out);
+	sw_err (*rec_list)(store *s, arena *a, const rec_kind *k, const rec_query *q, void **items,
+	                   int *n);
+	sw_err (*rec_update)(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
+	                     audit_record *audit);
+	/* SW_OK when k's table has every column its description names, with its type. */
+	sw_err (*rec_check_table)(store *s, const rec_kind *k, char *err, size_t errlen);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);
@@ -134,6 +111,10 @@ typedef struct store_ops {
 struct store {
 	const store_ops *ops;
 };
+
+/* The CREATE TABLE (and by-patient index) that k's description implies, malloc'd; for writing a
+ * new kind's migration and for tests. */
+char *store_rec_create_table(const rec_kind *k);
 
 /* Opens (creating if needed) an SQLite database and applies pending migrations. On failure writes
  * a message into err. */

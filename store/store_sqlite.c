@@ -222,26 +222,11 @@ static const store_ops sqlite_ops = {
     .patient_get = sqlite_patient_get,
     .patient_update = sqlite_patient_update,
     .patient_search = sqlite_patient_search,
-    .condition_create = sqlite_condition_create,
-    .condition_get = sqlite_condition_get,
-    .condition_list = sqlite_condition_list,
-    .condition_update = sqlite_condition_update,
-    .assessment_create = sqlite_assessment_create,
-    .assessment_get = sqlite_assessment_get,
-    .assessment_list = sqlite_assessment_list,
-    .assessment_update = sqlite_assessment_update,
-    .observation_create = sqlite_observation_create,
-    .observation_get = sqlite_observation_get,
-    .observation_list = sqlite_observation_list,
-    .observation_update = sqlite_observation_update,
-    .diary_create = sqlite_diary_create,
-    .diary_get = sqlite_diary_get,
-    .diary_list = sqlite_diary_list,
-    .diary_update = sqlite_diary_update,
-    .medication_create = sqlite_medication_create,
-    .medication_get = sqlite_medication_get,
-    .medication_list = sqlite_medication_list,
-    .medication_update = sqlite_medication_update,
+    .rec_create = sqlite_rec_create,
+    .rec_get = sqlite_rec_get,
+    .rec_list = sqlite_rec_list,
+    .rec_update = sqlite_rec_update,
+    .rec_check_table = sqlite_rec_check_table,
     .audit_append = sqlite_audit_append,
     .audit_page = sqlite_audit_page,
     .audit_verify = sqlite_audit_verify,
@@ -333,6 +318,12 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 		goto out;
 	}
 	rc = migrate(s, err, errlen);
+	/* Every record kind's description must match its migrated table. */
+	for (const rec_kind *const *k = rec_kinds; !rc && *k; k++) {
+		rc = rec_kind_check(*k, err, errlen) ? SW_EINVAL : SW_OK;
+		if (!rc)
+			rc = sqlite_rec_check_table(&s->base, *k, err, errlen);
+	}
 out:
 	if (rc) {
 		sqlite_close(&s->base);

@@ -36,3 +36,11 @@ const char *v_path(vctx *v, const char *prefix, const char *key)
 		return arena_strdup(v->a, key);
 	return arena_printf(v->a, "%s.%s", prefix, key);
 }
+
+int v_has(const vctx *v, const char *path)
+{
+	for (int i = 0; i < v->n; i++)
+		if (strcmp(v->items[i].path, path) == 0)
+			return 1;
+	return 0;
+}

@@ -19,6 +19,8 @@ typedef struct vctx {
 
 void vctx_init(vctx *v, arena *a);
 void v_add(vctx *v, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* 1 when an error is already recorded at path (so a rule across fields need not add a second). */
+int v_has(const vctx *v, const char *path);
 /* Joins a prefix and a key into a path ("address" + "city" -> "address.city"). */
 const char *v_path(vctx *v, const char *prefix, const char *key);
 

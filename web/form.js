@@ -3,6 +3,7 @@
 // answer lands next to its field; a summary with role="alert" heads the form.
 
 import { h, fill } from './dom.js';
+import { post } from './api.js';
 
 // One labelled control with a hint and an error slot.
 // opts: {label, name, type, value, hint, required, choices: [[value, text]], autocomplete,
@@ -196,4 +197,42 @@ export function problemBox(e) {
     h('h2', {}, p.title || 'Something went wrong'),
     p.detail && p.detail !== p.title ? h('p', {}, p.detail) : null,
     p.request_id ? h('p', { class: 'muted small' }, `Request id ${p.request_id}`) : null);
+}
+
+// A 412 says the record changed since the page loaded.
+export function conflict(e, what) {
+  if (e.status === 412) {
+    e.problem = { title: `Someone else changed this ${what}`,
+      detail: 'It was changed after this page was loaded. Reload the page to see it as it is now.' };
+  }
+  return e;
+}
+
+// The inline form that voids a record with a reason: POSTs {reason} to path with If-Match:
+// version, shows errors at the field (a 412 as "someone else changed this <what>"), and calls
+// done() when the record is voided.
+export function voidForm({ testid, confirmTestid, title = null, label, hint, idSuffix, path, version,
+  what, done, close }) {
+  const summary = errorSummary();
+  const form = h('form', { class: 'inline-form', novalidate: true, 'data-testid': testid },
+    title ? h('p', { class: 'inline-title' }, title) : null,
+    summary,
+    field({ label, name: 'reason', idSuffix, required: true, hint, wide: true, maxlength: 500 }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': confirmTestid }, 'Void result'),
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Cancel')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form, summary);
+    await busy(form, async () => {
+      try {
+        await post(path, { reason: valueOf(form, 'reason') }, { ifMatch: version });
+      } catch (e) {
+        showProblem(form, summary, conflict(e, what));
+        return;
+      }
+      await done();
+    });
+  });
+  return form;
 }

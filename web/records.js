@@ -9,7 +9,8 @@
 
 import { get, post, patch } from './api.js';
 import { h, add, fill, tag, todayText } from './dom.js';
-import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
+import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict,
+  voidForm } from './form.js';
 import { num } from './plot.js';
 
 // ---- Shared labels (also used by the timeline) ---------------------------------------------------
@@ -88,15 +89,6 @@ function cached(path) {
 }
 const observationKinds = cached('/api/v1/observation-kinds');
 const medicationList = cached('/api/v1/medication-list');
-
-// A 412 says the row changed since the page loaded.
-function conflict(e, what) {
-  if (e.status === 412) {
-    e.problem = { title: `Someone else changed this ${what}`,
-      detail: 'It was changed after this page was loaded. Reload the page to see it as it is now.' };
-  }
-  return e;
-}
 
 // An inline form under a table row, toggled by its button; the first input takes focus.
 function toggleRow(tr, button, cols, makeForm) {
@@ -232,30 +224,14 @@ function observationList(items, canWrite, afterVoid) {
 
 // Voids a test result with a reason (POST .../void with If-Match).
 function voidObservationForm(o, name, close, afterVoid) {
-  const summary = errorSummary();
-  const form = h('form', { class: 'inline-form', novalidate: true, 'data-testid': 'void-observation-form' },
-    h('p', { class: 'inline-title' }, `Void ${name} of ${o.performed_on}${whereText(o) ? `, ${whereText(o)}` : ''}`),
-    summary,
-    field({ label: 'Reason', name: 'reason', idSuffix: `-${o.id}`, required: true,
-      hint: 'The result stays in the list, marked voided, with this reason. It leaves the timeline.',
-      wide: true, maxlength: 500 }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': 'confirm-void-observation' }, 'Void result'),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Cancel')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form, summary);
-    await busy(form, async () => {
-      try {
-        await post(`/api/v1/observations/${o.id}/void`, { reason: valueOf(form, 'reason') }, { ifMatch: o.version });
-      } catch (e) {
-        showProblem(form, summary, conflict(e, 'test result'));
-        return;
-      }
-      await afterVoid(`${name} of ${o.performed_on} voided. It stays in the list, marked voided.`);
-    });
+  return voidForm({
+    testid: 'void-observation-form', confirmTestid: 'confirm-void-observation',
+    title: `Void ${name} of ${o.performed_on}${whereText(o) ? `, ${whereText(o)}` : ''}`,
+    label: 'Reason', idSuffix: `-${o.id}`,
+    hint: 'The result stays in the list, marked voided, with this reason. It leaves the timeline.',
+    path: `/api/v1/observations/${o.id}/void`, version: o.version, what: 'test result', close,
+    done: () => afterVoid(`${name} of ${o.performed_on} voided. It stays in the list, marked voided.`),
   });
-  return form;
 }
 
 // The number the user typed: a number, the text itself (so that the server names the problem),

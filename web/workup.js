@@ -8,7 +8,7 @@
 
 import { get, post } from './api.js';
 import { h, add, fill, tag, todayText, roleLabel } from './dom.js';
-import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
+import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, voidForm } from './form.js';
 import { timePlot, legendSymbol, niceTicks, num } from './plot.js';
 import { observationsSection, medicinesSection, whereText, resultText, judgement, drugClassLabel, bleedingTag,
   medicineState, doseText } from './records.js';
@@ -284,7 +284,7 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
           return;
         }
         const row = h('tr', { class: 'correction' },
-          h('td', { colspan: cols }, voidForm(a, shortName(a.instrument, title), () => {
+          h('td', { colspan: cols }, voidAssessmentForm(a, shortName(a.instrument, title), () => {
             row.remove();
             open.setAttribute('aria-expanded', 'false');
             open.focus();
@@ -307,34 +307,14 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
 }
 
 // Voids an assessment with a reason (POST .../void with If-Match).
-function voidForm(a, name, close, afterVoid) {
-  const summary = errorSummary();
-  const form = h('form', { class: 'inline-form', novalidate: true, 'data-testid': 'void-form' },
-    summary,
-    field({ label: `Why is this ${name} result void?`, name: 'reason', idSuffix: `-${a.id}`, required: true,
-      hint: 'The result stays in the record, marked voided, with this reason. It no longer counts in the timeline.',
-      wide: true, maxlength: 500 }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': 'confirm-void' }, 'Void result'),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Cancel')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form, summary);
-    await busy(form, async () => {
-      try {
-        await post(`/api/v1/assessments/${a.id}/void`, { reason: valueOf(form, 'reason') }, { ifMatch: a.version });
-      } catch (e) {
-        if (e.status === 412) {
-          e.problem = { title: 'Someone else changed this result',
-            detail: 'It was changed after this page was loaded. Reload the page to see it as it is now.' };
-        }
-        showProblem(form, summary, e);
-        return;
-      }
-      await afterVoid(`${name} of ${whenText(a.performed_at)} voided. It stays in the list, marked voided.`);
-    });
+function voidAssessmentForm(a, name, close, afterVoid) {
+  return voidForm({
+    testid: 'void-form', confirmTestid: 'confirm-void',
+    label: `Why is this ${name} result void?`, idSuffix: `-${a.id}`,
+    hint: 'The result stays in the record, marked voided, with this reason. It no longer counts in the timeline.',
+    path: `/api/v1/assessments/${a.id}/void`, version: a.version, what: 'result', close,
+    done: () => afterVoid(`${name} of ${whenText(a.performed_at)} voided. It stays in the list, marked voided.`),
   });
-  return form;
 }
 
 // ---- Recording an instrument ------------------------------------------------------------------

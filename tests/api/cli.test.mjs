@@ -330,3 +330,32 @@ describe('token revoke', () => {
     assert.equal(cli(['token', 'revoke', '--db', db, '--token', 'sw_not-a-token']).status, 1);
   });
 });
+
+describe('schema', () => {
+  test('each record kind prints the CREATE TABLE of its description, matching the migrated table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schwann-schema-'));
+    try {
+      const migrated = join(dir, 'm.db');
+      const r0 = cli(['user', 'add', '--db', migrated, '--email', 'a@b.example', '--name', 'A', '--role', 'admin']);
+      assert.equal(r0.status, 0, r0.stderr);
+      const all = cli(['schema']);
+      assert.equal(all.status, 0, all.stderr);
+      const kinds = [...all.stdout.matchAll(/^-- (\w+) /gm)].map((m) => m[1]);
+      assert.deepEqual(kinds.sort(), ['assessment', 'condition', 'diary', 'medication', 'observation']);
+      for (const kind of kinds) {
+        const r = cli(['schema', '--kind', kind]);
+        assert.equal(r.status, 0, r.stderr);
+        const table = r.stdout.match(/CREATE TABLE (\w+)/)[1];
+        const fresh = join(dir, `${kind}.db`);
+        sqlite(fresh, `CREATE TABLE patients (id TEXT PRIMARY KEY); ${r.stdout}`);
+        const cols = (db) => sqlite(db, `SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info('${table}')`);
+        assert.equal(cols(fresh), cols(migrated), `${kind}: description and migration differ`);
+      }
+      const bad = cli(['schema', '--kind', 'nope']);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /no record kind named 'nope'; kinds: .*medication/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

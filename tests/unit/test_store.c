@@ -268,10 +268,12 @@ static void conditions_roundtrip(void **state)
 	c.version = 1;
 	c.created_at = c.updated_at = "2026-11-25T10:00:00Z";
 	audit_record ac = rec("condition.create", p.id);
-	assert_int_equal(f->st->ops->condition_create(f->st, &f->a, &c, &ac), SW_OK);
+	assert_int_equal(f->st->ops->rec_create(f->st, &f->a, &rk_condition, &c, &ac), SW_OK);
 	condition *items;
 	int n;
-	assert_int_equal(f->st->ops->condition_list(f->st, &f->a, p.id, &items, &n), SW_OK);
+	rec_query q = {.patient_id = p.id};
+	assert_int_equal(f->st->ops->rec_list(f->st, &f->a, &rk_condition, &q, (void **)&items, &n),
+	                 SW_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].onset_date, "2020-05");
 	assert_int_equal(items[0].n_sites, 2);
@@ -281,11 +283,12 @@ static void conditions_roundtrip(void **state)
 	items[0].status_reason = "wrong patient";
 	items[0].version = 2;
 	audit_record au = rec("condition.update", p.id);
-	assert_int_equal(f->st->ops->condition_update(f->st, &f->a, &items[0], 1, &au), SW_OK);
-	assert_int_equal(f->st->ops->condition_update(f->st, &f->a, &items[0], 1, &au),
+	assert_int_equal(f->st->ops->rec_update(f->st, &f->a, &rk_condition, &items[0], 1, &au),
+	                 SW_OK);
+	assert_int_equal(f->st->ops->rec_update(f->st, &f->a, &rk_condition, &items[0], 1, &au),
 	                 SW_EVERSION);
 	condition got;
-	assert_int_equal(f->st->ops->condition_get(f->st, &f->a, c.id, &got), SW_OK);
+	assert_int_equal(f->st->ops->rec_get(f->st, &f->a, &rk_condition, c.id, &got), SW_OK);
 	assert_string_equal(got.status, "entered_in_error");
 	/* A diagnosis for a patient that does not exist is refused by the foreign key. */
 	condition orphan = c;
@@ -293,7 +296,8 @@ static void conditions_roundtrip(void **state)
 	uuid_v7(oid);
 	orphan.id = oid;
 	orphan.patient_id = "no-such-patient";
-	assert_int_not_equal(f->st->ops->condition_create(f->st, &f->a, &orphan, &ac), SW_OK);
+	assert_int_not_equal(f->st->ops->rec_create(f->st, &f->a, &rk_condition, &orphan, &ac),
+	                     SW_OK);
 }
 
 static void audit_verify_detects_tampering(void **state)

@@ -1,0 +1,210 @@
+/* The endpoints every kind of patient record shares, driven by its description (core/record.h):
+ * record one for a patient, list a patient's, read one, change one (PATCH), void one. The route
+ * names the kind. One rule for all of them: nothing changes for an archived patient, a record
+ * that has ended (voided, entered in error) never changes again, and every change names the
+ * version it was made on. Every read and write is audited. */
+#include <string.h>
+
+#include "../util/dates.h"
+#include "../util/uuid.h"
+#include "api.h"
+
+rec_ctx api_rec_ctx(http_req *r, const patient *p)
+{
+	rec_ctx cx = {
+	    .a = r->a,
+	    .birth_date = p ? p->birth_date : NULL,
+	    .sex = p ? p->sex_at_birth : NULL,
+	    .today = date_today(),
+	    .now = http_now(r),
+	    .instruments = r->srv->cfg.instruments,
+	    .chronic_months = r->srv->cfg.chronic_months,
+	};
+	return cx;
+}
+
+json_t *api_rec_json(http_req *r, const rec_kind *k, const void *rec)
+{
+	rec_ctx cx = api_rec_ctx(r, NULL);
+	return rec_to_json(k, rec, &cx);
+}
+
+static const char *action(http_req *r, const rec_kind *k, const char *verb)
+{
+	return arena_printf(r->a, "%s.%s", k->name, verb);
+}
+
+static audit_record audit_of(http_req *r, const rec_kind *k, const char *verb, const void *rec)
+{
+	rec_meta m = rec_meta_of(k, rec);
+	return http_audit(r, action(r, k, verb), k->resource ? k->resource : k->name, m.id,
+	                  m.patient_id);
+}
+
+/* The record in the route's {id}, answering 404 itself; NULL then. */
+static void *load(http_req *r, const rec_kind *k)
+{
+	void *rec = arena_alloc(r->a, k->size);
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, k, r->params[0], rec)
+	                : SW_ENOTFOUND;
+	if (rc) {
+		http_fail(r, rc, k->label);
+		return NULL;
+	}
+	return rec;
+}
+
+/* Answers 200 with the record and its ETag. */
+static int answer(http_req *r, const rec_kind *k, const void *rec)
+{
+	r->etag = api_etag(r, rec_meta_of(k, rec).version);
+	return http_json(r, 200, api_rec_json(r, k, rec));
+}
+
+static int ended(http_req *r, const rec_kind *k)
+{
+	return http_problem(r, 409, k->life == RL_VOID ? "Already voided" : "Entered in error",
+	                    arena_printf(r->a,
+	                                 k->life == RL_VOID
+	                                     ? "This %s is already voided."
+	                                     : "This %s was marked entered in error and cannot "
+	                                       "change; record it anew if it is needed.",
+	                                 k->label));
+}
+
+int api_rec_create(http_req *r)
+{
+	const rec_kind *k = r->kind;
+	patient p;
+	if (api_load_patient(r, &p))
+		return r->status;
+	if (p.archived_at)
+		return http_problem(r, 409, "Patient archived",
+		                    "This patient is archived; nothing can be added or changed.");
+	void *rec = arena_zalloc(r->a, k->size);
+	rec_ctx cx = api_rec_ctx(r, &p);
+	if (rec_from_json(&r->v, k, r->body, rec, 0, &cx))
+		return http_invalid(r);
+	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
+	uuid_v7(id);
+	rec_set_new(k, rec, id, p.id, cx.now, r->who.id);
+	audit_record a = audit_of(r, k, "create", rec);
+	if (k->detail_field)
+		a.detail = REC_CAT(rec, rec_field_find(k, k->detail_field)->off, const char *);
+	sw_err rc = r->st->ops->rec_create(r->st, r->a, k, rec, &a);
+	if (rc)
+		return http_fail(r, rc, k->label);
+	return api_created(r, k->path, id, 1, rec_to_json(k, rec, &cx));
+}
+
+int api_rec_list(http_req *r)
+{
+	const rec_kind *k = r->kind;
+	patient p;
+	if (api_load_patient(r, &p))
+		return r->status;
+	rec_query q = {.patient_id = p.id};
+	rec_ctx cx = api_rec_ctx(r, &p);
+	civil_date d;
+	if (k->eq_param && (q.eq = http_query(r, k->eq_param)) && k->check_filter) {
+		const char *why = k->check_filter(q.eq, &cx);
+		if (why)
+			v_add(&r->v, k->eq_param, "%s", why);
+	}
+	if (k->range_field) {
+		q.from = http_query(r, "from");
+		q.to = http_query(r, "to");
+		if (q.from && date_parse(q.from, &d))
+			v_add(&r->v, "from", "must be a date YYYY-MM-DD");
+		if (q.to && date_parse(q.to, &d))
+			v_add(&r->v, "to", "must be a date YYYY-MM-DD");
+	}
+	if (r->v.n)
+		return http_invalid(r);
+	void *items;
+	int n;
+	sw_err rc = r->st->ops->rec_list(r->st, r->a, k, &q, &items, &n);
+	if (rc)
+		return http_fail(r, rc, k->label);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr,
+		                      rec_to_json(k, (char *)items + k->size * (size_t)i, &cx));
+	return api_patient_items(r, action(r, k, "list"), p.id, arr);
+}
+
+int api_rec_get(http_req *r)
+{
+	const rec_kind *k = r->kind;
+	void *rec = load(r, k);
+	if (!rec)
+		return r->status;
+	audit_record a = audit_of(r, k, "read", rec);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	return answer(r, k, rec);
+}
+
+int api_rec_update(http_req *r)
+{
+	const rec_kind *k = r->kind;
+	int expected = http_if_match(r);
+	if (expected == -1)
+		return http_problem(
+		    r, 428, "If-Match required",
+		    "Send the version you edited in If-Match (the ETag of your GET).");
+	if (expected == -2)
+		return http_problem(r, 400, "Malformed If-Match",
+		                    "If-Match must be the ETag the server sent, such as \"3\".");
+	void *rec = load(r, k);
+	if (!rec)
+		return r->status;
+	rec_meta m = rec_meta_of(k, rec);
+	if (m.version != expected)
+		return http_fail(r, SW_EVERSION, k->label);
+	if (rec_ended(k, rec))
+		return ended(r, k);
+	patient p;
+	sw_err rc = r->st->ops->patient_get(r->st, r->a, m.patient_id, &p);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	if (p.archived_at)
+		return http_problem(r, 409, "Patient archived",
+		                    "This patient is archived; nothing can be added or changed.");
+	rec_ctx cx = api_rec_ctx(r, &p);
+	if (rec_from_json(&r->v, k, r->body, rec, 1, &cx))
+		return http_invalid(r);
+	rec_set_life(k, rec, NULL, NULL, expected + 1, cx.now, r->who.id);
+	audit_record a = audit_of(r, k, "update", rec);
+	rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
+	if (rc)
+		return http_fail(r, rc, k->label);
+	return answer(r, k, rec);
+}
+
+int api_rec_void(http_req *r)
+{
+	const rec_kind *k = r->kind;
+	const char *reason;
+	int expected;
+	if (api_read_void(r, &reason, &expected))
+		return r->status;
+	void *rec = load(r, k);
+	if (!rec)
+		return r->status;
+	rec_meta m = rec_meta_of(k, rec);
+	if (api_patient_writable(r, m.patient_id))
+		return r->status;
+	if (rec_ended(k, rec))
+		return ended(r, k);
+	if (m.version != expected)
+		return http_fail(r, SW_EVERSION, k->label);
+	rec_set_life(k, rec, k->ended, reason, expected + 1, http_now(r), r->who.id);
+	audit_record a = audit_of(r, k, "void", rec);
+	a.detail = reason;
+	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
+	if (rc)
+		return http_fail(r, rc, k->label);
+	return answer(r, k, rec);
+}

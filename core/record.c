@@ -1,0 +1,321 @@
+/* The record layer's pure half: reading a kind's fields from JSON with validation, writing them as
+ * JSON, the lifecycle members, and the check of a kind's description. */
+#include "record.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/jsonv.h"
+
+const rec_kind *const rec_kinds[] = {&rk_condition, &rk_assessment, &rk_observation,
+                                     &rk_diary,     &rk_medication, NULL};
+
+/* The meta fields sit in every kind's table: found by name once per call. */
+static const rec_field *meta(const rec_kind *k, const char *name)
+{
+	for (const rec_field *f = k->fields; f->name; f++)
+		if ((f->flags & RF_META) && strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+/* The reason member: the one meta text field after status. */
+static const rec_field *reason_field(const rec_kind *k)
+{
+	for (const rec_field *f = k->fields; f->name; f++)
+		if ((f->flags & RF_META) && strcmp(f->name, "status") == 0)
+			return f + 1;
+	return NULL;
+}
+
+const rec_field *rec_field_find(const rec_kind *k, const char *name)
+{
+	for (const rec_field *f = k->fields; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+rec_meta rec_meta_of(const rec_kind *k, const void *rec)
+{
+	rec_meta m;
+	m.id = REC_CAT(rec, meta(k, "id")->off, const char *);
+	m.patient_id = REC_CAT(rec, meta(k, "patient_id")->off, const char *);
+	m.status = REC_CAT(rec, meta(k, "status")->off, const char *);
+	m.reason = REC_CAT(rec, reason_field(k)->off, const char *);
+	m.version = REC_CAT(rec, meta(k, "version")->off, int);
+	m.created_at = REC_CAT(rec, meta(k, "created_at")->off, const char *);
+	m.updated_at = REC_CAT(rec, meta(k, "updated_at")->off, const char *);
+	m.updated_by = REC_CAT(rec, meta(k, "updated_by")->off, const char *);
+	return m;
+}
+
+void rec_set_life(const rec_kind *k, void *rec, const char *status, const char *reason, int version,
+                  const char *now, const char *who)
+{
+	if (status)
+		REC_AT(rec, meta(k, "status")->off, const char *) = status;
+	if (reason)
+		REC_AT(rec, reason_field(k)->off, const char *) = reason;
+	REC_AT(rec, meta(k, "version")->off, int) = version;
+	if (now)
+		REC_AT(rec, meta(k, "updated_at")->off, const char *) = now;
+	if (who)
+		REC_AT(rec, meta(k, "updated_by")->off, const char *) = who;
+}
+
+void rec_set_new(const rec_kind *k, void *rec, const char *id, const char *patient_id,
+                 const char *now, const char *who)
+{
+	REC_AT(rec, meta(k, "id")->off, const char *) = id;
+	REC_AT(rec, meta(k, "patient_id")->off, const char *) = patient_id;
+	REC_AT(rec, meta(k, "created_at")->off, const char *) = now;
+	const char **status = &REC_AT(rec, meta(k, "status")->off, const char *);
+	if (!*status)
+		*status = k->statuses[0];
+	rec_set_life(k, rec, NULL, NULL, 1, now, who);
+}
+
+int rec_ended(const rec_kind *k, const void *rec)
+{
+	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *);
+	return status && strcmp(status, k->ended) == 0;
+}
+
+/* ---- reading ---- */
+
+/* A real date, and where the field says so not in the future and not before birth. */
+static void check_date(vctx *v, const rec_field *f, const char *s, const rec_ctx *cx)
+{
+	civil_date d, birth;
+	if (date_parse(s, &d))
+		v_add(v, f->name, "must be a real date written YYYY-MM-DD");
+	else if ((f->flags & RF_NOT_FUTURE) && date_cmp(d, cx->today) > 0)
+		v_add(v, f->name, "cannot be in the future");
+	else if ((f->flags & RF_AFTER_BIRTH) && cx->birth_date &&
+	         !date_parse(cx->birth_date, &birth) && date_cmp(d, birth) < 0)
+		v_add(v, f->name, "cannot be before the patient's birth date (%s)", cx->birth_date);
+}
+
+/* The range a number must lie in, as words. */
+static void bad_number(vctx *v, const rec_field *f, const char *what)
+{
+	if (f->message)
+		v_add(v, f->name, "%s", f->message);
+	else
+		v_add(v, f->name, "must be %s from %g to %g", what, f->min, f->max);
+}
+
+/* Reads one field present in body into rec. required: a null is refused. */
+static void read_field(vctx *v, const rec_field *f, json_t *body, void *rec, int required,
+                       const rec_ctx *cx)
+{
+	json_t *val = json_object_get(body, f->name);
+	int before = v->n, present;
+	switch (f->type) {
+	case RT_TEXT:
+	case RT_DATE: {
+		const char *s =
+		    jv_string(v, body, NULL, f->name, f->type == RT_DATE ? 10 : (size_t)f->max_len,
+		              required, &present);
+		if (s && f->type == RT_DATE)
+			check_date(v, f, s, cx);
+		if (present && v->n == before)
+			REC_AT(rec, f->off, const char *) = s;
+		break;
+	}
+	case RT_ENUM: {
+		const char *s = jv_enum(v, body, NULL, f->name, f->choices, required, &present);
+		if (present && v->n == before)
+			REC_AT(rec, f->off, const char *) = s;
+		break;
+	}
+	case RT_INT:
+		if (json_is_null(val) && !required)
+			break; /* ints have no null: an optional int stays as it is */
+		if (!json_is_integer(val) || json_integer_value(val) < f->min ||
+		    json_integer_value(val) > f->max)
+			bad_number(v, f, "a whole number");
+		else
+			REC_AT(rec, f->off, int) = (int)json_integer_value(val);
+		break;
+	case RT_REAL:
+		if (json_is_null(val) && !required) {
+			REC_AT(rec, f->has_off, int) = 0;
+			break;
+		}
+		if (!json_is_number(val) || !isfinite(json_number_value(val)) ||
+		    json_number_value(val) < f->min || json_number_value(val) > f->max)
+			bad_number(v, f, "a number");
+		else {
+			REC_AT(rec, f->off, double) = json_number_value(val);
+			REC_AT(rec, f->has_off, int) = 1;
+		}
+		break;
+	case RT_BOOL:
+		if (json_is_null(val) && (f->flags & RF_NULLABLE))
+			REC_AT(rec, f->off, int) = -1;
+		else
+			jv_bool(v, body, NULL, f->name, &REC_AT(rec, f->off, int));
+		break;
+	case RT_INSTANT:
+	case RT_JSON:
+	case RT_LIST:
+		/* Set by the server or by a parse hook; rec_kind_check refuses them as input. */
+		break;
+	}
+}
+
+/* The keys a request may carry. */
+static const char **allowed_keys(vctx *v, const rec_kind *k, int partial)
+{
+	int n = 0;
+	for (const rec_field *f = k->fields; f->name; f++)
+		n++;
+	for (const char *const *e = k->extra_input; e && *e; e++)
+		n++;
+	const char **keys = arena_alloc(v->a, sizeof(char *) * (size_t)(n + 1));
+	int i = 0;
+	for (const rec_field *f = k->fields; f->name; f++) {
+		int input = (f->flags & RF_INPUT) && (!partial || (f->flags & RF_MUTABLE));
+		int life = k->life == RL_ERROR && (f->flags & RF_META) &&
+		           (strcmp(f->name, "status") == 0 || f == reason_field(k));
+		if (input || life)
+			keys[i++] = f->name;
+	}
+	for (const char *const *e = k->extra_input; e && *e; e++)
+		keys[i++] = *e;
+	keys[i] = NULL;
+	return keys;
+}
+
+/* PATCH of status and reason on a kind that ends as entered in error. */
+static void read_life(vctx *v, const rec_kind *k, json_t *body, void *rec)
+{
+	int present, before = v->n;
+	const char *s = jv_enum(v, body, NULL, "status", k->statuses, JV_OPTIONAL, &present);
+	if (present && s && v->n == before)
+		REC_AT(rec, meta(k, "status")->off, const char *) = s;
+	const rec_field *rf = reason_field(k);
+	before = v->n;
+	s = jv_string(v, body, NULL, rf->name, (size_t)rf->max_len, JV_OPTIONAL, &present);
+	if (present && v->n == before)
+		REC_AT(rec, rf->off, const char *) = s;
+	if (rec_ended(k, rec) && !REC_CAT(rec, rf->off, const char *))
+		v_add(v, rf->name, "is required when a %s is marked %s", k->label, k->ended);
+}
+
+int rec_from_json(vctx *v, const rec_kind *k, json_t *body, void *rec, int partial,
+                  const rec_ctx *cx)
+{
+	int start = v->n;
+	if (k->parse) {
+		k->parse(v, body, rec, partial, cx); /* it knows its keys */
+	} else {
+		jv_no_unknown(v, body, NULL, allowed_keys(v, k, partial));
+		for (const rec_field *f = k->fields; f->name; f++) {
+			if (!(f->flags & RF_INPUT) || (partial && !(f->flags & RF_MUTABLE)))
+				continue;
+			int present = json_object_get(body, f->name) != NULL;
+			int required = (f->flags & RF_REQUIRED) && (!partial || present);
+			if (present || required)
+				read_field(v, f, body, rec, required, cx);
+		}
+		if (k->life == RL_ERROR)
+			read_life(v, k, body, rec);
+	}
+	if (k->check)
+		k->check(v, body, rec, partial, cx);
+	return v->n - start;
+}
+
+/* ---- writing ---- */
+
+static json_t *text(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *rec_to_json(const rec_kind *k, const void *rec, const rec_ctx *cx)
+{
+	json_t *o = json_object();
+	for (const rec_field *f = k->fields; f->name; f++) {
+		if (f->flags & RF_HIDDEN)
+			continue;
+		json_t *val = NULL;
+		switch (f->type) {
+		case RT_TEXT:
+		case RT_DATE:
+		case RT_INSTANT:
+		case RT_ENUM: val = text(REC_CAT(rec, f->off, const char *)); break;
+		case RT_INT: val = json_integer(REC_CAT(rec, f->off, int)); break;
+		case RT_REAL:
+			val = REC_CAT(rec, f->has_off, int)
+			          ? json_real(REC_CAT(rec, f->off, double))
+			          : json_null();
+			break;
+		case RT_BOOL: {
+			int b = REC_CAT(rec, f->off, int);
+			val = b < 0 ? json_null() : json_boolean(b);
+			break;
+		}
+		case RT_JSON: {
+			const char *s = REC_CAT(rec, f->off, const char *);
+			val = s ? json_loads(s, 0, NULL) : NULL;
+			if (!val)
+				val = json_null();
+			break;
+		}
+		case RT_LIST: {
+			val = json_array();
+			const char *const *items =
+			    (const char *const *)((const char *)rec + f->off);
+			int n = REC_CAT(rec, f->has_off, int);
+			for (int i = 0; i < n; i++)
+				json_array_append_new(val, json_string(items[i]));
+			break;
+		}
+		}
+		json_object_set_new(o, f->name, val);
+	}
+	if (k->to_json)
+		k->to_json(o, rec, cx);
+	return o;
+}
+
+/* ---- the description's own check ---- */
+
+int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
+{
+	static const char *const need[] = {"id",         "patient_id", "status",     "version",
+	                                   "created_at", "updated_at", "updated_by", NULL};
+	const char *why = NULL, *which = "";
+	for (const char *const *m = need; *m && !why; m++)
+		if (!meta(k, *m)) {
+			why = "lacks the meta member";
+			which = *m;
+		}
+	if (!why && (!k->statuses || !k->statuses[0] || !k->ended))
+		why = "has no statuses or no final status";
+	for (const rec_field *f = k->fields; f->name && !why; f++) {
+		which = f->name;
+		if (f->off + sizeof(void *) > k->size && f->type != RT_INT && f->type != RT_BOOL)
+			why = "has an offset past the end of the record";
+		else if ((f->type == RT_REAL || f->type == RT_LIST) && !f->has_off)
+			why = "needs has_off (present flag or count)";
+		else if ((f->flags & RF_INPUT) && !k->parse &&
+		         (f->type == RT_INSTANT || f->type == RT_JSON || f->type == RT_LIST))
+			why = "is of a type only a parse hook can read";
+		else if (f->type == RT_ENUM && (f->flags & RF_INPUT) && !f->choices)
+			why = "is an input enum without choices";
+		else if (f->type == RT_TEXT && (f->flags & RF_INPUT) && f->max_len <= 0)
+			why = "is input text without max_len";
+	}
+	if (!why && (k->eq_param != NULL) != (k->eq_field != NULL))
+		why = "names only one of eq_param and eq_field";
+	if (!why)
+		return 0;
+	snprintf(err, errlen, "record kind %s: %s %s", k->name, which, why);
+	return -1;
+}

@@ -1,0 +1,107 @@
+// One lifecycle for every kind of patient record (the record layer, core/record.h): a record that
+// has ended — voided, or marked entered in error — never changes again; nothing of an archived
+// patient changes; every change names the version it was made on. Each kind is exercised the same
+// way, so a kind that drifts from the rule fails here.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, newPatient } from '../lib/server.mjs';
+import { assertProblem, parseRoutes, stopServer, todayUTC, ymd } from './helpers.mjs';
+
+let srv;
+let c; // clinician
+const today = ymd(todayUTC());
+
+before(async () => {
+  srv = await startServer();
+  c = await login(srv.base, 'clinician');
+});
+after(async () => { await stopServer(srv); });
+
+async function newPat() {
+  const r = await c.post('/api/v1/patients', newPatient());
+  assert.equal(r.status, 201, r.text);
+  return r.body;
+}
+
+// Each kind: where its records are created, a valid body, how it ends, and a change to try after.
+const kinds = [
+  { name: 'diagnosis', list: 'conditions', one: 'conditions', body: { icd10: 'E11.42', onset_date: '2020-01-01' },
+    end: 'patch', status: 'entered_in_error', reason: 'status_reason', change: { notes: 'later' } },
+  { name: 'medicine', list: 'medications', one: 'medications', body: { drug: 'pregabalin', dose_value: 75, dose_unit: 'mg' },
+    end: 'patch', status: 'entered_in_error', reason: 'void_reason', change: { dose_value: 150 } },
+  { name: 'diary entry', list: 'diary', one: 'diary-entries', body: { entry_date: today, nrs: 6 }, end: 'void' },
+  { name: 'test result', list: 'observations', one: 'observations',
+    body: { kind: 'vibration_threshold', performed_on: today, value: 30, unit: 'V', side: 'left' }, end: 'void' },
+  { name: 'assessment', list: 'assessments', one: 'assessments',
+    body: { instrument: 'nrs', performed_at: today, answers: { score: 7 } }, end: 'void' },
+];
+
+test('every route of a record kind is served by the record layer, and every kind here is tested', () => {
+  const served = new Set(parseRoutes().filter((r) => r.kind).map((r) => r.path.split('/')[3]));
+  const covered = new Set(kinds.flatMap((k) => [k.one, 'patients']));
+  for (const seg of served) assert.ok(covered.has(seg), `record kind at /api/v1/${seg} has no lifecycle test`);
+  assert.ok(served.size >= kinds.length, 'each kind here is a record-layer route');
+});
+
+for (const k of kinds) {
+  describe(k.name, () => {
+    let p;
+    let rec;
+    const url = () => `/api/v1/${k.one}/${rec.id}`;
+    const end = (version) => (k.end === 'void'
+      ? c.post(`${url()}/void`, { reason: 'Entered for the wrong patient' }, { 'If-Match': `"${version}"` })
+      : c.patch(url(), { status: k.status, [k.reason]: 'Entered for the wrong patient' }, { 'If-Match': `"${version}"` }));
+
+    before(async () => {
+      p = await newPat();
+      const r = await c.post(`/api/v1/patients/${p.id}/${k.list}`, k.body);
+      assert.equal(r.status, 201, r.text);
+      rec = r.body;
+      assert.equal(r.headers.get('location'), url());
+      assert.equal(rec.version, 1);
+    });
+
+    test('ending needs the version: none is 428, a stale one 412', async () => {
+      assertProblem(await (k.end === 'void'
+        ? c.post(`${url()}/void`, { reason: 'x' })
+        : c.patch(url(), { status: k.status, [k.reason]: 'x' })), 428);
+      assertProblem(await end(7), 412);
+    });
+
+    test('ended, it stays listed and read, and no change of any kind is taken (409)', async () => {
+      const r = await end(1);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.version, 2);
+      const again = await end(2);
+      assertProblem(again, 409);
+      if (k.end === 'patch') {
+        // Brought back to life, or edited: refused alike.
+        assertProblem(await c.patch(url(), { status: 'active' }, { 'If-Match': '"2"' }), 409);
+        assertProblem(await c.patch(url(), k.change, { 'If-Match': '"2"' }), 409);
+      } else {
+        // A void-only kind has no PATCH at all.
+        assert.equal((await c.patch(url(), {}, { 'If-Match': '"2"' })).status, 405);
+      }
+      const got = await c.get(url());
+      assert.equal(got.status, 200);
+      assert.equal(got.body.version, 2, 'unchanged by the refused requests');
+      assert.equal(got.body.status, k.end === 'void' ? 'voided' : k.status);
+      const list = await c.get(`/api/v1/patients/${p.id}/${k.list}`);
+      assert.ok(list.body.items.some((x) => x.id === rec.id), 'still listed');
+    });
+
+    test('nothing of an archived patient is added, changed or voided (409)', async () => {
+      const q = await newPat();
+      const made = await c.post(`/api/v1/patients/${q.id}/${k.list}`, k.body);
+      assert.equal(made.status, 201, made.text);
+      const arch = await c.post(`/api/v1/patients/${q.id}/archive`, { reason: 'Moved away' }, { 'If-Match': '"1"' });
+      assert.equal(arch.status, 200, arch.text);
+      assertProblem(await c.post(`/api/v1/patients/${q.id}/${k.list}`, k.body), 409);
+      const u = `/api/v1/${k.one}/${made.body.id}`;
+      assertProblem(await (k.end === 'void'
+        ? c.post(`${u}/void`, { reason: 'x' }, { 'If-Match': '"1"' })
+        : c.patch(u, k.change, { 'If-Match': '"1"' })), 409);
+      assert.equal((await c.get(u)).body.version, 1);
+    });
+  });
+}
