@@ -156,6 +156,8 @@ static void read_field(vctx *v, const rec_field *f, json_t *body, void *rec, int
 	case RT_BOOL:
 		if (json_is_null(val) && (f->flags & RF_NULLABLE))
 			REC_AT(rec, f->off, int) = -1;
+		else if ((!val || json_is_null(val)) && required)
+			v_add(v, f->name, "is required (true or false)");
 		else
 			jv_bool(v, body, NULL, f->name, &REC_AT(rec, f->off, int));
 		break;
@@ -179,7 +181,7 @@ static const char **allowed_keys(vctx *v, const rec_kind *k, int partial)
 	int i = 0;
 	for (const rec_field *f = k->fields; f->name; f++) {
 		int input = (f->flags & RF_INPUT) && (!partial || (f->flags & RF_MUTABLE));
-		int life = k->life == RL_ERROR && (f->flags & RF_META) &&
+		int life = partial && k->life == RL_ERROR && (f->flags & RF_META) &&
 		           (strcmp(f->name, "status") == 0 || f == reason_field(k));
 		if (input || life)
 			keys[i++] = f->name;
@@ -222,8 +224,8 @@ int rec_from_json(vctx *v, const rec_kind *k, json_t *body, void *rec, int parti
 			if (present || required)
 				read_field(v, f, body, rec, required, cx);
 		}
-		if (k->life == RL_ERROR)
-			read_life(v, k, body, rec);
+		if (partial && k->life == RL_ERROR)
+			read_life(v, k, body, rec); /* a new record starts in its first status */
 	}
 	if (k->check)
 		k->check(v, body, rec, partial, cx);
@@ -298,10 +300,25 @@ int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
 		}
 	if (!why && (!k->statuses || !k->statuses[0] || !k->ended))
 		why = "has no statuses or no final status";
+	const rec_field *rf = why ? NULL : reason_field(k);
+	if (!why && (!rf || !rf->name || !(rf->flags & RF_META) || rf->type != RT_TEXT)) {
+		why = "is not followed by the reason member (REC_META_TAIL)";
+		which = "status";
+	}
 	for (const rec_field *f = k->fields; f->name && !why; f++) {
 		which = f->name;
-		if (f->off + sizeof(void *) > k->size && f->type != RT_INT && f->type != RT_BOOL)
+		size_t width = f->type == RT_INT || f->type == RT_BOOL ? sizeof(int)
+		               : f->type == RT_REAL                    ? sizeof(double)
+		               : f->type == RT_LIST
+		                   ? sizeof(char *) * (size_t)(f->max_len > 0 ? f->max_len : 1)
+		                   : sizeof(char *);
+		if (f->off + width > k->size)
 			why = "has an offset past the end of the record";
+		else if ((f->type == RT_REAL || f->type == RT_LIST) &&
+		         f->has_off + sizeof(int) > k->size)
+			why = "has a present flag or count past the end of the record";
+		else if (f->type == RT_LIST && f->max_len <= 0)
+			why = "is a list without max_len";
 		else if ((f->type == RT_REAL || f->type == RT_LIST) && !f->has_off)
 			why = "needs has_off (present flag or count)";
 		else if ((f->flags & RF_INPUT) && !k->parse &&

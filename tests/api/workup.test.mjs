@@ -801,9 +801,9 @@ describe('concomitant medicines', () => {
     assert.equal((await med({ drug: 'duloxetine', start_date: TODAY, stop_date: planned }, p)).stop_date, planned);
   });
 
-  test('entered_in_error on create needs a void_reason', async () => {
-    assertInvalid(await postMed({ drug: 'aspirin', status: 'entered_in_error' }), ['void_reason']);
-    assertInvalid(await postMed({ drug: 'aspirin', status: 'stopped' }), ['status']);
+  test('a new medicine starts active: status and void_reason are for PATCH only', async () => {
+    assertInvalid(await postMed({ drug: 'aspirin', status: 'entered_in_error', void_reason: 'x' }), ['status', 'void_reason']);
+    assertInvalid(await postMed({ drug: 'aspirin', status: 'active' }), ['status']);
   });
 
   describe('PATCH', () => {
