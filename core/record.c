@@ -9,7 +9,8 @@
 #include "../util/jsonv.h"
 
 const rec_kind *const rec_kinds[] = {&rk_condition, &rk_assessment, &rk_observation,
-                                     &rk_diary,     &rk_medication, NULL};
+                                     &rk_diary,     &rk_medication, &rk_adverse_event,
+                                     NULL};
 
 /* The meta fields sit in every kind's table: found by name once per call. */
 static const rec_field *meta(const rec_kind *k, const char *name)

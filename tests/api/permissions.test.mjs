@@ -20,6 +20,7 @@ let assessment;
 let observation;
 let diaryEntry;
 let medication;
+let adverseEvent;
 const tokens = {};
 const cookies = {};
 
@@ -48,6 +49,10 @@ before(async () => {
   const m = await admin.post(`/api/v1/patients/${patient.id}/medications`, { drug: 'duloxetine' });
   assert.equal(m.status, 201, m.text);
   medication = m.body;
+  const e = await admin.post(`/api/v1/patients/${patient.id}/adverse-events`, { term: 'Bruising', onset_date: '2026-01-06',
+    grade: 1, serious: false, relatedness: 'possible', expected: true, outcome: 'recovering' });
+  assert.equal(e.status, 201, e.text);
+  adverseEvent = e.body;
 });
 after(async () => { await stopServer(srv); });
 
@@ -58,6 +63,7 @@ function probe(rt) {
     '/api/v1/conditions': condition.id, '/api/v1/assessments': assessment.id,
     '/api/v1/instruments': 'dn4', '/api/v1/observations': observation.id,
     '/api/v1/diary-entries': diaryEntry.id, '/api/v1/medications': medication.id,
+    '/api/v1/adverse-events': adverseEvent.id,
   };
   const prefix = Object.keys(ids).find((k) => rt.path.startsWith(`${k}/`));
   const id = prefix ? ids[prefix] : patient.id;
@@ -100,6 +106,10 @@ function probe(rt) {
     'POST /api/v1/patients/{id}/medications': 422,
     'PATCH /api/v1/medications/{id}': 428,
     'GET /api/v1/patients/{id}/timeline': 200,
+    'GET /api/v1/patients/{id}/adverse-events': 200,
+    'POST /api/v1/patients/{id}/adverse-events': 422,
+    'GET /api/v1/adverse-events/{id}': 200,
+    'PATCH /api/v1/adverse-events/{id}': 428,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
