@@ -12,10 +12,12 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno
 
 LIB_SRC := $(sort $(wildcard util/*.c core/*.c stats/*.c store/*.c http/*.c api/*.c)) \
 	$(filter-out cli/main.c,$(sort $(wildcard cli/*.c)))
-GEN_SRC := build/gen/web_assets.c build/gen/migrations.c build/gen/instruments.c
+GEN_SRC := build/gen/web_assets.c build/gen/migrations.c build/gen/instruments.c \
+	build/gen/treatment.c
 WEB     := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 MIGRATIONS := $(sort $(wildcard store/migrations/*.sql))
 INSTRUMENTS := $(sort $(wildcard data/instruments/*.json))
+TREATMENT := data/biologics.json $(sort $(wildcard data/protocols/*.json))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HEADERS := $(wildcard */*.h)
 
@@ -41,6 +43,10 @@ build/gen/migrations.c: build/embed $(MIGRATIONS)
 build/gen/instruments.c: build/embed $(INSTRUMENTS)
 	@mkdir -p $(@D)
 	build/embed instrument_files data/instruments/ $(INSTRUMENTS) > $@.tmp && mv $@.tmp $@
+
+build/gen/treatment.c: build/embed $(TREATMENT)
+	@mkdir -p $(@D)
+	build/embed treatment_files data/ $(TREATMENT) > $@.tmp && mv $@.tmp $@
 
 build/release/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)

@@ -26,6 +26,15 @@ int api_instrument_get(http_req *r);
 int api_observation_kinds(http_req *r);
 int api_medication_catalogue(http_req *r);
 int api_timeline(http_req *r);
+int api_biologic_list(http_req *r);
+int api_plan_create(http_req *r);
+int api_plan_list(http_req *r);
+int api_plan_get(http_req *r);
+int api_plan_update(http_req *r);
+int api_plan_move(http_req *r);
+int api_plan_step_skip(http_req *r);
+int api_protocol_list(http_req *r);
+int api_protocol_get(http_req *r);
 
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);
@@ -33,6 +42,8 @@ int api_rec_list(http_req *r);
 int api_rec_get(http_req *r);
 int api_rec_update(http_req *r);
 int api_rec_void(http_req *r);
+/* POST /<kind>/{id}/status {status, reason}: one of the kind's moves (RL_MOVES). */
+int api_rec_move(http_req *r);
 /* What a record kind's rules and JSON need from the request (and the patient, or NULL). */
 rec_ctx api_rec_ctx(http_req *r, const patient *p);
 /* A record as JSON (new reference). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/dates.h"
+#include "../util/jsonv.h"
 #include "../util/uuid.h"
 #include "api.h"
 
@@ -18,6 +19,8 @@ rec_ctx api_rec_ctx(http_req *r, const patient *p)
 	    .today = date_today(),
 	    .now = http_now(r),
 	    .instruments = r->srv->cfg.instruments,
+	    .treatment = r->srv->cfg.treatment,
+	    .redact = !perm_allows(r->role, PERM_CLINICAL_READ),
 	    .chronic_months = r->srv->cfg.chronic_months,
 	};
 	return cx;
@@ -62,8 +65,12 @@ static int answer(http_req *r, const rec_kind *k, const void *rec)
 	return http_json(r, 200, api_rec_json(r, k, rec));
 }
 
-static int ended(http_req *r, const rec_kind *k)
+static int ended(http_req *r, const rec_kind *k, const void *rec)
 {
+	if (k->life == RL_MOVES)
+		return http_problem(r, 409, "No further change",
+		                    arena_printf(r->a, "This %s is %s and cannot change any more.",
+		                                 k->label, rec_meta_of(k, rec).status));
 	return http_problem(r, 409, k->life == RL_VOID ? "Already voided" : "Entered in error",
 	                    arena_printf(r->a,
 	                                 k->life == RL_VOID
@@ -164,7 +171,7 @@ int api_rec_update(http_req *r)
 	if (m.version != expected)
 		return http_fail(r, SW_EVERSION, k->label);
 	if (rec_ended(k, rec))
-		return ended(r, k);
+		return ended(r, k, rec);
 	patient p;
 	sw_err rc = r->st->ops->patient_get(r->st, r->a, m.patient_id, &p);
 	if (rc)
@@ -197,12 +204,55 @@ int api_rec_void(http_req *r)
 	if (api_patient_writable(r, m.patient_id))
 		return r->status;
 	if (rec_ended(k, rec))
-		return ended(r, k);
+		return ended(r, k, rec);
 	if (m.version != expected)
 		return http_fail(r, SW_EVERSION, k->label);
 	rec_set_life(k, rec, k->ended, reason, expected + 1, http_now(r), r->who.id);
 	audit_record a = audit_of(r, k, "void", rec);
 	a.detail = reason;
+	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
+	if (rc)
+		return http_fail(r, rc, k->label);
+	return answer(r, k, rec);
+}
+
+int api_rec_move(http_req *r)
+{
+	const rec_kind *k = r->kind;
+	static const char *const fields[] = {"status", "reason", NULL};
+	jv_no_unknown(&r->v, r->body, NULL, fields);
+	const char *to = jv_enum(&r->v, r->body, NULL, "status", k->statuses, JV_REQUIRED, NULL);
+	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_OPTIONAL, NULL);
+	if (r->v.n)
+		return http_invalid(r);
+	int expected = http_if_match(r);
+	if (expected < 0)
+		return http_problem(r, expected == -1 ? 428 : 400, "If-Match required",
+		                    "Send the version you are changing in If-Match (the ETag).");
+	void *rec = load(r, k);
+	if (!rec)
+		return r->status;
+	rec_meta m = rec_meta_of(k, rec);
+	if (api_patient_writable(r, m.patient_id))
+		return r->status;
+	if (m.version != expected)
+		return http_fail(r, SW_EVERSION, k->label);
+	const rec_move *mv = rec_move_find(k, rec, to);
+	if (!mv) {
+		const char *next = rec_moves_from(r->a, k, rec);
+		return http_problem(
+		    r, 409, "Not an allowed change",
+		    arena_printf(r->a, "This %s is %s; it can move to %s, not to %s.", k->label,
+		                 m.status, *next ? next : "nothing (it is final)", to));
+	}
+	if (mv->needs_reason && !reason) {
+		v_add(&r->v, "reason", "is required to move a %s to %s", k->label, to);
+		return http_invalid(r);
+	}
+	rec_set_life(k, rec, to, reason, expected + 1, http_now(r), r->who.id);
+	audit_record a = audit_of(r, k, "status", rec);
+	a.detail = arena_printf(r->a, "%s -> %s%s%s", m.status, to, reason ? ": " : "",
+	                        reason ? reason : "");
 	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
 	if (rc)
 		return http_fail(r, rc, k->label);

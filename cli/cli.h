@@ -30,6 +30,11 @@ struct instrument_set;
 /* Loads the built-in instrument definitions, or those in dir; prints every problem. */
 int cli_load_instruments(arena *a, const char *dir, struct instrument_set *set);
 void cli_release_instruments(struct instrument_set *set);
+struct treatment_set;
+/* Loads the built-in biologics and protocols, or those in dir; prints every problem. */
+int cli_load_treatment(arena *a, const char *dir, const struct instrument_set *ins,
+                       struct treatment_set *set);
+void cli_release_treatment(struct treatment_set *set);
 
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include "../core/instrument.h"
 #include "../core/neuropathy.h"
 #include "../http/http.h"
+#include "../core/treatment.h"
 #include "cli.h"
 
 static int number(const char *text, const char *name, int lo, int hi, int *out)
@@ -35,6 +36,8 @@ int cmd_serve(int argc, char **argv)
 	     "load instrument definitions from DIR instead of the built-in "
 	     "ones",
 	     NULL},
+	    {"--treatment", "DIR",
+	     "load DIR/biologics.json and DIR/protocols/*.json instead of the built-in ones", NULL},
 	    {"--timezone", "ZONE",
 	     "the clinic's IANA time zone, e.g. America/Chicago (default: "
 	     "the machine's)",
@@ -86,13 +89,18 @@ int cmd_serve(int argc, char **argv)
 	arena a;
 	arena_init(&a);
 	instrument_set set = {0};
+	treatment_set tx = {0};
 	rc = cli_load_instruments(&a, cli_get(opts, "--instruments"), &set);
+	if (!rc)
+		rc = cli_load_treatment(&a, cli_get(opts, "--treatment"), &set, &tx);
 	if (!rc) {
 		cfg.instruments = &set;
+		cfg.treatment = &tx;
 		rc = http_serve(&cfg);
 	} else {
 		rc = 1;
 	}
+	cli_release_treatment(&tx);
 	cli_release_instruments(&set);
 	arena_free(&a);
 	return rc;

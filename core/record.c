@@ -10,7 +10,7 @@
 
 const rec_kind *const rec_kinds[] = {&rk_condition, &rk_assessment, &rk_observation,
                                      &rk_diary,     &rk_medication, &rk_adverse_event,
-                                     NULL};
+                                     &rk_plan,      &rk_plan_step,  NULL};
 
 /* The meta fields sit in every kind's table: found by name once per call. */
 static const rec_field *meta(const rec_kind *k, const char *name)
@@ -81,7 +81,39 @@ void rec_set_new(const rec_kind *k, void *rec, const char *id, const char *patie
 int rec_ended(const rec_kind *k, const void *rec)
 {
 	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *);
-	return status && strcmp(status, k->ended) == 0;
+	if (k->life != RL_MOVES)
+		return status && strcmp(status, k->ended) == 0;
+	for (const rec_move *m = k->moves; status && m->from; m++)
+		if (strcmp(m->from, status) == 0)
+			return 0;
+	return 1;
+}
+
+const rec_move *rec_move_find(const rec_kind *k, const void *rec, const char *to)
+{
+	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *);
+	for (const rec_move *m = k->moves; status && to && m && m->from; m++)
+		if (strcmp(m->from, status) == 0 && strcmp(m->to, to) == 0)
+			return m;
+	return NULL;
+}
+
+const char *rec_moves_from(arena *a, const rec_kind *k, const void *rec)
+{
+	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *), *out = "";
+	int n = 0, total = 0;
+	for (const rec_move *m = k->moves; status && m && m->from; m++)
+		total += strcmp(m->from, status) == 0;
+	for (const rec_move *m = k->moves; status && m && m->from; m++)
+		if (strcmp(m->from, status) == 0) {
+			n++;
+			out = arena_printf(a, "%s%s%s", out,
+			                   n == 1       ? ""
+			                   : n == total ? " or "
+			                                : ", ",
+			                   m->to);
+		}
+	return out;
 }
 
 /* ---- reading ---- */
@@ -244,7 +276,7 @@ json_t *rec_to_json(const rec_kind *k, const void *rec, const rec_ctx *cx)
 {
 	json_t *o = json_object();
 	for (const rec_field *f = k->fields; f->name; f++) {
-		if (f->flags & RF_HIDDEN)
+		if ((f->flags & RF_HIDDEN) || ((f->flags & RF_CLINICAL) && cx && cx->redact))
 			continue;
 		json_t *val = NULL;
 		switch (f->type) {
@@ -299,8 +331,21 @@ int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
 			why = "lacks the meta member";
 			which = *m;
 		}
-	if (!why && (!k->statuses || !k->statuses[0] || !k->ended))
-		why = "has no statuses or no final status";
+	if (!why && (!k->statuses || !k->statuses[0] || (k->life != RL_MOVES && !k->ended) ||
+	             (k->life == RL_MOVES && !k->moves)))
+		why = "has no statuses, no final status or (RL_MOVES) no moves";
+	for (const rec_move *m = k->life == RL_MOVES && !why ? k->moves : NULL;
+	     m && m->from && !why; m++) {
+		int from = 0, to = 0;
+		for (const char *const *st = k->statuses; *st; st++) {
+			from |= strcmp(*st, m->from) == 0;
+			to |= strcmp(*st, m->to) == 0;
+		}
+		if (!from || !to) {
+			why = "is not one of the kind's statuses (in a move)";
+			which = from ? m->to : m->from;
+		}
+	}
 	const rec_field *rf = why ? NULL : reason_field(k);
 	if (!why && (!rf || !rf->name || !(rf->flags & RF_META) || rf->type != RT_TEXT)) {
 		why = "is not followed by the reason member (REC_META_TAIL)";

@@ -40,7 +40,8 @@ enum rec_flag {
 	RF_AFTER_BIRTH = 1 << 5, /* RT_DATE: not before the patient's birth date */
 	RF_PHI = 1 << 6,  /* free text that may identify the patient (dropped when de-identified) */
 	RF_META = 1 << 7, /* one of the members every record has (REC_META) */
-	RF_HIDDEN = 1 << 8, /* stored but not written to JSON (e.g. a total kept for queries) */
+	RF_HIDDEN = 1 << 8,   /* stored but not written to JSON (e.g. a total kept for queries) */
+	RF_CLINICAL = 1 << 9, /* clinical detail: left out for roles that may not read it */
 };
 
 typedef struct rec_field {
@@ -60,9 +61,17 @@ typedef struct rec_field {
 /* How a record ends. Ended is final: no change of any kind afterwards (409). */
 typedef enum rec_life {
 	RL_VOID,  /* status final -> voided through POST /<kind>/{id}/void with a reason */
-	RL_ERROR, /* PATCH {status: <end>, <reason>} marks it entered in error; PATCH changes fields
-	           */
+	RL_ERROR, /* PATCH {status: <end>, <reason>} marks it entered in error; PATCH changes
+	           * fields */
+	RL_MOVES, /* POST /<kind>/{id}/status {status, reason} along the kind's moves; a status with
+	           * no move out of it is final; PATCH changes fields until then */
 } rec_life;
+
+/* One allowed change of status (RL_MOVES). */
+typedef struct rec_move {
+	const char *from, *to;
+	int needs_reason;
+} rec_move;
 
 /* What hooks and the JSON writer may need beyond the record itself. */
 typedef struct rec_ctx {
@@ -72,6 +81,8 @@ typedef struct rec_ctx {
 	civil_date today;        /* the clinic's today */
 	const char *now;         /* the current instant */
 	const void *instruments; /* the loaded instrument set */
+	const void *treatment;   /* the loaded biologics and protocols */
+	int redact;              /* leave out RF_CLINICAL fields (the caller may not read them) */
 	int chronic_months;      /* onset this long ago or more is chronic */
 } rec_ctx;
 
@@ -86,9 +97,10 @@ struct rec_kind {
 	const rec_field *fields; /* REC_META first, then its own fields; ends with name NULL */
 	rec_life life;
 	const char *const *statuses; /* NULL-terminated; [0] is a new record's */
-	const char *ended;           /* the final status: "voided", "entered_in_error" */
-	const char *list_order;      /* columns a patient's list is sorted by, "a, b, id" */
-	const char *detail_field;    /* its value goes into the audit record's detail, or NULL */
+	const char *ended;     /* the final status: "voided", "entered_in_error" (RL_MOVES: none) */
+	const rec_move *moves; /* RL_MOVES: the allowed moves, ending with from NULL */
+	const char *list_order;   /* columns a patient's list is sorted by, "a, b, id" */
+	const char *detail_field; /* its value goes into the audit record's detail, or NULL */
 	/* Optional list filters: ?<eq_param>= on eq_field, ?from=&to= (dates) on range_field. */
 	const char *eq_param, *eq_field, *range_field;
 	/* Checks an eq_param value: NULL when fine, else what is wrong with it. */
@@ -135,7 +147,7 @@ struct rec_kind {
 /* The kinds this server keeps, NULL-terminated. */
 extern const rec_kind *const rec_kinds[];
 extern const rec_kind rk_diary, rk_medication, rk_observation, rk_assessment, rk_condition,
-    rk_adverse_event;
+    rk_adverse_event, rk_plan, rk_plan_step;
 
 /* Typed access to a member at a field's offset. */
 #define REC_AT(rec, off, T) (*(T *)((char *)(rec) + (off)))
@@ -172,8 +184,13 @@ int rec_from_json(vctx *v, const rec_kind *k, json_t *body, void *rec, int parti
 /* The record as JSON (new reference): every field but those whose JSON name is NULL, then the
  * kind's derived keys. */
 json_t *rec_to_json(const rec_kind *k, const void *rec, const rec_ctx *cx);
-/* 1 when the record has ended (voided or entered in error): nothing may change any more. */
+/* 1 when the record has ended (voided, entered in error, or a status with no move out of it):
+ * nothing may change any more. */
 int rec_ended(const rec_kind *k, const void *rec);
+/* RL_MOVES: the move from the record's status to `to`, or NULL when there is none. */
+const rec_move *rec_move_find(const rec_kind *k, const void *rec, const char *to);
+/* RL_MOVES: "a, b or c": the statuses the record can move to now, in the arena ("" if none). */
+const char *rec_moves_from(arena *a, const rec_kind *k, const void *rec);
 /* Checks a kind's description (offsets, flags, statuses); on a mistake writes it to err and
  * returns -1. Run at start-up and in the unit tests. */
 int rec_kind_check(const rec_kind *k, char *err, size_t errlen);

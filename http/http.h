@@ -25,6 +25,7 @@ typedef struct server_cfg {
 	size_t body_max;    /* request body cap, bytes */
 	int quiet;          /* no request log lines */
 	const struct instrument_set *instruments; /* loaded definitions, owned by the caller */
+	const struct treatment_set *treatment;    /* biologics and protocols, owned by the caller */
 } server_cfg;
 
 typedef struct server_ctx {

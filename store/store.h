@@ -49,6 +49,13 @@ typedef struct rec_query {
 	int limit;             /* 0 for the most a list gives (5,000) */
 } rec_query;
 
+/* One write of rec_write_all. */
+typedef struct rec_write {
+	const rec_kind *k;
+	const void *rec;
+	int expected; /* 0: insert it; else update it if the stored version is this */
+} rec_write;
+
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
 	int limit;
@@ -94,6 +101,9 @@ typedef struct store_ops {
 	                   int *n);
 	sw_err (*rec_update)(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
 	                     audit_record *audit);
+	/* Several inserts and updates in one transaction with one audit record (a plan and its
+	 * steps): all or nothing. */
+	sw_err (*rec_write_all)(store *s, arena *a, const rec_write *w, int n, audit_record *audit);
 	/* SW_OK when k's table has every column its description names, with its type. */
 	sw_err (*rec_check_table)(store *s, const rec_kind *k, char *err, size_t errlen);
 

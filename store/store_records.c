@@ -328,6 +328,29 @@ sw_err sqlite_rec_list(store *base, arena *a, const rec_kind *k, const rec_query
 	return SW_OK;
 }
 
+typedef struct batch_args {
+	arena *a;
+	const rec_write *w;
+	int n;
+} batch_args;
+
+static sw_err write_batch(sqlite_store *s, const void *arg)
+{
+	const batch_args *b = arg;
+	sw_err rc = SW_OK;
+	for (int i = 0; i < b->n && !rc; i++) {
+		write_args w = {b->a, sql_of(b->w[i].k), b->w[i].rec, b->w[i].expected};
+		rc = !w.q ? SW_EDB : w.expected ? write_update(s, &w) : write_insert(s, &w);
+	}
+	return rc;
+}
+
+sw_err sqlite_rec_write_all(store *base, arena *a, const rec_write *w, int n, audit_record *audit)
+{
+	batch_args b = {a, w, n};
+	return sq_write_audited(SQ(base), write_batch, &b, NULL, NULL, 0, audit);
+}
+
 /* ---- schema ---- */
 
 static const char *sql_type(rec_type t)

@@ -226,6 +226,7 @@ static const store_ops sqlite_ops = {
     .rec_get = sqlite_rec_get,
     .rec_list = sqlite_rec_list,
     .rec_update = sqlite_rec_update,
+    .rec_write_all = sqlite_rec_write_all,
     .rec_check_table = sqlite_rec_check_table,
     .audit_append = sqlite_audit_append,
     .audit_page = sqlite_audit_page,

@@ -110,3 +110,30 @@ void instant_now(char out[21])
 	gmtime_r(&t, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+civil_date date_from_days(long z)
+{
+	/* Howard Hinnant's civil_from_days. */
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	civil_date d;
+	d.day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	d.month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	d.year = (int)(yoe + era * 400 + (d.month <= 2));
+	return d;
+}
+
+civil_date date_add_days(civil_date d, long days)
+{
+	return date_from_days(date_days(d) + days);
+}
+
+void date_format(civil_date d, char out[11])
+{
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
+	         (unsigned)d.day % 100u);
+}

@@ -23,6 +23,12 @@ int date_cmp(civil_date a, civil_date b);
 /* Whole months from a to b (b later), counting a month complete only when its day is reached. */
 int date_months_between(civil_date a, civil_date b);
 int date_days_in_month(int year, int month);
+/* The date that is days after 1970-01-01 (the inverse of date_days). */
+civil_date date_from_days(long days);
+/* d moved by days (negative: earlier). */
+civil_date date_add_days(civil_date d, long days);
+/* d as YYYY-MM-DD. */
+void date_format(civil_date d, char out[11]);
 civil_date date_from_time(time_t t);
 /* Today's date where the clinic is: the process's local time zone (TZ, which `schwann serve
  * --timezone` sets), so a date entered just after local midnight is not "in the future". */

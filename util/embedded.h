@@ -1,4 +1,4 @@
-/* Files compiled into the binary (web UI, SQL migrations, instrument definitions) by
+/* Files compiled into the binary (web UI, SQL migrations, instruments, treatment data) by
  * scripts/embed.c. Each array ends with an entry whose path is NULL; data is NUL-terminated for
  * convenience, len excludes the NUL. */
 #ifndef SCHWANN_EMBEDDED_H
@@ -15,5 +15,7 @@ typedef struct embedded_file {
 extern const embedded_file web_files[];
 extern const embedded_file migration_files[];
 extern const embedded_file instrument_files[];
+/* data/biologics.json and the files in data/protocols, paths relative to data/. */
+extern const embedded_file treatment_files[];
 
 #endif

@@ -32,6 +32,8 @@ const kinds = [
   { name: 'adverse event', list: 'adverse-events', one: 'adverse-events',
     body: { term: 'Bruising at the injection site', onset_date: today, grade: 1, serious: false, relatedness: 'probable', expected: true, outcome: 'recovering' },
     end: 'patch', status: 'entered_in_error', reason: 'status_reason', change: { outcome: 'recovered' } },
+  { name: 'plan', list: 'plans', one: 'plans', also: ['plan-steps'], needsCondition: true,
+    body: { protocol: 'prp-series', start_date: today }, end: 'status', status: 'declined', change: { notes: 'later' } },
   { name: 'diary entry', list: 'diary', one: 'diary-entries', body: { entry_date: today, nrs: 6 }, end: 'void' },
   { name: 'test result', list: 'observations', one: 'observations',
     body: { kind: 'vibration_threshold', performed_on: today, value: 30, unit: 'V', side: 'left' }, end: 'void' },
@@ -41,7 +43,7 @@ const kinds = [
 
 test('every route of a record kind is served by the record layer, and every kind here is tested', () => {
   const served = new Set(parseRoutes().filter((r) => r.kind).map((r) => r.path.split('/')[3]));
-  const covered = new Set(kinds.flatMap((k) => [k.one, 'patients']));
+  const covered = new Set(kinds.flatMap((k) => [k.one, 'patients', ...(k.also || [])]));
   for (const seg of served) assert.ok(covered.has(seg), `record kind at /api/v1/${seg} has no lifecycle test`);
   assert.ok(served.size >= kinds.length, 'each kind here is a record-layer route');
 });
@@ -51,13 +53,23 @@ for (const k of kinds) {
     let p;
     let rec;
     const url = () => `/api/v1/${k.one}/${rec.id}`;
-    const end = (version) => (k.end === 'void'
-      ? c.post(`${url()}/void`, { reason: 'Entered for the wrong patient' }, { 'If-Match': `"${version}"` })
-      : c.patch(url(), { status: k.status, [k.reason]: 'Entered for the wrong patient' }, { 'If-Match': `"${version}"` }));
+    const end = (version) => {
+      const h = { 'If-Match': `"${version}"` };
+      if (k.end === 'void') return c.post(`${url()}/void`, { reason: 'Entered for the wrong patient' }, h);
+      if (k.end === 'status') return c.post(`${url()}/status`, { status: k.status, reason: 'Patient chose otherwise' }, h);
+      return c.patch(url(), { status: k.status, [k.reason]: 'Entered for the wrong patient' }, h);
+    };
+    // A body for patient q (a plan needs one of q's diagnoses).
+    const bodyFor = async (q) => {
+      if (!k.needsCondition) return k.body;
+      const d = await c.post(`/api/v1/patients/${q.id}/conditions`, { icd10: 'E11.42' });
+      assert.equal(d.status, 201, d.text);
+      return { ...k.body, condition_id: d.body.id };
+    };
 
     before(async () => {
       p = await newPat();
-      const r = await c.post(`/api/v1/patients/${p.id}/${k.list}`, k.body);
+      const r = await c.post(`/api/v1/patients/${p.id}/${k.list}`, await bodyFor(p));
       assert.equal(r.status, 201, r.text);
       rec = r.body;
       assert.equal(r.headers.get('location'), url());
@@ -65,9 +77,9 @@ for (const k of kinds) {
     });
 
     test('ending needs the version: none is 428, a stale one 412', async () => {
-      assertProblem(await (k.end === 'void'
-        ? c.post(`${url()}/void`, { reason: 'x' })
-        : c.patch(url(), { status: k.status, [k.reason]: 'x' })), 428);
+      assertProblem(await (k.end === 'void' ? c.post(`${url()}/void`, { reason: 'x' })
+        : k.end === 'status' ? c.post(`${url()}/status`, { status: k.status })
+          : c.patch(url(), { status: k.status, [k.reason]: 'x' })), 428);
       assertProblem(await end(7), 412);
     });
 
@@ -81,6 +93,11 @@ for (const k of kinds) {
         // Brought back to life, or edited: refused alike.
         assertProblem(await c.patch(url(), { status: 'active' }, { 'If-Match': '"2"' }), 409);
         assertProblem(await c.patch(url(), k.change, { 'If-Match': '"2"' }), 409);
+      } else if (k.end === 'status') {
+        assertProblem(await c.post(`${url()}/status`, { status: 'accepted' }, { 'If-Match': '"2"' }), 409);
+        assertProblem(await c.patch(url(), k.change, { 'If-Match': '"2"' }), 409);
+        // Nor do the steps of an ended plan.
+        assertProblem(await c.post(`/api/v1/plan-steps/${rec.steps[0].id}/skip`, { reason: 'x' }, { 'If-Match': '"1"' }), 409);
       } else {
         // A void-only kind has no PATCH at all.
         assert.equal((await c.patch(url(), {}, { 'If-Match': '"2"' })).status, 405);
@@ -89,21 +106,24 @@ for (const k of kinds) {
       assert.equal(got.status, 200);
       assert.equal(got.body.version, 2, 'unchanged by the refused requests');
       assert.equal(got.body.status, k.end === 'void' ? 'voided' : k.status);
+      if (k.end === 'status') assert.equal(got.body.status_reason, 'Patient chose otherwise');
       const list = await c.get(`/api/v1/patients/${p.id}/${k.list}`);
       assert.ok(list.body.items.some((x) => x.id === rec.id), 'still listed');
     });
 
     test('nothing of an archived patient is added, changed or voided (409)', async () => {
       const q = await newPat();
-      const made = await c.post(`/api/v1/patients/${q.id}/${k.list}`, k.body);
+      const body = await bodyFor(q);
+      const made = await c.post(`/api/v1/patients/${q.id}/${k.list}`, body);
       assert.equal(made.status, 201, made.text);
       const arch = await c.post(`/api/v1/patients/${q.id}/archive`, { reason: 'Moved away' }, { 'If-Match': '"1"' });
       assert.equal(arch.status, 200, arch.text);
-      assertProblem(await c.post(`/api/v1/patients/${q.id}/${k.list}`, k.body), 409);
+      assertProblem(await c.post(`/api/v1/patients/${q.id}/${k.list}`, body), 409);
       const u = `/api/v1/${k.one}/${made.body.id}`;
-      assertProblem(await (k.end === 'void'
-        ? c.post(`${u}/void`, { reason: 'x' }, { 'If-Match': '"1"' })
-        : c.patch(u, k.change, { 'If-Match': '"1"' })), 409);
+      assertProblem(await (k.end === 'void' ? c.post(`${u}/void`, { reason: 'x' }, { 'If-Match': '"1"' })
+        : k.end === 'status' ? c.post(`${u}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })
+          : c.patch(u, k.change, { 'If-Match': '"1"' })), 409);
+      if (k.end !== 'void') assertProblem(await c.patch(u, k.change, { 'If-Match': '"1"' }), 409);
       assert.equal((await c.get(u)).body.version, 1);
     });
   });

@@ -21,6 +21,7 @@ let observation;
 let diaryEntry;
 let medication;
 let adverseEvent;
+let plan;
 const tokens = {};
 const cookies = {};
 
@@ -53,6 +54,9 @@ before(async () => {
     grade: 1, serious: false, relatedness: 'possible', expected: true, outcome: 'recovering' });
   assert.equal(e.status, 201, e.text);
   adverseEvent = e.body;
+  const pl = await admin.post(`/api/v1/patients/${patient.id}/plans`, { protocol: 'prp-series', condition_id: condition.id, start_date: '2026-01-10' });
+  assert.equal(pl.status, 201, pl.text);
+  plan = pl.body;
 });
 after(async () => { await stopServer(srv); });
 
@@ -64,6 +68,7 @@ function probe(rt) {
     '/api/v1/instruments': 'dn4', '/api/v1/observations': observation.id,
     '/api/v1/diary-entries': diaryEntry.id, '/api/v1/medications': medication.id,
     '/api/v1/adverse-events': adverseEvent.id,
+    '/api/v1/plans': plan.id, '/api/v1/plan-steps': plan.steps[0].id, '/api/v1/protocols': 'bmac',
   };
   const prefix = Object.keys(ids).find((k) => rt.path.startsWith(`${k}/`));
   const id = prefix ? ids[prefix] : patient.id;
@@ -110,6 +115,15 @@ function probe(rt) {
     'POST /api/v1/patients/{id}/adverse-events': 422,
     'GET /api/v1/adverse-events/{id}': 200,
     'PATCH /api/v1/adverse-events/{id}': 428,
+    'GET /api/v1/biologics': 200,
+    'GET /api/v1/protocols': 200,
+    'GET /api/v1/protocols/{id}': 200,
+    'GET /api/v1/patients/{id}/plans': 200,
+    'POST /api/v1/patients/{id}/plans': 422,
+    'GET /api/v1/plans/{id}': 200,
+    'PATCH /api/v1/plans/{id}': 428,
+    'POST /api/v1/plans/{id}/status': 422,
+    'POST /api/v1/plan-steps/{id}/skip': 428,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
@@ -157,10 +171,10 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
-  assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'public', 'signed_in']);
-  assert.deepEqual(may('nurse'), ['clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'public', 'signed_in']);
-  assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
+  assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
+  assert.deepEqual(may('nurse'), ['clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
+  assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
   assert.deepEqual(may('researcher'), ['public', 'signed_in']);
 });
 

@@ -1,0 +1,166 @@
+/* Treatment plans: made from a protocol for one of the patient's diagnoses, with every step of the
+ * protocol scheduled from the start date, written with its steps in one transaction. A plan is
+ * answered with its steps. Changing a plan (PATCH) and moving it (POST .../status) are the record
+ * layer's, with the steps added to the answer. */
+#include <string.h>
+
+#include "../core/plan.h"
+#include "../util/jsonv.h"
+#include "../util/uuid.h"
+#include "api.h"
+
+static const char *new_id(arena *a)
+{
+	char *id = arena_alloc(a, UUID_STR_LEN + 1);
+	uuid_v7(id);
+	return id;
+}
+
+/* The plan's JSON with its steps (those of steps[0..n) whose plan_id is the plan's). */
+static json_t *plan_json(http_req *r, const plan *p, const plan_step *steps, int n)
+{
+	rec_ctx cx = api_rec_ctx(r, NULL);
+	json_t *o = rec_to_json(&rk_plan, p, &cx), *arr = json_array();
+	for (int i = 0; i < n; i++)
+		if (strcmp(steps[i].plan_id, p->id) == 0)
+			json_array_append_new(arr, rec_to_json(&rk_plan_step, &steps[i], &cx));
+	json_object_set_new(o, "steps", arr);
+	return o;
+}
+
+/* The steps of one plan (plan_id) or of all the patient's plans (NULL), in order. */
+static sw_err load_steps(http_req *r, const char *patient_id, const char *plan_id,
+                         plan_step **steps, int *n)
+{
+	rec_query q = {.patient_id = patient_id, .eq = plan_id};
+	return r->st->ops->rec_list(r->st, r->a, &rk_plan_step, &q, (void **)steps, n);
+}
+
+/* The diagnosis the plan treats: the patient's own, not entered in error. */
+static void check_condition(http_req *r, const plan *p)
+{
+	condition c;
+	if (!p->condition_id || v_has(&r->v, "condition_id"))
+		return;
+	sw_err rc = uuid_valid(p->condition_id)
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_condition, p->condition_id, &c)
+	                : SW_ENOTFOUND;
+	if (rc || strcmp(c.patient_id, p->patient_id) != 0)
+		v_add(&r->v, "condition_id", "is not a diagnosis of this patient");
+	else if (rec_ended(&rk_condition, &c))
+		v_add(&r->v, "condition_id", "was marked entered in error");
+}
+
+int api_plan_create(http_req *r)
+{
+	patient pt;
+	if (api_load_patient(r, &pt))
+		return r->status;
+	if (pt.archived_at)
+		return http_problem(r, 409, "Patient archived",
+		                    "This patient is archived; nothing can be added or changed.");
+	plan *p = arena_zalloc(r->a, sizeof *p);
+	rec_ctx cx = api_rec_ctx(r, &pt);
+	p->patient_id = pt.id;
+	rec_from_json(&r->v, &rk_plan, r->body, p, 0, &cx);
+	check_condition(r, p);
+	if (r->v.n)
+		return http_invalid(r);
+	rec_set_new(&rk_plan, p, new_id(r->a), pt.id, cx.now, r->who.id);
+	const protocol *proto = protocol_find(r->srv->cfg.treatment, p->protocol_id);
+	plan_step *steps = arena_zalloc(r->a, sizeof(plan_step) * PROTOCOL_MAX_STEPS);
+	int n = plan_steps_new(r->a, p, proto, new_id, cx.now, r->who.id, steps);
+	rec_write *w = arena_zalloc(r->a, sizeof(rec_write) * (size_t)(n + 1));
+	w[0] = (rec_write){&rk_plan, p, 0};
+	for (int i = 0; i < n; i++)
+		w[i + 1] = (rec_write){&rk_plan_step, &steps[i], 0};
+	audit_record a = http_audit(r, "plan.create", "plan", p->id, pt.id);
+	a.detail = p->protocol_id;
+	sw_err rc = r->st->ops->rec_write_all(r->st, r->a, w, n + 1, &a);
+	if (rc)
+		return http_fail(r, rc, "plan");
+	return api_created(r, rk_plan.path, p->id, 1, plan_json(r, p, steps, n));
+}
+
+int api_plan_list(http_req *r)
+{
+	patient pt;
+	if (api_load_patient(r, &pt))
+		return r->status;
+	rec_query q = {.patient_id = pt.id};
+	plan *plans;
+	plan_step *steps;
+	int n, n_steps;
+	sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_plan, &q, (void **)&plans, &n);
+	if (!rc)
+		rc = load_steps(r, pt.id, NULL, &steps, &n_steps);
+	if (rc)
+		return http_fail(r, rc, "plan");
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, plan_json(r, &plans[i], steps, n_steps));
+	return api_patient_items(r, "plan.list", pt.id, arr);
+}
+
+/* Adds the plan's steps to a plan answer that a record-layer handler gave (status 200). */
+static int with_steps(http_req *r, int status)
+{
+	const char *id = status == 200 ? json_string_value(json_object_get(r->out, "id")) : NULL;
+	const char *pid = id ? json_string_value(json_object_get(r->out, "patient_id")) : NULL;
+	plan_step *steps;
+	int n;
+	if (!pid)
+		return status;
+	sw_err rc = load_steps(r, pid, id, &steps, &n);
+	if (rc)
+		return http_fail(r, rc, "plan");
+	rec_ctx cx = api_rec_ctx(r, NULL);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, rec_to_json(&rk_plan_step, &steps[i], &cx));
+	json_object_set_new(r->out, "steps", arr);
+	return status;
+}
+
+int api_plan_get(http_req *r)
+{
+	return with_steps(r, api_rec_get(r));
+}
+
+int api_plan_update(http_req *r)
+{
+	return with_steps(r, api_rec_update(r));
+}
+
+int api_plan_move(http_req *r)
+{
+	return with_steps(r, api_rec_move(r));
+}
+
+/* POST /plan-steps/{id}/skip {reason}: the step's move to skipped. */
+int api_plan_step_skip(http_req *r)
+{
+	static const char *const fields[] = {"reason", NULL};
+	jv_no_unknown(&r->v, r->body, NULL, fields);
+	if (r->v.n)
+		return http_invalid(r);
+	/* The steps of a plan that has ended (declined, completed, stopped) no longer change. */
+	plan_step s;
+	plan pl;
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, r->params[0], &s)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s.plan_id, &pl);
+	if (rc)
+		return http_fail(r, rc, "plan step");
+	if (rec_ended(&rk_plan, &pl))
+		return http_problem(
+		    r, 409, "No further change",
+		    arena_printf(r->a,
+		                 "This step's plan is %s; its steps cannot change any "
+		                 "more.",
+		                 pl.status));
+	json_object_set_new(r->body, "status", json_string("skipped"));
+	return api_rec_move(r);
+}

@@ -1,0 +1,151 @@
+/* The plan and plan-step record kinds: their fields, their status moves, the protocol a plan is
+ * made from, and the schedule of a new plan's steps. */
+#include "plan.h"
+
+#include <string.h>
+
+static const char *const plan_statuses[] = {"proposed",  "accepted", "declined", "in_progress",
+                                            "completed", "stopped",  NULL};
+static const rec_move plan_moves[] = {
+    {"proposed", "accepted", 0},
+    {"proposed", "declined", 0},
+    {"accepted", "in_progress", 0},
+    {"accepted", "stopped", 1},
+    {"in_progress", "completed", 0},
+    {"in_progress", "stopped", 1},
+    {NULL, NULL, 0},
+};
+
+static const rec_field plan_fields[] = {
+    REC_META_HEAD(plan),
+    {"protocol", "protocol_id", RT_TEXT, RF_INPUT | RF_REQUIRED, offsetof(plan, protocol_id), 0,
+     48},
+    {"protocol_version", NULL, RT_TEXT, RF_REQUIRED, offsetof(plan, protocol_version), 0, 16},
+    {"biologic", NULL, RT_TEXT, RF_REQUIRED, offsetof(plan, biologic), 0, 48},
+    {"regulatory_class", NULL, RT_TEXT, RF_REQUIRED, offsetof(plan, regulatory_class), 0, 48},
+    {"investigational", NULL, RT_BOOL, RF_REQUIRED, offsetof(plan, investigational)},
+    {"condition_id", NULL, RT_TEXT, RF_INPUT | RF_REQUIRED | RF_CLINICAL,
+     offsetof(plan, condition_id), 0, 36},
+    {"start_date", NULL, RT_DATE, RF_INPUT | RF_REQUIRED | RF_AFTER_BIRTH,
+     offsetof(plan, start_date)},
+    {"study_reference", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_CLINICAL,
+     offsetof(plan, study_reference), 0, 200},
+    {"notes", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_PHI | RF_CLINICAL,
+     offsetof(plan, notes), 0, 2000},
+    REC_META_TAIL(plan, status_reason),
+};
+
+/* The protocol must be loaded; the plan takes its version, biologic and regulatory class. */
+static void plan_check(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
+{
+	(void)body;
+	plan *p = rec;
+	if (partial || !p->protocol_id || v_has(v, "protocol"))
+		return;
+	const treatment_set *tx = cx->treatment;
+	const protocol *proto = protocol_find(tx, p->protocol_id);
+	if (!proto) {
+		v_add(v, "protocol",
+		      "is not a protocol of this clinic (see GET /api/v1/protocols)");
+		return;
+	}
+	const biologic *b = biologic_find(tx, proto->biologic);
+	p->protocol_version = proto->version;
+	p->biologic = proto->biologic;
+	p->regulatory_class = b->regulatory_class;
+	p->investigational = b->investigational;
+}
+
+const rec_kind rk_plan = {
+    .name = "plan",
+    .table = "plans",
+    .label = "plan",
+    .path = "/api/v1/plans",
+    .size = sizeof(plan),
+    .fields = plan_fields,
+    .life = RL_MOVES,
+    .statuses = plan_statuses,
+    .moves = plan_moves,
+    .list_order = "start_date, created_at, id",
+    .detail_field = "protocol",
+    .check = plan_check,
+};
+
+static const char *const step_statuses[] = {"planned", "done", "skipped", NULL};
+static const rec_move step_moves[] = {
+    {"planned", "done", 0},
+    {"planned", "skipped", 1},
+    {NULL, NULL, 0},
+};
+
+static const rec_field step_fields[] = {
+    REC_META_HEAD(plan_step),
+    {"plan_id", NULL, RT_TEXT, RF_REQUIRED, offsetof(plan_step, plan_id), 0, 36},
+    {"seq", NULL, RT_INT, RF_REQUIRED, offsetof(plan_step, seq), 0, 0, 0, 1000},
+    {"kind", NULL, RT_ENUM, RF_REQUIRED, offsetof(plan_step, kind), 0, 0, 0, 0, step_kinds},
+    {"due_date", NULL, RT_DATE, RF_REQUIRED, offsetof(plan_step, due_date)},
+    {"window_from", NULL, RT_DATE, RF_REQUIRED, offsetof(plan_step, window_from)},
+    {"window_to", NULL, RT_DATE, RF_REQUIRED, offsetof(plan_step, window_to)},
+    {"optional", NULL, RT_BOOL, RF_REQUIRED, offsetof(plan_step, optional)},
+    {"instruments", NULL, RT_LIST, 0, offsetof(plan_step, instruments),
+     offsetof(plan_step, n_instruments), STEP_MAX_INSTRUMENTS},
+    {"added_reason", NULL, RT_TEXT, RF_NULLABLE | RF_CLINICAL, offsetof(plan_step, added_reason), 0,
+     500},
+    REC_META_TAIL(plan_step, status_reason),
+};
+
+/* A planned step whose window closed before today reads as overdue. */
+static void step_json(json_t *out, const void *rec, const rec_ctx *cx)
+{
+	const plan_step *s = rec;
+	civil_date to;
+	if (strcmp(s->status, "planned") == 0 && !date_parse(s->window_to, &to) &&
+	    date_cmp(to, cx->today) < 0)
+		json_object_set_new(out, "status", json_string("overdue"));
+}
+
+const rec_kind rk_plan_step = {
+    .name = "plan_step",
+    .table = "plan_steps",
+    .label = "plan step",
+    .path = "/api/v1/plan-steps",
+    .size = sizeof(plan_step),
+    .fields = step_fields,
+    .life = RL_MOVES,
+    .statuses = step_statuses,
+    .moves = step_moves,
+    .list_order = "plan_id, seq, id",
+    .eq_param = "plan_id",
+    .eq_field = "plan_id",
+    .to_json = step_json,
+};
+
+int plan_steps_new(arena *a, const plan *p, const protocol *proto, const char *(*new_id)(arena *),
+                   const char *now, const char *who, plan_step *out)
+{
+	scheduled_step sched[PROTOCOL_MAX_STEPS];
+	civil_date start;
+	if (date_parse(p->start_date, &start))
+		return 0;
+	int n = protocol_schedule(proto, start, sched);
+	for (int i = 0; i < n; i++) {
+		plan_step *s = &out[i];
+		memset(s, 0, sizeof *s);
+		s->plan_id = p->id;
+		s->seq = i + 1;
+		s->kind = sched[i].ps->kind;
+		char *d = arena_alloc(a, 33);
+		date_format(sched[i].due, d);
+		date_format(sched[i].from, d + 11);
+		date_format(sched[i].to, d + 22);
+		s->due_date = d;
+		s->window_from = d + 11;
+		s->window_to = d + 22;
+		s->optional = sched[i].ps->optional;
+		for (int k = 0; k < sched[i].ps->n_instruments; k++)
+			s->instruments[k] = sched[i].ps->instruments[k];
+		s->n_instruments = sched[i].ps->n_instruments;
+		rec_set_new(&rk_plan_step, s, new_id(a), p->patient_id, now, who);
+	}
+	return n;
+}

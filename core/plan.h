@@ -1,0 +1,50 @@
+/* A patient's treatment plan, made from a protocol for one of their diagnoses, and its steps (the
+ * visits, each due on a date with a window). A plan moves proposed -> accepted or declined;
+ * accepted -> in_progress or stopped; in_progress -> completed or stopped; stopping needs a
+ * reason. A step is planned until done (by a procedure) or skipped (with a reason); a planned step
+ * whose window has closed reads as overdue. Strings point into an arena. */
+#ifndef SCHWANN_PLAN_H
+#define SCHWANN_PLAN_H
+
+#include "record.h"
+#include "treatment.h"
+
+typedef struct plan {
+	const char *id;
+	const char *patient_id;
+	const char *protocol_id;
+	const char *protocol_version;
+	const char *biologic;
+	const char *regulatory_class;
+	int investigational; /* procedures need study_reference */
+	const char *condition_id;
+	const char *start_date;
+	const char *study_reference; /* IND, IRB approval or registry number */
+	const char *notes;
+	REC_LIFE_MEMBERS(status_reason);
+} plan;
+
+typedef struct plan_step {
+	const char *id;
+	const char *patient_id;
+	const char *plan_id;
+	int seq; /* order within the plan */
+	const char *kind;
+	const char *due_date;
+	const char *window_from;
+	const char *window_to;
+	int optional;
+	const char *instruments[STEP_MAX_INSTRUMENTS];
+	int n_instruments;
+	const char *added_reason; /* a step added to the protocol's (a repeat injection): why */
+	REC_LIFE_MEMBERS(status_reason);
+} plan_step;
+
+extern const rec_kind rk_plan, rk_plan_step;
+
+/* The steps of a new plan p from its protocol, in order, in the arena: ids from new_id, the
+ * patient's id, created now by who. Returns how many (<= PROTOCOL_MAX_STEPS). */
+int plan_steps_new(arena *a, const plan *p, const protocol *proto, const char *(*new_id)(arena *),
+                   const char *now, const char *who, plan_step *out);
+
+#endif

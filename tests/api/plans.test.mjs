@@ -1,0 +1,219 @@
+// Treatment plans: the biologics and protocols they are made from, a plan with every step of its
+// protocol scheduled from the start date (follow-ups from the first injection), the status moves
+// and the refused ones, skipping a step, the study reference, and who may see and do what.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, newPatient } from '../lib/server.mjs';
+import { assertInvalid, assertProblem, stopServer, todayUTC, addDays, ymd, sqlite } from './helpers.mjs';
+
+let srv;
+let c; // clinician
+let n; // nurse
+let fd; // front desk
+let rs; // researcher
+let p;
+let cond;
+const today = todayUTC();
+const day = (k, from = today) => ymd(addDays(from, k));
+
+before(async () => {
+  srv = await startServer();
+  [c, n, fd, rs] = await Promise.all(['clinician', 'nurse', 'front_desk', 'researcher'].map((r) => login(srv.base, r)));
+  p = (await c.post('/api/v1/patients', newPatient({ birth_date: '1955-03-01' }))).body;
+  const r = await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42', onset_date: '2025-01-01' });
+  assert.equal(r.status, 201, r.text);
+  cond = r.body;
+});
+after(async () => { await stopServer(srv); });
+
+const makePlan = (body, who = c, pt = p) => who.post(`/api/v1/patients/${pt.id}/plans`, body);
+async function plan(over = {}) {
+  const r = await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: day(0), ...over });
+  assert.equal(r.status, 201, r.text);
+  return r.body;
+}
+
+describe('catalogue', () => {
+  test('three biologics with their regulatory class, its basis, and whether it is confirmed', async () => {
+    const items = (await n.get('/api/v1/biologics')).body.items;
+    const by = Object.fromEntries(items.map((b) => [b.id, b]));
+    assert.deepEqual(Object.keys(by).sort(), ['adipose_svf', 'bmac', 'prp']);
+    assert.equal(by.prp.investigational, false);
+    assert.equal(by.adipose_svf.investigational, true);
+    assert.equal(by.bmac.class_confirmed, false, 'homologous use for nerves is doubtful');
+    for (const b of items) assert.ok(b.basis.length > 40, b.id);
+    assert.ok(!JSON.stringify(items).includes('facts.md'));
+  });
+
+  test('protocols: list and one, with steps, windows and follow-up instruments', async () => {
+    const items = (await fd.get('/api/v1/protocols')).body.items;
+    assert.deepEqual(items.map((x) => x.id).sort(), ['adipose-svf', 'bmac', 'prp-series']);
+    const svf = items.find((x) => x.id === 'adipose-svf');
+    assert.equal(svf.investigational, true);
+    const prp = (await c.get('/api/v1/protocols/prp-series')).body;
+    const inj = prp.steps.filter((s) => s.kind === 'injection').map((s) => s.day);
+    assert.deepEqual(inj, [7, 35, 63]);
+    const fu = prp.steps.filter((s) => s.kind === 'follow_up');
+    assert.deepEqual(fu.map((s) => s.after_first_injection), [30, 91, 182, 365]);
+    assert.deepEqual(fu.map((s) => s.window), [[14, 14], [21, 21], [30, 30], [45, 45]]);
+    for (const s of fu) assert.deepEqual(s.instruments, ['nrs', 'dn4', 'mnsi-history', 'pgic']);
+    assertProblem(await c.get('/api/v1/protocols/nope'), 404);
+  });
+});
+
+describe('making a plan', () => {
+  test('201: proposed, with the biologic, its class, and every step scheduled', async () => {
+    const start = addDays(today, 3);
+    const r = await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: ymd(start), notes: 'Discussed costs' });
+    assert.equal(r.status, 201, r.text);
+    const pl = r.body;
+    assert.equal(r.headers.get('location'), `/api/v1/plans/${pl.id}`);
+    assert.equal(pl.status, 'proposed');
+    assert.equal(pl.protocol, 'prp-series');
+    assert.equal(pl.protocol_version, '1');
+    assert.equal(pl.biologic, 'prp');
+    assert.equal(pl.regulatory_class, 'blood_component');
+    assert.equal(pl.investigational, false);
+    assert.equal(pl.steps.length, 14);
+    assert.deepEqual(pl.steps.map((s) => s.seq), [...Array(14).keys()].map((i) => i + 1));
+    const inj = pl.steps.filter((s) => s.kind === 'injection');
+    assert.deepEqual(inj.map((s) => s.due_date), [7, 35, 63].map((d) => day(d, start)));
+    assert.deepEqual([inj[0].window_from, inj[0].window_to], [day(4, start), day(10, start)]);
+    // Follow-ups count from the first injection (day 7 of the plan).
+    const fu = pl.steps.filter((s) => s.kind === 'follow_up');
+    assert.deepEqual(fu.map((s) => s.due_date), [30, 91, 182, 365].map((d) => day(7 + d, start)));
+    assert.deepEqual([fu[3].window_from, fu[3].window_to], [day(7 + 365 - 45, start), day(7 + 365 + 45, start)]);
+    assert.deepEqual(fu[0].instruments, ['nrs', 'dn4', 'mnsi-history', 'pgic']);
+    for (const s of pl.steps) assert.equal(s.status, 'planned');
+    // Plan and steps were written together, with one audit record.
+    assert.equal(sqlite(srv.db, `SELECT count(*) FROM plan_steps WHERE plan_id = '${pl.id}'`), '14');
+    assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE action = 'plan.create' AND resource_id = '${pl.id}'`), '1');
+    assert.deepEqual((await c.get(`/api/v1/plans/${pl.id}`)).body, pl);
+  });
+
+  test('the BMAC plan has its optional repeat six months after the first injection', async () => {
+    const pl = await plan({ protocol: 'bmac' });
+    const rep = pl.steps.filter((s) => s.optional);
+    assert.deepEqual(rep.map((s) => s.kind), ['harvest', 'processing', 'injection']);
+    for (const s of rep) assert.equal(s.due_date, day(14 + 182));
+  });
+
+  test('422: unknown protocol, a diagnosis not the patient\'s, dates, unknown fields — all at once', async () => {
+    assertInvalid(await makePlan({ protocol: 'homeopathy', condition_id: '0190f0a0-0000-7000-8000-000000000000', start_date: '2026-02-30', colour: 'x' }),
+      ['protocol', 'condition_id', 'start_date', 'colour']);
+    assertInvalid(await makePlan({}), ['protocol', 'condition_id', 'start_date']);
+    const other = (await c.post('/api/v1/patients', newPatient())).body;
+    const oc = (await c.post(`/api/v1/patients/${other.id}/conditions`, { icd10: 'E11.42' })).body;
+    assertInvalid(await makePlan({ protocol: 'prp-series', condition_id: oc.id, start_date: day(0) }), ['condition_id']);
+    assertInvalid(await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: '1950-01-01' }), ['start_date']);
+    assertInvalid(await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: day(0), status: 'accepted' }), ['status']);
+  });
+
+  test('a diagnosis entered in error cannot carry a plan', async () => {
+    const k = (await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' })).body;
+    await c.patch(`/api/v1/conditions/${k.id}`, { status: 'entered_in_error', status_reason: 'duplicate' }, { 'If-Match': '"1"' });
+    assertInvalid(await makePlan({ protocol: 'prp-series', condition_id: k.id, start_date: day(0) }), ['condition_id']);
+  });
+
+  test('an investigational plan says so; its study reference can be added later', async () => {
+    const pl = await plan({ protocol: 'adipose-svf' });
+    assert.equal(pl.investigational, true);
+    assert.equal(pl.regulatory_class, 'investigational_biologic');
+    assert.equal(pl.study_reference, null);
+    const r = await c.patch(`/api/v1/plans/${pl.id}`, { study_reference: 'IND 012345' }, { 'If-Match': '"1"' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.study_reference, 'IND 012345');
+    assert.equal(r.body.steps.length, pl.steps.length, 'answered with its steps');
+    assertInvalid(await c.patch(`/api/v1/plans/${pl.id}`, { protocol: 'bmac', start_date: day(1) }, { 'If-Match': '"2"' }), ['protocol', 'start_date']);
+  });
+});
+
+describe('moving a plan', () => {
+  const move = (pl, body, v) => c.post(`/api/v1/plans/${pl.id}/status`, body, { 'If-Match': `"${v}"` });
+
+  test('proposed -> accepted -> in_progress -> completed; then nothing more', async () => {
+    const pl = await plan();
+    let r = await move(pl, { status: 'accepted' }, 1);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'accepted');
+    assert.equal(r.body.steps.length, 14);
+    r = await move(pl, { status: 'in_progress' }, 2);
+    assert.equal(r.body.status, 'in_progress');
+    r = await move(pl, { status: 'completed' }, 3);
+    assert.equal(r.body.status, 'completed');
+    r = await move(pl, { status: 'stopped', reason: 'x' }, 4);
+    assertProblem(r, 409);
+    assert.match(r.body.detail, /completed/);
+    assertProblem(await c.patch(`/api/v1/plans/${pl.id}`, { notes: 'late' }, { 'If-Match': '"4"' }), 409);
+    const audit = sqlite(srv.db, `SELECT group_concat(detail, ' | ') FROM (SELECT detail FROM audit WHERE action = 'plan.status' AND resource_id = '${pl.id}' ORDER BY seq)`);
+    assert.equal(audit, 'proposed -> accepted | accepted -> in_progress | in_progress -> completed');
+  });
+
+  test('a refused move names the current state and the allowed ones', async () => {
+    const pl = await plan();
+    const r = await move(pl, { status: 'completed' }, 1);
+    assertProblem(r, 409);
+    assert.match(r.body.detail, /is proposed; it can move to accepted or declined, not to completed/);
+    assertInvalid(await move(pl, { status: 'finished' }, 1), ['status']);
+    assertProblem(await move(pl, { status: 'accepted' }, 7), 412);
+    assertProblem(await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }), 428);
+  });
+
+  test('stopping needs a reason; declining does not', async () => {
+    const a = await plan();
+    await move(a, { status: 'accepted' }, 1);
+    assertInvalid(await move(a, { status: 'stopped' }, 2), ['reason']);
+    const r = await move(a, { status: 'stopped', reason: 'Patient chose not to go on' }, 2);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status_reason, 'Patient chose not to go on');
+    const b = await plan();
+    assert.equal((await move(b, { status: 'declined' }, 1)).body.status, 'declined');
+  });
+});
+
+describe('steps', () => {
+  test('skip a planned step with a reason; a skipped one cannot be skipped again', async () => {
+    const pl = await plan();
+    const s = pl.steps.find((x) => x.kind === 'consultation');
+    assertInvalid(await c.post(`/api/v1/plan-steps/${s.id}/skip`, {}, { 'If-Match': '"1"' }), ['reason']);
+    assertInvalid(await c.post(`/api/v1/plan-steps/${s.id}/skip`, { reason: 'x', status: 'done' }, { 'If-Match': '"1"' }), ['status']);
+    const r = await c.post(`/api/v1/plan-steps/${s.id}/skip`, { reason: 'Seen last week already' }, { 'If-Match': '"1"' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'skipped');
+    assertProblem(await c.post(`/api/v1/plan-steps/${s.id}/skip`, { reason: 'again' }, { 'If-Match': '"2"' }), 409);
+    const got = (await c.get(`/api/v1/plans/${pl.id}`)).body.steps.find((x) => x.id === s.id);
+    assert.equal(got.status, 'skipped');
+  });
+
+  test('a planned step whose window has closed reads as overdue', async () => {
+    const pl = await plan({ start_date: day(-30) });
+    const byKind = (k) => pl.steps.filter((x) => x.kind === k);
+    assert.equal(byKind('consultation')[0].status, 'overdue', 'window closed on day 7');
+    assert.equal(byKind('injection')[0].status, 'overdue', 'due day 7, window to day 10');
+    assert.equal(byKind('injection')[1].status, 'planned', 'due day 35: window still open');
+    assert.equal(byKind('follow_up')[0].status, 'planned');
+  });
+});
+
+describe('who', () => {
+  test('nurses read plans but do not make or move them', async () => {
+    const pl = await plan();
+    assert.equal((await n.get(`/api/v1/plans/${pl.id}`)).status, 200);
+    assertProblem(await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: day(0) }, n), 403);
+    assertProblem(await n.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' }), 403);
+  });
+
+  test('front desk sees plans and due dates, without clinical detail; researchers nothing', async () => {
+    const pl = await plan({ notes: 'Anxious about needles', study_reference: 'IRB 2026-14' });
+    const r = await fd.get(`/api/v1/patients/${p.id}/plans`);
+    assert.equal(r.status, 200, r.text);
+    const mine = r.body.items.find((x) => x.id === pl.id);
+    assert.equal(mine.steps.length, 14);
+    assert.equal(mine.steps[0].due_date, pl.steps[0].due_date);
+    for (const k of ['notes', 'condition_id', 'study_reference']) assert.ok(!(k in mine), `${k} hidden from front desk`);
+    assert.ok(!('notes' in (await fd.get(`/api/v1/plans/${pl.id}`)).body));
+    assertProblem(await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: day(0) }, fd), 403);
+    assertProblem(await rs.get(`/api/v1/patients/${p.id}/plans`), 403);
+    assert.equal((await rs.get('/api/v1/protocols')).status, 200, 'the catalogue is not patient data');
+  });
+});

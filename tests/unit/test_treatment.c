@@ -1,0 +1,213 @@
+/* Unit tests for the treatment data and plans: the shipped biologics and protocols load and check
+ * out, broken protocol files are refused with the field named, a protocol's steps are scheduled
+ * from the start date (follow-ups from the first injection), the date arithmetic under it, and
+ * the plan and step status moves. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/plan.h"
+#include "core/treatment.h"
+#include "util/embedded.h"
+
+static treatment_set shipped;
+static arena ar;
+
+static int setup(void **state)
+{
+	(void)state;
+	arena_init(&ar);
+	vctx v;
+	vctx_init(&v, &ar);
+	shipped.protocols = arena_zalloc(&ar, sizeof(protocol *) * 8);
+	for (const embedded_file *f = treatment_files; f->path; f++)
+		if (strcmp(f->path, "biologics.json") == 0) {
+			json_t *doc = json_loads((const char *)f->data, 0, NULL);
+			if (biologics_parse(&ar, doc, &shipped, &v))
+				return -1;
+			json_decref(doc);
+		}
+	for (const embedded_file *f = treatment_files; f->path; f++) {
+		if (strcmp(f->path, "biologics.json") == 0)
+			continue;
+		json_t *doc = json_loads((const char *)f->data, 0, NULL);
+		protocol *p;
+		if (protocol_parse(&ar, doc, &shipped, NULL, &p, &v))
+			return -1;
+		json_decref(doc);
+		shipped.protocols[shipped.n_protocols++] = p;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < shipped.n_protocols; i++)
+		protocol_release(shipped.protocols[i]);
+	arena_free(&ar);
+	return 0;
+}
+
+static void shipped_data_loads(void **state)
+{
+	(void)state;
+	assert_int_equal(shipped.n_biologics, 3);
+	assert_int_equal(shipped.n_protocols, 3);
+	assert_true(biologic_find(&shipped, "adipose_svf")->investigational);
+	assert_false(biologic_find(&shipped, "prp")->investigational);
+	assert_false(biologic_find(&shipped, "bmac")->confirmed);
+	const protocol *prp = protocol_find(&shipped, "prp-series");
+	assert_non_null(prp);
+	assert_string_equal(prp->biologic, "prp");
+	assert_int_equal(prp->n_steps, 14);
+	assert_null(protocol_find(&shipped, "nope"));
+}
+
+/* Parses text as a protocol against the shipped biologics; returns the errors' paths joined. */
+static const char *errors_of(const char *text)
+{
+	json_t *doc = json_loads(text, 0, NULL);
+	assert_non_null(doc);
+	vctx v;
+	vctx_init(&v, &ar);
+	protocol *p = NULL;
+	int rc = protocol_parse(&ar, doc, &shipped, NULL, &p, &v);
+	json_decref(doc);
+	assert_int_equal(rc != 0, v.n > 0);
+	protocol_release(p);
+	const char *out = "";
+	for (int i = 0; i < v.n; i++)
+		out = arena_printf(&ar, "%s%s%s", out, i ? " " : "", v.items[i].path);
+	return out;
+}
+
+#define OK_STEPS "[{\"kind\":\"injection\",\"day\":7}]"
+
+static void broken_protocols_are_refused(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    errors_of("{\"id\":\"a\",\"version\":\"1\",\"title\":\"t\",\"biologic\":"
+	              "\"prp\",\"steps\":" OK_STEPS "}"),
+	    "");
+	/* Every top-level problem at once. */
+	assert_string_equal(errors_of("{\"id\":\"Bad Id\",\"title\":\"t\",\"biologic\":\"snake\","
+	                              "\"colour\":1,\"steps\":" OK_STEPS "}"),
+	                    "colour id version biologic");
+	assert_string_equal(errors_of("{\"id\":\"a\",\"version\":\"1\",\"title\":\"t\","
+	                              "\"biologic\":\"prp\",\"steps\":[]}"),
+	                    "steps");
+	/* Steps: unknown kind, both day and after_first_injection, a bad window, instruments on a
+	 * visit that is not a follow-up, a follow-up without instruments. */
+	assert_string_equal(
+	    errors_of("{\"id\":\"a\",\"version\":\"1\",\"title\":\"t\",\"biologic\":\"prp\","
+	              "\"steps\":[{\"kind\":\"injection\",\"day\":7},"
+	              "{\"kind\":\"massage\",\"day\":1},"
+	              "{\"kind\":\"consultation\",\"day\":0,\"after_first_injection\":3},"
+	              "{\"kind\":\"blood_draw\",\"day\":7,\"window\":[3]},"
+	              "{\"kind\":\"workup\",\"day\":2,\"instruments\":[\"nrs\"]},"
+	              "{\"kind\":\"follow_up\",\"after_first_injection\":30}]}"),
+	    "steps[1].kind steps[2] steps[3].window steps[4].instruments steps[5].instruments");
+	/* Without an injection counted from the start there is no day 0 for the outcomes. */
+	assert_string_equal(
+	    errors_of("{\"id\":\"a\",\"version\":\"1\",\"title\":\"t\",\"biologic\":\"prp\","
+	              "\"steps\":[{\"kind\":\"injection\",\"day\":7,\"optional\":true}]}"),
+	    "steps");
+}
+
+static void dates_move_by_days(void **state)
+{
+	(void)state;
+	char out[11];
+	civil_date d = {2024, 2, 28};
+	date_format(date_add_days(d, 1), out);
+	assert_string_equal(out, "2024-02-29");
+	date_format(date_add_days(d, 2), out);
+	assert_string_equal(out, "2024-03-01");
+	date_format(date_add_days((civil_date){2026, 12, 31}, 365), out);
+	assert_string_equal(out, "2027-12-31");
+	date_format(date_add_days((civil_date){2026, 1, 10}, -10), out);
+	assert_string_equal(out, "2025-12-31");
+	for (long z = -800000; z < 800000; z += 997)
+		assert_int_equal(date_days(date_from_days(z)), z);
+}
+
+static void steps_are_scheduled(void **state)
+{
+	(void)state;
+	scheduled_step s[PROTOCOL_MAX_STEPS];
+	const protocol *prp = protocol_find(&shipped, "prp-series");
+	int n = protocol_schedule(prp, (civil_date){2026, 12, 30}, s);
+	assert_int_equal(n, 14);
+	char due[11], from[11], to[11];
+	/* The first injection on day 7 (window 3 days each side). */
+	date_format(s[3].due, due);
+	date_format(s[3].from, from);
+	date_format(s[3].to, to);
+	assert_string_equal(s[3].ps->kind, "injection");
+	assert_string_equal(due, "2027-01-06");
+	assert_string_equal(from, "2027-01-03");
+	assert_string_equal(to, "2027-01-09");
+	/* The last follow-up: 365 days after that injection, +-45. */
+	date_format(s[13].due, due);
+	date_format(s[13].from, from);
+	assert_string_equal(s[13].ps->kind, "follow_up");
+	assert_string_equal(due, "2028-01-06");
+	assert_string_equal(from, "2027-11-22");
+	/* BMAC's optional repeat counts from the first injection (day 14), not from the start. */
+	const protocol *bmac = protocol_find(&shipped, "bmac");
+	n = protocol_schedule(bmac, (civil_date){2026, 1, 1}, s);
+	date_format(s[6].due, due);
+	assert_true(s[6].ps->optional);
+	assert_string_equal(due, "2026-07-16"); /* 2026-01-15 + 182 days */
+}
+
+static void plan_moves(void **state)
+{
+	(void)state;
+	plan p = {0};
+	p.status = "proposed";
+	assert_non_null(rec_move_find(&rk_plan, &p, "accepted"));
+	assert_null(rec_move_find(&rk_plan, &p, "completed"));
+	assert_string_equal(rec_moves_from(&ar, &rk_plan, &p), "accepted or declined");
+	assert_false(rec_ended(&rk_plan, &p));
+	p.status = "in_progress";
+	assert_string_equal(rec_moves_from(&ar, &rk_plan, &p), "completed or stopped");
+	assert_true(rec_move_find(&rk_plan, &p, "stopped")->needs_reason);
+	assert_false(rec_move_find(&rk_plan, &p, "completed")->needs_reason);
+	for (const char *const *st =
+	         (const char *const[]){"declined", "completed", "stopped", NULL};
+	     *st; st++) {
+		p.status = *st;
+		assert_true(rec_ended(&rk_plan, &p));
+		assert_string_equal(rec_moves_from(&ar, &rk_plan, &p), "");
+	}
+	plan_step s = {0};
+	s.status = "planned";
+	assert_true(rec_move_find(&rk_plan_step, &s, "skipped")->needs_reason);
+	s.status = "skipped";
+	assert_true(rec_ended(&rk_plan_step, &s));
+	char err[200];
+	assert_int_equal(rec_kind_check(&rk_plan, err, sizeof err), 0);
+	assert_int_equal(rec_kind_check(&rk_plan_step, err, sizeof err), 0);
+	/* A move to a status the kind does not have is refused in the description. */
+	static const rec_move bad_moves[] = {{"proposed", "finished", 0}, {NULL, NULL, 0}};
+	rec_kind broken = rk_plan;
+	broken.moves = bad_moves;
+	assert_int_equal(rec_kind_check(&broken, err, sizeof err), -1);
+	assert_non_null(strstr(err, "finished"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(shipped_data_loads), cmocka_unit_test(broken_protocols_are_refused),
+	    cmocka_unit_test(dates_move_by_days), cmocka_unit_test(steps_are_scheduled),
+	    cmocka_unit_test(plan_moves),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
