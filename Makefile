@@ -17,7 +17,8 @@ GEN_SRC := build/gen/web_assets.c build/gen/migrations.c build/gen/instruments.c
 WEB     := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 MIGRATIONS := $(sort $(wildcard store/migrations/*.sql))
 INSTRUMENTS := $(sort $(wildcard data/instruments/*.json))
-TREATMENT := data/biologics.json $(sort $(wildcard data/protocols/*.json))
+TREATMENT := data/biologics.json $(sort $(wildcard data/protocols/*.json)) \
+	$(sort $(wildcard data/consent/*.json))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HEADERS := $(wildcard */*.h)
 

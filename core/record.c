@@ -8,9 +8,9 @@
 
 #include "../util/jsonv.h"
 
-const rec_kind *const rec_kinds[] = {&rk_condition, &rk_assessment, &rk_observation,
-                                     &rk_diary,     &rk_medication, &rk_adverse_event,
-                                     &rk_plan,      &rk_plan_step,  NULL};
+const rec_kind *const rec_kinds[] = {
+    &rk_condition,     &rk_assessment, &rk_observation, &rk_diary,   &rk_medication,
+    &rk_adverse_event, &rk_plan,       &rk_plan_step,   &rk_consent, NULL};
 
 /* The meta fields sit in every kind's table: found by name once per call. */
 static const rec_field *meta(const rec_kind *k, const char *name)
@@ -140,6 +140,49 @@ static void bad_number(vctx *v, const rec_field *f, const char *what)
 		v_add(v, f->name, "must be %s from %g to %g", what, f->min, f->max);
 }
 
+/* A list of 0..max_len distinct strings (each one of the choices when the field has them, no
+ * comma, 1..64 characters); null or [] empties it unless required. */
+static void read_list(vctx *v, const rec_field *f, json_t *val, void *rec, int required)
+{
+	const char **items = (const char **)((char *)rec + f->off);
+	if ((!val || json_is_null(val) || (json_is_array(val) && !json_array_size(val))) &&
+	    required) {
+		v_add(v, f->name, "is required: a list of at least one");
+		return;
+	}
+	if (val && !json_is_null(val) &&
+	    (!json_is_array(val) || json_array_size(val) > (size_t)f->max_len)) {
+		v_add(v, f->name, "must be a list of at most %d", f->max_len);
+		return;
+	}
+	int n = 0, before = v->n;
+	size_t i;
+	json_t *it;
+	json_array_foreach(val, i, it)
+	{
+		const char *path = arena_printf(v->a, "%s[%zu]", f->name, i);
+		const char *s = json_string_value(it);
+		int ok = s && *s && strlen(s) <= 64 && !strchr(s, ',');
+		for (const char *const *c = f->choices; ok && c && *c; c++)
+			if (strcmp(*c, s) == 0)
+				break;
+			else if (!c[1])
+				ok = 0;
+		for (int k = 0; ok && k < n; k++)
+			if (strcmp(items[k], s) == 0)
+				ok = 0;
+		if (!ok)
+			v_add(v, path,
+			      f->choices ? "must be one of the listed values, once each"
+			                 : "must be a text of 1 to 64 characters without a comma, "
+			                   "once each");
+		else if (v->n == before)
+			items[n++] = arena_strdup(v->a, s);
+	}
+	if (v->n == before)
+		REC_AT(rec, f->has_off, int) = n;
+}
+
 /* Reads one field present in body into rec. required: a null is refused. */
 static void read_field(vctx *v, const rec_field *f, json_t *body, void *rec, int required,
                        const rec_ctx *cx)
@@ -194,9 +237,9 @@ static void read_field(vctx *v, const rec_field *f, json_t *body, void *rec, int
 		else
 			jv_bool(v, body, NULL, f->name, &REC_AT(rec, f->off, int));
 		break;
+	case RT_LIST: read_list(v, f, val, rec, required); break;
 	case RT_INSTANT:
 	case RT_JSON:
-	case RT_LIST:
 		/* Set by the server or by a parse hook; rec_kind_check refuses them as input. */
 		break;
 	}
@@ -368,7 +411,7 @@ int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
 		else if ((f->type == RT_REAL || f->type == RT_LIST) && !f->has_off)
 			why = "needs has_off (present flag or count)";
 		else if ((f->flags & RF_INPUT) && !k->parse &&
-		         (f->type == RT_INSTANT || f->type == RT_JSON || f->type == RT_LIST))
+		         (f->type == RT_INSTANT || f->type == RT_JSON))
 			why = "is of a type only a parse hook can read";
 		else if (f->type == RT_ENUM && (f->flags & RF_INPUT) && !f->choices)
 			why = "is an input enum without choices";

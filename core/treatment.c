@@ -3,6 +3,7 @@
 #include "treatment.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/jsonv.h"
@@ -246,4 +247,72 @@ int protocol_schedule(const protocol *p, civil_date start, scheduled_step *out)
 		out[i].to = date_add_days(start, day + s->after);
 	}
 	return p->n_steps;
+}
+
+int consent_doc_parse(arena *a, json_t *doc, const treatment_set *set, consent_doc **out, vctx *v)
+{
+	int start = v->n;
+	static const char *const keys[] = {"id", "version", "biologic", "title", "sections", NULL};
+	static const char *const skeys[] = {"heading", "text", NULL};
+	*out = NULL;
+	if (!json_is_object(doc)) {
+		v_add(v, "", "must be an object");
+		return -1;
+	}
+	jv_no_unknown(v, doc, NULL, keys);
+	consent_doc *d = arena_zalloc(a, sizeof *d);
+	d->id = jv_string(v, doc, NULL, "id", 48, JV_REQUIRED, NULL);
+	if (d->id && !id_ok(d->id))
+		v_add(v, "id", "must be lower-case letters, digits, - or _");
+	d->version = jv_string(v, doc, NULL, "version", 8, JV_REQUIRED, NULL);
+	char *end = NULL;
+	if (d->version && (strtol(d->version, &end, 10) < 1 || *end))
+		v_add(v, "version", "must be a whole number from 1, as text (\"1\")");
+	d->biologic = jv_string(v, doc, NULL, "biologic", 48, JV_REQUIRED, NULL);
+	if (d->biologic && !biologic_find(set, d->biologic))
+		v_add(v, "biologic", "%s is not in the biologics file", d->biologic);
+	d->title = jv_string(v, doc, NULL, "title", 200, JV_REQUIRED, NULL);
+	json_t *sections = json_object_get(doc, "sections");
+	size_t i;
+	json_t *sec;
+	if (!json_is_array(sections) || json_array_size(sections) == 0)
+		v_add(v, "sections", "must be a list of sections, each {heading, text}");
+	else
+		json_array_foreach(sections, i, sec)
+		{
+			const char *sp = arena_printf(a, "sections[%zu]", i);
+			if (!json_is_object(sec)) {
+				v_add(v, sp, "must be an object");
+				continue;
+			}
+			jv_no_unknown(v, sec, sp, skeys);
+			jv_string(v, sec, sp, "heading", 200, JV_REQUIRED, NULL);
+			jv_string(v, sec, sp, "text", 5000, JV_REQUIRED, NULL);
+		}
+	if (v->n != start)
+		return -1;
+	d->definition = json_incref(doc);
+	*out = d;
+	return 0;
+}
+
+void consent_doc_release(consent_doc *d)
+{
+	if (d)
+		json_decref(d->definition);
+}
+
+const consent_doc *consent_doc_find(const treatment_set *set, const char *id, const char *version)
+{
+	const consent_doc *best = NULL;
+	for (int i = 0; set && id && i < set->n_documents; i++) {
+		const consent_doc *d = set->documents[i];
+		if (strcmp(d->id, id) != 0)
+			continue;
+		if (version && strcmp(d->version, version) == 0)
+			return d;
+		if (!version && (!best || atoi(d->version) > atoi(best->version)))
+			best = d;
+	}
+	return best;
 }

@@ -53,11 +53,24 @@ typedef struct protocol {
 	json_t *definition; /* the file as read, owned (protocol_release) */
 } protocol;
 
+/* A consent document (data/consent/<id>.json): {"id", "version", "biologic", "title",
+ * "sections": [{"heading", "text"}]}. Several versions of one id may be loaded; the highest is
+ * the current one. */
+typedef struct consent_doc {
+	const char *id;
+	const char *version; /* a whole number as text: "1", "2", ... */
+	const char *biologic;
+	const char *title;
+	json_t *definition; /* owned (consent_doc_release) */
+} consent_doc;
+
 typedef struct treatment_set {
 	biologic *biologics;
 	int n_biologics;
 	protocol **protocols;
 	int n_protocols;
+	consent_doc **documents;
+	int n_documents;
 } treatment_set;
 
 /* Reads biologics.json into set->biologics (in the arena); every problem into v. 0 when good. */
@@ -68,6 +81,11 @@ int protocol_parse(arena *a, json_t *doc, const treatment_set *set,
                    const instrument_set *instruments, protocol **out, vctx *v);
 void protocol_release(protocol *p);
 const biologic *biologic_find(const treatment_set *set, const char *id);
+/* Reads one consent document, checking its biologic against set. */
+int consent_doc_parse(arena *a, json_t *doc, const treatment_set *set, consent_doc **out, vctx *v);
+void consent_doc_release(consent_doc *d);
+/* The document id at version (NULL: the current version), or NULL. */
+const consent_doc *consent_doc_find(const treatment_set *set, const char *id, const char *version);
 const protocol *protocol_find(const treatment_set *set, const char *id);
 
 /* A step of a plan as scheduled from its protocol step: the due date and its window. */

@@ -34,6 +34,13 @@ const kinds = [
     end: 'patch', status: 'entered_in_error', reason: 'status_reason', change: { outcome: 'recovered' } },
   { name: 'plan', list: 'plans', one: 'plans', also: ['plan-steps'], needsCondition: true,
     body: { protocol: 'prp-series', start_date: today }, end: 'status', status: 'declined', change: { notes: 'later' } },
+  { name: 'consent', list: 'consents', one: 'consents', end: 'withdraw',
+    body: async (q) => {
+      const d = await c.post(`/api/v1/patients/${q.id}/conditions`, { icd10: 'E11.42' });
+      const pl = await c.post(`/api/v1/patients/${q.id}/plans`, { protocol: 'prp-series', condition_id: d.body.id, start_date: today });
+      assert.equal(pl.status, 201, pl.text);
+      return { document: 'prp', version: '1', plan_id: pl.body.id, signed_on: today, witness: 'Dr Test' };
+    } },
   { name: 'diary entry', list: 'diary', one: 'diary-entries', body: { entry_date: today, nrs: 6 }, end: 'void' },
   { name: 'test result', list: 'observations', one: 'observations',
     body: { kind: 'vibration_threshold', performed_on: today, value: 30, unit: 'V', side: 'left' }, end: 'void' },
@@ -57,10 +64,12 @@ for (const k of kinds) {
       const h = { 'If-Match': `"${version}"` };
       if (k.end === 'void') return c.post(`${url()}/void`, { reason: 'Entered for the wrong patient' }, h);
       if (k.end === 'status') return c.post(`${url()}/status`, { status: k.status, reason: 'Patient chose otherwise' }, h);
+      if (k.end === 'withdraw') return c.post(`${url()}/withdraw`, { reason: 'Patient chose otherwise', withdrawn_on: today }, h);
       return c.patch(url(), { status: k.status, [k.reason]: 'Entered for the wrong patient' }, h);
     };
     // A body for patient q (a plan needs one of q's diagnoses).
     const bodyFor = async (q) => {
+      if (typeof k.body === 'function') return k.body(q);
       if (!k.needsCondition) return k.body;
       const d = await c.post(`/api/v1/patients/${q.id}/conditions`, { icd10: 'E11.42' });
       assert.equal(d.status, 201, d.text);
@@ -78,6 +87,7 @@ for (const k of kinds) {
 
     test('ending needs the version: none is 428, a stale one 412', async () => {
       assertProblem(await (k.end === 'void' ? c.post(`${url()}/void`, { reason: 'x' })
+        : k.end === 'withdraw' ? c.post(`${url()}/withdraw`, { reason: 'x', withdrawn_on: today })
         : k.end === 'status' ? c.post(`${url()}/status`, { status: k.status })
           : c.patch(url(), { status: k.status, [k.reason]: 'x' })), 428);
       assertProblem(await end(7), 412);
@@ -98,6 +108,8 @@ for (const k of kinds) {
         assertProblem(await c.patch(url(), k.change, { 'If-Match': '"2"' }), 409);
         // Nor do the steps of an ended plan.
         assertProblem(await c.post(`/api/v1/plan-steps/${rec.steps[0].id}/skip`, { reason: 'x' }, { 'If-Match': '"1"' }), 409);
+      } else if (k.end === 'withdraw') {
+        assert.equal((await c.patch(url(), {}, { 'If-Match': '"2"' })).status, 405);
       } else {
         // A void-only kind has no PATCH at all.
         assert.equal((await c.patch(url(), {}, { 'If-Match': '"2"' })).status, 405);
@@ -105,7 +117,7 @@ for (const k of kinds) {
       const got = await c.get(url());
       assert.equal(got.status, 200);
       assert.equal(got.body.version, 2, 'unchanged by the refused requests');
-      assert.equal(got.body.status, k.end === 'void' ? 'voided' : k.status);
+      assert.equal(got.body.status, { void: 'voided', withdraw: 'withdrawn' }[k.end] || k.status);
       if (k.end === 'status') assert.equal(got.body.status_reason, 'Patient chose otherwise');
       const list = await c.get(`/api/v1/patients/${p.id}/${k.list}`);
       assert.ok(list.body.items.some((x) => x.id === rec.id), 'still listed');
@@ -121,9 +133,10 @@ for (const k of kinds) {
       assertProblem(await c.post(`/api/v1/patients/${q.id}/${k.list}`, body), 409);
       const u = `/api/v1/${k.one}/${made.body.id}`;
       assertProblem(await (k.end === 'void' ? c.post(`${u}/void`, { reason: 'x' }, { 'If-Match': '"1"' })
+        : k.end === 'withdraw' ? c.post(`${u}/withdraw`, { reason: 'x', withdrawn_on: today }, { 'If-Match': '"1"' })
         : k.end === 'status' ? c.post(`${u}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })
           : c.patch(u, k.change, { 'If-Match': '"1"' })), 409);
-      if (k.end !== 'void') assertProblem(await c.patch(u, k.change, { 'If-Match': '"1"' }), 409);
+      if (k.end === 'patch' || k.end === 'status') assertProblem(await c.patch(u, k.change, { 'If-Match': '"1"' }), 409);
       assert.equal((await c.get(u)).body.version, 1);
     });
   });

@@ -22,6 +22,7 @@ let diaryEntry;
 let medication;
 let adverseEvent;
 let plan;
+let consent;
 const tokens = {};
 const cookies = {};
 
@@ -57,6 +58,9 @@ before(async () => {
   const pl = await admin.post(`/api/v1/patients/${patient.id}/plans`, { protocol: 'prp-series', condition_id: condition.id, start_date: '2026-01-10' });
   assert.equal(pl.status, 201, pl.text);
   plan = pl.body;
+  const ks = await admin.post(`/api/v1/patients/${patient.id}/consents`, { document: 'prp', version: '1', plan_id: plan.id, signed_on: '2026-01-10', witness: 'Admin' });
+  assert.equal(ks.status, 201, ks.text);
+  consent = ks.body;
 });
 after(async () => { await stopServer(srv); });
 
@@ -69,6 +73,7 @@ function probe(rt) {
     '/api/v1/diary-entries': diaryEntry.id, '/api/v1/medications': medication.id,
     '/api/v1/adverse-events': adverseEvent.id,
     '/api/v1/plans': plan.id, '/api/v1/plan-steps': plan.steps[0].id, '/api/v1/protocols': 'bmac',
+    '/api/v1/consents': consent.id,
   };
   const prefix = Object.keys(ids).find((k) => rt.path.startsWith(`${k}/`));
   const id = prefix ? ids[prefix] : patient.id;
@@ -124,6 +129,11 @@ function probe(rt) {
     'PATCH /api/v1/plans/{id}': 428,
     'POST /api/v1/plans/{id}/status': 422,
     'POST /api/v1/plan-steps/{id}/skip': 428,
+    'GET /api/v1/consent-documents': 200,
+    'GET /api/v1/patients/{id}/consents': 200,
+    'POST /api/v1/patients/{id}/consents': 422,
+    'GET /api/v1/consents/{id}': 200,
+    'POST /api/v1/consents/{id}/withdraw': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }

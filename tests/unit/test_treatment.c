@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/consent.h"
 #include "core/plan.h"
 #include "core/treatment.h"
 #include "util/embedded.h"
@@ -23,6 +24,7 @@ static int setup(void **state)
 	vctx v;
 	vctx_init(&v, &ar);
 	shipped.protocols = arena_zalloc(&ar, sizeof(protocol *) * 8);
+	shipped.documents = arena_zalloc(&ar, sizeof(consent_doc *) * 8);
 	for (const embedded_file *f = treatment_files; f->path; f++)
 		if (strcmp(f->path, "biologics.json") == 0) {
 			json_t *doc = json_loads((const char *)f->data, 0, NULL);
@@ -34,6 +36,14 @@ static int setup(void **state)
 		if (strcmp(f->path, "biologics.json") == 0)
 			continue;
 		json_t *doc = json_loads((const char *)f->data, 0, NULL);
+		if (strncmp(f->path, "consent/", 8) == 0) {
+			consent_doc *d;
+			if (consent_doc_parse(&ar, doc, &shipped, &d, &v))
+				return -1;
+			json_decref(doc);
+			shipped.documents[shipped.n_documents++] = d;
+			continue;
+		}
 		protocol *p;
 		if (protocol_parse(&ar, doc, &shipped, NULL, &p, &v))
 			return -1;
@@ -48,6 +58,8 @@ static int teardown(void **state)
 	(void)state;
 	for (int i = 0; i < shipped.n_protocols; i++)
 		protocol_release(shipped.protocols[i]);
+	for (int i = 0; i < shipped.n_documents; i++)
+		consent_doc_release(shipped.documents[i]);
 	arena_free(&ar);
 	return 0;
 }
@@ -202,12 +214,57 @@ static void plan_moves(void **state)
 	assert_non_null(strstr(err, "finished"));
 }
 
+static void consent_is_current_for_the_newest_version(void **state)
+{
+	(void)state;
+	assert_int_equal(shipped.n_documents, 3);
+	const consent_doc *prp = consent_doc_find(&shipped, "prp", NULL);
+	assert_non_null(prp);
+	assert_string_equal(prp->biologic, "prp");
+	assert_ptr_equal(consent_doc_find(&shipped, "prp", "1"), prp);
+	assert_null(consent_doc_find(&shipped, "prp", "2"));
+	consent c = {0};
+	c.document_id = "prp";
+	c.document_version = "1";
+	c.status = "signed";
+	assert_true(consent_current(&c, &shipped));
+	c.status = "withdrawn";
+	assert_false(consent_current(&c, &shipped));
+	/* A version 2 of the document makes a version 1 consent no longer current. */
+	json_t *v2 =
+	    json_loads("{\"id\":\"prp\",\"version\":\"2\",\"biologic\":\"prp\","
+	               "\"title\":\"t\",\"sections\":[{\"heading\":\"h\",\"text\":\"t\"}]}",
+	               0, NULL);
+	vctx v;
+	vctx_init(&v, &ar);
+	consent_doc *d;
+	assert_int_equal(consent_doc_parse(&ar, v2, &shipped, &d, &v), 0);
+	json_decref(v2);
+	shipped.documents[shipped.n_documents++] = d;
+	c.status = "signed";
+	assert_false(consent_current(&c, &shipped));
+	assert_ptr_equal(consent_doc_find(&shipped, "prp", NULL), d);
+	c.document_version = "2";
+	assert_true(consent_current(&c, &shipped));
+	/* Broken documents: the fields named. */
+	json_t *bad = json_loads("{\"id\":\"x\",\"version\":\"one\",\"biologic\":\"tea\","
+	                         "\"sections\":[{\"heading\":\"h\"}]}",
+	                         0, NULL);
+	vctx_init(&v, &ar);
+	assert_int_equal(consent_doc_parse(&ar, bad, &shipped, &d, &v), -1);
+	json_decref(bad);
+	assert_int_equal(v.n, 4); /* version, biologic, title, sections[0].text */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(shipped_data_loads), cmocka_unit_test(broken_protocols_are_refused),
-	    cmocka_unit_test(dates_move_by_days), cmocka_unit_test(steps_are_scheduled),
+	    cmocka_unit_test(shipped_data_loads),
+	    cmocka_unit_test(broken_protocols_are_refused),
+	    cmocka_unit_test(dates_move_by_days),
+	    cmocka_unit_test(steps_are_scheduled),
 	    cmocka_unit_test(plan_moves),
+	    cmocka_unit_test(consent_is_current_for_the_newest_version),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
