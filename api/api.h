@@ -36,6 +36,7 @@ int api_plan_step_skip(http_req *r);
 int api_consent_document_list(http_req *r);
 int api_consent_create(http_req *r);
 int api_consent_withdraw(http_req *r);
+int api_procedure_create(http_req *r);
 int api_protocol_list(http_req *r);
 int api_protocol_get(http_req *r);
 

@@ -8,9 +8,17 @@
 
 #include "../util/jsonv.h"
 
-const rec_kind *const rec_kinds[] = {
-    &rk_condition,     &rk_assessment, &rk_observation, &rk_diary,   &rk_medication,
-    &rk_adverse_event, &rk_plan,       &rk_plan_step,   &rk_consent, NULL};
+const rec_kind *const rec_kinds[] = {&rk_condition,
+                                     &rk_assessment,
+                                     &rk_observation,
+                                     &rk_diary,
+                                     &rk_medication,
+                                     &rk_adverse_event,
+                                     &rk_plan,
+                                     &rk_plan_step,
+                                     &rk_consent,
+                                     &rk_procedure,
+                                     NULL};
 
 /* The meta fields sit in every kind's table: found by name once per call. */
 static const rec_field *meta(const rec_kind *k, const char *name)

@@ -341,7 +341,7 @@ describe('schema', () => {
       const all = cli(['schema']);
       assert.equal(all.status, 0, all.stderr);
       const kinds = [...all.stdout.matchAll(/^-- (\w+) /gm)].map((m) => m[1]);
-      assert.deepEqual(kinds.sort(), ['adverse_event', 'assessment', 'condition', 'consent', 'diary', 'medication', 'observation', 'plan', 'plan_step']);
+      assert.deepEqual(kinds.sort(), ['adverse_event', 'assessment', 'condition', 'consent', 'diary', 'medication', 'observation', 'plan', 'plan_step', 'procedure']);
       for (const kind of kinds) {
         const r = cli(['schema', '--kind', kind]);
         assert.equal(r.status, 0, r.stderr);

@@ -41,6 +41,15 @@ const kinds = [
       assert.equal(pl.status, 201, pl.text);
       return { document: 'prp', version: '1', plan_id: pl.body.id, signed_on: today, witness: 'Dr Test' };
     } },
+  { name: 'procedure', list: 'procedures', one: 'procedures', end: 'void',
+    body: async (q) => {
+      const d = await c.post(`/api/v1/patients/${q.id}/conditions`, { icd10: 'E11.42' });
+      const pl = await c.post(`/api/v1/patients/${q.id}/plans`, { protocol: 'prp-series', condition_id: d.body.id, start_date: today });
+      await c.post(`/api/v1/plans/${pl.body.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' });
+      await c.post(`/api/v1/patients/${q.id}/consents`, { document: 'prp', version: '1', plan_id: pl.body.id, signed_on: today, witness: 'Dr Test' });
+      return { kind: 'blood_draw', performed_on: today, volume_ml: 30, plan: pl.body.id };
+    },
+    post: (q, { plan, ...body }) => c.post(`/api/v1/plans/${plan}/procedures`, body) },
   { name: 'diary entry', list: 'diary', one: 'diary-entries', body: { entry_date: today, nrs: 6 }, end: 'void' },
   { name: 'test result', list: 'observations', one: 'observations',
     body: { kind: 'vibration_threshold', performed_on: today, value: 30, unit: 'V', side: 'left' }, end: 'void' },
@@ -67,6 +76,7 @@ for (const k of kinds) {
       if (k.end === 'withdraw') return c.post(`${url()}/withdraw`, { reason: 'Patient chose otherwise', withdrawn_on: today }, h);
       return c.patch(url(), { status: k.status, [k.reason]: 'Entered for the wrong patient' }, h);
     };
+    const create = (q, body) => (k.post ? k.post(q, body) : c.post(`/api/v1/patients/${q.id}/${k.list}`, body));
     // A body for patient q (a plan needs one of q's diagnoses).
     const bodyFor = async (q) => {
       if (typeof k.body === 'function') return k.body(q);
@@ -78,7 +88,7 @@ for (const k of kinds) {
 
     before(async () => {
       p = await newPat();
-      const r = await c.post(`/api/v1/patients/${p.id}/${k.list}`, await bodyFor(p));
+      const r = await create(p, await bodyFor(p));
       assert.equal(r.status, 201, r.text);
       rec = r.body;
       assert.equal(r.headers.get('location'), url());
@@ -126,11 +136,11 @@ for (const k of kinds) {
     test('nothing of an archived patient is added, changed or voided (409)', async () => {
       const q = await newPat();
       const body = await bodyFor(q);
-      const made = await c.post(`/api/v1/patients/${q.id}/${k.list}`, body);
+      const made = await create(q, body);
       assert.equal(made.status, 201, made.text);
       const arch = await c.post(`/api/v1/patients/${q.id}/archive`, { reason: 'Moved away' }, { 'If-Match': '"1"' });
       assert.equal(arch.status, 200, arch.text);
-      assertProblem(await c.post(`/api/v1/patients/${q.id}/${k.list}`, body), 409);
+      assertProblem(await create(q, body), 409);
       const u = `/api/v1/${k.one}/${made.body.id}`;
       assertProblem(await (k.end === 'void' ? c.post(`${u}/void`, { reason: 'x' }, { 'If-Match': '"1"' })
         : k.end === 'withdraw' ? c.post(`${u}/withdraw`, { reason: 'x', withdrawn_on: today }, { 'If-Match': '"1"' })

@@ -134,6 +134,10 @@ function probe(rt) {
     'POST /api/v1/patients/{id}/consents': 422,
     'GET /api/v1/consents/{id}': 200,
     'POST /api/v1/consents/{id}/withdraw': 422,
+    'POST /api/v1/plans/{id}/procedures': 422,
+    'GET /api/v1/patients/{id}/procedures': 200,
+    'GET /api/v1/procedures/{id}': 404,
+    'POST /api/v1/procedures/{id}/void': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }

@@ -1,0 +1,132 @@
+// Procedures from harvest to injection: each kind's own fields and plausible values, the gates
+// (an accepted plan, a current consent, the study reference of an investigational biologic), the
+// plan step marked done and the plan under way in the same transaction, links between records of
+// the same patient, and who may record which kind.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, newPatient } from '../lib/server.mjs';
+import { assertInvalid, assertProblem, stopServer, todayUTC, addDays, ymd } from './helpers.mjs';
+
+let srv;
+let c; // clinician
+let n; // nurse
+let p;
+let cond;
+const today = todayUTC();
+const day = (k) => ymd(addDays(today, k));
+
+before(async () => {
+  srv = await startServer();
+  [c, n] = await Promise.all(['clinician', 'nurse'].map((r) => login(srv.base, r)));
+  p = (await c.post('/api/v1/patients', newPatient({ birth_date: '1952-02-02' }))).body;
+  cond = (await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' })).body;
+});
+after(async () => { await stopServer(srv); });
+
+// A plan of protocol, accepted and consented unless told otherwise.
+async function plan(protocol = 'prp-series', { accept = true, consent = true, doc = 'prp' } = {}) {
+  const pl = (await c.post(`/api/v1/patients/${p.id}/plans`, { protocol, condition_id: cond.id, start_date: day(-7) })).body;
+  if (accept) assert.equal((await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })).status, 200);
+  if (consent) {
+    const k = await c.post(`/api/v1/patients/${p.id}/consents`, { document: doc, version: '1', plan_id: pl.id, signed_on: day(-1), witness: 'Dr Test' });
+    assert.equal(k.status, 201, k.text);
+  }
+  return (await c.get(`/api/v1/plans/${pl.id}`)).body;
+}
+const record = (pl, body, who = c) => who.post(`/api/v1/plans/${pl.id}/procedures`, body);
+const stepOf = (pl, kind, i = 0) => pl.steps.filter((s) => s.kind === kind)[i];
+
+describe('PRP from blood draw to injection', () => {
+  test('blood draw (nurse), processing with the platelet factor, injection; steps done, plan under way', async () => {
+    const pl = await plan();
+    const draw = await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 60, step_id: stepOf(pl, 'blood_draw').id }, n);
+    assert.equal(draw.status, 201, draw.text);
+    assert.equal(draw.body.plan_status, 'in_progress', 'the first procedure starts the plan');
+    assert.equal(draw.body.step_status, 'done');
+    const proc = await record(pl, { kind: 'processing', performed_on: day(0), from: draw.body.id, method: 'double spin',
+      device: 'Kit X', kit_lot: 'LOT-PRP-0042', platelets_per_ul: 1100000, baseline_platelets_per_ul: 250000, leukocytes: 'poor' }, n);
+    assert.equal(proc.status, 201, proc.text);
+    assert.equal(proc.body.platelet_fold, 4.4);
+    const inj = await record(pl, { kind: 'injection', performed_on: day(0), product: proc.body.id, volume_ml: 4,
+      side: 'both', nerves: ['tibial', 'sural'], guidance: 'ultrasound', operator: 'Dr Test', lot_numbers: ['LOT-PRP-0042'],
+      step_id: stepOf(pl, 'injection').id });
+    assert.equal(inj.status, 201, inj.text);
+    assert.deepEqual(inj.body.nerves, ['tibial', 'sural']);
+    const now = (await c.get(`/api/v1/plans/${pl.id}`)).body;
+    assert.equal(now.status, 'in_progress');
+    assert.equal(stepOf(now, 'injection').status, 'done');
+    assert.equal(stepOf(now, 'injection', 1).status, 'planned');
+    const list = (await n.get(`/api/v1/patients/${p.id}/procedures`)).body.items.map((x) => x.id);
+    for (const x of [draw, proc, inj]) assert.ok(list.includes(x.body.id));
+  });
+
+  test('a nurse does not record harvests or injections', async () => {
+    const pl = await plan('bmac', { doc: 'bmac' });
+    assertProblem(await record(pl, { kind: 'harvest', performed_on: day(0), source: 'bone_marrow', site: 'posterior_iliac_crest_left', volume_ml: 60 }, n), 403);
+  });
+});
+
+describe('each kind its own fields, each value plausible', () => {
+  let pl;
+  before(async () => { pl = await plan(); });
+
+  test('fields of another kind are refused, a kind\'s required ones named', async () => {
+    assertInvalid(await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20, source: 'adipose', nerves: ['tibial'] }), ['source', 'nerves']);
+    assertInvalid(await record(pl, { kind: 'injection', performed_on: day(0) }), ['product', 'volume_ml', 'side', 'nerves', 'guidance', 'operator']);
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0) }), ['from', 'method']);
+    assertInvalid(await record(pl, { kind: 'tattoo', performed_on: day(0) }), ['kind']);
+  });
+
+  test('implausible values: 422 naming the field', async () => {
+    assertInvalid(await record(pl, { kind: 'blood_draw', performed_on: day(1), volume_ml: 500 }), ['performed_on', 'volume_ml']);
+    const draw = (await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 30 })).body;
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: draw.id, method: 'spin', viability_pct: 130,
+      nucleated_cells: 5, platelets_per_ul: 900000 }), ['viability_pct', 'nucleated_cells', 'baseline_platelets_per_ul']);
+    assertInvalid(await record(pl, { kind: 'injection', performed_on: day(0), product: draw.id, volume_ml: 4, side: 'up',
+      nerves: ['tibial', 'tibial', 'spleen'], guidance: 'ultrasound', operator: 'Dr' }), ['product', 'side', 'nerves[1]', 'nerves[2]']);
+  });
+
+  test('links stay within the patient and the plan', async () => {
+    const other = await plan();
+    assertInvalid(await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20, step_id: stepOf(other, 'blood_draw').id }), ['step_id']);
+    assertInvalid(await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20, step_id: stepOf(pl, 'injection').id }), ['step_id']);
+    const q = (await c.post('/api/v1/patients', newPatient())).body;
+    const qc = (await c.post(`/api/v1/patients/${q.id}/conditions`, { icd10: 'E11.42' })).body;
+    const qp = (await c.post(`/api/v1/patients/${q.id}/plans`, { protocol: 'prp-series', condition_id: qc.id, start_date: day(0) })).body;
+    await c.post(`/api/v1/plans/${qp.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' });
+    await c.post(`/api/v1/patients/${q.id}/consents`, { document: 'prp', version: '1', plan_id: qp.id, signed_on: day(0), witness: 'x' });
+    const theirs = (await record(qp, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20 })).body;
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: theirs.id, method: 'spin' }), ['from']);
+  });
+});
+
+describe('gates', () => {
+  test('no procedure before the plan is accepted, nor without a current consent', async () => {
+    const proposed = await plan('prp-series', { accept: false, consent: true });
+    assertProblem(await record(proposed, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20 }), 409);
+    const unsigned = await plan('prp-series', { consent: false });
+    const r = await record(unsigned, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20 });
+    assertProblem(r, 409);
+    assert.match(r.body.detail, /No current consent for this plan: record the patient's signed consent to ".*platelet-rich plasma.*", version 1 first/);
+  });
+
+  test('a withdrawn consent stops the plan: nothing more is recorded', async () => {
+    const pl = await plan();
+    const k = (await c.get(`/api/v1/patients/${p.id}/consents?plan_id=${pl.id}`)).body.items[0];
+    await c.post(`/api/v1/consents/${k.id}/withdraw`, { reason: 'No', withdrawn_on: day(0) }, { 'If-Match': '"1"' });
+    const r = await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20 });
+    assertProblem(r, 409);
+    assert.match(r.body.detail, /stopped/);
+  });
+
+  test('an investigational biologic needs the plan\'s study reference first', async () => {
+    const pl = await plan('adipose-svf', { doc: 'adipose-svf' });
+    const body = { kind: 'harvest', performed_on: day(0), source: 'adipose', site: 'abdomen', volume_ml: 200, anaesthesia: 'local tumescent' };
+    const r = await record(pl, body);
+    assertProblem(r, 409);
+    assert.match(r.body.detail, /investigational: add the plan's study reference \(IND, IRB approval or registry number\)/);
+    const v = (await c.get(`/api/v1/plans/${pl.id}`)).body.version;
+    await c.patch(`/api/v1/plans/${pl.id}`, { study_reference: 'NCT00000000' }, { 'If-Match': `"${v}"` });
+    assert.equal((await record(pl, body)).status, 201);
+  });
+});
