@@ -59,8 +59,9 @@ json_t *api_patient_json(const patient *p);
 json_t *api_staff_json(const staff *s);
 /* "\"<version>\"" in the arena, for ETag. */
 const char *api_etag(http_req *r, int version);
-/* 0 when patient_id's records may change; a 409 when the patient is archived. */
-int api_patient_writable(http_req *r, const char *patient_id);
+/* 0 when patient_id's records may change (the patient in *out when out is not NULL); else the
+ * response: 404 no such patient, 409 archived. */
+int api_patient_writable(http_req *r, const char *patient_id, patient *out);
 /* Audits the read of a patient's list (action) and answers {items, next_cursor: null}; takes
  * the reference to items. */
 int api_patient_items(http_req *r, const char *action, const char *patient_id, json_t *items);

@@ -41,11 +41,8 @@ static plan *patient_plan(http_req *r, const char *patient_id, const char *plan_
 int api_consent_create(http_req *r)
 {
 	patient pt;
-	if (api_load_patient(r, &pt))
+	if (api_patient_writable(r, r->params[0], &pt))
 		return r->status;
-	if (pt.archived_at)
-		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; nothing can be added or changed.");
 	consent *c = arena_zalloc(r->a, sizeof *c);
 	rec_ctx cx = api_rec_ctx(r, &pt);
 	rec_from_json(&r->v, &rk_consent, r->body, c, 0, &cx);
@@ -99,7 +96,7 @@ int api_consent_withdraw(http_req *r)
 		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, c.plan_id, &p);
 	if (rc)
 		return http_fail(r, rc, "consent");
-	if (api_patient_writable(r, c.patient_id))
+	if (api_patient_writable(r, c.patient_id, NULL))
 		return r->status;
 	if (c.version != expected)
 		return http_fail(r, SW_EVERSION, "consent");

@@ -3,17 +3,21 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
+#include "../util/uuid.h"
 #include "api.h"
 
-int api_patient_writable(http_req *r, const char *patient_id)
+int api_patient_writable(http_req *r, const char *patient_id, patient *out)
 {
-	patient p;
-	sw_err rc = r->st->ops->patient_get(r->st, r->a, patient_id, &p);
+	patient own;
+	patient *p = out ? out : &own;
+	sw_err rc = patient_id && uuid_valid(patient_id)
+	                ? r->st->ops->patient_get(r->st, r->a, patient_id, p)
+	                : SW_ENOTFOUND;
 	if (rc)
 		return http_fail(r, rc, "patient");
-	if (p.archived_at)
+	if (p->archived_at)
 		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; their records cannot be changed.");
+		                    "This patient is archived; nothing can be added or changed.");
 	return 0;
 }
 

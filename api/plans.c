@@ -54,11 +54,8 @@ static void check_condition(http_req *r, const plan *p)
 int api_plan_create(http_req *r)
 {
 	patient pt;
-	if (api_load_patient(r, &pt))
+	if (api_patient_writable(r, r->params[0], &pt))
 		return r->status;
-	if (pt.archived_at)
-		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; nothing can be added or changed.");
 	plan *p = arena_zalloc(r->a, sizeof *p);
 	rec_ctx cx = api_rec_ctx(r, &pt);
 	p->patient_id = pt.id;

@@ -53,12 +53,8 @@ int api_procedure_create(http_req *r)
 	if (rc)
 		return http_fail(r, rc, "plan");
 	patient pt;
-	rc = r->st->ops->patient_get(r->st, r->a, p->patient_id, &pt);
-	if (rc)
-		return http_fail(r, rc, "patient");
-	if (pt.archived_at)
-		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; nothing can be added or changed.");
+	if (api_patient_writable(r, p->patient_id, &pt))
+		return r->status;
 	procedure *pr = arena_zalloc(r->a, sizeof *pr);
 	rec_ctx cx = api_rec_ctx(r, &pt);
 	rec_from_json(&r->v, &rk_procedure, r->body, pr, 0, &cx);

@@ -84,11 +84,8 @@ int api_rec_create(http_req *r)
 {
 	const rec_kind *k = r->kind;
 	patient p;
-	if (api_load_patient(r, &p))
+	if (api_patient_writable(r, r->params[0], &p))
 		return r->status;
-	if (p.archived_at)
-		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; nothing can be added or changed.");
 	void *rec = arena_zalloc(r->a, k->size);
 	rec_ctx cx = api_rec_ctx(r, &p);
 	if (rec_from_json(&r->v, k, r->body, rec, 0, &cx))
@@ -173,18 +170,14 @@ int api_rec_update(http_req *r)
 	if (rec_ended(k, rec))
 		return ended(r, k, rec);
 	patient p;
-	sw_err rc = r->st->ops->patient_get(r->st, r->a, m.patient_id, &p);
-	if (rc)
-		return http_fail(r, rc, "patient");
-	if (p.archived_at)
-		return http_problem(r, 409, "Patient archived",
-		                    "This patient is archived; nothing can be added or changed.");
+	if (api_patient_writable(r, m.patient_id, &p))
+		return r->status;
 	rec_ctx cx = api_rec_ctx(r, &p);
 	if (rec_from_json(&r->v, k, r->body, rec, 1, &cx))
 		return http_invalid(r);
 	rec_set_life(k, rec, NULL, NULL, expected + 1, cx.now, r->who.id);
 	audit_record a = audit_of(r, k, "update", rec);
-	rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
+	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
 	if (rc)
 		return http_fail(r, rc, k->label);
 	return answer(r, k, rec);
@@ -201,7 +194,7 @@ int api_rec_void(http_req *r)
 	if (!rec)
 		return r->status;
 	rec_meta m = rec_meta_of(k, rec);
-	if (api_patient_writable(r, m.patient_id))
+	if (api_patient_writable(r, m.patient_id, NULL))
 		return r->status;
 	if (rec_ended(k, rec))
 		return ended(r, k, rec);
@@ -233,7 +226,7 @@ int api_rec_move(http_req *r)
 	if (!rec)
 		return r->status;
 	rec_meta m = rec_meta_of(k, rec);
-	if (api_patient_writable(r, m.patient_id))
+	if (api_patient_writable(r, m.patient_id, NULL))
 		return r->status;
 	if (m.version != expected)
 		return http_fail(r, SW_EVERSION, k->label);
