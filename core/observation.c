@@ -27,8 +27,9 @@ static const obs_unit fibre_units[] = {{"fibres/mm", 1, 0}, {NULL, 0, 0}};
 
 #define NONE NAN
 #define NCS_RULE                                                                                   \
-	"rule of thumb for adults (facts.md 3.1, unconfirmed); normal values depend on age, "      \
-	"height and lab"
+	"rule of thumb for adults, not a published cut-off (reference values: Chen et al., "       \
+	"Muscle "                                                                                  \
+	"Nerve 2016); normal values depend on age, height and lab"
 #define LAB_RULE "typical adult reference; check your laboratory's range"
 
 const obs_kind obs_kinds[] = {
@@ -55,16 +56,17 @@ const obs_kind obs_kinds[] = {
     {"monofilament", "10-g monofilament", OBS_LOCAL_SYSTEM, "monofilament_10g", OBS_MONOFILAMENT,
      NULL, NULL, 0, 3, 1, foot_sites, NULL, 2, NONE,
      "protective sensation present when at least 2 of the 3 answers (2 real, 1 sham touch) "
-     "are correct (facts.md 3.2)"},
+     "are correct (Perkins et al., Diabetes Care 2001)"},
     {"vibration_threshold", "Vibration perception threshold", OBS_LOCAL_SYSTEM, "vpt", OBS_NUMBER,
      "V", NULL, 0, 100, 1, NULL, NULL, NONE, 25,
-     "above 25 V: high risk (Young 1994, facts.md 3.3)"},
+     "above 25 V: high risk of foot ulcer (Young et al., Diabetes Care 1994)"},
     {"tuning_fork", "128 Hz tuning fork at the great toe", OBS_LOCAL_SYSTEM, "tuning_fork_128",
      OBS_GRADE, NULL, NULL, 0, 0, 1, NULL, fork_grades, NONE, NONE,
      "decreased or absent vibration is abnormal"},
     {"ienfd", "Intraepidermal nerve fibre density", OBS_LOCAL_SYSTEM, "ienfd", OBS_NUMBER,
      "fibers/mm", fibre_units, 0, 100, 0, NULL, NULL, NONE, NONE,
-     "below the lower limit for age and sex (immunofluorescence norms, facts.md 3.5)"},
+     "below the lower limit for age and sex (immunofluorescence norms of the Czech "
+     "Society of Neurology; bright-field norms: Lauria et al., J Peripher Nerv Syst 2010)"},
     {"hba1c", "HbA1c", "http://loinc.org", "4548-4", OBS_NUMBER, "%", hba1c_units, 2, 25, 0, NULL,
      NULL, NONE, 6.5, "6.5 % or more: in the diabetic range; " LAB_RULE, 1},
     {"vitamin_b12", "Vitamin B12", "http://loinc.org", "2132-9", OBS_NUMBER, "pg/mL", b12_units, 0,
@@ -250,8 +252,8 @@ int observation_from_json(vctx *v, json_t *body, const char *birth_date, const c
 	if (strcmp(k->kind, "ienfd") == 0 && !isnan(low))
 		o->interpretation = arena_printf(v->a,
 		                                 "%s: lower limit %.1f fibers/mm for this age "
-		                                 "and sex (immunofluorescence norms, facts.md "
-		                                 "3.5)",
+		                                 "and sex (immunofluorescence norms of the Czech "
+		                                 "Society of Neurology)",
 		                                 o->abnormal ? "abnormal" : "normal", low);
 	return 0;
 }

@@ -114,3 +114,19 @@ test('the web UI is served at / as HTML with a content security policy', async (
   assert.match(r.headers.get('content-security-policy') || '', /default-src 'self'/);
   assert.match(await r.text(), /<!doctype html>/i);
 });
+
+test('what the product shows names publications, never a file outside the product', async () => {
+  const c = await login(srv.base, 'clinician');
+  const paths = ['/api/v1/instruments', '/api/v1/observation-kinds', '/api/v1/medication-list',
+    '/api/v1/neuropathy-codes', '/api/v1/biologics', '/api/v1/protocols', '/api/v1/consent-documents'];
+  for (const i of (await c.get('/api/v1/instruments')).body.items) paths.push(`/api/v1/instruments/${i.id}`);
+  for (const p of (await c.get('/api/v1/protocols')).body.items) paths.push(`/api/v1/protocols/${p.id}`);
+  for (const path of paths) {
+    const r = await c.get(path);
+    assert.equal(r.status, 200, path);
+    assert.doesNotMatch(r.text, /facts\.md|shared\/|\.\.\//, path);
+  }
+  // The test-result rules cite their publications.
+  const kinds = (await c.get('/api/v1/observation-kinds')).body.items;
+  assert.match(kinds.find((k) => k.kind === 'vibration_threshold').rule, /Young et al\., Diabetes Care 1994/);
+});
