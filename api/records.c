@@ -65,6 +65,14 @@ static int answer(http_req *r, const rec_kind *k, const void *rec)
 	return http_json(r, 200, api_rec_json(r, k, rec));
 }
 
+/* Writes the changed record if the stored version is expected, with its audit record; answers
+ * 200 with it. */
+static int save(http_req *r, const rec_kind *k, void *rec, int expected, audit_record *a)
+{
+	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, a);
+	return rc ? http_fail(r, rc, k->label) : answer(r, k, rec);
+}
+
 static int ended(http_req *r, const rec_kind *k, const void *rec)
 {
 	if (k->life == RL_MOVES)
@@ -177,10 +185,7 @@ int api_rec_update(http_req *r)
 		return http_invalid(r);
 	rec_set_life(k, rec, NULL, NULL, expected + 1, cx.now, r->who.id);
 	audit_record a = audit_of(r, k, "update", rec);
-	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
-	if (rc)
-		return http_fail(r, rc, k->label);
-	return answer(r, k, rec);
+	return save(r, k, rec, expected, &a);
 }
 
 int api_rec_void(http_req *r)
@@ -203,10 +208,7 @@ int api_rec_void(http_req *r)
 	rec_set_life(k, rec, k->ended, reason, expected + 1, http_now(r), r->who.id);
 	audit_record a = audit_of(r, k, "void", rec);
 	a.detail = reason;
-	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
-	if (rc)
-		return http_fail(r, rc, k->label);
-	return answer(r, k, rec);
+	return save(r, k, rec, expected, &a);
 }
 
 int api_rec_move(http_req *r)
@@ -246,8 +248,5 @@ int api_rec_move(http_req *r)
 	audit_record a = audit_of(r, k, "status", rec);
 	a.detail = arena_printf(r->a, "%s -> %s%s%s", m.status, to, reason ? ": " : "",
 	                        reason ? reason : "");
-	sw_err rc = r->st->ops->rec_update(r->st, r->a, k, rec, expected, &a);
-	if (rc)
-		return http_fail(r, rc, k->label);
-	return answer(r, k, rec);
+	return save(r, k, rec, expected, &a);
 }

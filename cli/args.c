@@ -1,4 +1,5 @@
 /* Option parsing and small helpers shared by the subcommands. */
+#include <dirent.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,4 +116,43 @@ int cli_add_staff(store *st, const char *email, const char *name, const char *ro
 	else if (rc)
 		fprintf(stderr, "schwann: could not save the staff member\n");
 	return rc ? -1 : 0;
+}
+
+int cli_each_json(arena *a, const char *dir, const char *what,
+                  int (*fn)(void *ctx, const char *path, const char *text, size_t len), void *ctx)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "schwann: cannot read the %s folder %s\n", what, dir);
+		return -1;
+	}
+	struct dirent *e;
+	int rc = 0;
+	while (!rc && (e = readdir(d))) {
+		size_t n = strlen(e->d_name), len = 0;
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		char *path = arena_printf(a, "%s/%s", dir, e->d_name);
+		char *buf = cli_read_file(a, path, &len);
+		rc = buf ? fn(ctx, path, buf, len) : -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+char *cli_read_file(arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	*len = 0;
+	if (f) {
+		buf = arena_alloc(a, CLI_FILE_MAX + 1);
+		*len = fread(buf, 1, CLI_FILE_MAX + 1, f);
+		fclose(f);
+	}
+	if (!f || *len > CLI_FILE_MAX) {
+		fprintf(stderr, "schwann: cannot read %s (or larger than 1 MiB)\n", path);
+		return NULL;
+	}
+	return buf;
 }

@@ -26,6 +26,14 @@ int cli_hash_password(const char *password, char *out);
 int cli_add_staff(store *st, const char *email, const char *name, const char *role,
                   const char *password);
 
+#define CLI_FILE_MAX (1024 * 1024)
+/* The file at path (at most CLI_FILE_MAX bytes) in the arena, or NULL with the reason printed. */
+char *cli_read_file(arena *a, const char *path, size_t *len);
+/* Calls fn for every .json file in dir (read whole) until one fails; what names the folder in
+ * messages. 0 when every call returned 0. */
+int cli_each_json(arena *a, const char *dir, const char *what,
+                  int (*fn)(void *ctx, const char *path, const char *text, size_t len), void *ctx);
+
 struct instrument_set;
 /* Loads the built-in instrument definitions, or those in dir; prints every problem. */
 int cli_load_instruments(arena *a, const char *dir, struct instrument_set *set);

@@ -1,7 +1,6 @@
 /* Loads instrument definitions at start-up: those built into the binary (data/instruments/), or
  * every *.json in the folder given with --instruments. A broken file stops the start with its
  * name and every problem found in it. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,45 +45,25 @@ static int add(arena *a, instrument_set *set, const char *name, const char *text
 	return 0;
 }
 
-static int load_dir(arena *a, const char *dir, instrument_set *set)
+typedef struct loader {
+	arena *a;
+	instrument_set *set;
+} loader;
+
+static int add_file(void *ctx, const char *path, const char *text, size_t len)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "schwann: cannot read the instruments folder %s\n", dir);
-		return -1;
-	}
-	struct dirent *e;
-	int rc = 0;
-	while (!rc && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
-			continue;
-		char *path = arena_printf(a, "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		char *buf = NULL;
-		size_t len = 0;
-		if (f) {
-			buf = arena_alloc(a, 1024 * 1024 + 1);
-			len = fread(buf, 1, 1024 * 1024 + 1, f);
-			fclose(f);
-		}
-		if (!f || len > 1024 * 1024) {
-			fprintf(stderr, "schwann: cannot read %s (or larger than 1 MiB)\n", path);
-			rc = -1;
-		} else {
-			rc = add(a, set, path, buf, len);
-		}
-	}
-	closedir(d);
-	return rc;
+	loader *l = ctx;
+	return add(l->a, l->set, path, text, len);
 }
 
 int cli_load_instruments(arena *a, const char *dir, instrument_set *set)
 {
 	set->items = arena_zalloc(a, sizeof(instrument *) * MAX_INSTRUMENTS);
 	set->n = 0;
-	if (dir)
-		return load_dir(a, dir, set);
+	if (dir) {
+		loader l = {a, set};
+		return cli_each_json(a, dir, "instruments", add_file, &l);
+	}
 	for (const embedded_file *f = instrument_files; f->path; f++) {
 		char *name = arena_printf(a, "data/instruments/%s", f->path);
 		if (add(a, set, name, (const char *)f->data, f->len))

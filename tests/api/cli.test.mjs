@@ -1,11 +1,11 @@
 // The command line: version, help, exit codes, user add, token create, backup while serving, demo.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, client, newPatient, freshDb } from '../lib/server.mjs';
-import { cli, cliAsync, sqlite, tokenFor, rnd, pool, stopServer } from './helpers.mjs';
+import { cli, cliAsync, sqlite, tokenFor, rnd, pool, stopServer, ROOT } from './helpers.mjs';
 
 let dir;
 before(() => { dir = mkdtempSync(join(tmpdir(), 'schwann-cli-')); });
@@ -354,6 +354,53 @@ describe('schema', () => {
       const bad = cli(['schema', '--kind', 'nope']);
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /no record kind named 'nope'; kinds: .*medication/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('data folders given at start-up', () => {
+  test('--treatment DIR: a good copy serves its protocols; a broken file stops the start naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schwann-tx-'));
+    try {
+      cpSync(join(ROOT, 'data', 'biologics.json'), join(dir, 'biologics.json'));
+      cpSync(join(ROOT, 'data', 'protocols'), join(dir, 'protocols'), { recursive: true });
+      cpSync(join(ROOT, 'data', 'consent'), join(dir, 'consent'), { recursive: true });
+      writeFileSync(join(dir, 'protocols', 'short.json'), JSON.stringify({ id: 'short', version: '1', title: 'One injection',
+        biologic: 'prp', steps: [{ kind: 'injection', day: 0 }] }));
+      const srv = await startServer({ args: ['--treatment', dir] });
+      try {
+        const ids = (await client(srv.base, { token: tokenFor(srv.db, 'nurse') }).get('/api/v1/protocols')).body.items.map((p) => p.id);
+        assert.deepEqual(ids.sort(), ['adipose-svf', 'bmac', 'prp-series', 'short']);
+      } finally {
+        await stopServer(srv);
+      }
+      writeFileSync(join(dir, 'protocols', 'broken.json'), JSON.stringify({ id: 'broken', version: '1', title: 't',
+        biologic: 'unicorn', steps: [{ kind: 'massage', day: 1 }] }));
+      const db = join(dir, 'x.db');
+      const r = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /broken\.json: biologic: unicorn is not in the biologics file/);
+      assert.match(r.stderr, /broken\.json: steps\[0\]\.kind: /);
+      rmSync(join(dir, 'consent'), { recursive: true });
+      rmSync(join(dir, 'protocols', 'broken.json'));
+      const r2 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r2.status, 1);
+      assert.match(r2.stderr, /cannot read the consent folder/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--instruments DIR: a broken definition stops the start naming the file and the problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schwann-ins-'));
+    try {
+      cpSync(join(ROOT, 'data', 'instruments'), dir, { recursive: true });
+      writeFileSync(join(dir, 'bad.json'), '{"id": "bad", "version": 1');
+      const r = cli(['serve', '--db', join(dir, 'x.db'), '--listen', '127.0.0.1:1', '--instruments', dir]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /bad\.json: /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
