@@ -37,6 +37,7 @@ int api_consent_document_list(http_req *r);
 int api_consent_create(http_req *r);
 int api_consent_withdraw(http_req *r);
 int api_procedure_create(http_req *r);
+int api_procedure_void(http_req *r);
 int api_protocol_list(http_req *r);
 int api_protocol_get(http_req *r);
 
@@ -46,8 +47,18 @@ int api_rec_list(http_req *r);
 int api_rec_get(http_req *r);
 int api_rec_update(http_req *r);
 int api_rec_void(http_req *r);
+/* The checks of a void request on the route's record (reason, If-Match, archive, already ended,
+ * version); the record with its status and reason set, or NULL with the answer given. */
+void *api_rec_voiding(http_req *r, const char **reason, int *expected);
 /* POST /<kind>/{id}/status {status, reason}: one of the kind's moves (RL_MOVES). */
 int api_rec_move(http_req *r);
+/* The move of a loaded record rec to status `to` (its version `expected`): the archive rule, the
+ * version, the kind's moves and their reasons, then the write with its audit record. */
+int api_rec_apply_move(http_req *r, const rec_kind *k, void *rec, const char *to,
+                       const char *reason, int expected);
+/* An audit record (in the arena) of verb on rec: "<kind>.<verb>", its patient, with detail. */
+audit_record *api_rec_audit(http_req *r, const rec_kind *k, const char *verb, const void *rec,
+                            const char *detail);
 /* What a record kind's rules and JSON need from the request (and the patient, or NULL). */
 rec_ctx api_rec_ctx(http_req *r, const patient *p);
 /* A record as JSON (new reference). */
@@ -67,6 +78,14 @@ int api_patient_writable(http_req *r, const char *patient_id, patient *out);
 int api_patient_items(http_req *r, const char *action, const char *patient_id, json_t *items);
 /* Answers 201 with Location collection/id, the ETag of version, and body (reference taken). */
 int api_created(http_req *r, const char *collection, const char *id, int version, json_t *body);
+/* The version the caller saw, from If-Match; -1 with the answer set (428 absent, 400 not an
+ * ETag this server gives). */
+int api_expected_version(http_req *r);
+/* The record of kind k with id when it is the patient's (and, with live, has not ended); else
+ * NULL, with the error at field ("is not <what>", or that it has ended) or, on a store failure,
+ * the answer (r->status set). */
+void *api_rec_ref(http_req *r, const rec_kind *k, const char *id, const char *patient_id, int live,
+                  const char *field, const char *what);
 /* Reads a void request: {reason} and If-Match. 0 with both set, else the response. */
 int api_read_void(http_req *r, const char **reason, int *expected);
 /* Loads the patient in r->params[0], answering 404 itself; 0 when found. */

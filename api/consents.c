@@ -22,22 +22,6 @@ int api_consent_document_list(http_req *r)
 	return http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
-/* The plan a consent or procedure names: the patient's own. NULL with the error at field. */
-static plan *patient_plan(http_req *r, const char *patient_id, const char *plan_id,
-                          const char *field)
-{
-	plan *p = arena_alloc(r->a, sizeof *p);
-	sw_err rc = plan_id && uuid_valid(plan_id)
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, plan_id, p)
-	                : SW_ENOTFOUND;
-	if (rc || strcmp(p->patient_id, patient_id) != 0) {
-		if (plan_id && !v_has(&r->v, field))
-			v_add(&r->v, field, "is not a plan of this patient");
-		return NULL;
-	}
-	return p;
-}
-
 int api_consent_create(http_req *r)
 {
 	patient pt;
@@ -46,12 +30,13 @@ int api_consent_create(http_req *r)
 	consent *c = arena_zalloc(r->a, sizeof *c);
 	rec_ctx cx = api_rec_ctx(r, &pt);
 	rec_from_json(&r->v, &rk_consent, r->body, c, 0, &cx);
-	plan *p = patient_plan(r, pt.id, c->plan_id, "plan_id");
+	plan *p =
+	    api_rec_ref(r, &rk_plan, c->plan_id, pt.id, 0, "plan_id", "a plan of this patient");
 	if (p && c->biologic && strcmp(p->biologic, c->biologic) != 0)
 		v_add(&r->v, "document", "is the consent for %s, but the plan is for %s",
 		      c->biologic, p->biologic);
-	if (r->v.n)
-		return http_invalid(r);
+	if (r->v.n || r->status)
+		return r->status ? r->status : http_invalid(r);
 	if (rec_ended(&rk_plan, p))
 		return http_problem(
 		    r, 409, "Plan ended",
@@ -76,19 +61,14 @@ int api_consent_withdraw(http_req *r)
 	jv_no_unknown(&r->v, r->body, NULL, fields);
 	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_REQUIRED, NULL);
 	const char *on = jv_string(&r->v, r->body, NULL, "withdrawn_on", 10, JV_REQUIRED, NULL);
-	civil_date d, signed_on;
-	if (on && date_parse(on, &d))
-		v_add(&r->v, "withdrawn_on", "must be a real date written YYYY-MM-DD");
-	else if (on && date_cmp(d, date_today()) > 0)
-		v_add(&r->v, "withdrawn_on", "cannot be in the future");
 	if (r->v.n)
 		return http_invalid(r);
-	int expected = http_if_match(r);
+	int expected = api_expected_version(r);
 	if (expected < 0)
-		return http_problem(r, expected == -1 ? 428 : 400, "If-Match required",
-		                    "Send the version you are withdrawing in If-Match (the ETag).");
+		return r->status;
 	consent c;
 	plan p;
+	patient pt;
 	sw_err rc = uuid_valid(r->params[0])
 	                ? r->st->ops->rec_get(r->st, r->a, &rk_consent, r->params[0], &c)
 	                : SW_ENOTFOUND;
@@ -96,40 +76,44 @@ int api_consent_withdraw(http_req *r)
 		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, c.plan_id, &p);
 	if (rc)
 		return http_fail(r, rc, "consent");
-	if (api_patient_writable(r, c.patient_id, NULL))
+	if (api_patient_writable(r, c.patient_id, &pt))
 		return r->status;
 	if (c.version != expected)
 		return http_fail(r, SW_EVERSION, "consent");
 	if (rec_ended(&rk_consent, &c))
 		return http_problem(r, 409, "Already withdrawn",
 		                    "This consent is already withdrawn.");
-	if (!date_parse(c.signed_on, &signed_on) && date_cmp(d, signed_on) < 0) {
+	rec_ctx cx = api_rec_ctx(r, &pt);
+	civil_date d, signed_on;
+	rec_check_date(&r->v, rec_field_find(&rk_consent, "withdrawn_on"), on, &cx);
+	if (!r->v.n && !date_parse(on, &d) && !date_parse(c.signed_on, &signed_on) &&
+	    date_cmp(d, signed_on) < 0)
 		v_add(&r->v, "withdrawn_on", "cannot be before the consent was signed (%s)",
 		      c.signed_on);
+	if (r->v.n)
 		return http_invalid(r);
-	}
-	const char *now = http_now(r);
-	rec_set_life(&rk_consent, &c, "withdrawn", reason, expected + 1, now, r->who.id);
+	rec_set_life(&rk_consent, &c, "withdrawn", reason, expected + 1, cx.now, r->who.id);
 	c.withdrawn_on = on;
-	rec_write w[2] = {{&rk_consent, &c, expected}, {0}};
+	rec_write w[2] = {{&rk_consent, &c, expected, NULL}, {0}};
 	int n = 1;
-	const char *to = rec_move_find(&rk_plan, &p, "stopped")    ? "stopped"
-	                 : rec_move_find(&rk_plan, &p, "declined") ? "declined"
-	                                                           : NULL;
+	const char *to = plan_status_on_withdrawal(&p);
 	if (to) {
-		int pv = p.version;
+		const char *from = p.status;
 		rec_set_life(&rk_plan, &p, to,
-		             arena_printf(r->a, "Consent withdrawn on %s: %s", on, reason), pv + 1,
-		             now, r->who.id);
-		w[n++] = (rec_write){&rk_plan, &p, pv};
+		             arena_printf(r->a, "Consent withdrawn on %s: %s", on, reason),
+		             p.version + 1, cx.now, r->who.id);
+		w[n++] = (rec_write){
+		    &rk_plan, &p, p.version - 1,
+		    api_rec_audit(r, &rk_plan, "status", &p,
+		                  arena_printf(r->a, "%s -> %s: consent withdrawn", from, to))};
 	}
 	audit_record a = http_audit(r, "consent.withdraw", "consent", c.id, c.patient_id);
-	a.detail = to ? arena_printf(r->a, "%s; plan %s", reason, to) : reason;
+	a.detail = reason;
 	rc = r->st->ops->rec_write_all(r->st, r->a, w, n, &a);
 	if (rc)
 		return http_fail(r, rc, "consent");
 	r->etag = api_etag(r, c.version);
-	json_t *out = api_rec_json(r, &rk_consent, &c);
+	json_t *out = rec_to_json(&rk_consent, &c, &cx);
 	json_object_set_new(out, "plan_status", json_string(p.status));
 	return http_json(r, 200, out);
 }

@@ -21,6 +21,37 @@ int api_patient_writable(http_req *r, const char *patient_id, patient *out)
 	return 0;
 }
 
+int api_expected_version(http_req *r)
+{
+	int v = http_if_match(r);
+	if (v == -1)
+		http_problem(r, 428, "If-Match required",
+		             "Send the version you changed in If-Match (the ETag of your GET), so "
+		             "that nobody's change is silently overwritten.");
+	else if (v == -2)
+		http_problem(r, 400, "Malformed If-Match",
+		             "If-Match must be the ETag the server sent, such as \"3\".");
+	return v < 0 ? -1 : v;
+}
+
+void *api_rec_ref(http_req *r, const rec_kind *k, const char *id, const char *patient_id, int live,
+                  const char *field, const char *what)
+{
+	if (!id || v_has(&r->v, field))
+		return NULL;
+	void *rec = arena_alloc(r->a, k->size);
+	sw_err rc = uuid_valid(id) ? r->st->ops->rec_get(r->st, r->a, k, id, rec) : SW_ENOTFOUND;
+	if (rc == SW_ENOTFOUND || (!rc && strcmp(rec_meta_of(k, rec).patient_id, patient_id)))
+		v_add(&r->v, field, "is not %s", what);
+	else if (rc)
+		http_fail(r, rc, k->label);
+	else if (live && rec_ended(k, rec))
+		v_add(&r->v, field, "is %s and cannot be used", rec_meta_of(k, rec).status);
+	else
+		return rec;
+	return NULL;
+}
+
 int api_read_void(http_req *r, const char **reason, int *expected)
 {
 	static const char *const fields[] = {"reason", NULL};
@@ -28,11 +59,8 @@ int api_read_void(http_req *r, const char **reason, int *expected)
 	*reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_REQUIRED, NULL);
 	if (r->v.n)
 		return http_invalid(r);
-	*expected = http_if_match(r);
-	if (*expected < 0)
-		return http_problem(r, *expected == -1 ? 428 : 400, "If-Match required",
-		                    "Send the version you are voiding in If-Match (the ETag).");
-	return 0;
+	*expected = api_expected_version(r);
+	return *expected < 0 ? r->status : 0;
 }
 
 int api_patient_items(http_req *r, const char *action, const char *patient_id, json_t *items)

@@ -136,15 +136,8 @@ int api_patient_get(http_req *r)
 /* Loads the patient and checks If-Match; 0 when the caller may write. */
 static int load_for_write(http_req *r, patient *p, int *expected)
 {
-	*expected = http_if_match(r);
-	if (*expected == -1)
-		return http_problem(
-		    r, 428, "If-Match required",
-		    "Send the version you edited in If-Match (the ETag of your GET), "
-		    "so that nobody's change is silently overwritten.");
-	if (*expected == -2)
-		return http_problem(r, 400, "Malformed If-Match",
-		                    "If-Match must be the ETag the server sent, such as \"3\".");
+	if ((*expected = api_expected_version(r)) < 0)
+		return r->status;
 	if (api_load_patient(r, p))
 		return r->status;
 	if (p->version != *expected)

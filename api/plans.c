@@ -36,21 +36,6 @@ static sw_err load_steps(http_req *r, const char *patient_id, const char *plan_i
 	return r->st->ops->rec_list(r->st, r->a, &rk_plan_step, &q, (void **)steps, n);
 }
 
-/* The diagnosis the plan treats: the patient's own, not entered in error. */
-static void check_condition(http_req *r, const plan *p)
-{
-	condition c;
-	if (!p->condition_id || v_has(&r->v, "condition_id"))
-		return;
-	sw_err rc = uuid_valid(p->condition_id)
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_condition, p->condition_id, &c)
-	                : SW_ENOTFOUND;
-	if (rc || strcmp(c.patient_id, p->patient_id) != 0)
-		v_add(&r->v, "condition_id", "is not a diagnosis of this patient");
-	else if (rec_ended(&rk_condition, &c))
-		v_add(&r->v, "condition_id", "was marked entered in error");
-}
-
 int api_plan_create(http_req *r)
 {
 	patient pt;
@@ -60,9 +45,10 @@ int api_plan_create(http_req *r)
 	rec_ctx cx = api_rec_ctx(r, &pt);
 	p->patient_id = pt.id;
 	rec_from_json(&r->v, &rk_plan, r->body, p, 0, &cx);
-	check_condition(r, p);
-	if (r->v.n)
-		return http_invalid(r);
+	api_rec_ref(r, &rk_condition, p->condition_id, pt.id, 1, "condition_id",
+	            "a diagnosis of this patient");
+	if (r->v.n || r->status)
+		return r->status ? r->status : http_invalid(r);
 	rec_set_new(&rk_plan, p, new_id(r->a), pt.id, cx.now, r->who.id);
 	const protocol *proto = protocol_find(r->srv->cfg.treatment, p->protocol_id);
 	plan_step *steps = arena_zalloc(r->a, sizeof(plan_step) * PROTOCOL_MAX_STEPS);
@@ -99,18 +85,24 @@ int api_plan_list(http_req *r)
 	return api_patient_items(r, "plan.list", pt.id, arr);
 }
 
-/* Adds the plan's steps to a plan answer that a record-layer handler gave (status 200). */
-static int with_steps(http_req *r, int status)
+/* Runs a record-layer handler on the plan in the route and adds the plan's steps to its answer.
+ * The steps are read first: a plan's change or move leaves them as they are, and a write that
+ * committed is never answered with an error. */
+static int with_steps(http_req *r, int (*handler)(http_req *r))
 {
-	const char *id = status == 200 ? json_string_value(json_object_get(r->out, "id")) : NULL;
-	const char *pid = id ? json_string_value(json_object_get(r->out, "patient_id")) : NULL;
+	plan p;
 	plan_step *steps;
 	int n;
-	if (!pid)
-		return status;
-	sw_err rc = load_steps(r, pid, id, &steps, &n);
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = load_steps(r, p.patient_id, p.id, &steps, &n);
 	if (rc)
 		return http_fail(r, rc, "plan");
+	int status = handler(r);
+	if (status != 200)
+		return status;
 	rec_ctx cx = api_rec_ctx(r, NULL);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
@@ -121,34 +113,38 @@ static int with_steps(http_req *r, int status)
 
 int api_plan_get(http_req *r)
 {
-	return with_steps(r, api_rec_get(r));
+	return with_steps(r, api_rec_get);
 }
 
 int api_plan_update(http_req *r)
 {
-	return with_steps(r, api_rec_update(r));
+	return with_steps(r, api_rec_update);
 }
 
 int api_plan_move(http_req *r)
 {
-	return with_steps(r, api_rec_move(r));
+	return with_steps(r, api_rec_move);
 }
 
-/* POST /plan-steps/{id}/skip {reason}: the step's move to skipped. */
+/* POST /plan-steps/{id}/skip {reason}: the step's move to skipped. The steps of a plan that has
+ * ended (declined, completed, stopped) no longer change. */
 int api_plan_step_skip(http_req *r)
 {
 	static const char *const fields[] = {"reason", NULL};
 	jv_no_unknown(&r->v, r->body, NULL, fields);
+	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_OPTIONAL, NULL);
 	if (r->v.n)
 		return http_invalid(r);
-	/* The steps of a plan that has ended (declined, completed, stopped) no longer change. */
-	plan_step s;
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
+	plan_step *s = arena_alloc(r->a, sizeof *s);
 	plan pl;
 	sw_err rc = uuid_valid(r->params[0])
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, r->params[0], &s)
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, r->params[0], s)
 	                : SW_ENOTFOUND;
 	if (!rc)
-		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s.plan_id, &pl);
+		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s->plan_id, &pl);
 	if (rc)
 		return http_fail(r, rc, "plan step");
 	if (rec_ended(&rk_plan, &pl))
@@ -158,6 +154,5 @@ int api_plan_step_skip(http_req *r)
 		                 "This step's plan is %s; its steps cannot change any "
 		                 "more.",
 		                 pl.status));
-	json_object_set_new(r->body, "status", json_string("skipped"));
-	return api_rec_move(r);
+	return api_rec_apply_move(r, &rk_plan_step, s, "skipped", reason, expected);
 }

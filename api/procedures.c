@@ -11,24 +11,14 @@
 #include "../util/uuid.h"
 #include "api.h"
 
-/* A procedure of the same patient, of one of the kinds (NULL-terminated), not voided; else the
- * error at field. */
-static void check_source(http_req *r, const char *id, const char *patient_id,
-                         const char *const *kinds, const char *field, const char *what)
+/* The processing's source or the injection's product: a procedure of the patient, not voided,
+ * of the kind given; else the error at field. */
+static void check_source(http_req *r, const char *id, const char *patient_id, const char *kind,
+                         const char *kind2, const char *field, const char *what)
 {
-	procedure src;
-	if (!id || v_has(&r->v, field))
-		return;
-	sw_err rc = uuid_valid(id) ? r->st->ops->rec_get(r->st, r->a, &rk_procedure, id, &src)
-	                           : SW_ENOTFOUND;
-	int ok = !rc && strcmp(src.patient_id, patient_id) == 0 && !rec_ended(&rk_procedure, &src);
-	for (const char *const *k = kinds; ok && *k; k++)
-		if (strcmp(*k, src.kind) == 0)
-			break;
-		else if (!k[1])
-			ok = 0;
-	if (!ok)
-		v_add(&r->v, field, "must be %s of this patient that is not voided", what);
+	procedure *src = api_rec_ref(r, &rk_procedure, id, patient_id, 1, field, what);
+	if (src && strcmp(src->kind, kind) != 0 && (!kind2 || strcmp(src->kind, kind2) != 0))
+		v_add(&r->v, field, "is not %s", what);
 }
 
 /* 1 when the plan has a current consent. */
@@ -58,31 +48,25 @@ int api_procedure_create(http_req *r)
 	procedure *pr = arena_zalloc(r->a, sizeof *pr);
 	rec_ctx cx = api_rec_ctx(r, &pt);
 	rec_from_json(&r->v, &rk_procedure, r->body, pr, 0, &cx);
-	static const char *const raw[] = {"blood_draw", "harvest", NULL};
-	static const char *const product[] = {"processing", NULL};
-	check_source(r, pr->from_id, pt.id, raw, "from", "a blood draw or harvest");
-	check_source(r, pr->product_id, pt.id, product, "product", "a processing record");
-	plan_step *step = NULL;
-	if (pr->step_id && !v_has(&r->v, "step_id")) {
-		step = arena_alloc(r->a, sizeof *step);
-		rc = uuid_valid(pr->step_id)
-		         ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, pr->step_id, step)
-		         : SW_ENOTFOUND;
-		if (rc || strcmp(step->plan_id, p->id) != 0)
-			v_add(&r->v, "step_id", "is not a step of this plan");
-		else if (pr->kind && strcmp(step->kind, pr->kind) != 0)
-			v_add(&r->v, "step_id", "is a %s step, not a %s", step->kind, pr->kind);
-		else if (strcmp(step->status, "planned") != 0)
-			v_add(&r->v, "step_id", "is already %s", step->status);
-	}
-	if (r->v.n)
-		return http_invalid(r);
-	if (r->role == ROLE_NURSE &&
-	    (strcmp(pr->kind, "harvest") == 0 || strcmp(pr->kind, "injection") == 0))
+	check_source(r, pr->from_id, pt.id, "blood_draw", "harvest", "from",
+	             "a blood draw or harvest of this patient");
+	check_source(r, pr->product_id, pt.id, "processing", NULL, "product",
+	             "a processing record of this patient");
+	plan_step *step =
+	    api_rec_ref(r, &rk_plan_step, pr->step_id, pt.id, 0, "step_id", "a step of this plan");
+	if (step && strcmp(step->plan_id, p->id) != 0)
+		v_add(&r->v, "step_id", "is not a step of this plan");
+	else if (step && pr->kind && strcmp(step->kind, pr->kind) != 0)
+		v_add(&r->v, "step_id", "is a %s step, not a %s", step->kind, pr->kind);
+	else if (step && strcmp(step->status, "planned") != 0)
+		v_add(&r->v, "step_id", "is already %s", step->status);
+	if (r->v.n || r->status)
+		return r->status ? r->status : http_invalid(r);
+	if (r->role == ROLE_NURSE && procedure_needs_clinician(pr->kind))
 		return http_problem(r, 403, "Not a nurse's procedure",
 		                    "A nurse records blood draws and processing; harvests and "
 		                    "injections are recorded by a clinician.");
-	if (strcmp(p->status, "accepted") != 0 && strcmp(p->status, "in_progress") != 0)
+	if (!plan_under_way(p))
 		return http_problem(
 		    r, 409, "Plan not under way",
 		    arena_printf(
@@ -94,11 +78,7 @@ int api_procedure_create(http_req *r)
 	if (!consented(r, p, &rc)) {
 		if (rc)
 			return http_fail(r, rc, "consent");
-		const consent_doc *d = NULL;
-		const treatment_set *tx = r->srv->cfg.treatment;
-		for (int i = 0; tx && i < tx->n_documents && !d; i++)
-			if (strcmp(tx->documents[i]->biologic, p->biologic) == 0)
-				d = consent_doc_find(tx, tx->documents[i]->id, NULL);
+		const consent_doc *d = consent_doc_for_biologic(r->srv->cfg.treatment, p->biologic);
 		return http_problem(r, 409, "No current consent",
 		                    arena_printf(r->a,
 		                                 "No current consent for this plan: record the "
@@ -118,17 +98,24 @@ int api_procedure_create(http_req *r)
 	uuid_v7(id);
 	pr->plan_id = p->id;
 	rec_set_new(&rk_procedure, pr, id, pt.id, cx.now, r->who.id);
-	rec_write w[3] = {{&rk_procedure, pr, 0}, {0}, {0}};
+	/* The step it fulfils is done and an accepted plan under way: each with its own audit
+	 * record, in the procedure's transaction. */
+	rec_write w[3] = {{&rk_procedure, pr, 0, NULL}, {0}, {0}};
 	int n = 1;
+	const char *why = arena_printf(r->a, "by %s %s", pr->kind, id);
 	if (step) {
-		int sv = step->version;
-		rec_set_life(&rk_plan_step, step, "done", NULL, sv + 1, cx.now, r->who.id);
-		w[n++] = (rec_write){&rk_plan_step, step, sv};
+		rec_set_life(&rk_plan_step, step, "done", NULL, step->version + 1, cx.now,
+		             r->who.id);
+		w[n++] = (rec_write){&rk_plan_step, step, step->version - 1,
+		                     api_rec_audit(r, &rk_plan_step, "status", step,
+		                                   arena_printf(r->a, "planned -> done %s", why))};
 	}
-	if (strcmp(p->status, "accepted") == 0) {
-		int pv = p->version;
-		rec_set_life(&rk_plan, p, "in_progress", NULL, pv + 1, cx.now, r->who.id);
-		w[n++] = (rec_write){&rk_plan, p, pv};
+	if (rec_move_find(&rk_plan, p, "in_progress")) {
+		rec_set_life(&rk_plan, p, "in_progress", NULL, p->version + 1, cx.now, r->who.id);
+		w[n++] = (rec_write){
+		    &rk_plan, p, p->version - 1,
+		    api_rec_audit(r, &rk_plan, "status", p,
+		                  arena_printf(r->a, "accepted -> in_progress %s", why))};
 	}
 	audit_record a = http_audit(r, "procedure.create", "procedure", id, pt.id);
 	a.detail = pr->kind;
@@ -140,4 +127,38 @@ int api_procedure_create(http_req *r)
 	if (step)
 		json_object_set_new(out, "step_status", json_string(step->status));
 	return api_created(r, rk_procedure.path, id, 1, out);
+}
+
+/* POST /procedures/{id}/void: the procedure is voided and the plan step it fulfilled is planned
+ * again (so that it can be done anew), in one transaction. */
+int api_procedure_void(http_req *r)
+{
+	const char *reason;
+	int expected;
+	procedure *pr = api_rec_voiding(r, &reason, &expected);
+	if (!pr)
+		return r->status;
+	rec_write w[2] = {{&rk_procedure, pr, expected, NULL}, {0}};
+	int n = 1;
+	plan_step step;
+	if (pr->step_id && !r->st->ops->rec_get(r->st, r->a, &rk_plan_step, pr->step_id, &step) &&
+	    strcmp(step.status, "done") == 0) {
+		rec_set_life(&rk_plan_step, &step, "planned", NULL, step.version + 1, http_now(r),
+		             r->who.id);
+		w[n++] = (rec_write){&rk_plan_step, &step, step.version - 1,
+		                     api_rec_audit(r, &rk_plan_step, "status", &step,
+		                                   arena_printf(r->a,
+		                                                "done -> planned: procedure %s "
+		                                                "voided",
+		                                                pr->id))};
+	}
+	sw_err rc = r->st->ops->rec_write_all(r->st, r->a, w, n,
+	                                      api_rec_audit(r, &rk_procedure, "void", pr, reason));
+	if (rc)
+		return http_fail(r, rc, "procedure");
+	r->etag = api_etag(r, pr->version);
+	json_t *out = api_rec_json(r, &rk_procedure, pr);
+	if (n == 2)
+		json_object_set_new(out, "step_status", json_string(step.status));
+	return http_json(r, 200, out);
 }

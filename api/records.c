@@ -44,6 +44,15 @@ static audit_record audit_of(http_req *r, const rec_kind *k, const char *verb, c
 	                  m.patient_id);
 }
 
+audit_record *api_rec_audit(http_req *r, const rec_kind *k, const char *verb, const void *rec,
+                            const char *detail)
+{
+	audit_record *a = arena_alloc(r->a, sizeof *a);
+	*a = audit_of(r, k, verb, rec);
+	a->detail = detail;
+	return a;
+}
+
 /* The record in the route's {id}, answering 404 itself; NULL then. */
 static void *load(http_req *r, const rec_kind *k)
 {
@@ -161,14 +170,9 @@ int api_rec_get(http_req *r)
 int api_rec_update(http_req *r)
 {
 	const rec_kind *k = r->kind;
-	int expected = http_if_match(r);
-	if (expected == -1)
-		return http_problem(
-		    r, 428, "If-Match required",
-		    "Send the version you edited in If-Match (the ETag of your GET).");
-	if (expected == -2)
-		return http_problem(r, 400, "Malformed If-Match",
-		                    "If-Match must be the ETag the server sent, such as \"3\".");
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
 	void *rec = load(r, k);
 	if (!rec)
 		return r->status;
@@ -188,27 +192,39 @@ int api_rec_update(http_req *r)
 	return save(r, k, rec, expected, &a);
 }
 
-int api_rec_void(http_req *r)
+void *api_rec_voiding(http_req *r, const char **reason, int *expected)
 {
 	const rec_kind *k = r->kind;
-	const char *reason;
-	int expected;
-	if (api_read_void(r, &reason, &expected))
-		return r->status;
+	if (api_read_void(r, reason, expected))
+		return NULL;
 	void *rec = load(r, k);
 	if (!rec)
-		return r->status;
+		return NULL;
 	rec_meta m = rec_meta_of(k, rec);
 	if (api_patient_writable(r, m.patient_id, NULL))
+		return NULL;
+	if (rec_ended(k, rec)) {
+		ended(r, k, rec);
+		return NULL;
+	}
+	if (m.version != *expected) {
+		http_fail(r, SW_EVERSION, k->label);
+		return NULL;
+	}
+	rec_set_life(k, rec, k->ended, *reason, *expected + 1, http_now(r), r->who.id);
+	return rec;
+}
+
+int api_rec_void(http_req *r)
+{
+	const char *reason;
+	int expected;
+	void *rec = api_rec_voiding(r, &reason, &expected);
+	if (!rec)
 		return r->status;
-	if (rec_ended(k, rec))
-		return ended(r, k, rec);
-	if (m.version != expected)
-		return http_fail(r, SW_EVERSION, k->label);
-	rec_set_life(k, rec, k->ended, reason, expected + 1, http_now(r), r->who.id);
-	audit_record a = audit_of(r, k, "void", rec);
+	audit_record a = audit_of(r, r->kind, "void", rec);
 	a.detail = reason;
-	return save(r, k, rec, expected, &a);
+	return save(r, r->kind, rec, expected, &a);
 }
 
 int api_rec_move(http_req *r)
@@ -220,13 +236,18 @@ int api_rec_move(http_req *r)
 	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_OPTIONAL, NULL);
 	if (r->v.n)
 		return http_invalid(r);
-	int expected = http_if_match(r);
+	int expected = api_expected_version(r);
 	if (expected < 0)
-		return http_problem(r, expected == -1 ? 428 : 400, "If-Match required",
-		                    "Send the version you are changing in If-Match (the ETag).");
+		return r->status;
 	void *rec = load(r, k);
 	if (!rec)
 		return r->status;
+	return api_rec_apply_move(r, k, rec, to, reason, expected);
+}
+
+int api_rec_apply_move(http_req *r, const rec_kind *k, void *rec, const char *to,
+                       const char *reason, int expected)
+{
 	rec_meta m = rec_meta_of(k, rec);
 	if (api_patient_writable(r, m.patient_id, NULL))
 		return r->status;

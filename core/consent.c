@@ -17,7 +17,9 @@ static const rec_field consent_fields[] = {
     {"signed_on", NULL, RT_DATE, RF_INPUT | RF_REQUIRED | RF_NOT_FUTURE | RF_AFTER_BIRTH,
      offsetof(consent, signed_on)},
     {"witness", NULL, RT_TEXT, RF_INPUT | RF_REQUIRED, offsetof(consent, witness), 0, 200},
-    {"withdrawn_on", NULL, RT_DATE, RF_NULLABLE, offsetof(consent, withdrawn_on)},
+    /* Set by the withdrawal, which writes it with the status. */
+    {"withdrawn_on", NULL, RT_DATE, RF_MUTABLE | RF_NULLABLE | RF_NOT_FUTURE | RF_AFTER_BIRTH,
+     offsetof(consent, withdrawn_on)},
     REC_META_TAIL(consent, status_reason),
 };
 
@@ -26,6 +28,14 @@ int consent_current(const consent *c, const treatment_set *set)
 	const consent_doc *d = consent_doc_find(set, c->document_id, NULL);
 	return strcmp(c->status, "signed") == 0 && d &&
 	       strcmp(d->version, c->document_version) == 0;
+}
+
+const consent_doc *consent_doc_for_biologic(const treatment_set *set, const char *biologic_id)
+{
+	for (int i = 0; set && biologic_id && i < set->n_documents; i++)
+		if (strcmp(set->documents[i]->biologic, biologic_id) == 0)
+			return consent_doc_find(set, set->documents[i]->id, NULL);
+	return NULL;
 }
 
 /* The document must be loaded at that version; the consent takes its biologic. */

@@ -22,6 +22,8 @@ typedef struct consent {
 
 extern const rec_kind rk_consent;
 
+/* The current consent document for a biologic, or NULL. */
+const consent_doc *consent_doc_for_biologic(const treatment_set *set, const char *biologic_id);
 /* 1 when c is signed and of the document's current version in set. */
 int consent_current(const consent *c, const treatment_set *set);
 

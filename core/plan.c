@@ -149,3 +149,15 @@ int plan_steps_new(arena *a, const plan *p, const protocol *proto, const char *(
 	}
 	return n;
 }
+
+const char *plan_status_on_withdrawal(const plan *p)
+{
+	return rec_move_find(&rk_plan, p, "stopped")    ? "stopped"
+	       : rec_move_find(&rk_plan, p, "declined") ? "declined"
+	                                                : NULL;
+}
+
+int plan_under_way(const plan *p)
+{
+	return rec_move_find(&rk_plan, p, "stopped") != NULL;
+}

@@ -42,6 +42,12 @@ typedef struct plan_step {
 
 extern const rec_kind rk_plan, rk_plan_step;
 
+/* 1 when the plan is accepted or in progress: procedures are recorded under it. */
+int plan_under_way(const plan *p);
+/* Where a plan goes when its consent is withdrawn: stopped once accepted or under way,
+ * declined while only proposed; NULL when it has already ended. */
+const char *plan_status_on_withdrawal(const plan *p);
+
 /* The steps of a new plan p from its protocol, in order, in the arena: ids from new_id, the
  * patient's id, created now by who. Returns how many (<= PROTOCOL_MAX_STEPS). */
 int plan_steps_new(arena *a, const plan *p, const protocol *proto, const char *(*new_id)(arena *),

@@ -157,3 +157,8 @@ const rec_kind rk_procedure = {
     .check = procedure_check,
     .to_json = procedure_json,
 };
+
+int procedure_needs_clinician(const char *kind)
+{
+	return kind && (strcmp(kind, "harvest") == 0 || strcmp(kind, "injection") == 0);
+}

@@ -53,4 +53,8 @@ typedef struct procedure {
 
 extern const rec_kind rk_procedure;
 
+/* 1 for the kinds only a clinician records (harvest, injection); a nurse records blood draws and
+ * processing. */
+int procedure_needs_clinician(const char *kind);
+
 #endif

@@ -126,8 +126,7 @@ const char *rec_moves_from(arena *a, const rec_kind *k, const void *rec)
 
 /* ---- reading ---- */
 
-/* A real date, and where the field says so not in the future and not before birth. */
-static void check_date(vctx *v, const rec_field *f, const char *s, const rec_ctx *cx)
+void rec_check_date(vctx *v, const rec_field *f, const char *s, const rec_ctx *cx)
 {
 	civil_date d, birth;
 	if (date_parse(s, &d))
@@ -204,7 +203,7 @@ static void read_field(vctx *v, const rec_field *f, json_t *body, void *rec, int
 		    jv_string(v, body, NULL, f->name, f->type == RT_DATE ? 10 : (size_t)f->max_len,
 		              required, &present);
 		if (s && f->type == RT_DATE)
-			check_date(v, f, s, cx);
+			rec_check_date(v, f, s, cx);
 		if (present && v->n == before)
 			REC_AT(rec, f->off, const char *) = s;
 		break;
@@ -305,6 +304,9 @@ int rec_from_json(vctx *v, const rec_kind *k, json_t *body, void *rec, int parti
 				continue;
 			int present = json_object_get(body, f->name) != NULL;
 			int required = (f->flags & RF_REQUIRED) && (!partial || present);
+			/* A new record's yes/no that was not said is unknown, not "no". */
+			if (!partial && !present && f->type == RT_BOOL && (f->flags & RF_NULLABLE))
+				REC_AT(rec, f->off, int) = -1;
 			if (present || required)
 				read_field(v, f, body, rec, required, cx);
 		}

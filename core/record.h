@@ -181,6 +181,9 @@ static inline const char *rec_column(const rec_field *f)
  * the number of errors added. */
 int rec_from_json(vctx *v, const rec_kind *k, json_t *body, void *rec, int partial,
                   const rec_ctx *cx);
+/* Checks s, the value of date field f: a real date and, where f says so, not in the future and
+ * not before the patient's birth; errors at f's name. */
+void rec_check_date(vctx *v, const rec_field *f, const char *s, const rec_ctx *cx);
 /* The record as JSON (new reference): every field but those whose JSON name is NULL, then the
  * kind's derived keys. */
 json_t *rec_to_json(const rec_kind *k, const void *rec, const rec_ctx *cx);

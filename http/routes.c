@@ -119,8 +119,10 @@ const route routes[] = {
      "A patient's procedures, from harvest to injection", 0, &rk_procedure},
     {"GET", "/api/v1/procedures/{id}", api_rec_get, PERM_CLINICAL_READ, "One procedure", 0,
      &rk_procedure},
-    {"POST", "/api/v1/procedures/{id}/void", api_rec_void, PERM_CLINICAL_WRITE,
-     "Void a procedure entered in error, with a reason (If-Match required)", 1, &rk_procedure},
+    {"POST", "/api/v1/procedures/{id}/void", api_procedure_void, PERM_CLINICAL_WRITE,
+     "Void a procedure entered in error, with a reason (If-Match required); its plan step is "
+     "planned again",
+     1, &rk_procedure},
     {"GET", "/api/v1/patients/{id}/timeline", api_timeline, PERM_CLINICAL_READ,
      "The work-up on one time axis: NRS, score histories with cut-offs, tests, medicines", 0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, "The audit log, newest first", 0},

@@ -53,7 +53,8 @@ typedef struct rec_query {
 typedef struct rec_write {
 	const rec_kind *k;
 	const void *rec;
-	int expected; /* 0: insert it; else update it if the stored version is this */
+	int expected;        /* 0: insert it; else update it if the stored version is this */
+	audit_record *audit; /* its own audit record (a side effect: a plan stopped), or NULL */
 } rec_write;
 
 typedef struct audit_query {
@@ -101,8 +102,8 @@ typedef struct store_ops {
 	                   int *n);
 	sw_err (*rec_update)(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
 	                     audit_record *audit);
-	/* Several inserts and updates in one transaction with one audit record (a plan and its
-	 * steps): all or nothing. */
+	/* Several inserts and updates in one transaction, all or nothing: audit for the whole (a
+	 * plan and its steps), and each write's own audit record where it has one. */
 	sw_err (*rec_write_all)(store *s, arena *a, const rec_write *w, int n, audit_record *audit);
 	/* SW_OK when k's table has every column its description names, with its type. */
 	sw_err (*rec_check_table)(store *s, const rec_kind *k, char *err, size_t errlen);

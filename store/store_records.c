@@ -341,6 +341,8 @@ static sw_err write_batch(sqlite_store *s, const void *arg)
 	for (int i = 0; i < b->n && !rc; i++) {
 		write_args w = {b->a, sql_of(b->w[i].k), b->w[i].rec, b->w[i].expected};
 		rc = !w.q ? SW_EDB : w.expected ? write_update(s, &w) : write_insert(s, &w);
+		if (!rc && b->w[i].audit)
+			rc = sq_audit_insert(s, b->w[i].audit);
 	}
 	return rc;
 }

@@ -100,11 +100,16 @@ describe('withdrawal', () => {
     assert.equal(r.body.current, false);
     assert.equal(r.body.withdrawn_on, day(0));
     assert.equal(r.body.plan_status, 'stopped');
+    const kept = (await c.get(`/api/v1/consents/${k.id}`)).body;
+    assert.equal(kept.withdrawn_on, day(0), 'the withdrawal date is stored');
+    assert.equal(kept.status_reason, 'Changed her mind');
     const got = (await c.get(`/api/v1/plans/${pl.id}`)).body;
     assert.equal(got.status, 'stopped');
     assert.match(got.status_reason, /Consent withdrawn on .*: Changed her mind/);
     assertProblem(await c.post(u, { reason: 'again', withdrawn_on: day(0) }, { 'If-Match': '"2"' }), 409);
     assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE action = 'consent.withdraw' AND resource_id = '${k.id}'`), '1');
+    assert.equal(sqlite(srv.db, `SELECT detail FROM audit WHERE action = 'plan.status' AND resource_id = '${pl.id}' ORDER BY seq DESC LIMIT 1`),
+      'accepted -> stopped: consent withdrawn');
   });
 
   test('a proposed plan is declined when its consent is withdrawn', async () => {

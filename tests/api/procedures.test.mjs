@@ -5,7 +5,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, newPatient } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer, todayUTC, addDays, ymd } from './helpers.mjs';
+import { assertInvalid, assertProblem, stopServer, todayUTC, addDays, ymd, sqlite } from './helpers.mjs';
 
 let srv;
 let c; // clinician
@@ -43,6 +43,8 @@ describe('PRP from blood draw to injection', () => {
     assert.equal(draw.status, 201, draw.text);
     assert.equal(draw.body.plan_status, 'in_progress', 'the first procedure starts the plan');
     assert.equal(draw.body.step_status, 'done');
+    assert.equal(draw.body.minimally_manipulated, null, 'not said is not "no"');
+    assert.equal((await c.get(`/api/v1/procedures/${draw.body.id}`)).body.minimally_manipulated, null);
     const proc = await record(pl, { kind: 'processing', performed_on: day(0), from: draw.body.id, method: 'double spin',
       device: 'Kit X', kit_lot: 'LOT-PRP-0042', platelets_per_ul: 1100000, baseline_platelets_per_ul: 250000, leukocytes: 'poor' }, n);
     assert.equal(proc.status, 201, proc.text);
@@ -97,6 +99,23 @@ describe('each kind its own fields, each value plausible', () => {
     await c.post(`/api/v1/patients/${q.id}/consents`, { document: 'prp', version: '1', plan_id: qp.id, signed_on: day(0), witness: 'x' });
     const theirs = (await record(qp, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20 })).body;
     assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: theirs.id, method: 'spin' }), ['from']);
+  });
+});
+
+describe('voiding', () => {
+  test('a voided procedure reopens its step, which can then be done anew; each change audited', async () => {
+    const pl = await plan();
+    const step = stepOf(pl, 'blood_draw');
+    const d = (await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20, step_id: step.id })).body;
+    const v = await c.post(`/api/v1/procedures/${d.id}/void`, { reason: 'Wrong patient label' }, { 'If-Match': '"1"' });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.body.status, 'voided');
+    assert.equal(v.body.step_status, 'planned');
+    const again = await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20, step_id: step.id });
+    assert.equal(again.status, 201, again.text);
+    const audit = sqlite(srv.db, `SELECT group_concat(action || ' ' || ifnull(detail, ''), ' | ') FROM (SELECT action, detail FROM audit WHERE resource_id = '${step.id}' ORDER BY seq)`);
+    assert.match(audit, /^plan_step.status planned -> done by blood_draw \S+ \| plan_step.status done -> planned: procedure \S+ voided \| plan_step.status planned -> done by blood_draw/);
+    assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE resource_id = '${pl.id}' AND action = 'plan.status' AND detail LIKE 'accepted -> in_progress by %'`), '1');
   });
 });
 

@@ -517,7 +517,7 @@ static void create_reads_a_full_body(void **state)
 	                           &g, 0),
 	                 0);
 	assert_int_equal(g.has_weight, 1);
-	assert_int_equal(g.working, 0); /* absent: as it was */
+	assert_int_equal(g.working, -1); /* absent on create: not said, so unknown (null) */
 	assert_string_equal(g.made_on, BIRTH);
 
 	/* The widget: a required bool given as false. */
