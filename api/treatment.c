@@ -1,6 +1,5 @@
 /* The treatment catalogue: the biologics with their regulatory class, and the protocols plans are
  * made from. Read-only; loaded at start-up. */
-#include <string.h>
 
 #include "../core/treatment.h"
 #include "api.h"

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
-#include "record.h"
 
 int performed_at_parse(const char *s, civil_date *d)
 {

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
-#include "record.h"
 #include "neuropathy.h"
 
 const char *const condition_status_names[] = {"active", "resolved", "entered_in_error", NULL};
@@ -168,35 +167,6 @@ void condition_check_birth(vctx *v, const char *birth_date, const condition *c, 
 			return;
 		}
 	}
-}
-
-void condition_sites_parse(arena *a, condition *c, const char *csv)
-{
-	c->n_sites = 0;
-	while (csv && *csv && c->n_sites < CONDITION_MAX_SITES) {
-		const char *comma = strchr(csv, ',');
-		size_t n = comma ? (size_t)(comma - csv) : strlen(csv);
-		c->sites[c->n_sites++] = arena_strndup(a, csv, n);
-		csv = comma ? comma + 1 : csv + n;
-	}
-}
-
-const char *condition_sites_join(arena *a, const condition *c)
-{
-	size_t len = 1;
-	for (int i = 0; i < c->n_sites; i++)
-		len += strlen(c->sites[i]) + 1;
-	char *out = arena_alloc(a, len), *p = out;
-	*p = '\0';
-	for (int i = 0; i < c->n_sites; i++) {
-		size_t n = strlen(c->sites[i]);
-		if (i)
-			*p++ = ',';
-		memcpy(p, c->sites[i], n);
-		p += n;
-		*p = '\0';
-	}
-	return out;
 }
 
 /* ---- the record kind ---- */

@@ -32,9 +32,5 @@ int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const c
 /* Records an error at "birth_date" when birth_date is after the onset or diagnosis date of any
  * of the n diagnoses that are not marked entered_in_error. */
 void condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n);
-/* Parses a stored "a,b,c" site list into c->sites (strings in the arena). */
-void condition_sites_parse(arena *a, condition *c, const char *csv);
-/* The stored form of c->sites: "a,b,c" in the arena. */
-const char *condition_sites_join(arena *a, const condition *c);
 
 #endif

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
-#include "record.h"
 
 const drug_entry drugs[] = {
     {"pregabalin", "Pregabalin", "gabapentinoid"},
@@ -84,12 +83,6 @@ const rec_kind rk_diary = {
     .check = diary_check,
 };
 
-int diary_from_json(vctx *v, json_t *body, const char *birth_date, civil_date today, diary_entry *d)
-{
-	rec_ctx cx = {.a = v->a, .birth_date = birth_date, .today = today};
-	return rec_from_json(v, &rk_diary, body, d, 0, &cx);
-}
-
 /* ---- concomitant medicines ---- */
 
 static const char *const medication_statuses[] = {"active", "entered_in_error", NULL};
@@ -163,10 +156,3 @@ const rec_kind rk_medication = {
     .check = medication_check,
     .to_json = medication_json,
 };
-
-int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_date,
-                         civil_date today, medication *m)
-{
-	rec_ctx cx = {.a = v->a, .birth_date = birth_date, .today = today};
-	return rec_from_json(v, &rk_medication, body, m, partial, &cx);
-}

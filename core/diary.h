@@ -43,11 +43,4 @@ typedef struct medication {
 	REC_LIFE_MEMBERS(void_reason); /* status: active, entered_in_error */
 } medication;
 
-/* {entry_date, nrs, note}: a real date not in the future nor before birth, NRS a whole 0-10. */
-int diary_from_json(vctx *v, json_t *body, const char *birth_date, civil_date today,
-                    diary_entry *d);
-/* Reads the fields present into m (partial for PATCH); checks stop >= start, dose with unit. */
-int medication_from_json(vctx *v, json_t *body, int partial, const char *birth_date,
-                         civil_date today, medication *m);
-
 #endif

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
-#include "record.h"
 
 static const char *const sides[] = {"left", "right", NULL};
 static const char *const foot_sites[] = {"hallux", "metatarsal_3", "metatarsal_5", NULL};

@@ -32,7 +32,7 @@ static const rec_field plan_fields[] = {
      offsetof(plan, study_reference), 0, 200},
     {"notes", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE | RF_PHI | RF_CLINICAL,
      offsetof(plan, notes), 0, 2000},
-    REC_META_TAIL(plan, status_reason),
+    REC_META_TAIL_FLAGS(plan, status_reason, RF_CLINICAL),
 };
 
 /* The protocol must be loaded; the plan takes its version, biologic and regulatory class. */
@@ -89,9 +89,7 @@ static const rec_field step_fields[] = {
     {"optional", NULL, RT_BOOL, RF_REQUIRED, offsetof(plan_step, optional)},
     {"instruments", NULL, RT_LIST, 0, offsetof(plan_step, instruments),
      offsetof(plan_step, n_instruments), STEP_MAX_INSTRUMENTS},
-    {"added_reason", NULL, RT_TEXT, RF_NULLABLE | RF_CLINICAL, offsetof(plan_step, added_reason), 0,
-     500},
-    REC_META_TAIL(plan_step, status_reason),
+    REC_META_TAIL_FLAGS(plan_step, status_reason, RF_CLINICAL),
 };
 
 /* A planned step whose window closed before today reads as overdue. */

@@ -36,7 +36,6 @@ typedef struct plan_step {
 	int optional;
 	const char *instruments[STEP_MAX_INSTRUMENTS];
 	int n_instruments;
-	const char *added_reason; /* a step added to the protocol's (a repeat injection): why */
 	REC_LIFE_MEMBERS(status_reason);
 } plan_step;
 

@@ -20,7 +20,7 @@ const rec_kind *const rec_kinds[] = {&rk_condition,
                                      &rk_procedure,
                                      NULL};
 
-/* The meta fields sit in every kind's table: found by name once per call. */
+/* The meta fields sit in every kind's table by name (used by the description's check) ... */
 static const rec_field *meta(const rec_kind *k, const char *name)
 {
 	for (const rec_field *f = k->fields; f->name; f++)
@@ -29,13 +29,16 @@ static const rec_field *meta(const rec_kind *k, const char *name)
 	return NULL;
 }
 
-/* The reason member: the one meta text field after status. */
-static const rec_field *reason_field(const rec_kind *k)
+/* ... and by position, as REC_META_HEAD and REC_META_TAIL put them (rec_kind_check makes sure):
+ * id and patient_id first; status, the reason, version, created_at, updated_at, updated_by last. */
+enum { M_STATUS, M_REASON, M_VERSION, M_CREATED, M_UPDATED, M_UPDATED_BY, M_TAIL };
+
+static const rec_field *tail(const rec_kind *k)
 {
-	for (const rec_field *f = k->fields; f->name; f++)
-		if ((f->flags & RF_META) && strcmp(f->name, "status") == 0)
-			return f + 1;
-	return NULL;
+	const rec_field *f = k->fields;
+	while (f->name)
+		f++;
+	return f - M_TAIL;
 }
 
 const rec_field *rec_field_find(const rec_kind *k, const char *name)
@@ -48,39 +51,38 @@ const rec_field *rec_field_find(const rec_kind *k, const char *name)
 
 rec_meta rec_meta_of(const rec_kind *k, const void *rec)
 {
+	const rec_field *t = tail(k);
 	rec_meta m;
-	m.id = REC_CAT(rec, meta(k, "id")->off, const char *);
-	m.patient_id = REC_CAT(rec, meta(k, "patient_id")->off, const char *);
-	m.status = REC_CAT(rec, meta(k, "status")->off, const char *);
-	m.reason = REC_CAT(rec, reason_field(k)->off, const char *);
-	m.version = REC_CAT(rec, meta(k, "version")->off, int);
-	m.created_at = REC_CAT(rec, meta(k, "created_at")->off, const char *);
-	m.updated_at = REC_CAT(rec, meta(k, "updated_at")->off, const char *);
-	m.updated_by = REC_CAT(rec, meta(k, "updated_by")->off, const char *);
+	m.id = REC_CAT(rec, k->fields[0].off, const char *);
+	m.patient_id = REC_CAT(rec, k->fields[1].off, const char *);
+	m.status = REC_CAT(rec, t[M_STATUS].off, const char *);
+	m.version = REC_CAT(rec, t[M_VERSION].off, int);
 	return m;
 }
 
 void rec_set_life(const rec_kind *k, void *rec, const char *status, const char *reason, int version,
                   const char *now, const char *who)
 {
+	const rec_field *t = tail(k);
 	if (status)
-		REC_AT(rec, meta(k, "status")->off, const char *) = status;
+		REC_AT(rec, t[M_STATUS].off, const char *) = status;
 	if (reason)
-		REC_AT(rec, reason_field(k)->off, const char *) = reason;
-	REC_AT(rec, meta(k, "version")->off, int) = version;
+		REC_AT(rec, t[M_REASON].off, const char *) = reason;
+	REC_AT(rec, t[M_VERSION].off, int) = version;
 	if (now)
-		REC_AT(rec, meta(k, "updated_at")->off, const char *) = now;
+		REC_AT(rec, t[M_UPDATED].off, const char *) = now;
 	if (who)
-		REC_AT(rec, meta(k, "updated_by")->off, const char *) = who;
+		REC_AT(rec, t[M_UPDATED_BY].off, const char *) = who;
 }
 
 void rec_set_new(const rec_kind *k, void *rec, const char *id, const char *patient_id,
                  const char *now, const char *who)
 {
-	REC_AT(rec, meta(k, "id")->off, const char *) = id;
-	REC_AT(rec, meta(k, "patient_id")->off, const char *) = patient_id;
-	REC_AT(rec, meta(k, "created_at")->off, const char *) = now;
-	const char **status = &REC_AT(rec, meta(k, "status")->off, const char *);
+	const rec_field *t = tail(k);
+	REC_AT(rec, k->fields[0].off, const char *) = id;
+	REC_AT(rec, k->fields[1].off, const char *) = patient_id;
+	REC_AT(rec, t[M_CREATED].off, const char *) = now;
+	const char **status = &REC_AT(rec, t[M_STATUS].off, const char *);
 	if (!*status)
 		*status = k->statuses[0];
 	rec_set_life(k, rec, NULL, NULL, 1, now, who);
@@ -88,7 +90,7 @@ void rec_set_new(const rec_kind *k, void *rec, const char *id, const char *patie
 
 int rec_ended(const rec_kind *k, const void *rec)
 {
-	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *);
+	const char *status = REC_CAT(rec, tail(k)[M_STATUS].off, const char *);
 	if (k->life != RL_MOVES)
 		return status && strcmp(status, k->ended) == 0;
 	for (const rec_move *m = k->moves; status && m->from; m++)
@@ -99,7 +101,7 @@ int rec_ended(const rec_kind *k, const void *rec)
 
 const rec_move *rec_move_find(const rec_kind *k, const void *rec, const char *to)
 {
-	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *);
+	const char *status = REC_CAT(rec, tail(k)[M_STATUS].off, const char *);
 	for (const rec_move *m = k->moves; status && to && m && m->from; m++)
 		if (strcmp(m->from, status) == 0 && strcmp(m->to, to) == 0)
 			return m;
@@ -108,7 +110,7 @@ const rec_move *rec_move_find(const rec_kind *k, const void *rec, const char *to
 
 const char *rec_moves_from(arena *a, const rec_kind *k, const void *rec)
 {
-	const char *status = REC_CAT(rec, meta(k, "status")->off, const char *), *out = "";
+	const char *status = REC_CAT(rec, tail(k)[M_STATUS].off, const char *), *out = "";
 	int n = 0, total = 0;
 	for (const rec_move *m = k->moves; status && m && m->from; m++)
 		total += strcmp(m->from, status) == 0;
@@ -258,19 +260,15 @@ static const char **allowed_keys(vctx *v, const rec_kind *k, int partial)
 	int n = 0;
 	for (const rec_field *f = k->fields; f->name; f++)
 		n++;
-	for (const char *const *e = k->extra_input; e && *e; e++)
-		n++;
 	const char **keys = arena_alloc(v->a, sizeof(char *) * (size_t)(n + 1));
 	int i = 0;
 	for (const rec_field *f = k->fields; f->name; f++) {
 		int input = (f->flags & RF_INPUT) && (!partial || (f->flags & RF_MUTABLE));
 		int life = partial && k->life == RL_ERROR && (f->flags & RF_META) &&
-		           (strcmp(f->name, "status") == 0 || f == reason_field(k));
+		           (f == &tail(k)[M_STATUS] || f == &tail(k)[M_REASON]);
 		if (input || life)
 			keys[i++] = f->name;
 	}
-	for (const char *const *e = k->extra_input; e && *e; e++)
-		keys[i++] = *e;
 	keys[i] = NULL;
 	return keys;
 }
@@ -281,8 +279,8 @@ static void read_life(vctx *v, const rec_kind *k, json_t *body, void *rec)
 	int present, before = v->n;
 	const char *s = jv_enum(v, body, NULL, "status", k->statuses, JV_OPTIONAL, &present);
 	if (present && s && v->n == before)
-		REC_AT(rec, meta(k, "status")->off, const char *) = s;
-	const rec_field *rf = reason_field(k);
+		REC_AT(rec, tail(k)[M_STATUS].off, const char *) = s;
+	const rec_field *rf = &tail(k)[M_REASON];
 	before = v->n;
 	s = jv_string(v, body, NULL, rf->name, (size_t)rf->max_len, JV_OPTIONAL, &present);
 	if (present && v->n == before)
@@ -399,10 +397,25 @@ int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
 			which = from ? m->to : m->from;
 		}
 	}
-	const rec_field *rf = why ? NULL : reason_field(k);
-	if (!why && (!rf || !rf->name || !(rf->flags & RF_META) || rf->type != RT_TEXT)) {
-		why = "is not followed by the reason member (REC_META_TAIL)";
-		which = "status";
+	/* The meta members where REC_META_HEAD and REC_META_TAIL put them. */
+	static const char *const last[] = {"status",     NULL,         "version",
+	                                   "created_at", "updated_at", "updated_by"};
+	int n = 0;
+	while (k->fields[n].name)
+		n++;
+	if (!why && (n < 2 + M_TAIL || strcmp(k->fields[0].name, "id") != 0 ||
+	             strcmp(k->fields[1].name, "patient_id") != 0)) {
+		why = "is not where REC_META_HEAD puts it";
+		which = "id";
+	}
+	for (int i = 0; i < M_TAIL && !why; i++) {
+		const rec_field *f = &k->fields[n - M_TAIL + i];
+		if (!(f->flags & RF_META) || (last[i] && strcmp(f->name, last[i]) != 0) ||
+		    (i == M_REASON && f->type != RT_TEXT)) {
+			why = i == M_REASON ? "is not followed by the reason member (REC_META_TAIL)"
+			                    : "is not where REC_META_TAIL puts it";
+			which = i == M_REASON ? "status" : last[i];
+		}
 	}
 	for (const rec_field *f = k->fields; f->name && !why; f++) {
 		which = f->name;

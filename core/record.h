@@ -105,8 +105,6 @@ struct rec_kind {
 	const char *eq_param, *eq_field, *range_field;
 	/* Checks an eq_param value: NULL when fine, else what is wrong with it. */
 	const char *(*check_filter)(const char *value, const rec_ctx *cx);
-	/* Keys the parse or check hook reads that are not fields, NULL-terminated, or NULL. */
-	const char *const *extra_input;
 	/* Replaces the field reader (create, and PATCH when partial) for kinds whose input is not
 	 * field-shaped: test results with unit conversion, scored assessments, diagnoses. */
 	void (*parse)(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx);
@@ -133,15 +131,17 @@ struct rec_kind {
 	{                                                                                          \
 		"patient_id", NULL, RT_TEXT, RF_META | RF_REQUIRED, offsetof(T, patient_id), 0, 36 \
 	}
-#define REC_META_TAIL(T, reason)                                                                   \
-	{"status", NULL, RT_ENUM, RF_META | RF_REQUIRED, offsetof(T, status), 0, 32},              \
-	    {#reason, NULL, RT_TEXT, RF_META | RF_NULLABLE, offsetof(T, reason), 0, 500},          \
-	    {"version", NULL, RT_INT, RF_META | RF_REQUIRED, offsetof(T, version), 0, 0, 1, 1e9},  \
-	    {"created_at", NULL, RT_INSTANT, RF_META | RF_REQUIRED, offsetof(T, created_at)},      \
-	    {"updated_at", NULL, RT_INSTANT, RF_META | RF_REQUIRED, offsetof(T, updated_at)},      \
-	    {"updated_by", NULL, RT_TEXT, RF_META | RF_NULLABLE, offsetof(T, updated_by), 0, 36},  \
-	{                                                                                          \
-		NULL                                                                               \
+#define REC_META_TAIL(T, reason) REC_META_TAIL_FLAGS(T, reason, 0)
+/* The same, with extra flags on the reason (RF_CLINICAL: a reason the front desk may not read). */
+#define REC_META_TAIL_FLAGS(T, reason, flags)                                                       \
+	{"status", NULL, RT_ENUM, RF_META | RF_REQUIRED, offsetof(T, status), 0, 32},               \
+	    {#reason, NULL, RT_TEXT, RF_META | RF_NULLABLE | (flags), offsetof(T, reason), 0, 500}, \
+	    {"version", NULL, RT_INT, RF_META | RF_REQUIRED, offsetof(T, version), 0, 0, 1, 1e9},   \
+	    {"created_at", NULL, RT_INSTANT, RF_META | RF_REQUIRED, offsetof(T, created_at)},       \
+	    {"updated_at", NULL, RT_INSTANT, RF_META | RF_REQUIRED, offsetof(T, updated_at)},       \
+	    {"updated_by", NULL, RT_TEXT, RF_META | RF_NULLABLE, offsetof(T, updated_by), 0, 36},   \
+	{                                                                                           \
+		NULL                                                                                \
 	}
 
 /* The kinds this server keeps, NULL-terminated. */
@@ -155,9 +155,8 @@ extern const rec_kind rk_diary, rk_medication, rk_observation, rk_assessment, rk
 
 /* The meta members of any record (they sit at the offsets REC_META gives them). */
 typedef struct rec_meta {
-	const char *id, *patient_id, *status, *reason;
+	const char *id, *patient_id, *status;
 	int version;
-	const char *created_at, *updated_at, *updated_by;
 } rec_meta;
 rec_meta rec_meta_of(const rec_kind *k, const void *rec);
 /* Sets the lifecycle members: status, reason, version, updated_at/by (NULL leaves one as is). */

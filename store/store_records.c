@@ -5,7 +5,6 @@
  * the columns its description names. */
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../util/strbuf.h"
@@ -23,9 +22,12 @@ typedef struct kind_sql {
 	int n_fields;
 } kind_sql;
 
-static kind_sql sqls[MAX_KINDS];
-static int n_sqls;
-static pthread_mutex_t sqls_mu = PTHREAD_MUTEX_INITIALIZER;
+/* The shipped kinds' statements, built once (pthread_once) and then only read, without a lock;
+ * kinds outside rec_kinds (the unit tests') are built on first use under a mutex. */
+static kind_sql shipped[MAX_KINDS], extra[MAX_KINDS];
+static int n_shipped, n_extra;
+static pthread_once_t shipped_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t extra_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static char *take(strbuf *b)
 {
@@ -111,17 +113,28 @@ static int build(kind_sql *q, const rec_kind *k)
 	return rc || !q->insert || !q->get || !q->list || !q->update || !q->exists ? -1 : 0;
 }
 
-/* The statements of k, built on first use. */
+static void build_shipped(void)
+{
+	for (const rec_kind *const *k = rec_kinds; *k && n_shipped < MAX_KINDS; k++)
+		if (build(&shipped[n_shipped], *k) == 0)
+			n_shipped++;
+}
+
+/* The statements of k. */
 static const kind_sql *sql_of(const rec_kind *k)
 {
+	pthread_once(&shipped_once, build_shipped);
+	for (int i = 0; i < n_shipped; i++)
+		if (shipped[i].k == k)
+			return &shipped[i];
 	const kind_sql *found = NULL;
-	pthread_mutex_lock(&sqls_mu);
-	for (int i = 0; i < n_sqls && !found; i++)
-		if (sqls[i].k == k)
-			found = &sqls[i];
-	if (!found && n_sqls < MAX_KINDS && build(&sqls[n_sqls], k) == 0)
-		found = &sqls[n_sqls++];
-	pthread_mutex_unlock(&sqls_mu);
+	pthread_mutex_lock(&extra_mu);
+	for (int i = 0; i < n_extra && !found; i++)
+		if (extra[i].k == k)
+			found = &extra[i];
+	if (!found && n_extra < MAX_KINDS && build(&extra[n_extra], k) == 0)
+		found = &extra[n_extra++];
+	pthread_mutex_unlock(&extra_mu);
 	return found;
 }
 

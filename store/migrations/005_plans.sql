@@ -33,7 +33,6 @@ CREATE TABLE plan_steps (
   window_to TEXT NOT NULL,
   optional INTEGER NOT NULL,
   instruments TEXT NOT NULL,
-  added_reason TEXT,
   status TEXT NOT NULL CHECK (status IN ('planned','done','skipped')),
   status_reason TEXT,
   version INTEGER NOT NULL,

@@ -210,7 +210,8 @@ describe('who', () => {
     const mine = r.body.items.find((x) => x.id === pl.id);
     assert.equal(mine.steps.length, 14);
     assert.equal(mine.steps[0].due_date, pl.steps[0].due_date);
-    for (const k of ['notes', 'condition_id', 'study_reference']) assert.ok(!(k in mine), `${k} hidden from front desk`);
+    for (const k of ['notes', 'condition_id', 'study_reference', 'status_reason']) assert.ok(!(k in mine), `${k} hidden from front desk`);
+    assert.ok(!('status_reason' in mine.steps[0]), 'a skip reason is clinical too');
     assert.ok(!('notes' in (await fd.get(`/api/v1/plans/${pl.id}`)).body));
     assertProblem(await makePlan({ protocol: 'prp-series', condition_id: cond.id, start_date: day(0) }, fd), 403);
     assertProblem(await rs.get(`/api/v1/patients/${p.id}/plans`), 403);

@@ -227,6 +227,17 @@ static void ienfd_by_age_and_sex(void **state)
 	arena_free(&c.a);
 }
 
+/* Reads body as a new (or, with partial, changed) record of kind k for a patient born on birth. */
+static int read_rec(vctx *v, const rec_kind *k, json_t *body, int partial, const char *birth,
+                    void *rec)
+{
+	rec_ctx cx = {.a = v->a, .birth_date = birth, .today = today};
+	return rec_from_json(v, k, body, rec, partial, &cx);
+}
+#define diary_from_json(v, body, birth, today, d) read_rec(v, &rk_diary, body, 0, birth, d)
+#define medication_from_json(v, body, partial, birth, today, m)                                    \
+	read_rec(v, &rk_medication, body, partial, birth, m)
+
 static void diary_and_medicines(void **state)
 {
 	(void)state;
