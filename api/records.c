@@ -99,6 +99,11 @@ static int ended(http_req *r, const rec_kind *k, const void *rec)
 
 int api_rec_create(http_req *r)
 {
+	return api_rec_create_with(r, NULL);
+}
+
+int api_rec_create_with(http_req *r, int (*fill)(http_req *, const patient *, void *))
+{
 	const rec_kind *k = r->kind;
 	patient p;
 	if (api_patient_writable(r, r->params[0], &p))
@@ -107,6 +112,8 @@ int api_rec_create(http_req *r)
 	rec_ctx cx = api_rec_ctx(r, &p);
 	if (rec_from_json(&r->v, k, r->body, rec, 0, &cx))
 		return http_invalid(r);
+	if (fill && fill(r, &p, rec))
+		return r->status;
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);
 	rec_set_new(k, rec, id, p.id, cx.now, r->who.id);

@@ -147,7 +147,7 @@ struct rec_kind {
 /* The kinds this server keeps, NULL-terminated. */
 extern const rec_kind *const rec_kinds[];
 extern const rec_kind rk_diary, rk_medication, rk_observation, rk_assessment, rk_condition,
-    rk_adverse_event, rk_plan, rk_plan_step, rk_consent, rk_procedure;
+    rk_adverse_event, rk_plan, rk_plan_step, rk_consent, rk_procedure, rk_candidacy_decision;
 
 /* Typed access to a member at a field's offset. */
 #define REC_AT(rec, off, T) (*(T *)((char *)(rec) + (off)))

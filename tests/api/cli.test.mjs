@@ -1,7 +1,7 @@
 // The command line: version, help, exit codes, user add, token create, backup while serving, demo.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, statSync, cpSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, client, newPatient, freshDb } from '../lib/server.mjs';
@@ -341,7 +341,7 @@ describe('schema', () => {
       const all = cli(['schema']);
       assert.equal(all.status, 0, all.stderr);
       const kinds = [...all.stdout.matchAll(/^-- (\w+) /gm)].map((m) => m[1]);
-      assert.deepEqual(kinds.sort(), ['adverse_event', 'assessment', 'condition', 'consent', 'diary', 'medication', 'observation', 'plan', 'plan_step', 'procedure']);
+      assert.deepEqual(kinds.sort(), ['adverse_event', 'assessment', 'candidacy_decision', 'condition', 'consent', 'diary', 'medication', 'observation', 'plan', 'plan_step', 'procedure']);
       for (const kind of kinds) {
         const r = cli(['schema', '--kind', kind]);
         assert.equal(r.status, 0, r.stderr);
@@ -367,6 +367,7 @@ describe('data folders given at start-up', () => {
       cpSync(join(ROOT, 'data', 'biologics.json'), join(dir, 'biologics.json'));
       cpSync(join(ROOT, 'data', 'protocols'), join(dir, 'protocols'), { recursive: true });
       cpSync(join(ROOT, 'data', 'consent'), join(dir, 'consent'), { recursive: true });
+      cpSync(join(ROOT, 'data', 'candidacy'), join(dir, 'candidacy'), { recursive: true });
       writeFileSync(join(dir, 'protocols', 'short.json'), JSON.stringify({ id: 'short', version: '1', title: 'One injection',
         biologic: 'prp', steps: [{ kind: 'injection', day: 0 }] }));
       const srv = await startServer({ args: ['--treatment', dir] });
@@ -383,8 +384,21 @@ describe('data folders given at start-up', () => {
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /broken\.json: biologic: unicorn is not in the biologics file/);
       assert.match(r.stderr, /broken\.json: steps\[0\]\.kind: /);
-      rmSync(join(dir, 'consent'), { recursive: true });
       rmSync(join(dir, 'protocols', 'broken.json'));
+      const rules = JSON.parse(readFileSync(join(dir, 'candidacy', 'rules.json'), 'utf8'));
+      rules.rules[0].test = 'cholesterol';
+      rules.rules.push({ ...rules.rules[1] });
+      writeFileSync(join(dir, 'candidacy', 'rules.json'), JSON.stringify(rules));
+      const r3 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r3.status, 1, r3.stderr);
+      assert.match(r3.stderr, /candidacy\/rules\.json: rules\[0\]\.test: /);
+      assert.match(r3.stderr, new RegExp(`candidacy/rules\\.json: rules\\[${rules.rules.length - 1}\\]\\.id: .* is used by rules\\[1\\] too`));
+      rmSync(join(dir, 'candidacy'), { recursive: true });
+      const r4 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r4.status, 1);
+      assert.match(r4.stderr, /candidacy\/rules\.json/);
+      cpSync(join(ROOT, 'data', 'candidacy'), join(dir, 'candidacy'), { recursive: true });
+      rmSync(join(dir, 'consent'), { recursive: true });
       const r2 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
       assert.equal(r2.status, 1);
       assert.match(r2.stderr, /cannot read the consent folder/);

@@ -138,6 +138,11 @@ function probe(rt) {
     'GET /api/v1/patients/{id}/procedures': 200,
     'GET /api/v1/procedures/{id}': 404,
     'POST /api/v1/procedures/{id}/void': 422,
+    'GET /api/v1/patients/{id}/candidacy': 200,
+    'GET /api/v1/patients/{id}/candidacy-decisions': 200,
+    'POST /api/v1/patients/{id}/candidacy-decisions': 422,
+    'GET /api/v1/candidacy-decisions/{id}': 404,
+    'POST /api/v1/candidacy-decisions/{id}/void': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
