@@ -40,6 +40,9 @@ int api_procedure_create(http_req *r);
 int api_procedure_void(http_req *r);
 int api_protocol_list(http_req *r);
 int api_candidacy_get(http_req *r);
+int api_plan_step_add(http_req *r);
+int api_lot_get(http_req *r);
+int api_plan_step_accept(http_req *r);
 int api_candidacy_decide(http_req *r);
 int api_protocol_get(http_req *r);
 

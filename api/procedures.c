@@ -162,3 +162,59 @@ int api_procedure_void(http_req *r)
 		json_object_set_new(out, "step_status", json_string(step.status));
 	return http_json(r, 200, out);
 }
+
+/* GET /lots/{lot}: every processing and injection, of any patient, that used the lot (as its
+ * kit lot or among its lot numbers), oldest first, with the patient and the date: for a recall.
+ * Voided records are left out and counted. Each patient's records read is audited. */
+int api_lot_get(http_req *r)
+{
+	const char *lot = r->params[0];
+	if (!*lot || strlen(lot) > 64 || strchr(lot, ','))
+		v_add(&r->v, "lot", "must be a lot number of 1 to 64 characters without a comma");
+	if (r->v.n)
+		return http_invalid(r);
+	procedure *items;
+	int n, voided = 0, n_audit = 0;
+	sw_err rc = r->st->ops->rec_find(r->st, r->a, &rk_procedure, lot, 0, (void **)&items, &n);
+	if (rc)
+		return http_fail(r, rc, "procedure");
+	audit_record *audit = arena_zalloc(r->a, sizeof(audit_record) * (size_t)(n + 1));
+	json_t *out = json_array();
+	patient pt = {0};
+	for (int i = 0; i < n; i++) {
+		const procedure *p = &items[i];
+		if (rec_ended(&rk_procedure, p)) {
+			voided++;
+			continue;
+		}
+		if ((!pt.id || strcmp(pt.id, p->patient_id) != 0) &&
+		    (rc = r->st->ops->patient_get(r->st, r->a, p->patient_id, &pt)) != SW_OK) {
+			json_decref(out);
+			return http_fail(r, rc, "patient");
+		}
+		int seen = 0;
+		for (int k = 0; k < n_audit && !seen; k++)
+			seen = strcmp(audit[k].patient_id, pt.id) == 0;
+		if (!seen) {
+			audit[n_audit] = http_audit(r, "lot.read", "patient", pt.id, pt.id);
+			audit[n_audit++].detail = lot;
+		}
+		json_t *o = api_rec_json(r, &rk_procedure, p);
+		json_object_set_new(o, "patient",
+		                    json_pack("{s:s, s:s, s:s, s:s}", "id", pt.id, "mrn", pt.mrn,
+		                              "family_name", pt.family_name, "given_name",
+		                              pt.given_name));
+		json_object_set_new(o, "lot_as",
+		                    json_string(p->kit_lot && strcmp(p->kit_lot, lot) == 0
+		                                    ? "kit_lot"
+		                                    : "lot_numbers"));
+		json_array_append_new(out, o);
+	}
+	if (n_audit && http_audit_reads(r, audit, n_audit)) {
+		json_decref(out);
+		return r->status;
+	}
+	return http_json(r, 200,
+	                 json_pack("{s:s, s:o, s:n, s:i}", "lot", lot, "items", out, "next_cursor",
+	                           "voided", voided));
+}

@@ -142,6 +142,8 @@ static void procedure_json(json_t *out, const void *rec, const rec_ctx *cx)
 	        : json_null());
 }
 
+static const char *const lot_fields[] = {"kit_lot", "lot_numbers", NULL};
+
 const rec_kind rk_procedure = {
     .name = "procedure",
     .table = "procedures",
@@ -154,6 +156,7 @@ const rec_kind rk_procedure = {
     .ended = "voided",
     .list_order = "performed_on, created_at, id",
     .detail_field = "kind",
+    .find_fields = lot_fields,
     .check = procedure_check,
     .to_json = procedure_json,
 };

@@ -112,6 +112,14 @@ const route routes[] = {
      "Move a plan: proposed -> accepted or declined; accepted -> in_progress or stopped; "
      "in_progress -> completed or stopped (stopping needs a reason; If-Match required)",
      1, &rk_plan},
+    {"POST", "/api/v1/plans/{id}/steps", api_plan_step_add, PERM_PLAN_WRITE,
+     "Add a step beyond the protocol's, such as a repeat injection, with a reason", 1},
+    {"GET", "/api/v1/plan-steps/{id}", api_rec_get, PERM_PLAN_READ,
+     "One plan step (front desk: no clinical detail)", 0, &rk_plan_step},
+    {"POST", "/api/v1/plan-steps/{id}/accept", api_plan_step_accept, PERM_PLAN_WRITE,
+     "Take up a protocol's optional step, with the optional steps due the same day (If-Match "
+     "required)",
+     1},
     {"POST", "/api/v1/plan-steps/{id}/skip", api_plan_step_skip, PERM_PLAN_WRITE,
      "Skip a planned step, with a reason (If-Match required)", 1, &rk_plan_step},
     {"GET", "/api/v1/consent-documents", api_consent_document_list, PERM_SIGNED_IN,
@@ -132,6 +140,10 @@ const route routes[] = {
      "A patient's procedures, from harvest to injection", 0, &rk_procedure},
     {"GET", "/api/v1/procedures/{id}", api_rec_get, PERM_CLINICAL_READ, "One procedure", 0,
      &rk_procedure},
+    {"GET", "/api/v1/lots/{id}", api_lot_get, PERM_CLINICAL_READ,
+     "Every processing and injection that used a kit or product lot, with patient and date (for "
+     "a recall)",
+     0},
     {"POST", "/api/v1/procedures/{id}/void", api_procedure_void, PERM_CLINICAL_WRITE,
      "Void a procedure entered in error, with a reason (If-Match required); its plan step is "
      "planned again",

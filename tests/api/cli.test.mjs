@@ -348,7 +348,8 @@ describe('schema', () => {
         const table = r.stdout.match(/CREATE TABLE (\w+)/)[1];
         const fresh = join(dir, `${kind}.db`);
         sqlite(fresh, `CREATE TABLE patients (id TEXT PRIMARY KEY); ${r.stdout}`);
-        const cols = (db) => sqlite(db, `SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info('${table}')`);
+        // By name: a column added later (ALTER TABLE ... ADD COLUMN) sits at the end of the table.
+        const cols = (db) => sqlite(db, `SELECT group_concat(c, ', ') FROM (SELECT name || ' ' || type AS c FROM pragma_table_info('${table}') ORDER BY name)`);
         assert.equal(cols(fresh), cols(migrated), `${kind}: description and migration differ`);
       }
       const bad = cli(['schema', '--kind', 'nope']);
