@@ -22,6 +22,11 @@ static int list(http_req *r, const rec_kind *k, const char *patient_id, const vo
 static json_t *evaluate(http_req *r, const patient *p)
 {
 	const treatment_set *tx = r->srv->cfg.treatment;
+	if (!tx || !tx->candidacy) {
+		http_problem(r, 503, "No candidacy rules",
+		             "This server was started without candidacy rules.");
+		return NULL;
+	}
 	cand_input in = {.today = date_today(), .chronic_months = r->srv->cfg.chronic_months};
 	const void *c, *m, *o, *a;
 	if (list(r, &rk_condition, p->id, &c, &in.n_conditions) ||

@@ -222,3 +222,23 @@ describe('adverse events name the procedure they followed', () => {
     assert.equal(unrelated.status, 200, 'a change that does not touch the link is not refused for it');
   });
 });
+
+describe('the timeline', () => {
+  test('procedures and adverse events sit on the patient timeline; ended ones are left out', async () => {
+    const q = (await c.post('/api/v1/patients', newPatient())).body;
+    const { proc, inj } = await prpFor(q, 'KIT-TL', ['L-TL'], day(-3));
+    const ae = await c.post(`/api/v1/patients/${q.id}/adverse-events`, { term: 'Injection-site pain', onset_date: day(-2), grade: 1,
+      serious: false, relatedness: 'definite', expected: true, outcome: 'recovered', resolved_date: day(-1), procedure_id: inj.id });
+    assert.equal(ae.status, 201, ae.text);
+    let tl = (await n.get(`/api/v1/patients/${q.id}/timeline`)).body;
+    assert.deepEqual(tl.procedures.map((x) => [x.kind, x.date]), [['blood_draw', day(-3)], ['processing', day(-3)], ['injection', day(-3)]]);
+    assert.equal(tl.procedures[2].id, inj.id);
+    assert.deepEqual(tl.adverse_events.map((x) => [x.id, x.date, x.grade, x.serious, x.term]),
+      [[ae.body.id, day(-2), 1, false, 'Injection-site pain']]);
+    await c.post(`/api/v1/procedures/${proc.id}/void`, { reason: 'Wrong kit recorded' }, { 'If-Match': '"1"' });
+    await c.patch(`/api/v1/adverse-events/${ae.body.id}`, { status: 'entered_in_error', status_reason: 'Other patient' }, { 'If-Match': '"1"' });
+    tl = (await n.get(`/api/v1/patients/${q.id}/timeline`)).body;
+    assert.deepEqual(tl.procedures.map((x) => x.kind), ['blood_draw', 'injection']);
+    assert.deepEqual(tl.adverse_events, []);
+  });
+});

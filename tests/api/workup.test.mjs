@@ -1004,7 +1004,7 @@ describe('timeline', () => {
 
   test('an empty record: empty lists; unknown patient: 404', async () => {
     const q = await newPat();
-    assert.deepEqual(await timeline(q), { patient_id: q.id, nrs: [], instruments: [], observations: [], medications: [] });
+    assert.deepEqual(await timeline(q), { patient_id: q.id, nrs: [], instruments: [], observations: [], medications: [], procedures: [], adverse_events: [] });
     assertProblem(await clin.get(`/api/v1/patients/${NO_SUCH}/timeline`), 404);
     assertProblem(await clin.get('/api/v1/patients/nope/timeline'), 404);
   });
