@@ -12,13 +12,17 @@
 #include "api.h"
 
 /* The processing's source or the injection's product: a procedure of the patient, not voided,
- * of the kind given; else the error at field. */
-static void check_source(http_req *r, const char *id, const char *patient_id, const char *kind,
-                         const char *kind2, const char *field, const char *what)
+ * of the kind given; else NULL and the error at field. */
+static const procedure *check_source(http_req *r, const char *id, const char *patient_id,
+                                     const char *kind, const char *kind2, const char *field,
+                                     const char *what)
 {
 	procedure *src = api_rec_ref(r, &rk_procedure, id, patient_id, 1, field, what);
-	if (src && strcmp(src->kind, kind) != 0 && (!kind2 || strcmp(src->kind, kind2) != 0))
+	if (src && strcmp(src->kind, kind) != 0 && (!kind2 || strcmp(src->kind, kind2) != 0)) {
 		v_add(&r->v, field, "is not %s", what);
+		return NULL;
+	}
+	return src;
 }
 
 /* 1 when the plan has a current consent. */
@@ -50,8 +54,13 @@ int api_procedure_create(http_req *r)
 	rec_from_json(&r->v, &rk_procedure, r->body, pr, 0, &cx);
 	check_source(r, pr->from_id, pt.id, "blood_draw", "harvest", "from",
 	             "a blood draw or harvest of this patient");
-	check_source(r, pr->product_id, pt.id, "processing", NULL, "product",
-	             "a processing record of this patient");
+	const procedure *product = check_source(r, pr->product_id, pt.id, "processing", NULL,
+	                                        "product", "a processing record of this patient");
+	/* The cells injected, when not counted, are the product's nucleated cells. */
+	if (product && !pr->has_cells && product->has_nucleated_cells) {
+		pr->cells = product->nucleated_cells;
+		pr->has_cells = pr->cells_from_product = 1;
+	}
 	plan_step *step =
 	    api_rec_ref(r, &rk_plan_step, pr->step_id, pt.id, 0, "step_id", "a step of this plan");
 	if (step && strcmp(step->plan_id, p->id) != 0)

@@ -62,6 +62,26 @@ describe('PRP from blood draw to injection', () => {
     for (const x of [draw, proc, inj]) assert.ok(list.includes(x.body.id));
   });
 
+  test('BMAC: the cells injected are the product\'s nucleated cells unless counted', async () => {
+    const pl = await plan('bmac', { doc: 'bmac' });
+    const hv = await record(pl, { kind: 'harvest', performed_on: day(0), source: 'bone_marrow', site: 'posterior_iliac_crest_left', volume_ml: 60 });
+    assert.equal(hv.status, 201, hv.text);
+    const pr = await record(pl, { kind: 'processing', performed_on: day(0), from: hv.body.id, method: 'density gradient',
+      nucleated_cells: 2.5e8, viability_pct: 96, cd34_cells: 2e6, minimally_manipulated: true });
+    assert.equal(pr.status, 201, pr.text);
+    const inj = { kind: 'injection', performed_on: day(0), product: pr.body.id, volume_ml: 10, side: 'both',
+      nerves: ['tibial', 'common_peroneal'], guidance: 'ultrasound', operator: 'Dr Test' };
+    const a = await record(pl, inj);
+    assert.equal(a.status, 201, a.text);
+    assert.equal(a.body.cells, 2.5e8);
+    assert.equal(a.body.cells_from_product, true);
+    const b = await record(pl, { ...inj, cells: 1.2e8 });
+    assert.equal(b.body.cells, 1.2e8);
+    assert.equal(b.body.cells_from_product, false);
+    assertInvalid(await record(pl, { ...inj, cells: 5 }), ['cells']);
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: hv.body.id, method: 'x', cells: 1e6 }), ['cells']);
+  });
+
   test('a nurse does not record harvests or injections', async () => {
     const pl = await plan('bmac', { doc: 'bmac' });
     assertProblem(await record(pl, { kind: 'harvest', performed_on: day(0), source: 'bone_marrow', site: 'posterior_iliac_crest_left', volume_ml: 60 }, n), 403);
