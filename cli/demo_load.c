@@ -161,6 +161,15 @@ static int step_index(loader *l, json_t *e)
 	return seq && i >= 0 && i < l->n_steps ? i : -1;
 }
 
+/* The steps left planned when the plan ends are skipped with it, as the API does. */
+static void close_steps(loader *l)
+{
+	const char *why = arena_printf(l->a, "plan %s", l->plan->status);
+	for (int i = 0; i < l->n_steps; i++)
+		if (plan_step_closes(l->plan, l->steps[i]))
+			l->steps[i] = change(l, &rk_plan_step, l->steps[i], "skipped", why);
+}
+
 static void move(loader *l, json_t *e)
 {
 	const char *to = json_string_value(json_object_get(e, "status"));
@@ -170,8 +179,10 @@ static void move(loader *l, json_t *e)
 		BUG(l, "a %s plan cannot move to %s", l->plan->status, to ? to : "(none)");
 	else if (mv->needs_reason && !reason)
 		BUG(l, "a plan moves to %s only with a reason", to);
-	else
+	else {
 		l->plan = change(l, &rk_plan, l->plan, to, reason);
+		close_steps(l);
+	}
 }
 
 static void step_move(loader *l, json_t *e, const char *to)
@@ -187,6 +198,8 @@ static void step_move(loader *l, json_t *e, const char *to)
 		BUG(l, "step %d is %s; it cannot move to %s", i + 1, l->steps[i]->status, to);
 	else if (mv->needs_reason && !reason)
 		BUG(l, "a step moves to %s only with a reason", to);
+	else if (strcmp(to, "done") == 0 && plan_step_by_procedure(l->steps[i]->kind))
+		BUG(l, "a %s step is done by its procedure", l->steps[i]->kind);
 	else
 		l->steps[i] = change(l, &rk_plan_step, l->steps[i], to, reason);
 }
@@ -292,9 +305,11 @@ static void withdraw(loader *l, json_t *e)
 	c->withdrawn_on = on;
 	l->consents[k] = c;
 	const char *to = plan_status_on_withdrawal(l->plan);
-	if (to)
+	if (to) {
 		l->plan = change(l, &rk_plan, l->plan, to,
 		                 arena_printf(l->a, "Consent withdrawn on %s: %s", on, reason));
+		close_steps(l);
+	}
 }
 
 static void event(loader *l, json_t *e)
