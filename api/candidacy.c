@@ -27,7 +27,9 @@ static json_t *evaluate(http_req *r, const patient *p)
 		             "This server was started without candidacy rules.");
 		return NULL;
 	}
-	cand_input in = {.today = date_today(), .chronic_months = r->srv->cfg.chronic_months};
+	cand_input in = {.today = date_today(),
+	                 .chronic_months = r->srv->cfg.chronic_months,
+	                 .instruments = r->srv->cfg.instruments};
 	const void *c, *m, *o, *a;
 	if (list(r, &rk_condition, p->id, &c, &in.n_conditions) ||
 	    list(r, &rk_medication, p->id, &m, &in.n_medications) ||

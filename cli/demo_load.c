@@ -343,7 +343,8 @@ static void decision(loader *l, json_t *e)
 		return;
 	}
 	const treatment_set *tx = l->cx.treatment;
-	cand_input in = {.today = day, .chronic_months = l->cx.chronic_months};
+	cand_input in = {
+	    .today = day, .chronic_months = l->cx.chronic_months, .instruments = l->cx.instruments};
 	in.conditions = queued(l, &rk_condition, NULL, on, &in.n_conditions);
 	in.medications = queued(l, &rk_medication, "start_date", on, &in.n_medications);
 	in.observations = queued(l, &rk_observation, "performed_on", on, &in.n_observations);

@@ -82,6 +82,7 @@ typedef struct cand_input {
 	int n_assessments;
 	civil_date today;
 	int chronic_months;
+	const instrument_set *instruments; /* for the instruments' titles (NULL: their ids) */
 } cand_input;
 
 /* {"evaluated_on", "source", "biologics": [{"biologic", "label", "regulatory_class",

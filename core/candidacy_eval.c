@@ -69,11 +69,14 @@ static const assessment *latest_answers(const cand_input *in, const char *instr_
 	return best;
 }
 
-static json_t *answers_source(const assessment *a, const char *item, const char *answer)
+static json_t *answers_source(const cand_input *in, const assessment *a, const char *item,
+                              const char *answer)
 {
 	char date[11];
 	snprintf(date, sizeof date, "%.10s", a->performed_at);
-	json_t *s = source_of(&rk_assessment, a->id, date, a->instrument_id);
+	const instrument *ins =
+	    in->instruments ? instr_find(in->instruments, a->instrument_id) : NULL;
+	json_t *s = source_of(&rk_assessment, a->id, date, ins ? ins->title : a->instrument_id);
 	if (item)
 		json_object_set_new(s, "item", json_string(item));
 	if (answer)
@@ -144,7 +147,7 @@ static int run(const cand_rule *r, const cand_input *in, json_t *records)
 		json_t *ans = a ? json_loads(a->answers, 0, NULL) : NULL;
 		const char *v = json_string_value(json_object_get(ans, r->item));
 		if (matches(r, v))
-			json_array_append_new(records, answers_source(a, r->item, v));
+			json_array_append_new(records, answers_source(in, a, r->item, v));
 		json_decref(ans);
 		break;
 	}
@@ -166,7 +169,7 @@ static int run(const cand_rule *r, const cand_input *in, json_t *records)
 			return 0;
 		const assessment *old = latest_answers(in, r->instrument, &any);
 		if (old)
-			json_array_append_new(records, answers_source(old, NULL, NULL));
+			json_array_append_new(records, answers_source(in, old, NULL, NULL));
 		return 1;
 	}
 	}

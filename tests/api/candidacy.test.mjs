@@ -146,6 +146,8 @@ describe('findings', () => {
       assert.equal(f.pregnancy.level, 'blocks', b);
       assert.deepEqual(f.pregnancy.records.map((x) => [x.kind, x.id, x.item, x.value]),
         [['assessment', s.id, 'pregnant_or_breastfeeding', 'yes']]);
+      assert.equal(f.pregnancy.records[0].label, 'Pre-procedure screening for PRP and cell therapy');
+      assert.equal(f.pregnancy.records[0].href, `/api/v1/assessments/${s.id}`);
       assert.equal(f.no_recent_screening, undefined, b);
     }
     assert.equal((await rules(p, 'prp')).smoking_prp.level, 'caution');
