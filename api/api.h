@@ -39,10 +39,18 @@ int api_consent_withdraw(http_req *r);
 int api_procedure_create(http_req *r);
 int api_procedure_void(http_req *r);
 int api_protocol_list(http_req *r);
+int api_candidacy_get(http_req *r);
+int api_plan_step_add(http_req *r);
+int api_lot_get(http_req *r);
+int api_plan_step_accept(http_req *r);
+int api_candidacy_decide(http_req *r);
 int api_protocol_get(http_req *r);
 
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);
+/* The same, with fill run on the validated record before it is written (the fields the server
+ * sets itself); fill answers and returns non-zero to refuse. */
+int api_rec_create_with(http_req *r, int (*fill)(http_req *, const patient *, void *));
 int api_rec_list(http_req *r);
 int api_rec_get(http_req *r);
 int api_rec_update(http_req *r);

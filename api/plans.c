@@ -156,3 +156,100 @@ int api_plan_step_skip(http_req *r)
 		                 pl.status));
 	return api_rec_apply_move(r, &rk_plan_step, s, "skipped", reason, expected);
 }
+
+/* POST /plans/{id}/steps {kind, due_date, reason, window_days?}: a step beyond the protocol's (a
+ * repeat injection), added by a clinician with a reason, to a plan that has not ended. */
+int api_plan_step_add(http_req *r)
+{
+	plan p;
+	plan_step *steps;
+	int n;
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = load_steps(r, p.patient_id, p.id, &steps, &n);
+	if (rc)
+		return http_fail(r, rc, "plan");
+	if (api_patient_writable(r, p.patient_id, NULL))
+		return r->status;
+	if (rec_ended(&rk_plan, &p))
+		return http_problem(
+		    r, 409, "No further change",
+		    arena_printf(r->a, "This plan is %s; no step can be added to it.", p.status));
+	int seq = 0;
+	for (int i = 0; i < n; i++)
+		seq = steps[i].seq > seq ? steps[i].seq : seq;
+	plan_step *s = arena_alloc(r->a, sizeof *s);
+	if (plan_step_from_json(&r->v, r->body, &p, seq + 1, s))
+		return http_invalid(r);
+	rec_set_new(&rk_plan_step, s, new_id(r->a), p.patient_id, http_now(r), r->who.id);
+	audit_record *a = api_rec_audit(
+	    r, &rk_plan_step, "add", s,
+	    arena_printf(r->a, "%s on %s: %s", s->kind, s->due_date, s->added_reason));
+	rc = r->st->ops->rec_create(r->st, r->a, &rk_plan_step, s, a);
+	if (rc)
+		return http_fail(r, rc, "plan step");
+	return api_created(r, rk_plan_step.path, s->id, 1, api_rec_json(r, &rk_plan_step, s));
+}
+
+/* POST /plan-steps/{id}/accept: a clinician takes up a protocol's optional step (the repeat
+ * harvest and injection), with the other optional steps due the same day; from then on it is
+ * due like any other step. */
+int api_plan_step_accept(http_req *r)
+{
+	static const char *const none[] = {NULL};
+	jv_no_unknown(&r->v, r->body, NULL, none);
+	if (r->v.n)
+		return http_invalid(r);
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
+	plan_step *s = arena_alloc(r->a, sizeof *s), *steps;
+	plan pl;
+	int n;
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, r->params[0], s)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s->plan_id, &pl);
+	if (!rc)
+		rc = load_steps(r, pl.patient_id, pl.id, &steps, &n);
+	if (rc)
+		return http_fail(r, rc, "plan step");
+	if (api_patient_writable(r, pl.patient_id, NULL))
+		return r->status;
+	if (s->version != expected)
+		return http_fail(r, SW_EVERSION, "plan step");
+	if (rec_ended(&rk_plan, &pl) || !s->optional || strcmp(s->status, "planned") != 0)
+		return http_problem(
+		    r, 409, "Not an optional step to accept",
+		    arena_printf(r->a,
+		                 "Only a planned optional step of a plan that has not "
+		                 "ended can be accepted; this step is %s%s and its plan %s.",
+		                 s->optional ? "optional and " : "not optional, ", s->status,
+		                 pl.status));
+	const char *now = http_now(r);
+	rec_write *w = arena_zalloc(r->a, sizeof(rec_write) * (size_t)(n + 1));
+	int k = 0;
+	s->optional = 0;
+	rec_set_life(&rk_plan_step, s, NULL, NULL, expected + 1, now, r->who.id);
+	w[k++] = (rec_write){&rk_plan_step, s, expected, NULL};
+	for (int i = 0; i < n; i++) {
+		plan_step *o = &steps[i];
+		if (strcmp(o->id, s->id) == 0 || !o->optional ||
+		    strcmp(o->status, "planned") != 0 || strcmp(o->due_date, s->due_date) != 0)
+			continue;
+		o->optional = 0;
+		rec_set_life(&rk_plan_step, o, NULL, NULL, o->version + 1, now, r->who.id);
+		w[k++] =
+		    (rec_write){&rk_plan_step, o, o->version - 1,
+		                api_rec_audit(r, &rk_plan_step, "accept", o, "due the same day")};
+	}
+	audit_record *a = api_rec_audit(r, &rk_plan_step, "accept", s, s->kind);
+	rc = r->st->ops->rec_write_all(r->st, r->a, w, k, a);
+	if (rc)
+		return http_fail(r, rc, "plan step");
+	r->etag = api_etag(r, s->version);
+	return http_json(r, 200, api_rec_json(r, &rk_plan_step, s));
+}

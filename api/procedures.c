@@ -12,13 +12,17 @@
 #include "api.h"
 
 /* The processing's source or the injection's product: a procedure of the patient, not voided,
- * of the kind given; else the error at field. */
-static void check_source(http_req *r, const char *id, const char *patient_id, const char *kind,
-                         const char *kind2, const char *field, const char *what)
+ * of the kind given; else NULL and the error at field. */
+static const procedure *check_source(http_req *r, const char *id, const char *patient_id,
+                                     const char *kind, const char *kind2, const char *field,
+                                     const char *what)
 {
 	procedure *src = api_rec_ref(r, &rk_procedure, id, patient_id, 1, field, what);
-	if (src && strcmp(src->kind, kind) != 0 && (!kind2 || strcmp(src->kind, kind2) != 0))
+	if (src && strcmp(src->kind, kind) != 0 && (!kind2 || strcmp(src->kind, kind2) != 0)) {
 		v_add(&r->v, field, "is not %s", what);
+		return NULL;
+	}
+	return src;
 }
 
 /* 1 when the plan has a current consent. */
@@ -50,8 +54,13 @@ int api_procedure_create(http_req *r)
 	rec_from_json(&r->v, &rk_procedure, r->body, pr, 0, &cx);
 	check_source(r, pr->from_id, pt.id, "blood_draw", "harvest", "from",
 	             "a blood draw or harvest of this patient");
-	check_source(r, pr->product_id, pt.id, "processing", NULL, "product",
-	             "a processing record of this patient");
+	const procedure *product = check_source(r, pr->product_id, pt.id, "processing", NULL,
+	                                        "product", "a processing record of this patient");
+	/* The cells injected, when not counted, are the product's nucleated cells. */
+	if (product && !pr->has_cells && product->has_nucleated_cells) {
+		pr->cells = product->nucleated_cells;
+		pr->has_cells = pr->cells_from_product = 1;
+	}
 	plan_step *step =
 	    api_rec_ref(r, &rk_plan_step, pr->step_id, pt.id, 0, "step_id", "a step of this plan");
 	if (step && strcmp(step->plan_id, p->id) != 0)
@@ -161,4 +170,60 @@ int api_procedure_void(http_req *r)
 	if (n == 2)
 		json_object_set_new(out, "step_status", json_string(step.status));
 	return http_json(r, 200, out);
+}
+
+/* GET /lots/{lot}: every processing and injection, of any patient, that used the lot (as its
+ * kit lot or among its lot numbers), oldest first, with the patient and the date: for a recall.
+ * Voided records are left out and counted. Each patient's records read is audited. */
+int api_lot_get(http_req *r)
+{
+	const char *lot = r->params[0];
+	if (!*lot || strlen(lot) > 64 || strchr(lot, ','))
+		v_add(&r->v, "lot", "must be a lot number of 1 to 64 characters without a comma");
+	if (r->v.n)
+		return http_invalid(r);
+	procedure *items;
+	int n, voided = 0, n_audit = 0;
+	sw_err rc = r->st->ops->rec_find(r->st, r->a, &rk_procedure, lot, 0, (void **)&items, &n);
+	if (rc)
+		return http_fail(r, rc, "procedure");
+	audit_record *audit = arena_zalloc(r->a, sizeof(audit_record) * (size_t)(n + 1));
+	json_t *out = json_array();
+	patient pt = {0};
+	for (int i = 0; i < n; i++) {
+		const procedure *p = &items[i];
+		if (rec_ended(&rk_procedure, p)) {
+			voided++;
+			continue;
+		}
+		if ((!pt.id || strcmp(pt.id, p->patient_id) != 0) &&
+		    (rc = r->st->ops->patient_get(r->st, r->a, p->patient_id, &pt)) != SW_OK) {
+			json_decref(out);
+			return http_fail(r, rc, "patient");
+		}
+		int seen = 0;
+		for (int k = 0; k < n_audit && !seen; k++)
+			seen = strcmp(audit[k].patient_id, pt.id) == 0;
+		if (!seen) {
+			audit[n_audit] = http_audit(r, "lot.read", "patient", pt.id, pt.id);
+			audit[n_audit++].detail = lot;
+		}
+		json_t *o = api_rec_json(r, &rk_procedure, p);
+		json_object_set_new(o, "patient",
+		                    json_pack("{s:s, s:s, s:s, s:s}", "id", pt.id, "mrn", pt.mrn,
+		                              "family_name", pt.family_name, "given_name",
+		                              pt.given_name));
+		json_object_set_new(o, "lot_as",
+		                    json_string(p->kit_lot && strcmp(p->kit_lot, lot) == 0
+		                                    ? "kit_lot"
+		                                    : "lot_numbers"));
+		json_array_append_new(out, o);
+	}
+	if (n_audit && http_audit_reads(r, audit, n_audit)) {
+		json_decref(out);
+		return r->status;
+	}
+	return http_json(r, 200,
+	                 json_pack("{s:s, s:o, s:n, s:i}", "lot", lot, "items", out, "next_cursor",
+	                           "voided", voided));
 }

@@ -97,7 +97,24 @@ static int ended(http_req *r, const rec_kind *k, const void *rec)
 	                                 k->label));
 }
 
+/* The records rec names (k->refs) that the body gives: each the patient's and live. Non-zero
+ * with the errors in r->v, or the answer given on a store failure. */
+static int check_refs(http_req *r, const rec_kind *k, const void *rec, const char *patient_id)
+{
+	for (const rec_ref *ref = k->refs; ref && ref->field; ref++)
+		if (json_object_get(r->body, ref->field))
+			api_rec_ref(r, ref->k,
+			            REC_CAT(rec, rec_field_find(k, ref->field)->off, const char *),
+			            patient_id, 1, ref->field, ref->what);
+	return r->v.n || r->status;
+}
+
 int api_rec_create(http_req *r)
+{
+	return api_rec_create_with(r, NULL);
+}
+
+int api_rec_create_with(http_req *r, int (*fill)(http_req *, const patient *, void *))
 {
 	const rec_kind *k = r->kind;
 	patient p;
@@ -107,6 +124,10 @@ int api_rec_create(http_req *r)
 	rec_ctx cx = api_rec_ctx(r, &p);
 	if (rec_from_json(&r->v, k, r->body, rec, 0, &cx))
 		return http_invalid(r);
+	if (check_refs(r, k, rec, p.id))
+		return r->status ? r->status : http_invalid(r);
+	if (fill && fill(r, &p, rec))
+		return r->status;
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);
 	rec_set_new(k, rec, id, p.id, cx.now, r->who.id);
@@ -187,6 +208,8 @@ int api_rec_update(http_req *r)
 	rec_ctx cx = api_rec_ctx(r, &p);
 	if (rec_from_json(&r->v, k, r->body, rec, 1, &cx))
 		return http_invalid(r);
+	if (check_refs(r, k, rec, p.id))
+		return r->status ? r->status : http_invalid(r);
 	rec_set_life(k, rec, NULL, NULL, expected + 1, cx.now, r->who.id);
 	audit_record a = audit_of(r, k, "update", rec);
 	return save(r, k, rec, expected, &a);

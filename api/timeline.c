@@ -1,9 +1,12 @@
 /* A patient's work-up on one time axis: NRS readings (diary and clinic), each instrument's score
- * history with its primary cut-off, test results with abnormal values marked, and medicines.
+ * history with its primary cut-off, test results with abnormal values marked, medicines, and the
+ * treatment: procedures (injections are day 0 of the outcomes) and adverse events beside them.
  * Voided entries are left out; the lists they come from still show them. */
 #include <string.h>
 
+#include "../core/adverse_event.h"
 #include "../core/instrument.h"
+#include "../core/procedure.h"
 #include "api.h"
 
 /* The series for instrument in (created on first use). */
@@ -44,7 +47,9 @@ int api_timeline(http_req *r)
 	observation *obs;
 	diary_entry *diary;
 	medication *meds;
-	int n_as, n_obs, n_diary, n_meds;
+	procedure *procs;
+	adverse_event *aes;
+	int n_as, n_obs, n_diary, n_meds, n_procs, n_aes;
 	sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_assessment, &q, (void **)&as, &n_as);
 	if (!rc)
 		rc = r->st->ops->rec_list(r->st, r->a, &rk_observation, &q, (void **)&obs, &n_obs);
@@ -52,6 +57,12 @@ int api_timeline(http_req *r)
 		rc = r->st->ops->rec_list(r->st, r->a, &rk_diary, &q, (void **)&diary, &n_diary);
 	if (!rc)
 		rc = r->st->ops->rec_list(r->st, r->a, &rk_medication, &q, (void **)&meds, &n_meds);
+	if (!rc)
+		rc =
+		    r->st->ops->rec_list(r->st, r->a, &rk_procedure, &q, (void **)&procs, &n_procs);
+	if (!rc)
+		rc =
+		    r->st->ops->rec_list(r->st, r->a, &rk_adverse_event, &q, (void **)&aes, &n_aes);
 	if (rc)
 		return http_fail(r, rc, "record");
 	audit_record a = http_audit(r, "timeline.read", "patient", p.id, p.id);
@@ -144,8 +155,22 @@ int api_timeline(http_req *r)
 		                        : json_null());
 		json_array_append_new(medicines, m);
 	}
+	json_t *treatment = json_array(), *harms = json_array();
+	for (int i = 0; i < n_procs; i++)
+		if (!rec_ended(&rk_procedure, &procs[i]))
+			json_array_append_new(
+			    treatment, json_pack("{s:s, s:s, s:s, s:s}", "id", procs[i].id, "date",
+			                         procs[i].performed_on, "kind", procs[i].kind,
+			                         "plan_id", procs[i].plan_id));
+	for (int i = 0; i < n_aes; i++)
+		if (!rec_ended(&rk_adverse_event, &aes[i]))
+			json_array_append_new(
+			    harms,
+			    json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "id", aes[i].id, "date",
+			              aes[i].onset_date, "term", aes[i].term, "grade", aes[i].grade,
+			              "serious", aes[i].serious, "outcome", aes[i].outcome));
 	return http_json(r, 200,
-	                 json_pack("{s:s, s:o, s:o, s:o, s:o}", "patient_id", p.id, "nrs", nrs,
-	                           "instruments", series, "observations", tests, "medications",
-	                           medicines));
+	                 json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "patient_id", p.id, "nrs",
+	                           nrs, "instruments", series, "observations", tests, "medications",
+	                           medicines, "procedures", treatment, "adverse_events", harms));
 }

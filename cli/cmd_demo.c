@@ -2,10 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/demo.h"
+#include "../core/demo_treatment.h"
 #include "../core/instrument.h"
 #include "../util/dates.h"
-#include "../util/uuid.h"
 #include "cli.h"
 
 #define DEMO_PATIENTS 200
@@ -20,100 +19,40 @@ static const struct {
     {"researcher", "researcher@demo.schwann.test", "Rae Researcher (demo)", "demo-researcher-pass"},
 };
 
-static audit_record demo_audit(const char *now, const char *type, const char *id, const char *pid)
-{
-	audit_record r = {0};
-	r.at = now;
-	r.action = "demo.load";
-	r.resource_type = type;
-	r.resource_id = id;
-	r.patient_id = pid;
-	return r;
-}
-
-/* Validates and stores one patient's generated work-up through the same rules as the API. */
-static sw_err load_workup(store *st, arena *a, const instrument_set *set, json_t *w,
-                          const patient *p, const char *now, civil_date today)
-{
-	static const struct {
-		const char *key;
-		const rec_kind *k;
-	} parts[] = {{"diary", &rk_diary},
-	             {"assessments", &rk_assessment},
-	             {"observations", &rk_observation}};
-	vctx v;
-	vctx_init(&v, a);
-	rec_ctx cx = {.a = a,
-	              .birth_date = p->birth_date,
-	              .sex = p->sex_at_birth,
-	              .today = today,
-	              .now = now,
-	              .instruments = set};
-	sw_err rc = SW_OK;
-	for (size_t j = 0; j < sizeof parts / sizeof parts[0]; j++) {
-		const rec_kind *k = parts[j].k;
-		size_t i;
-		json_t *body;
-		json_array_foreach(json_object_get(w, parts[j].key), i, body)
-		{
-			void *rec = arena_zalloc(a, k->size);
-			if (rc || rec_from_json(&v, k, body, rec, 0, &cx))
-				continue;
-			char *id = arena_alloc(a, UUID_STR_LEN + 1);
-			uuid_v7(id);
-			rec_set_new(k, rec, id, p->id, now, NULL);
-			audit_record r =
-			    demo_audit(now, k->resource ? k->resource : k->name, id, p->id);
-			rc = st->ops->rec_create(st, a, k, rec, &r);
-		}
-	}
-	for (int k = 0; k < v.n; k++)
-		fprintf(stderr, "schwann: demo generator bug: %s: %s\n", v.items[k].path,
-		        v.items[k].message);
-	return v.n ? SW_EINVAL : rc;
-}
-
-static int load_patients(store *st, int count, const instrument_set *set)
+/* Generates and stores count patients, each with a work-up and about half with a treatment plan;
+ * counts the plans by protocol into tally. */
+static int load_patients(store *st, int count, const instrument_set *set, const treatment_set *tx,
+                         demo_tally *tally)
 {
 	arena a;
 	arena_init(&a);
 	demo_rng g;
 	demo_rng_init(&g, DEMO_SEED);
 	civil_date today = date_today();
-	sw_err rc = SW_OK;
 	char now[21];
 	instant_now(now);
+	rec_ctx cx = {.a = &a, .today = today, .now = now, .instruments = set, .treatment = tx};
+	int rc = 0;
 	for (int i = 0; i < count && !rc; i++) {
 		patient p;
 		condition c;
-		char pid[UUID_STR_LEN + 1], cid[UUID_STR_LEN + 1];
+		demo_course course;
+		int pain;
 		demo_patient(&g, i, &a, today, &p, &c);
-		uuid_v7(pid);
-		uuid_v7(cid);
-		p.id = pid;
-		p.version = c.version = 1;
-		p.created_at = p.updated_at = c.created_at = c.updated_at = now;
-		c.id = cid;
-		c.patient_id = pid;
-		audit_record ap = {0}, ac = {0};
-		ap.at = ac.at = now;
-		ap.action = "demo.load";
-		ap.resource_type = "patient";
-		ap.resource_id = ap.patient_id = ac.patient_id = pid;
-		ac.action = "demo.load";
-		ac.resource_type = "condition";
-		ac.resource_id = cid;
-		rc = st->ops->patient_create(st, &p, &ap);
-		if (!rc)
-			rc = st->ops->rec_create(st, &a, &rk_condition, &c, &ac);
-		json_t *w = demo_workup(&g, &a, &c, today);
-		if (!rc)
-			rc = load_workup(st, &a, set, w, &p, now, today);
+		demo_course_pick(&g, tx, &c, today, tally, &course);
+		/* The work-up comes before the plan starts. */
+		civil_date last =
+		    course.proto && date_cmp(course.start, today) < 0 ? course.start : today;
+		json_t *w = demo_workup(&g, &a, &c, last, &pain);
+		json_t *t =
+		    course.proto ? demo_treatment(&g, &a, &course, &c, pain, today, tally) : NULL;
+		rc = cli_demo_store(st, &a, &cx, &p, &c, w, t);
 		json_decref(w);
+		json_decref(t);
 		arena_clear(&a);
 	}
 	arena_free(&a);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 int cmd_demo(int argc, char **argv)
@@ -144,18 +83,29 @@ int cmd_demo(int argc, char **argv)
 	arena defs;
 	arena_init(&defs);
 	instrument_set set = {0};
+	treatment_set tx = {0};
+	demo_tally tally = {0};
 	if (!rc)
 		rc = cli_load_instruments(&defs, NULL, &set);
 	if (!rc)
-		rc = load_patients(st, DEMO_PATIENTS, &set);
+		rc = cli_load_treatment(&defs, NULL, &set, &tx);
+	if (!rc)
+		rc = load_patients(st, DEMO_PATIENTS, &set, &tx, &tally);
+	cli_release_treatment(&tx);
 	cli_release_instruments(&set);
 	arena_free(&defs);
 	st->ops->close(st);
 	if (rc)
 		return 1;
-	printf("Demo clinic created in %s: %d SYNTHETIC patients (MRN DEMO-…), not real people.\n\n"
+	int plans[DEMO_PROTOCOLS] = {0};
+	for (int p = 0; p < DEMO_PROTOCOLS; p++)
+		for (int s = 0; s < DEMO_STATES; s++)
+			plans[p] += tally.plans[p][s];
+	printf("Demo clinic created in %s: %d SYNTHETIC patients (MRN DEMO-…), not real people;\n"
+	       "%d treatment plans (PRP series %d, BMAC %d, adipose SVF %d) in every state.\n\n"
 	       "Logins (demo only):\n",
-	       cli_get(opts, "--db"), DEMO_PATIENTS);
+	       cli_get(opts, "--db"), DEMO_PATIENTS, plans[0] + plans[1] + plans[2], plans[0],
+	       plans[1], plans[2]);
 	for (size_t i = 0; i < sizeof demo_staff / sizeof *demo_staff; i++)
 		printf("  %-11s %-32s %s\n", demo_staff[i].role, demo_staff[i].email,
 		       demo_staff[i].password);

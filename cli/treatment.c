@@ -1,17 +1,19 @@
-/* Loads the treatment data at start-up: the biologics file, the protocols and the consent
- * documents, built into the binary (data/biologics.json, data/protocols, data/consent) or read
- * from the folder given with --treatment (the same layout). A broken file stops the start with
+/* Loads the treatment data at start-up: the biologics file, the protocols, the consent documents
+ * and the candidacy rules, built into the binary (data/biologics.json, data/protocols,
+ * data/consent, data/candidacy/rules.json) or read from the folder given with --treatment (the
+ * same layout). A broken file stops the start with
  * its name and every problem found in it. */
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/candidacy.h"
 #include "../core/treatment.h"
 #include "../util/embedded.h"
 #include "cli.h"
 
 #define MAX_FILES 64
 
-typedef enum part { BIOLOGICS, PROTOCOL, DOCUMENT } part;
+typedef enum part { BIOLOGICS, PROTOCOL, DOCUMENT, CANDIDACY } part;
 
 typedef struct loader {
 	arena *a;
@@ -37,9 +39,14 @@ static int add(void *ctx, const char *name, const char *text, size_t len)
 	protocol *p = NULL;
 	consent_doc *d = NULL;
 	const char *refused = NULL;
-	int rc = l->what == BIOLOGICS  ? biologics_parse(l->a, doc, set, &v)
-	         : l->what == PROTOCOL ? protocol_parse(l->a, doc, set, l->ins, &p, &v)
-	                               : consent_doc_parse(l->a, doc, set, &d, &v);
+	int rc;
+	if (l->what == CANDIDACY) {
+		set->candidacy = arena_zalloc(l->a, sizeof(cand_rules));
+		rc = cand_rules_parse(l->a, doc, set, l->ins, set->candidacy, &v);
+	} else
+		rc = l->what == BIOLOGICS  ? biologics_parse(l->a, doc, set, &v)
+		     : l->what == PROTOCOL ? protocol_parse(l->a, doc, set, l->ins, &p, &v)
+		                           : consent_doc_parse(l->a, doc, set, &d, &v);
 	json_decref(doc);
 	for (int i = 0; i < v.n; i++)
 		fprintf(stderr, "schwann: %s: %s%s%s\n", name, v.items[i].path,
@@ -75,7 +82,12 @@ static int load_dir(loader *l, const char *dir)
 	if (cli_each_json(l->a, arena_printf(l->a, "%s/protocols", dir), "protocols", add, l))
 		return -1;
 	l->what = DOCUMENT;
-	return cli_each_json(l->a, arena_printf(l->a, "%s/consent", dir), "consent", add, l);
+	if (cli_each_json(l->a, arena_printf(l->a, "%s/consent", dir), "consent", add, l))
+		return -1;
+	path = arena_printf(l->a, "%s/candidacy/rules.json", dir);
+	text = cli_read_file(l->a, path, &len);
+	l->what = CANDIDACY;
+	return text ? add(l, path, text, len) : -1;
 }
 
 int cli_load_treatment(arena *a, const char *dir, const instrument_set *ins, treatment_set *set)
@@ -92,13 +104,18 @@ int cli_load_treatment(arena *a, const char *dir, const instrument_set *ins, tre
 			int biologics = strcmp(f->path, "biologics.json") == 0;
 			if (biologics != (pass == 0))
 				continue;
-			l.what = biologics                              ? BIOLOGICS
-			         : strncmp(f->path, "consent/", 8) == 0 ? DOCUMENT
-			                                                : PROTOCOL;
+			l.what = biologics                                 ? BIOLOGICS
+			         : strncmp(f->path, "consent/", 8) == 0    ? DOCUMENT
+			         : strncmp(f->path, "candidacy/", 10) == 0 ? CANDIDACY
+			                                                   : PROTOCOL;
 			if (add(&l, arena_printf(a, "data/%s", f->path), (const char *)f->data,
 			        f->len))
 				return -1;
 		}
+	if (!set->candidacy) {
+		fprintf(stderr, "schwann: data/candidacy/rules.json is missing from the build\n");
+		return -1;
+	}
 	return 0;
 }
 

@@ -34,6 +34,8 @@ static const rec_field ae_fields[] = {
      ae_outcomes},
     {"resolved_date", NULL, RT_DATE, AE_IN | RF_NULLABLE | RF_NOT_FUTURE | RF_AFTER_BIRTH,
      offsetof(adverse_event, resolved_date)},
+    {"procedure_id", NULL, RT_TEXT, AE_IN | RF_NULLABLE, offsetof(adverse_event, procedure_id), 0,
+     36},
     REC_META_TAIL(adverse_event, status_reason),
 };
 
@@ -60,6 +62,11 @@ static void ae_check(vctx *v, json_t *body, void *rec, int partial, const rec_ct
 		v_add(v, "resolved_date", "cannot be before the onset date");
 }
 
+static const rec_ref ae_refs[] = {
+    {"procedure_id", &rk_procedure, "a procedure of this patient"},
+    {NULL, NULL, NULL},
+};
+
 const rec_kind rk_adverse_event = {
     .name = "adverse_event",
     .table = "adverse_events",
@@ -71,5 +78,6 @@ const rec_kind rk_adverse_event = {
     .statuses = ae_statuses,
     .ended = "entered_in_error",
     .list_order = "onset_date, created_at, id",
+    .refs = ae_refs,
     .check = ae_check,
 };

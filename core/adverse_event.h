@@ -21,6 +21,7 @@ typedef struct adverse_event {
 	const char
 	    *outcome; /* recovered, recovering, not_recovered, recovered_with_sequelae, fatal */
 	const char *resolved_date;
+	const char *procedure_id;        /* the procedure it followed, when known */
 	REC_LIFE_MEMBERS(status_reason); /* status: recorded, entered_in_error */
 } adverse_event;
 

@@ -19,9 +19,14 @@ uint64_t demo_next(demo_rng *g)
 	return z ^ (z >> 31);
 }
 
-static int pick(demo_rng *g, int n)
+int demo_pick(demo_rng *g, int n)
 {
 	return (int)(demo_next(g) % (uint64_t)n);
+}
+
+static int pick(demo_rng *g, int n)
+{
+	return demo_pick(g, n);
 }
 
 static const char *const family[] = {
@@ -115,10 +120,36 @@ static civil_date days_before(civil_date d, int n)
 	return date_from_time((time_t)t * 86400);
 }
 
-json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date today)
+json_t *demo_answers(demo_rng *g, arena *a, const char *instrument, int pain)
+{
+	if (strcmp(instrument, "nrs") == 0)
+		return json_pack("{s:i}", "score", pain);
+	json_t *answers = json_object();
+	if (strcmp(instrument, "dn4") == 0) {
+		/* Neuropathic features more likely the worse the pain. */
+		for (int q = 1; q <= 10; q++)
+			json_object_set_new(answers, arena_printf(a, "q%d", q),
+			                    json_string(pick(g, 10) < pain ? "yes" : "no"));
+	} else if (strcmp(instrument, "mnsi-history") == 0) {
+		for (int q = 1; q <= 15; q++) {
+			int abnormal = pick(g, 12) < pain;
+			/* Items 7 and 13 score on "no" (facts.md 0.1). */
+			int yes = (q == 7 || q == 13) ? !abnormal : abnormal;
+			json_object_set_new(answers, arena_printf(a, "q%d", q),
+			                    json_string(yes ? "yes" : "no"));
+		}
+	} else {
+		json_decref(answers);
+		return NULL;
+	}
+	return answers;
+}
+
+json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date last, int *pain_out)
 {
 	int pain = 3 + pick(g, 6); /* baseline NRS 3-8 */
-	civil_date visit = days_before(today, 1 + pick(g, 60));
+	civil_date visit = days_before(last, 1 + pick(g, 60));
+	*pain_out = pain;
 	json_t *diary = json_array(), *assessments = json_array(), *observations = json_array();
 	for (int i = 3; i >= 1; i--) {
 		int nrs = pain + pick(g, 3) - 1;
@@ -126,28 +157,12 @@ json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date today)
 		json_array_append_new(diary, json_pack("{s:s, s:i}", "entry_date",
 		                                       iso(a, days_before(visit, i)), "nrs", nrs));
 	}
-	json_array_append_new(assessments,
-	                      json_pack("{s:s, s:s, s:{s:i}}", "instrument", "nrs", "performed_at",
-	                                iso(a, visit), "answers", "score", pain));
-	/* Neuropathic features more likely the worse the pain. */
-	json_t *dn4 = json_object();
-	for (int q = 1; q <= 10; q++)
-		json_object_set_new(dn4, arena_printf(a, "q%d", q),
-		                    json_string(pick(g, 10) < pain ? "yes" : "no"));
-	json_array_append_new(assessments,
-	                      json_pack("{s:s, s:s, s:o}", "instrument", "dn4", "performed_at",
-	                                iso(a, visit), "answers", dn4));
-	json_t *mnsi = json_object();
-	for (int q = 1; q <= 15; q++) {
-		int abnormal = pick(g, 12) < pain;
-		/* Items 7 and 13 score on "no" (facts.md 0.1). */
-		int yes = (q == 7 || q == 13) ? !abnormal : abnormal;
-		json_object_set_new(mnsi, arena_printf(a, "q%d", q),
-		                    json_string(yes ? "yes" : "no"));
-	}
-	json_array_append_new(assessments,
-	                      json_pack("{s:s, s:s, s:o}", "instrument", "mnsi-history",
-	                                "performed_at", iso(a, visit), "answers", mnsi));
+	static const char *const instruments[] = {"nrs", "dn4", "mnsi-history"};
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(assessments,
+		                      json_pack("{s:s, s:s, s:o}", "instrument", instruments[i],
+		                                "performed_at", iso(a, visit), "answers",
+		                                demo_answers(g, a, instruments[i], pain)));
 	if (strcmp(c->etiology, "diabetic") == 0)
 		json_array_append_new(observations,
 		                      json_pack("{s:s, s:s, s:f, s:s}", "kind", "hba1c",

@@ -16,12 +16,18 @@ typedef struct demo_rng {
 
 void demo_rng_init(demo_rng *g, uint64_t seed);
 uint64_t demo_next(demo_rng *g);
+/* A number from 0 to n - 1. */
+int demo_pick(demo_rng *g, int n);
 /* Fills p and c (strings in a) for demo patient number i (0-based). Ids, timestamps and
  * patient_id are left for the caller. Onset dates are placed relative to today. */
 void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, condition *c);
 
+/* Answers to instrument (nrs, dn4 or mnsi-history) from a patient whose NRS is pain: neuropathic
+ * features more likely the worse the pain. NULL for another instrument. New reference. */
+json_t *demo_answers(demo_rng *g, arena *a, const char *instrument, int pain);
 /* A plausible work-up for one demo patient as API request bodies: {"diary": [...],
- * "assessments": [...], "observations": [...]}, all dated before today. New reference. */
-json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date today);
+ * "assessments": [...], "observations": [...]}, at a visit 1 to 60 days before last (today, or
+ * the start of the patient's plan); *pain is the NRS found then (3 to 8). New reference. */
+json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date last, int *pain);
 
 #endif

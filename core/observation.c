@@ -23,6 +23,9 @@ static const obs_unit tsh_units[] = {{"uIU/mL", 1, 0}, {"µIU/mL", 1, 0}, {NULL,
 static const obs_unit folate_units[] = {{"nmol/L", 1 / 2.266, 0}, {"ug/L", 1, 0}, {NULL, 0, 0}};
 static const obs_unit glucose_units[] = {{"mmol/L", 18.016, 0}, {NULL, 0, 0}};
 static const obs_unit fibre_units[] = {{"fibres/mm", 1, 0}, {NULL, 0, 0}};
+static const obs_unit platelet_units[] = {
+    {"10^9/L", 1, 0}, {"/uL", 0.001, 0}, {"/µL", 0.001, 0}, {NULL, 0, 0}};
+static const obs_unit hb_units[] = {{"g/L", 0.1, 0}, {"mmol/L", 1.611, 0}, {NULL, 0, 0}};
 
 #define NONE NAN
 #define NCS_RULE                                                                                   \
@@ -77,6 +80,14 @@ const obs_kind obs_kinds[] = {
     {"fasting_glucose", "Fasting glucose", "http://loinc.org", "1558-6", OBS_NUMBER, "mg/dL",
      glucose_units, 10, 2000, 0, NULL, NULL, NONE, 126,
      "126 mg/dL or more: in the diabetic range; " LAB_RULE, 1},
+    {"platelet_count", "Platelet count", "http://loinc.org", "777-3", OBS_NUMBER, "10^3/uL",
+     platelet_units, 0, 2000, 0, NULL, NULL, 100, NONE,
+     "below 100 x10^3/uL: a relative contraindication to PRP (contraindication lists reused in "
+     "PRP reviews)"},
+    {"haemoglobin", "Haemoglobin", "http://loinc.org", "718-7", OBS_NUMBER, "g/dL", hb_units, 1, 25,
+     0, NULL, NULL, 10, NONE,
+     "below 10 g/dL: a relative contraindication to PRP (contraindication lists reused in PRP "
+     "reviews)"},
     {NULL, NULL, NULL, NULL, OBS_NUMBER, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "../util/jsonv.h"
+
 static const char *const plan_statuses[] = {"proposed",  "accepted", "declined", "in_progress",
                                             "completed", "stopped",  NULL};
 static const rec_move plan_moves[] = {
@@ -86,9 +88,12 @@ static const rec_field step_fields[] = {
     {"due_date", NULL, RT_DATE, RF_REQUIRED, offsetof(plan_step, due_date)},
     {"window_from", NULL, RT_DATE, RF_REQUIRED, offsetof(plan_step, window_from)},
     {"window_to", NULL, RT_DATE, RF_REQUIRED, offsetof(plan_step, window_to)},
-    {"optional", NULL, RT_BOOL, RF_REQUIRED, offsetof(plan_step, optional)},
+    /* Changes when a clinician accepts an optional step. */
+    {"optional", NULL, RT_BOOL, RF_REQUIRED | RF_MUTABLE, offsetof(plan_step, optional)},
     {"instruments", NULL, RT_LIST, 0, offsetof(plan_step, instruments),
      offsetof(plan_step, n_instruments), STEP_MAX_INSTRUMENTS},
+    {"added_reason", NULL, RT_TEXT, RF_NULLABLE | RF_CLINICAL, offsetof(plan_step, added_reason), 0,
+     500},
     REC_META_TAIL_FLAGS(plan_step, status_reason, RF_CLINICAL),
 };
 
@@ -146,6 +151,43 @@ int plan_steps_new(arena *a, const plan *p, const protocol *proto, const char *(
 		rec_set_new(&rk_plan_step, s, new_id(a), p->patient_id, now, who);
 	}
 	return n;
+}
+
+int plan_step_from_json(vctx *v, json_t *body, const plan *p, int seq, plan_step *out)
+{
+	static const char *const fields[] = {"kind", "due_date", "reason", "window_days", NULL};
+	int start = v->n;
+	memset(out, 0, sizeof *out);
+	jv_no_unknown(v, body, NULL, fields);
+	out->kind = jv_enum(v, body, NULL, "kind", step_kinds, JV_REQUIRED, NULL);
+	out->added_reason = jv_string(v, body, NULL, "reason", 500, JV_REQUIRED, NULL);
+	const char *due = jv_string(v, body, NULL, "due_date", 10, JV_REQUIRED, NULL);
+	json_t *w = json_object_get(body, "window_days");
+	int days = 7;
+	if (w && (!json_is_integer(w) || json_integer_value(w) < 0 || json_integer_value(w) > 60))
+		v_add(v, "window_days", "must be a whole number of days from 0 to 60");
+	else if (w)
+		days = (int)json_integer_value(w);
+	civil_date d, begin = {1970, 1, 1};
+	date_parse(p->start_date, &begin);
+	if (due && date_parse(due, &d))
+		v_add(v, "due_date", "must be a date YYYY-MM-DD");
+	else if (due && date_cmp(d, begin) < 0)
+		v_add(v, "due_date", "cannot be before the plan's start (%s)", p->start_date);
+	else if (due && date_cmp(d, date_add_days(begin, 3 * 366)) > 0)
+		v_add(v, "due_date", "must be within 3 years of the plan's start");
+	if (v->n > start)
+		return v->n - start;
+	char *dates = arena_alloc(v->a, 33);
+	date_format(d, dates);
+	date_format(date_add_days(d, -days), dates + 11);
+	date_format(date_add_days(d, days), dates + 22);
+	out->due_date = dates;
+	out->window_from = dates + 11;
+	out->window_to = dates + 22;
+	out->plan_id = p->id;
+	out->seq = seq;
+	return 0;
 }
 
 const char *plan_status_on_withdrawal(const plan *p)

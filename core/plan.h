@@ -36,6 +36,7 @@ typedef struct plan_step {
 	int optional;
 	const char *instruments[STEP_MAX_INSTRUMENTS];
 	int n_instruments;
+	const char *added_reason; /* a step added to the protocol's (a repeat injection): why */
 	REC_LIFE_MEMBERS(status_reason);
 } plan_step;
 
@@ -46,6 +47,12 @@ int plan_under_way(const plan *p);
 /* Where a plan goes when its consent is withdrawn: stopped once accepted or under way,
  * declined while only proposed; NULL when it has already ended. */
 const char *plan_status_on_withdrawal(const plan *p);
+
+/* A step added to plan p by a clinician (a repeat injection): {kind, due_date, reason,
+ * window_days?} read from body into out (window due_date +- window_days, default 7; the due
+ * date on or after the plan's start and within 3 years of it), numbered seq. Returns the number
+ * of errors added to v. */
+int plan_step_from_json(vctx *v, json_t *body, const plan *p, int seq, plan_step *out);
 
 /* The steps of a new plan p from its protocol, in order, in the arena: ids from new_id, the
  * patient's id, created now by who. Returns how many (<= PROTOCOL_MAX_STEPS). */

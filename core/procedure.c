@@ -62,6 +62,9 @@ static const rec_field procedure_fields[] = {
     {"operator", "operator_name", RT_TEXT, IN, offsetof(procedure, operator_name), 0, 200},
     {"lot_numbers", NULL, RT_LIST, RF_INPUT, offsetof(procedure, lots), offsetof(procedure, n_lots),
      PROCEDURE_MAX_LOTS},
+    {F("cells", RT_REAL, cells), offsetof(procedure, has_cells), 0, 1e3, 1e11, NULL,
+     "must be a count of cells from 1,000 to 100,000,000,000"},
+    {"cells_from_product", NULL, RT_BOOL, RF_REQUIRED, offsetof(procedure, cells_from_product)},
     REC_META_TAIL(procedure, void_reason),
 };
 
@@ -93,6 +96,7 @@ static const struct {
     {"guidance", "---r"},
     {"operator", "---r"},
     {"lot_numbers", "---o"},
+    {"cells", "---o"},
 };
 
 static int kind_index(const char *kind)
@@ -142,6 +146,8 @@ static void procedure_json(json_t *out, const void *rec, const rec_ctx *cx)
 	        : json_null());
 }
 
+static const char *const lot_fields[] = {"kit_lot", "lot_numbers", NULL};
+
 const rec_kind rk_procedure = {
     .name = "procedure",
     .table = "procedures",
@@ -154,6 +160,7 @@ const rec_kind rk_procedure = {
     .ended = "voided",
     .list_order = "performed_on, created_at, id",
     .detail_field = "kind",
+    .find_fields = lot_fields,
     .check = procedure_check,
     .to_json = procedure_json,
 };

@@ -48,6 +48,9 @@ typedef struct procedure {
 	const char *operator_name;
 	const char *lots[PROCEDURE_MAX_LOTS];
 	int n_lots;
+	double cells; /* injection: cells injected, given or taken from the product */
+	int has_cells;
+	int cells_from_product; /* 1 when cells was taken from the product's nucleated cells */
 	REC_LIFE_MEMBERS(void_reason); /* status: final, voided */
 } procedure;
 

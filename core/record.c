@@ -8,17 +8,10 @@
 
 #include "../util/jsonv.h"
 
-const rec_kind *const rec_kinds[] = {&rk_condition,
-                                     &rk_assessment,
-                                     &rk_observation,
-                                     &rk_diary,
-                                     &rk_medication,
-                                     &rk_adverse_event,
-                                     &rk_plan,
-                                     &rk_plan_step,
-                                     &rk_consent,
-                                     &rk_procedure,
-                                     NULL};
+const rec_kind *const rec_kinds[] = {&rk_condition, &rk_assessment,         &rk_observation,
+                                     &rk_diary,     &rk_medication,         &rk_adverse_event,
+                                     &rk_plan,      &rk_plan_step,          &rk_consent,
+                                     &rk_procedure, &rk_candidacy_decision, NULL};
 
 /* The meta fields sit in every kind's table by name (used by the description's check) ... */
 static const rec_field *meta(const rec_kind *k, const char *name)

@@ -87,6 +87,15 @@ typedef struct rec_ctx {
 } rec_ctx;
 
 typedef struct rec_kind rec_kind;
+
+/* A field that names another record of the same patient (an adverse event's procedure): the API
+ * checks it exists, is that patient's and has not ended. */
+typedef struct rec_ref {
+	const char *field;
+	const rec_kind *k;
+	const char *what; /* "a procedure of this patient" */
+} rec_ref;
+
 struct rec_kind {
 	const char *name;        /* "medication": the audit action prefix (medication.create) */
 	const char *resource;    /* the audit resource type when not the same as name */
@@ -105,6 +114,10 @@ struct rec_kind {
 	const char *eq_param, *eq_field, *range_field;
 	/* Checks an eq_param value: NULL when fine, else what is wrong with it. */
 	const char *(*check_filter)(const char *value, const rec_ctx *cx);
+	const rec_ref *refs; /* ending with field NULL, or NULL */
+	/* Fields a value is looked up in across patients (a lot recall: the kit lot and the lots
+	 * used), NULL-terminated, or NULL. A list field matches when it holds the value. */
+	const char *const *find_fields;
 	/* Replaces the field reader (create, and PATCH when partial) for kinds whose input is not
 	 * field-shaped: test results with unit conversion, scored assessments, diagnoses. */
 	void (*parse)(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx);
@@ -147,7 +160,7 @@ struct rec_kind {
 /* The kinds this server keeps, NULL-terminated. */
 extern const rec_kind *const rec_kinds[];
 extern const rec_kind rk_diary, rk_medication, rk_observation, rk_assessment, rk_condition,
-    rk_adverse_event, rk_plan, rk_plan_step, rk_consent, rk_procedure;
+    rk_adverse_event, rk_plan, rk_plan_step, rk_consent, rk_procedure, rk_candidacy_decision;
 
 /* Typed access to a member at a field's offset. */
 #define REC_AT(rec, off, T) (*(T *)((char *)(rec) + (off)))

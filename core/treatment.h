@@ -64,6 +64,8 @@ typedef struct consent_doc {
 	json_t *definition; /* owned (consent_doc_release) */
 } consent_doc;
 
+struct cand_rules; /* core/candidacy.h */
+
 typedef struct treatment_set {
 	biologic *biologics;
 	int n_biologics;
@@ -71,6 +73,7 @@ typedef struct treatment_set {
 	int n_protocols;
 	consent_doc **documents;
 	int n_documents;
+	struct cand_rules *candidacy; /* data/candidacy/rules.json */
 } treatment_set;
 
 /* Reads biologics.json into set->biologics (in the arena); every problem into v. 0 when good. */

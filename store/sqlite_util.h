@@ -45,6 +45,8 @@ sw_err sqlite_rec_list(store *s, arena *a, const rec_kind *k, const rec_query *q
                        int *n);
 sw_err sqlite_rec_update(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
                          audit_record *audit);
+sw_err sqlite_rec_find(store *s, arena *a, const rec_kind *k, const char *value, int limit,
+                       void **items, int *n);
 sw_err sqlite_rec_write_all(store *s, arena *a, const rec_write *w, int n, audit_record *audit);
 sw_err sqlite_rec_check_table(store *s, const rec_kind *k, char *err, size_t errlen);
 /* Runs a prepared write and resets it; a UNIQUE violation is SW_ECONFLICT. */

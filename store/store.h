@@ -102,6 +102,10 @@ typedef struct store_ops {
 	                   int *n);
 	sw_err (*rec_update)(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
 	                     audit_record *audit);
+	/* Records of every patient whose k->find_fields hold value, in the kind's order, at most
+	 * limit (or 5,000). */
+	sw_err (*rec_find)(store *s, arena *a, const rec_kind *k, const char *value, int limit,
+	                   void **items, int *n);
 	/* Several inserts and updates in one transaction, all or nothing: audit for the whole (a
 	 * plan and its steps), and each write's own audit record where it has one. */
 	sw_err (*rec_write_all)(store *s, arena *a, const rec_write *w, int n, audit_record *audit);

@@ -19,6 +19,7 @@
 typedef struct kind_sql {
 	const rec_kind *k;
 	char *insert, *get, *list, *update, *exists;
+	char *find; /* NULL when the kind has no find_fields */
 	int n_fields;
 } kind_sql;
 
@@ -110,6 +111,26 @@ static int build(kind_sql *q, const rec_kind *k)
 	strbuf_init(&b, 256);
 	rc |= strbuf_printf(&b, "SELECT 1 FROM %s WHERE id = ?1", k->table);
 	q->exists = take(&b);
+
+	/* ?1 the value, ?2 limit. A list column is stored "a,b,c" (no item holds a comma). */
+	if (k->find_fields) {
+		strbuf_init(&b, 8192);
+		rc |= strbuf_puts(&b, "SELECT ");
+		rc |= columns(&b, k);
+		rc |= strbuf_printf(&b, " FROM %s WHERE ", k->table);
+		for (const char *const *name = k->find_fields; *name; name++) {
+			const rec_field *f = rec_field_find(k, *name);
+			const char *c = f ? rec_column(f) : *name;
+			rc |= strbuf_printf(&b,
+			                    f && f->type == RT_LIST
+			                        ? "%sinstr(',' || %s || ',', ',' || ?1 || ',') > 0"
+			                        : "%s%s = ?1",
+			                    name == k->find_fields ? "" : " OR ", c);
+		}
+		rc |= strbuf_printf(&b, " ORDER BY %s LIMIT ?2", k->list_order);
+		q->find = take(&b);
+		rc |= !q->find;
+	}
 	return rc || !q->insert || !q->get || !q->list || !q->update || !q->exists ? -1 : 0;
 }
 
@@ -305,23 +326,10 @@ sw_err sqlite_rec_get(store *base, arena *a, const rec_kind *k, const char *id, 
 	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, k->table);
 }
 
-sw_err sqlite_rec_list(store *base, arena *a, const rec_kind *k, const rec_query *rq, void **items,
-                       int *n)
+/* Steps st to the end, reading each row into a growing array; resets st. */
+static sw_err read_rows(sqlite_store *s, arena *a, const rec_kind *k, sqlite3_stmt *st,
+                        void **items, int *n)
 {
-	sqlite_store *s = SQ(base);
-	const kind_sql *q = sql_of(k);
-	sqlite3_stmt *st = q ? sq_prep(s, q->list) : NULL;
-	if (!st)
-		return SW_EDB;
-	int max = rq->limit > 0 && rq->limit < LIST_MAX ? rq->limit : LIST_MAX;
-	sq_text(st, 1, rq->patient_id);
-	if (k->eq_field)
-		sq_text(st, 2, rq->eq);
-	if (k->range_field) {
-		sq_text(st, 3, rq->from);
-		sq_text(st, 4, rq->to);
-	}
-	sqlite3_bind_int(st, 5, max);
 	int cap = 16, count = 0, rc;
 	char *out = arena_alloc(a, k->size * (size_t)cap);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -339,6 +347,39 @@ sw_err sqlite_rec_list(store *base, arena *a, const rec_kind *k, const rec_query
 	*items = out;
 	*n = count;
 	return SW_OK;
+}
+
+sw_err sqlite_rec_list(store *base, arena *a, const rec_kind *k, const rec_query *rq, void **items,
+                       int *n)
+{
+	sqlite_store *s = SQ(base);
+	const kind_sql *q = sql_of(k);
+	sqlite3_stmt *st = q ? sq_prep(s, q->list) : NULL;
+	if (!st)
+		return SW_EDB;
+	int max = rq->limit > 0 && rq->limit < LIST_MAX ? rq->limit : LIST_MAX;
+	sq_text(st, 1, rq->patient_id);
+	if (k->eq_field)
+		sq_text(st, 2, rq->eq);
+	if (k->range_field) {
+		sq_text(st, 3, rq->from);
+		sq_text(st, 4, rq->to);
+	}
+	sqlite3_bind_int(st, 5, max);
+	return read_rows(s, a, k, st, items, n);
+}
+
+sw_err sqlite_rec_find(store *base, arena *a, const rec_kind *k, const char *value, int limit,
+                       void **items, int *n)
+{
+	sqlite_store *s = SQ(base);
+	const kind_sql *q = sql_of(k);
+	sqlite3_stmt *st = q && q->find ? sq_prep(s, q->find) : NULL;
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, value);
+	sqlite3_bind_int(st, 2, limit > 0 && limit < LIST_MAX ? limit : LIST_MAX);
+	return read_rows(s, a, k, st, items, n);
 }
 
 typedef struct batch_args {

@@ -225,6 +225,7 @@ static const store_ops sqlite_ops = {
     .rec_create = sqlite_rec_create,
     .rec_get = sqlite_rec_get,
     .rec_list = sqlite_rec_list,
+    .rec_find = sqlite_rec_find,
     .rec_update = sqlite_rec_update,
     .rec_write_all = sqlite_rec_write_all,
     .rec_check_table = sqlite_rec_check_table,

@@ -12,7 +12,7 @@ import {
   UUID_RE, INSTANT_RE, stopServer,
 } from './helpers.mjs';
 
-const INSTRUMENTS = ['nrs', 'dn4', 'dn4-interview', 'mnsi-history', 'mnsi-exam', 'tcns', 'pgic'];
+const INSTRUMENTS = ['nrs', 'dn4', 'dn4-interview', 'mnsi-history', 'mnsi-exam', 'tcns', 'pgic', 'candidacy-screening'];
 const defOf = (id) => JSON.parse(readFileSync(join(ROOT, 'data/instruments', `${id}.json`), 'utf8'));
 const NO_SUCH = '01a21209-9800-7e0c-baad-0e9d82dabcb6';
 
@@ -87,7 +87,7 @@ const cutoff = (score, label) => {
 // ---------------------------------------------------------------- instruments
 
 describe('instruments', () => {
-  test('the list has all 7 instruments with version, title, citation and licence as defined', async () => {
+  test('the list has all 8 instruments with version, title, citation and licence as defined', async () => {
     const r = await clin.get('/api/v1/instruments');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.next_cursor, null);
@@ -264,7 +264,11 @@ describe('create and score', () => {
       const answers = {
         nrs: { score: 2 }, dn4: yesTo(10), 'dn4-interview': yesTo(7), 'mnsi-history': yesTo(15),
         'mnsi-exam': mnsiExam(), tcns: tcns(), pgic: { change: 'no_change' },
+        'candidacy-screening': Object.fromEntries(['pregnant_or_breastfeeding', 'cancer', 'active_infection',
+          'fever_last_week', 'platelet_disorder', 'immunosuppression', 'systemic_steroids_2w', 'nsaids_48h',
+          'smoking', 'infection_at_site'].map((k) => [k, 'no'])),
       }[id];
+      assert.ok(answers, `${id}: a sample answer set is needed here`);
       const a = await mk(id, answers);
       assert.equal(a.instrument, id);
       assert.equal(a.score.instrument, id);

@@ -1,7 +1,7 @@
 // The command line: version, help, exit codes, user add, token create, backup while serving, demo.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, statSync, cpSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, client, newPatient, freshDb } from '../lib/server.mjs';
@@ -300,6 +300,136 @@ describe('demo', () => {
       rmSync(d2, { recursive: true, force: true });
     }
   });
+
+  // What the demo holds is read back through the API, as the UI and a recall would read it.
+  test('treatment: plans of every protocol in every state, consents, procedures, follow-ups, adverse events, shared lots', async () => {
+    const db = join(dir, 'demo-treatment.db');
+    const r = cli(['demo', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\d+ treatment plans \(PRP series \d+, BMAC \d+, adipose SVF \d+\) in every state/);
+    const n = new Date();
+    const pad = (v) => String(v).padStart(2, '0');
+    const today = `${n.getFullYear()}-${pad(n.getMonth() + 1)}-${pad(n.getDate())}`; // the clinic's (local) date
+    const srv = await startServer({ db });
+    try {
+      const s = await client(srv.base).post('/api/v1/session', { email: 'clinician@demo.schwann.test', password: 'demo-clinician-pass' });
+      assert.equal(s.status, 201, s.text);
+      const c = client(srv.base, { cookie: s.headers.get('set-cookie').split(';')[0], csrf: s.body.csrf_token });
+      const patients = (await c.get('/api/v1/patients?limit=500')).body.items;
+      assert.equal(patients.length, 200);
+      const items = async (path) => {
+        const x = await c.get(path);
+        assert.equal(x.status, 200, `${path}: ${x.text}`);
+        return x.body.items;
+      };
+      const per = await pool(patients, 8, async (p) => {
+        const [plans, procedures, events, consents] = await Promise.all(['plans', 'procedures', 'adverse-events', 'consents']
+          .map((what) => items(`/api/v1/patients/${p.id}/${what}`)));
+        const assessments = procedures.length ? await items(`/api/v1/patients/${p.id}/assessments`) : [];
+        return { p, plans, procedures, events, consents, assessments };
+      });
+      const all = (key) => per.flatMap((x) => x[key]);
+      const plans = all('plans');
+      const treated = per.filter((x) => x.plans.length).length;
+      assert.ok(treated >= 80 && treated <= 120, `${treated} of 200 patients have a plan (40-60 %)`);
+
+      // Plans: every protocol in every state; a stopped plan says why; an investigational one with
+      // procedures carries its study reference.
+      for (const protocol of ['prp-series', 'bmac', 'adipose-svf']) {
+        for (const status of ['proposed', 'accepted', 'declined', 'in_progress', 'completed', 'stopped']) {
+          assert.ok(plans.some((pl) => pl.protocol === protocol && pl.status === status), `a ${protocol} plan that is ${status}`);
+        }
+      }
+      for (const pl of plans.filter((x) => x.status === 'stopped')) assert.ok(pl.status_reason, `stopped plan ${pl.id} says why`);
+      const procs = all('procedures');
+      for (const pl of plans.filter((x) => procs.some((pr) => pr.plan_id === x.id))) {
+        assert.ok(['in_progress', 'completed', 'stopped'].includes(pl.status), `${pl.status} plan with procedures`);
+        if (pl.investigational) assert.ok(pl.study_reference, `investigational plan ${pl.id} has its study reference`);
+      }
+      assert.ok(plans.some((pl) => pl.investigational && procs.some((pr) => pr.plan_id === pl.id)), 'an adipose SVF plan under way');
+      for (const pl of plans.filter((x) => x.status !== 'proposed')) assert.ok(pl.start_date <= today, `${pl.status} plan starts ${pl.start_date}`);
+
+      // Steps done, skipped (with a reason), overdue (a running plan's, too) and still planned.
+      const steps = plans.flatMap((pl) => pl.steps);
+      for (const st of ['done', 'skipped', 'overdue', 'planned']) assert.ok(steps.some((x) => x.status === st), `a step ${st}`);
+      for (const x of steps.filter((y) => y.status === 'skipped')) assert.ok(x.status_reason, 'a skipped step says why');
+      assert.ok(plans.some((pl) => pl.status === 'in_progress' && pl.steps.some((x) => x.status === 'overdue')), 'an overdue step in a running plan');
+
+      // Consents: current ones, and a withdrawn one that stopped its plan.
+      const consents = all('consents');
+      assert.ok(consents.filter((k) => k.current).length >= 40, 'current consents');
+      const withdrawn = consents.filter((k) => k.status === 'withdrawn');
+      assert.ok(withdrawn.length >= 1, 'a withdrawn consent');
+      for (const k of withdrawn) {
+        assert.ok(k.withdrawn_on >= k.signed_on && k.withdrawn_on <= today);
+        const pl = plans.find((x) => x.id === k.plan_id);
+        assert.equal(pl.status, 'stopped');
+        assert.match(pl.status_reason, /^Consent withdrawn on \d{4}-\d{2}-\d{2}: /);
+      }
+
+      // Procedures of every kind, none in the future, with plausible values (facts.md 4.1-4.2).
+      for (const kind of ['blood_draw', 'harvest', 'processing', 'injection']) assert.ok(procs.some((x) => x.kind === kind), `a ${kind}`);
+      for (const source of ['bone_marrow', 'adipose']) assert.ok(procs.some((x) => x.source === source), `a ${source} harvest`);
+      for (const x of procs) assert.ok(x.performed_on <= today, `${x.kind} on ${x.performed_on}`);
+      const byId = new Map(procs.map((x) => [x.id, x]));
+      for (const x of procs.filter((y) => y.kind === 'processing')) {
+        const from = byId.get(x.from);
+        assert.ok(from && from.patient_id === x.patient_id && from.performed_on === x.performed_on, 'processed the same day from the patient\'s own');
+        if (from.kind === 'blood_draw') {
+          assert.ok(x.baseline_platelets_per_ul >= 150000 && x.baseline_platelets_per_ul <= 350000, `baseline ${x.baseline_platelets_per_ul}`);
+          assert.ok(x.platelet_fold >= 3 && x.platelet_fold <= 6, `PRP at ${x.platelet_fold}x`);
+        } else if (from.source === 'bone_marrow') {
+          assert.ok(x.viability_pct > 90 && x.nucleated_cells >= 1e8 && x.nucleated_cells <= 1e10, `marrow ${x.nucleated_cells} cells, ${x.viability_pct} %`);
+        } else {
+          assert.ok(x.nucleated_cells >= 1e7 && x.nucleated_cells <= 1e8, `SVF ${x.nucleated_cells} cells`);
+        }
+      }
+      for (const x of procs.filter((y) => y.kind === 'injection')) assert.equal(byId.get(x.product)?.kind, 'processing');
+
+      // A recall of one lot finds several patients.
+      const patientsByLot = new Map();
+      for (const x of procs) {
+        for (const lot of [x.kit_lot, ...x.lot_numbers].filter(Boolean)) {
+          if (!patientsByLot.has(lot)) patientsByLot.set(lot, new Set());
+          patientsByLot.get(lot).add(x.patient_id);
+        }
+      }
+      const widest = Math.max(...[...patientsByLot.values()].map((set) => set.size));
+      assert.ok(widest >= 3, `the most patients one lot reached: ${widest}`);
+
+      // Adverse events: mostly grade 1 and expected, a few grade 2, a serious one with its criterion.
+      const aes = all('events');
+      assert.ok(aes.filter((e) => e.grade === 1).length > aes.length / 2, 'mostly grade 1');
+      assert.ok(aes.some((e) => e.grade === 2), 'a grade 2 event');
+      assert.ok(aes.some((e) => e.serious && e.serious_criteria === 'hospitalisation'), 'a serious event (hospitalisation)');
+      for (const e of aes) assert.ok(e.onset_date <= today && (!e.resolved_date || e.resolved_date <= today));
+
+      // Follow-ups: NRS and PGIC in the window of each follow-up done, none in the future; a spread of
+      // responses at three months (from the last NRS before the first injection).
+      const responses = [];
+      for (const x of per.filter((y) => y.procedures.length)) {
+        const nrs = x.assessments.filter((a) => a.instrument === 'nrs');
+        for (const a of x.assessments) assert.ok(a.performed_at <= today);
+        for (const st of x.plans.flatMap((pl) => pl.steps).filter((y) => y.kind === 'follow_up' && y.status === 'done')) {
+          for (const instrument of ['nrs', 'pgic']) {
+            assert.ok(x.assessments.some((a) => a.instrument === instrument && a.performed_at >= st.window_from && a.performed_at <= st.window_to),
+              `${instrument} within the follow-up window ${st.window_from}..${st.window_to}`);
+          }
+        }
+        const first = x.procedures.filter((y) => y.kind === 'injection').map((y) => y.performed_on).sort()[0];
+        const base = nrs.filter((a) => a.performed_at < first).at(-1);
+        const days = (a) => (Date.parse(a.performed_at) - Date.parse(first)) / 86400000;
+        const at3 = nrs.find((a) => days(a) >= 70 && days(a) <= 112);
+        if (base && at3 && base.score.total > 0) responses.push(1 - at3.score.total / base.score.total);
+      }
+      assert.ok(responses.length >= 20, `${responses.length} patients with a 3-month NRS`);
+      assert.ok(responses.some((f) => f >= 0.5), 'some improve by half or more');
+      assert.ok(responses.some((f) => f >= 0.3 && f < 0.5), 'some by 30-50 %');
+      assert.ok(responses.filter((f) => f < 0.3).length >= responses.length / 3, 'many little or not at all');
+    } finally {
+      await stopServer(srv, { ownsDir: false });
+    }
+  });
 });
 
 describe('token revoke', () => {
@@ -341,14 +471,15 @@ describe('schema', () => {
       const all = cli(['schema']);
       assert.equal(all.status, 0, all.stderr);
       const kinds = [...all.stdout.matchAll(/^-- (\w+) /gm)].map((m) => m[1]);
-      assert.deepEqual(kinds.sort(), ['adverse_event', 'assessment', 'condition', 'consent', 'diary', 'medication', 'observation', 'plan', 'plan_step', 'procedure']);
+      assert.deepEqual(kinds.sort(), ['adverse_event', 'assessment', 'candidacy_decision', 'condition', 'consent', 'diary', 'medication', 'observation', 'plan', 'plan_step', 'procedure']);
       for (const kind of kinds) {
         const r = cli(['schema', '--kind', kind]);
         assert.equal(r.status, 0, r.stderr);
         const table = r.stdout.match(/CREATE TABLE (\w+)/)[1];
         const fresh = join(dir, `${kind}.db`);
         sqlite(fresh, `CREATE TABLE patients (id TEXT PRIMARY KEY); ${r.stdout}`);
-        const cols = (db) => sqlite(db, `SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info('${table}')`);
+        // By name: a column added later (ALTER TABLE ... ADD COLUMN) sits at the end of the table.
+        const cols = (db) => sqlite(db, `SELECT group_concat(c, ', ') FROM (SELECT name || ' ' || type AS c FROM pragma_table_info('${table}') ORDER BY name)`);
         assert.equal(cols(fresh), cols(migrated), `${kind}: description and migration differ`);
       }
       const bad = cli(['schema', '--kind', 'nope']);
@@ -367,6 +498,7 @@ describe('data folders given at start-up', () => {
       cpSync(join(ROOT, 'data', 'biologics.json'), join(dir, 'biologics.json'));
       cpSync(join(ROOT, 'data', 'protocols'), join(dir, 'protocols'), { recursive: true });
       cpSync(join(ROOT, 'data', 'consent'), join(dir, 'consent'), { recursive: true });
+      cpSync(join(ROOT, 'data', 'candidacy'), join(dir, 'candidacy'), { recursive: true });
       writeFileSync(join(dir, 'protocols', 'short.json'), JSON.stringify({ id: 'short', version: '1', title: 'One injection',
         biologic: 'prp', steps: [{ kind: 'injection', day: 0 }] }));
       const srv = await startServer({ args: ['--treatment', dir] });
@@ -383,8 +515,21 @@ describe('data folders given at start-up', () => {
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /broken\.json: biologic: unicorn is not in the biologics file/);
       assert.match(r.stderr, /broken\.json: steps\[0\]\.kind: /);
-      rmSync(join(dir, 'consent'), { recursive: true });
       rmSync(join(dir, 'protocols', 'broken.json'));
+      const rules = JSON.parse(readFileSync(join(dir, 'candidacy', 'rules.json'), 'utf8'));
+      rules.rules[0].test = 'cholesterol';
+      rules.rules.push({ ...rules.rules[1] });
+      writeFileSync(join(dir, 'candidacy', 'rules.json'), JSON.stringify(rules));
+      const r3 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r3.status, 1, r3.stderr);
+      assert.match(r3.stderr, /candidacy\/rules\.json: rules\[0\]\.test: /);
+      assert.match(r3.stderr, new RegExp(`candidacy/rules\\.json: rules\\[${rules.rules.length - 1}\\]\\.id: .* is used by rules\\[1\\] too`));
+      rmSync(join(dir, 'candidacy'), { recursive: true });
+      const r4 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r4.status, 1);
+      assert.match(r4.stderr, /candidacy\/rules\.json/);
+      cpSync(join(ROOT, 'data', 'candidacy'), join(dir, 'candidacy'), { recursive: true });
+      rmSync(join(dir, 'consent'), { recursive: true });
       const r2 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
       assert.equal(r2.status, 1);
       assert.match(r2.stderr, /cannot read the consent folder/);

@@ -50,6 +50,8 @@ const kinds = [
       return { kind: 'blood_draw', performed_on: today, volume_ml: 30, plan: pl.body.id };
     },
     post: (q, { plan, ...body }) => c.post(`/api/v1/plans/${plan}/procedures`, body) },
+  { name: 'candidacy decision', list: 'candidacy-decisions', one: 'candidacy-decisions', end: 'void',
+    body: { biologic: 'prp', decision: 'candidate', rationale: 'No contraindication found' } },
   { name: 'diary entry', list: 'diary', one: 'diary-entries', body: { entry_date: today, nrs: 6 }, end: 'void' },
   { name: 'test result', list: 'observations', one: 'observations',
     body: { kind: 'vibration_threshold', performed_on: today, value: 30, unit: 'V', side: 'left' }, end: 'void' },

@@ -73,7 +73,7 @@ function probe(rt) {
     '/api/v1/diary-entries': diaryEntry.id, '/api/v1/medications': medication.id,
     '/api/v1/adverse-events': adverseEvent.id,
     '/api/v1/plans': plan.id, '/api/v1/plan-steps': plan.steps[0].id, '/api/v1/protocols': 'bmac',
-    '/api/v1/consents': consent.id,
+    '/api/v1/consents': consent.id, '/api/v1/lots': 'LOT-NONE',
   };
   const prefix = Object.keys(ids).find((k) => rt.path.startsWith(`${k}/`));
   const id = prefix ? ids[prefix] : patient.id;
@@ -138,6 +138,15 @@ function probe(rt) {
     'GET /api/v1/patients/{id}/procedures': 200,
     'GET /api/v1/procedures/{id}': 404,
     'POST /api/v1/procedures/{id}/void': 422,
+    'GET /api/v1/patients/{id}/candidacy': 200,
+    'GET /api/v1/patients/{id}/candidacy-decisions': 200,
+    'POST /api/v1/patients/{id}/candidacy-decisions': 422,
+    'GET /api/v1/candidacy-decisions/{id}': 404,
+    'POST /api/v1/candidacy-decisions/{id}/void': 422,
+    'POST /api/v1/plans/{id}/steps': 422,
+    'GET /api/v1/plan-steps/{id}': 200,
+    'POST /api/v1/plan-steps/{id}/accept': 428,
+    'GET /api/v1/lots/{id}': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }

@@ -195,6 +195,79 @@ describe('steps', () => {
   });
 });
 
+describe('repeat injections', () => {
+  test('a clinician adds a repeat injection with a reason; it is due like any step', async () => {
+    const pl = await plan();
+    const url = `/api/v1/plans/${pl.id}/steps`;
+    const r = await c.post(url, { kind: 'injection', due_date: day(120), reason: 'Partial response at 3 months; a fourth shot agreed' });
+    assert.equal(r.status, 201, r.text);
+    const s = r.body;
+    assert.equal(r.headers.get('location'), `/api/v1/plan-steps/${s.id}`);
+    assert.equal(s.kind, 'injection');
+    assert.equal(s.status, 'planned');
+    assert.equal(s.optional, false);
+    assert.deepEqual([s.window_from, s.due_date, s.window_to], [day(113), day(120), day(127)]);
+    assert.equal(s.added_reason, 'Partial response at 3 months; a fourth shot agreed');
+    assert.equal(s.seq, 15, 'after the protocol\'s 14 steps');
+    const got = (await c.get(`/api/v1/plans/${pl.id}`)).body.steps;
+    assert.equal(got.length, 15);
+    assert.deepEqual(got.find((x) => x.id === s.id), s);
+    assert.deepEqual((await c.get(`/api/v1/plan-steps/${s.id}`)).body, s);
+    assert.equal(sqlite(srv.db, `SELECT detail FROM audit WHERE action = 'plan_step.add' AND resource_id = '${s.id}'`),
+      `injection on ${day(120)}: Partial response at 3 months; a fourth shot agreed`);
+    const w = await c.post(url, { kind: 'injection', due_date: day(60), reason: 'r', window_days: 0 });
+    assert.equal(w.status, 201, w.text);
+    assert.deepEqual([w.body.window_from, w.body.window_to], [day(60), day(60)]);
+    const fdView = (await fd.get(`/api/v1/plan-steps/${s.id}`)).body;
+    assert.equal(fdView.due_date, day(120));
+    assert.ok(!('added_reason' in fdView), 'why is clinical: not for the front desk');
+  });
+
+  test('bad input: 422 naming each field, all at once; nothing added', async () => {
+    const pl = await plan();
+    const url = `/api/v1/plans/${pl.id}/steps`;
+    assertInvalid(await c.post(url, { kind: 'massage', due_date: '2026-02-30', window_days: 90, colour: 'red' }),
+      ['kind', 'due_date', 'reason', 'window_days', 'colour']);
+    assertInvalid(await c.post(url, { kind: 'injection', due_date: day(-1), reason: 'r' }), ['due_date']);
+    assertInvalid(await c.post(url, { kind: 'injection', due_date: day(3 * 366 + 1), reason: 'r' }), ['due_date']);
+    assertInvalid(await c.post(url, { kind: 'injection', due_date: day(10), reason: '   ' }), ['reason']);
+    assert.equal((await c.get(`/api/v1/plans/${pl.id}`)).body.steps.length, 14);
+  });
+
+  test('not to an ended plan (409), not by a nurse (403), not to an unknown plan (404)', async () => {
+    const pl = await plan();
+    const body = { kind: 'injection', due_date: day(100), reason: 'r' };
+    assertProblem(await n.post(`/api/v1/plans/${pl.id}/steps`, body), 403);
+    assertProblem(await c.post('/api/v1/plans/0190f0f0-0000-7000-8000-000000000000/steps', body), 404);
+    assert.equal((await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'declined' }, { 'If-Match': '"1"' })).status, 200);
+    const r = assertProblem(await c.post(`/api/v1/plans/${pl.id}/steps`, body), 409);
+    assert.match(r.detail, /declined/);
+  });
+
+  test('the BMAC repeat: accepting the optional injection takes up the harvest and processing due the same day', async () => {
+    const pl = await plan({ protocol: 'bmac' });
+    const opt = pl.steps.filter((x) => x.optional);
+    const inj = opt.find((x) => x.kind === 'injection');
+    assertProblem(await c.post(`/api/v1/plan-steps/${inj.id}/accept`, {}), 428);
+    assertProblem(await n.post(`/api/v1/plan-steps/${inj.id}/accept`, {}, { 'If-Match': '"1"' }), 403);
+    const r = await c.post(`/api/v1/plan-steps/${inj.id}/accept`, {}, { 'If-Match': '"1"' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.optional, false);
+    assert.equal(r.body.version, 2);
+    assert.equal(r.headers.get('etag'), '"2"');
+    const now = (await c.get(`/api/v1/plans/${pl.id}`)).body.steps;
+    for (const o of opt) {
+      const x = now.find((y) => y.id === o.id);
+      assert.equal(x.optional, o.due_date !== inj.due_date, `${o.kind} on ${o.due_date}`);
+    }
+    assert.ok(opt.some((o) => o.due_date === inj.due_date && o.id !== inj.id), 'a harvest is due the same day');
+    const again = assertProblem(await c.post(`/api/v1/plan-steps/${inj.id}/accept`, {}, { 'If-Match': '"2"' }), 409);
+    assert.match(again.detail, /not optional/);
+    const fixed = now.find((x) => !x.optional);
+    assertProblem(await c.post(`/api/v1/plan-steps/${fixed.id}/accept`, {}, { 'If-Match': `"${fixed.version}"` }), 409);
+  });
+});
+
 describe('who', () => {
   test('nurses read plans but do not make or move them', async () => {
     const pl = await plan();

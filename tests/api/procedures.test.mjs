@@ -62,6 +62,26 @@ describe('PRP from blood draw to injection', () => {
     for (const x of [draw, proc, inj]) assert.ok(list.includes(x.body.id));
   });
 
+  test('BMAC: the cells injected are the product\'s nucleated cells unless counted', async () => {
+    const pl = await plan('bmac', { doc: 'bmac' });
+    const hv = await record(pl, { kind: 'harvest', performed_on: day(0), source: 'bone_marrow', site: 'posterior_iliac_crest_left', volume_ml: 60 });
+    assert.equal(hv.status, 201, hv.text);
+    const pr = await record(pl, { kind: 'processing', performed_on: day(0), from: hv.body.id, method: 'density gradient',
+      nucleated_cells: 2.5e8, viability_pct: 96, cd34_cells: 2e6, minimally_manipulated: true });
+    assert.equal(pr.status, 201, pr.text);
+    const inj = { kind: 'injection', performed_on: day(0), product: pr.body.id, volume_ml: 10, side: 'both',
+      nerves: ['tibial', 'common_peroneal'], guidance: 'ultrasound', operator: 'Dr Test' };
+    const a = await record(pl, inj);
+    assert.equal(a.status, 201, a.text);
+    assert.equal(a.body.cells, 2.5e8);
+    assert.equal(a.body.cells_from_product, true);
+    const b = await record(pl, { ...inj, cells: 1.2e8 });
+    assert.equal(b.body.cells, 1.2e8);
+    assert.equal(b.body.cells_from_product, false);
+    assertInvalid(await record(pl, { ...inj, cells: 5 }), ['cells']);
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: hv.body.id, method: 'x', cells: 1e6 }), ['cells']);
+  });
+
   test('a nurse does not record harvests or injections', async () => {
     const pl = await plan('bmac', { doc: 'bmac' });
     assertProblem(await record(pl, { kind: 'harvest', performed_on: day(0), source: 'bone_marrow', site: 'posterior_iliac_crest_left', volume_ml: 60 }, n), 403);
@@ -147,5 +167,98 @@ describe('gates', () => {
     const v = (await c.get(`/api/v1/plans/${pl.id}`)).body.version;
     await c.patch(`/api/v1/plans/${pl.id}`, { study_reference: 'NCT00000000' }, { 'If-Match': `"${v}"` });
     assert.equal((await record(pl, body)).status, 201);
+  });
+});
+
+// Records a PRP series (blood draw, processing with kit lot, injection with lots) for patient q.
+async function prpFor(q, kitLot, lots, on = day(0)) {
+  const qc = (await c.post(`/api/v1/patients/${q.id}/conditions`, { icd10: 'E11.42' })).body;
+  const qp = (await c.post(`/api/v1/patients/${q.id}/plans`, { protocol: 'prp-series', condition_id: qc.id, start_date: day(-7) })).body;
+  assert.equal((await c.post(`/api/v1/plans/${qp.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })).status, 200);
+  await c.post(`/api/v1/patients/${q.id}/consents`, { document: 'prp', version: '1', plan_id: qp.id, signed_on: day(-1), witness: 'x' });
+  const draw = (await record(qp, { kind: 'blood_draw', performed_on: on, volume_ml: 30 })).body;
+  const proc = await record(qp, { kind: 'processing', performed_on: on, from: draw.id, method: 'double spin', kit_lot: kitLot,
+    platelets_per_ul: 1000000, baseline_platelets_per_ul: 250000 });
+  assert.equal(proc.status, 201, proc.text);
+  const inj = await record(qp, { kind: 'injection', performed_on: on, product: proc.body.id, volume_ml: 4, side: 'left',
+    nerves: ['tibial'], guidance: 'ultrasound', operator: 'Dr Test', lot_numbers: lots });
+  assert.equal(inj.status, 201, inj.text);
+  return { proc: proc.body, inj: inj.body };
+}
+
+describe('lot traceability', () => {
+  test('GET /lots/{lot}: every processing and injection that used it, across patients, oldest first, audited per patient', async () => {
+    const a = (await c.post('/api/v1/patients', newPatient({ family_name: 'Lotone' }))).body;
+    const b = (await c.post('/api/v1/patients', newPatient({ family_name: 'Lottwo' }))).body;
+    const x = await prpFor(a, 'KIT-RECALL-1', ['SYR-9', 'KIT-RECALL-1'], day(-2));
+    const y = await prpFor(b, 'KIT-OTHER', ['SYR-9', 'ACD-A-77']);
+    const r = await n.get('/api/v1/lots/KIT-RECALL-1');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.lot, 'KIT-RECALL-1');
+    assert.deepEqual(r.body.items.map((i) => [i.id, i.kind, i.lot_as, i.patient.id, i.performed_on]),
+      [[x.proc.id, 'processing', 'kit_lot', a.id, day(-2)], [x.inj.id, 'injection', 'lot_numbers', a.id, day(-2)]]);
+    assert.equal(r.body.items[0].patient.mrn, a.mrn);
+    assert.equal(r.body.items[0].patient.family_name, 'Lotone');
+    const syr = (await c.get('/api/v1/lots/SYR-9')).body.items;
+    assert.deepEqual(syr.map((i) => i.id), [x.inj.id, y.inj.id], 'a lot used by two patients finds both');
+    assert.deepEqual((await c.get('/api/v1/lots/SYR')).body.items, [], 'a lot is matched whole, not as a prefix');
+    assert.deepEqual((await c.get('/api/v1/lots/ACD-A-77')).body.items.map((i) => i.id), [y.inj.id]);
+    assert.equal(sqlite(srv.db, "SELECT count(*) FROM audit WHERE action = 'lot.read' AND detail = 'SYR-9'"), '2');
+    const v = await c.post(`/api/v1/procedures/${y.inj.id}/void`, { reason: 'Recorded twice' }, { 'If-Match': '"1"' });
+    assert.equal(v.status, 200, v.text);
+    const after = (await c.get('/api/v1/lots/ACD-A-77')).body;
+    assert.deepEqual(after.items, []);
+    assert.equal(after.voided, 1);
+  });
+
+  test('a lot with a comma is refused; front desk and researchers may not look lots up', async () => {
+    assertInvalid(await c.get('/api/v1/lots/A%2CB'), ['lot']);
+    const [fd, rs] = await Promise.all(['front_desk', 'researcher'].map((r) => login(srv.base, r)));
+    assertProblem(await fd.get('/api/v1/lots/SYR-9'), 403);
+    assertProblem(await rs.get('/api/v1/lots/SYR-9'), 403);
+  });
+});
+
+describe('adverse events name the procedure they followed', () => {
+  test('procedure_id: this patient\'s live procedure only', async () => {
+    const q = (await c.post('/api/v1/patients', newPatient())).body;
+    const { inj } = await prpFor(q, 'KIT-AE', ['L-AE']);
+    const ae = { term: 'Bruising at the injection site', onset_date: day(0), grade: 1, serious: false, relatedness: 'definite',
+      expected: true, outcome: 'recovering' };
+    const r = await n.post(`/api/v1/patients/${q.id}/adverse-events`, { ...ae, procedure_id: inj.id });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.procedure_id, inj.id);
+    assertInvalid(await c.post(`/api/v1/patients/${p.id}/adverse-events`, { ...ae, procedure_id: inj.id }), ['procedure_id']);
+    assertInvalid(await c.post(`/api/v1/patients/${q.id}/adverse-events`, { ...ae, procedure_id: 'nope' }), ['procedure_id']);
+    const none = await c.post(`/api/v1/patients/${q.id}/adverse-events`, ae);
+    assert.equal(none.body.procedure_id, null);
+    const patched = await c.patch(`/api/v1/adverse-events/${none.body.id}`, { procedure_id: inj.id }, { 'If-Match': '"1"' });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.body.procedure_id, inj.id);
+    await c.post(`/api/v1/procedures/${inj.id}/void`, { reason: 'Wrong patient' }, { 'If-Match': '"1"' });
+    const late = assertInvalid(await c.post(`/api/v1/patients/${q.id}/adverse-events`, { ...ae, procedure_id: inj.id }), ['procedure_id']);
+    assert.match(late.errors[0].message, /voided/);
+    const unrelated = await c.patch(`/api/v1/adverse-events/${patched.body.id}`, { outcome: 'recovered', resolved_date: day(0) }, { 'If-Match': '"2"' });
+    assert.equal(unrelated.status, 200, 'a change that does not touch the link is not refused for it');
+  });
+});
+
+describe('the timeline', () => {
+  test('procedures and adverse events sit on the patient timeline; ended ones are left out', async () => {
+    const q = (await c.post('/api/v1/patients', newPatient())).body;
+    const { proc, inj } = await prpFor(q, 'KIT-TL', ['L-TL'], day(-3));
+    const ae = await c.post(`/api/v1/patients/${q.id}/adverse-events`, { term: 'Injection-site pain', onset_date: day(-2), grade: 1,
+      serious: false, relatedness: 'definite', expected: true, outcome: 'recovered', resolved_date: day(-1), procedure_id: inj.id });
+    assert.equal(ae.status, 201, ae.text);
+    let tl = (await n.get(`/api/v1/patients/${q.id}/timeline`)).body;
+    assert.deepEqual(tl.procedures.map((x) => [x.kind, x.date]), [['blood_draw', day(-3)], ['processing', day(-3)], ['injection', day(-3)]]);
+    assert.equal(tl.procedures[2].id, inj.id);
+    assert.deepEqual(tl.adverse_events.map((x) => [x.id, x.date, x.grade, x.serious, x.term]),
+      [[ae.body.id, day(-2), 1, false, 'Injection-site pain']]);
+    await c.post(`/api/v1/procedures/${proc.id}/void`, { reason: 'Wrong kit recorded' }, { 'If-Match': '"1"' });
+    await c.patch(`/api/v1/adverse-events/${ae.body.id}`, { status: 'entered_in_error', status_reason: 'Other patient' }, { 'If-Match': '"1"' });
+    tl = (await n.get(`/api/v1/patients/${q.id}/timeline`)).body;
+    assert.deepEqual(tl.procedures.map((x) => x.kind), ['blood_draw', 'injection']);
+    assert.deepEqual(tl.adverse_events, []);
   });
 });

@@ -101,6 +101,7 @@ async function assess(p, instrument, performed_at, answers) {
 
 const LOINC = {
   hba1c: '4548-4', vitamin_b12: '2132-9', tsh: '3016-3', folate: '2284-8', fasting_glucose: '1558-6',
+  platelet_count: '777-3', haemoglobin: '718-7',
 };
 
 // One valid result per kind, with what the server must answer. Every kind in the catalogue must be
@@ -127,6 +128,8 @@ const SAMPLES = {
   tsh: { body: { value: 5.2, unit: 'mIU/L' }, value: 5.2, unit: 'mIU/L', abnormal: true },
   folate: { body: { value: 8, unit: 'ng/mL' }, value: 8, unit: 'ng/mL', abnormal: false },
   fasting_glucose: { body: { value: 99, unit: 'mg/dL' }, value: 99, unit: 'mg/dL', abnormal: false },
+  platelet_count: { body: { value: 85, unit: '10^3/uL' }, value: 85, unit: '10^3/uL', abnormal: true },
+  haemoglobin: { body: { value: 13.5, unit: 'g/dL' }, value: 13.5, unit: 'g/dL', abnormal: false },
 };
 const SIDED = new Set(['sural_snap_amplitude', 'sural_conduction_velocity', 'peroneal_cmap_amplitude',
   'peroneal_conduction_velocity', 'peroneal_distal_latency', 'tibial_cmap_amplitude', 'tibial_conduction_velocity',
@@ -507,6 +510,24 @@ describe('test results: the clinical rules', () => {
     for (const [kind, value, unit, abnormal] of cases) {
       const o = await obs({ kind, value, unit });
       if (o.abnormal !== abnormal) wrong.push(`${kind} ${value} ${unit} (read as ${o.value} ${o.unit}): abnormal ${o.abnormal}, expected ${abnormal}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('Platelet count and haemoglobin: abnormal below the PRP limits (100 x10^3/uL, 10 g/dL), in any accepted unit', async () => {
+    const cases = [
+      ['platelet_count', 100, '10^3/uL', 100, false], ['platelet_count', 99, '10^3/uL', 99, true],
+      ['platelet_count', 150, '10^9/L', 150, false], // 10^9/L and 10^3/uL are the same number
+      ['platelet_count', 99500, '/uL', 99.5, true], ['platelet_count', 250000, '/µL', 250, false],
+      ['haemoglobin', 10, 'g/dL', 10, false], ['haemoglobin', 9.9, 'g/dL', 9.9, true],
+      ['haemoglobin', 95, 'g/L', 9.5, true], ['haemoglobin', 8, 'mmol/L', 12.888, false],
+    ];
+    const wrong = [];
+    for (const [kind, value, unit, canonical, abnormal] of cases) {
+      const o = await obs({ kind, value, unit });
+      if (o.abnormal !== abnormal || Math.abs(o.value - canonical) > 1e-9) {
+        wrong.push(`${kind} ${value} ${unit}: read as ${o.value} ${o.unit}, abnormal ${o.abnormal}`);
+      }
     }
     assert.deepEqual(wrong, []);
   });
@@ -983,7 +1004,7 @@ describe('timeline', () => {
 
   test('an empty record: empty lists; unknown patient: 404', async () => {
     const q = await newPat();
-    assert.deepEqual(await timeline(q), { patient_id: q.id, nrs: [], instruments: [], observations: [], medications: [] });
+    assert.deepEqual(await timeline(q), { patient_id: q.id, nrs: [], instruments: [], observations: [], medications: [], procedures: [], adverse_events: [] });
     assertProblem(await clin.get(`/api/v1/patients/${NO_SUCH}/timeline`), 404);
     assertProblem(await clin.get('/api/v1/patients/nope/timeline'), 404);
   });

@@ -1,7 +1,7 @@
 /* Unit tests for the treatment data and plans: the shipped biologics and protocols load and check
  * out, broken protocol files are refused with the field named, a protocol's steps are scheduled
- * from the start date (follow-ups from the first injection), the date arithmetic under it, and
- * the plan and step status moves. */
+ * from the start date (follow-ups from the first injection), the date arithmetic under it, the
+ * plan and step status moves, and the demo clinic's treatment generator. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/consent.h"
+#include "core/demo_treatment.h"
 #include "core/plan.h"
 #include "core/treatment.h"
 #include "util/embedded.h"
@@ -33,8 +34,9 @@ static int setup(void **state)
 			json_decref(doc);
 		}
 	for (const embedded_file *f = treatment_files; f->path; f++) {
-		if (strcmp(f->path, "biologics.json") == 0)
-			continue;
+		if (strcmp(f->path, "biologics.json") == 0 ||
+		    strncmp(f->path, "candidacy/", 10) == 0)
+			continue; /* the candidacy rules: test_candidacy.c */
 		json_t *doc = json_loads((const char *)f->data, 0, NULL);
 		if (strncmp(f->path, "consent/", 8) == 0) {
 			consent_doc *d;
@@ -214,6 +216,85 @@ static void plan_moves(void **state)
 	assert_non_null(strstr(err, "finished"));
 }
 
+/* No date the generator wrote (but a plan's start) is after today. */
+static void assert_not_after(json_t *j, civil_date today)
+{
+	static const char *const keys[] = {
+	    "performed_on", "performed_at", "onset_date", "resolved_date",
+	    "signed_on",    "withdrawn_on", NULL};
+	const char *key;
+	json_t *val;
+	size_t i;
+	if (json_is_array(j))
+		json_array_foreach(j, i, val) assert_not_after(val, today);
+	if (!json_is_object(j))
+		return;
+	json_object_foreach(j, key, val)
+	{
+		for (int k = 0; keys[k] && json_is_string(val); k++) {
+			civil_date d;
+			if (strcmp(key, keys[k]) != 0)
+				continue;
+			assert_int_equal(date_parse(json_string_value(val), &d), 0);
+			assert_true(date_cmp(d, today) <= 0);
+		}
+		assert_not_after(val, today);
+	}
+}
+
+/* The demo clinic's treatment, generated twice from the seed for several "todays": the same each
+ * time, about half the patients with a plan, every protocol in every state, a withdrawal and a
+ * serious infection after a harvest, plans starting after the diagnosis and only proposed ones
+ * after today, and nothing recorded after today. */
+static void demo_treatment_generator(void **state)
+{
+	(void)state;
+	static const civil_date todays[] = {{2026, 11, 28}, {2028, 2, 29}, {2027, 1, 1}};
+	for (size_t t = 0; t < sizeof todays / sizeof todays[0]; t++) {
+		civil_date today = todays[t];
+		demo_rng g1, g2;
+		demo_rng_init(&g1, DEMO_SEED);
+		demo_rng_init(&g2, DEMO_SEED);
+		demo_tally t1 = {0}, t2 = {0};
+		int plans = 0;
+		for (int i = 0; i < 200; i++) {
+			patient p;
+			condition c1, c2;
+			demo_course k1, k2;
+			int pain1, pain2;
+			demo_patient(&g1, i, &ar, today, &p, &c1);
+			demo_patient(&g2, i, &ar, today, &p, &c2);
+			demo_course_pick(&g1, &shipped, &c1, today, &t1, &k1);
+			demo_course_pick(&g2, &shipped, &c2, today, &t2, &k2);
+			json_t *w1 = demo_workup(&g1, &ar, &c1, today, &pain1);
+			json_t *w2 = demo_workup(&g2, &ar, &c2, today, &pain2);
+			assert_true(json_equal(w1, w2));
+			json_decref(w1);
+			json_decref(w2);
+			assert_ptr_equal(k1.proto, k2.proto);
+			if (!k1.proto)
+				continue;
+			plans++;
+			civil_date diag;
+			assert_int_equal(date_parse(c1.diagnosed_date, &diag), 0);
+			assert_true(date_cmp(k1.start, diag) >= 0);
+			assert_true(k1.state == DEMO_PROPOSED || date_cmp(k1.start, today) <= 0);
+			json_t *e1 = demo_treatment(&g1, &ar, &k1, &c1, pain1, today, &t1);
+			json_t *e2 = demo_treatment(&g2, &ar, &k2, &c2, pain2, today, &t2);
+			assert_true(json_equal(e1, e2));
+			assert_not_after(json_object_get(e1, "events"), today);
+			json_decref(e1);
+			json_decref(e2);
+		}
+		assert_in_range(plans, 80, 120);
+		for (int p = 0; p < DEMO_PROTOCOLS; p++)
+			for (int s = 0; s < DEMO_STATES; s++)
+				assert_true(t1.plans[p][s] >= 1);
+		assert_int_equal(t1.harvest_infections, 1);
+		assert_true(t1.withdrawals >= 1);
+	}
+}
+
 static void consent_is_current_for_the_newest_version(void **state)
 {
 	(void)state;
@@ -264,6 +345,7 @@ int main(void)
 	    cmocka_unit_test(dates_move_by_days),
 	    cmocka_unit_test(steps_are_scheduled),
 	    cmocka_unit_test(plan_moves),
+	    cmocka_unit_test(demo_treatment_generator),
 	    cmocka_unit_test(consent_is_current_for_the_newest_version),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
