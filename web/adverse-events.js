@@ -34,6 +34,7 @@ const OUTCOMES = [['recovering', 'Recovering'], ['recovered', 'Recovered'], ['re
   ['not_recovered', 'Not recovered'], ['fatal', 'Fatal']];
 const label = (list, v) => (list.find(([k]) => k === v) || [v, String(v || '').replace(/_/g, ' ')])[1];
 export const criterionText = (c) => label(CRITERIA, c);
+export const outcomeText = (o) => label(OUTCOMES, o);
 
 export const isSerious = (e) => e.serious === true && e.status !== 'entered_in_error';
 

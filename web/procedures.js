@@ -58,6 +58,7 @@ export const FIELD_USE = {
   guidance: '---r',
   operator: '---r',
   lot_numbers: '---o',
+  cells: '---o',
 };
 const KIND_INDEX = { blood_draw: 0, harvest: 1, processing: 2, injection: 3 };
 const use = (fieldName, kind) => (FIELD_USE[fieldName] || '----')[KIND_INDEX[kind]] || '-';
@@ -82,8 +83,8 @@ export function sci(n) {
   return `${m} × 10${String(e).split('').map((c) => SUPERSCRIPT[c]).join('')}`;
 }
 
-// The numbers derived from a processing record: the platelet factor (from the server), viable
-// nucleated cells and the CD34+ share (computed here from the counts as recorded).
+// The numbers derived from a procedure: the platelet factor (from the server), viable nucleated
+// cells and the CD34+ share (computed here from the counts as recorded), an injection's cells.
 export function derivedValues(pr) {
   const out = [];
   if (pr.platelet_fold !== null && pr.platelet_fold !== undefined) {
@@ -102,6 +103,10 @@ export function derivedValues(pr) {
       ? ` (${num(pr.cd34_cells / pr.nucleated_cells * 100)} % of nucleated cells)` : '';
     out.push({ key: 'cd34', text: `${sci(pr.cd34_cells)} CD34+ cells${share}`, detail: null });
   }
+  if (pr.kind === 'injection' && Number.isFinite(pr.cells)) {
+    out.push({ key: 'cells_given', text: `${sci(pr.cells)} cells given`,
+      detail: pr.cells_from_product ? 'the product\u2019s nucleated cell count' : 'counted' });
+  }
   return out;
 }
 
@@ -111,8 +116,9 @@ export function procedureFacts(pr) {
   const vol = Number.isFinite(pr.volume_ml) ? `${num(pr.volume_ml)} mL` : null;
   if (pr.kind === 'blood_draw') lines.push(vol);
   if (pr.kind === 'harvest') {
-    lines.push([label(SOURCES, pr.source), vol].filter(Boolean).join(', '));
-    lines.push([pr.site, pr.anaesthesia ? `anaesthesia: ${pr.anaesthesia}` : null].filter(Boolean).join('; '));
+    lines.push([pr.source ? label(SOURCES, pr.source).toLowerCase() : null, vol].filter(Boolean).join(', '));
+    lines.push([pr.site ? pr.site.replace(/_/g, ' ') : null, pr.anaesthesia ? `anaesthesia: ${pr.anaesthesia}` : null]
+      .filter(Boolean).join('; '));
   }
   if (pr.kind === 'processing') {
     lines.push([pr.method, pr.device, vol].filter(Boolean).join(', '));
@@ -301,6 +307,10 @@ function kindFields(kind, { sources, session }) {
   if (has('operator')) {
     out.push(fld('operator', { label: 'Operator', maxlength: 200, value: session.me.name, hint: 'Who injected' }));
   }
+  if (has('cells')) {
+    out.push(numberField({ name: 'cells', idSuffix: SUFFIX, label: 'Cells injected (total)',
+      hint: 'If counted. Otherwise the product\u2019s nucleated cells are taken, when it has a count.' }));
+  }
   if (has('lot_numbers')) {
     out.push(fld('lot_numbers', { label: 'Lot numbers', maxlength: 600, hint: 'Of the kit and anything else used; separate with commas' }));
   }
@@ -308,7 +318,8 @@ function kindFields(kind, { sources, session }) {
 }
 
 const TEXT_FIELDS = ['site', 'anaesthesia', 'method', 'device', 'kit_lot', 'activation', 'operator', 'from', 'product'];
-const NUMBER_FIELDS = ['volume_ml', 'platelets_per_ul', 'baseline_platelets_per_ul', 'nucleated_cells', 'viability_pct', 'cd34_cells'];
+const NUMBER_FIELDS = ['volume_ml', 'platelets_per_ul', 'baseline_platelets_per_ul', 'nucleated_cells', 'viability_pct', 'cd34_cells',
+  'cells'];
 const CHOICE_FIELDS = ['source', 'leukocytes', 'side', 'guidance'];
 
 // The request body from the form: only the fields the kind takes, and only those filled in.

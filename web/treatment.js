@@ -144,8 +144,8 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     protocols: [], biologics: [], documents: [], consented: new Set(),
   };
 
-  // The candidacy card (GET /api/v1/patients/{id}/candidacy, being built on main) goes here,
-  // just above the plans: fill this element.
+  // The candidacy card goes here, just above the plans: candidacySection(ctx, p, {canDecide})
+  // of candidacy.js returns {section, start} like this module (not wired here: its own change).
   const candidacySlot = h('div', { class: 'candidacy-slot', 'data-testid': 'candidacy-slot' });
 
   const planStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'plans-status', hidden: true });
@@ -563,25 +563,30 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     const done = new Map(state.procedures.filter((x) => x.status !== 'voided' && x.step_id).map((x) => [x.step_id, x]));
     const steps = pl.steps.slice().sort((a, b) => (a.due_date || '').localeCompare(b.due_date || '') || a.seq - b.seq);
     const open = steps.filter(isOpenStep).length;
+    const overdue = steps.filter((s) => s.status === 'overdue').length;
     const list = h('ol', { class: 'steps', 'data-testid': 'plan-steps' }, steps.map((s) => stepView(pl, s, done.get(s.id))));
     const summaryText = `Steps: ${steps.length - open} of ${steps.length} done or skipped`
-      + (steps.some((s) => s.status === 'overdue') ? `, ${steps.filter((s) => s.status === 'overdue').length} overdue` : '');
+      + (ENDED.has(pl.status) ? (open ? `; ${open} not done, the plan is ${planStatusText(pl.status)}` : '')
+        : overdue ? `, ${overdue} overdue` : '');
     return h('details', { class: 'plan-steps', open: !ENDED.has(pl.status) },
       h('summary', {}, summaryText), list);
   }
 
+  // A step of an ended plan that was never done is shown as "not done", not overdue.
   function stepView(pl, s, procedure) {
-    const overdue = s.status === 'overdue';
-    const li = h('li', { class: ['step', `step-${s.status}`], 'data-testid': 'plan-step', 'data-kind': s.kind,
+    const shown = ENDED.has(pl.status) && isOpenStep(s) ? 'not_done' : s.status;
+    const overdue = shown === 'overdue';
+    const li = h('li', { class: ['step', `step-${shown}`], 'data-testid': 'plan-step', 'data-kind': s.kind,
       'data-status': s.status, 'data-seq': s.seq },
       h('span', { class: 'step-name' }, stepName(s, pl.steps),
         s.optional ? h('span', { class: 'opt' }, ' (optional)') : null,
+        s.added_reason ? h('span', { class: 'sub' }, `Added: ${s.added_reason}`) : null,
         (s.instruments || []).length ? h('span', { class: 'sub' }, s.instruments.map(instrumentName).join(', ')) : null),
       h('span', { class: 'step-when' },
         h('span', { class: 'step-due', 'data-testid': 'step-due' }, 'Due ', h('span', { class: 'mono' }, s.due_date)),
         h('span', { class: 'step-window', 'data-testid': 'step-window' }, 'window ',
           h('span', { class: 'mono' }, `${s.window_from} – ${s.window_to}`))),
-      h('span', { class: 'step-status' }, tag(planStatusText(s.status), `step-${s.status}`, { 'data-testid': 'step-status',
+      h('span', { class: 'step-status' }, tag(planStatusText(shown), `step-${shown}`, { 'data-testid': 'step-status',
         title: overdue ? 'Still planned, and its window has closed' : null })),
       h('span', { class: 'step-what', 'data-testid': 'step-what' },
         procedure ? procedureLine(procedure) : null,

@@ -13,8 +13,8 @@ import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBo
 import { timePlot, legendSymbol, niceTicks, num } from './plot.js';
 import { observationsSection, medicinesSection, whereText, resultText, judgement, drugClassLabel, bleedingTag,
   medicineState, doseText } from './records.js';
-import { procedureKindLabel, procedureFacts, derivedValues } from './procedures.js';
-import { gradeText, criterionText } from './adverse-events.js';
+import { procedureKindLabel } from './procedures.js';
+import { gradeText, outcomeText } from './adverse-events.js';
 
 // Short names for headings and the score line; any other instrument shows its title.
 const SHORT = {
@@ -209,9 +209,8 @@ export async function workupSections(ctx, p) {
   async function refreshTimeline() {
     const mine = ++timelineSeq;
     let t;
-    let treatment;
     try {
-      [t, treatment] = await Promise.all([get(`/api/v1/patients/${p.id}/timeline`).then((r) => r.body), treatmentRecords(p)]);
+      t = (await get(`/api/v1/patients/${p.id}/timeline`)).body;
     } catch (e) {
       if (!ctx.isCurrent() || mine !== timelineSeq) return;
       if (e.status === 404) {
@@ -224,7 +223,7 @@ export async function workupSections(ctx, p) {
     }
     const defs = await definitionsFor((t.instruments || []).map((sr) => sr.instrument));
     if (!ctx.isCurrent() || mine !== timelineSeq) return;
-    fill(timelineBody, timelineView(t, defs, treatment));
+    fill(timelineBody, timelineView(t, defs));
     if (canWrite && !diaryShown) {
       diaryShown = true;
       fill(diaryBox, diaryForm(ctx, p, refreshTimeline));
@@ -245,21 +244,6 @@ export async function workupSections(ctx, p) {
   }
   else if (p.archived) add(tests, h('p', { class: 'muted' }, 'Archived patients cannot have new tests recorded.'));
   return { refreshTimeline };
-}
-
-// The procedures and adverse events for the timeline (the timeline endpoint does not carry
-// them), without the voided and those entered in error; null when they cannot be read.
-async function treatmentRecords(p) {
-  try {
-    const [procedures, events] = await Promise.all([
-      get(`/api/v1/patients/${p.id}/procedures`), get(`/api/v1/patients/${p.id}/adverse-events`)]);
-    return {
-      procedures: procedures.body.items.filter((x) => x.status !== 'voided'),
-      events: events.body.items.filter((x) => x.status !== 'entered_in_error'),
-    };
-  } catch {
-    return null;
-  }
 }
 
 // ---- The list of assessments ------------------------------------------------------------------
@@ -520,14 +504,14 @@ function instrumentForm(def, p, onSaved) {
 
 // ---- Timeline ---------------------------------------------------------------------------------
 
-function timelineView(t, defs, treatment) {
+function timelineView(t, defs) {
   const nrs = t.nrs || [];
   const series = t.instruments || [];
   const observations = t.observations || [];
   const medications = t.medications || [];
-  const injections = treatment ? treatment.procedures.filter((x) => x.kind === 'injection')
-    .sort((a, b) => a.performed_on.localeCompare(b.performed_on)) : [];
-  const treated = treatment && (treatment.procedures.length || treatment.events.length);
+  const procedures = t.procedures || [];
+  const events = t.adverse_events || [];
+  const injections = procedures.filter((x) => x.kind === 'injection').sort((a, b) => a.date.localeCompare(b.date));
   return [
     h('h3', {}, 'Pain intensity (NRS 0–10)'),
     nrs.length ? nrsPlot(nrs, injections) : h('p', { class: 'empty-inline', 'data-testid': 'no-nrs' },
@@ -536,7 +520,7 @@ function timelineView(t, defs, treatment) {
     series.length
       ? h('div', { class: 'series-grid' }, series.map((sr) => seriesPlot(sr, defs.get(sr.instrument))))
       : h('p', { class: 'empty-inline', 'data-testid': 'no-series' }, 'No instrument score is recorded yet.'),
-    treated ? [h('h3', {}, 'Procedures and adverse events'), treatmentTable(treatment)] : null,
+    procedures.length || events.length ? [h('h3', {}, 'Procedures and adverse events'), treatmentTable(procedures, events)] : null,
     h('h3', {}, 'Test results'),
     observations.length ? observationTable(observations)
       : h('p', { class: 'empty-inline', 'data-testid': 'no-observations' }, 'No test result is recorded yet.'),
@@ -569,12 +553,12 @@ function nrsPlot(nrs, injections) {
   return h('figure', { class: 'plot-figure', 'data-testid': 'nrs-plot' },
     timePlot({ width: 1000, height: 270, yMin: 0, yMax: 10, yTicks: [0, 2, 4, 6, 8, 10], yLabel: 'NRS',
       points, line: true, xTicks: 6,
-      events: injections.map((x, i) => ({ date: x.performed_on, label: `Inj ${i + 1}`,
-        title: `Injection ${i + 1}: ${x.performed_on}`,
-        attrs: { 'data-testid': 'injection-marker', 'data-date': x.performed_on } })),
+      events: injections.map((x, i) => ({ date: x.date, label: `Inj ${i + 1}`,
+        title: `Injection ${i + 1}: ${x.date}`,
+        attrs: { 'data-testid': 'injection-marker', 'data-date': x.date } })),
       label: `Pain intensity 0 to 10 from ${first} to ${last}: ${clinic} clinic and ${diary} diary scores`
         + (injections.length ? `; dashed vertical lines: ${injections.length} ${injections.length === 1 ? 'injection' : 'injections'}`
-          + ` on ${injections.map((x) => x.performed_on).join(', ')}.` : '.') }),
+          + ` on ${injections.map((x) => x.date).join(', ')}.` : '.') }),
     h('figcaption', { class: 'legend' },
       h('span', {}, legendSymbol('circle', 'pt-diary'), ` Pain diary (${diary})`),
       h('span', {}, legendSymbol('square', 'pt-clinic'), ` Clinic NRS (${clinic})`),
@@ -624,24 +608,23 @@ function seriesPlot(sr, def) {
         [x.band, c && x.met === true ? c.label : c && x.met === false ? `not ${c.label}` : null].filter(Boolean).join(', ')])));
 }
 
-// Procedures and adverse events by date, oldest first, like the test results.
-function treatmentTable({ procedures, events }) {
+// Procedures and adverse events by date, oldest first, like the test results (their details are
+// in the Treatment section).
+function treatmentTable(procedures, events) {
   const rows = [
-    ...procedures.map((x) => ({ date: x.performed_on, type: 'procedure', kind: x.kind, what: procedureKindLabel(x.kind),
-      detail: [...procedureFacts(x), ...derivedValues(x).map((d) => d.text)].join('; '), serious: false })),
-    ...events.map((e) => ({ date: e.onset_date, type: 'adverse_event', kind: 'adverse_event', what: `Adverse event: ${e.term}`,
-      detail: [gradeText(e.grade), e.serious ? `serious (${criterionText(e.serious_criteria).toLowerCase()})` : null,
-        e.resolved_date ? `resolved ${e.resolved_date}` : null].filter(Boolean).join(', '), serious: e.serious === true })),
+    ...procedures.map((x) => ({ date: x.date, type: 'procedure', kind: x.kind, what: procedureKindLabel(x.kind),
+      detail: null, serious: false })),
+    ...events.map((e) => ({ date: e.date, type: 'adverse_event', kind: 'adverse_event', what: `Adverse event: ${e.term}`,
+      detail: [gradeText(e.grade), e.serious ? 'serious' : null, outcomeText(e.outcome).toLowerCase()].filter(Boolean).join(', '),
+      serious: e.serious === true })),
   ].sort((a, b) => a.date.localeCompare(b.date));
   return stacked(h('table', { class: 'data treatment-timeline', 'data-testid': 'treatment-timeline' },
     h('caption', { class: 'visually-hidden' }, 'Procedures and adverse events'),
-    h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Record'), h('th', { scope: 'col' }, 'Details'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Procedure or adverse event'))),
     h('tbody', {}, rows.map((r) => h('tr', { 'data-testid': 'treatment-row', 'data-type': r.type, 'data-kind': r.kind,
       class: r.serious ? 'serious' : null },
       h('td', { class: 'mono' }, r.date),
-      h('td', {}, r.what),
-      h('td', {}, r.detail || h('span', { class: 'muted' }, '—')))))));
+      h('td', {}, r.what, r.detail ? h('span', { class: 'sub' }, r.detail) : null))))));
 }
 
 function observationTable(obs) {

@@ -395,5 +395,8 @@ test('clinician: an investigational plan needs its study reference; skip, void, 
     for (const id of ['move-completed', 'move-stopped', 'record-consent', 'record-step', 'skip-step', 'edit-plan']) {
       assert.equal(await plan.getByTestId(id).count(), 0, `no ${id} on a stopped plan`);
     }
+    // Its steps that were never done are "not done", not overdue (listed folded under the plan).
+    assert.equal(await stepLocator(plan, 'harvest').getByTestId('step-status').textContent(), 'not done');
+    assert.ok(!(await plan.getByTestId('step-status').allTextContents()).includes('overdue'));
     assert.deepEqual(unexpected(problems, [409, 422]), []);
   }));
