@@ -41,6 +41,7 @@ int api_procedure_void(http_req *r);
 int api_protocol_list(http_req *r);
 int api_candidacy_get(http_req *r);
 int api_plan_step_add(http_req *r);
+int api_plan_step_done(http_req *r);
 int api_lot_get(http_req *r);
 int api_plan_step_accept(http_req *r);
 int api_candidacy_decide(http_req *r);
@@ -58,12 +59,18 @@ int api_rec_void(http_req *r);
 /* The checks of a void request on the route's record (reason, If-Match, archive, already ended,
  * version); the record with its status and reason set, or NULL with the answer given. */
 void *api_rec_voiding(http_req *r, const char **reason, int *expected);
-/* POST /<kind>/{id}/status {status, reason}: one of the kind's moves (RL_MOVES). */
-int api_rec_move(http_req *r);
 /* The move of a loaded record rec to status `to` (its version `expected`): the archive rule, the
  * version, the kind's moves and their reasons, then the write with its audit record. */
 int api_rec_apply_move(http_req *r, const rec_kind *k, void *rec, const char *to,
                        const char *reason, int expected);
+/* The checks of that move, and rec moved in memory: its audit record, or NULL with the answer
+ * given. For a move written with side effects in one transaction. */
+audit_record *api_rec_prepare_move(http_req *r, const rec_kind *k, void *rec, const char *to,
+                                   const char *reason, int expected);
+struct plan;
+/* The writes that skip the planned steps of plan p once it has ended (api/plans.c), appended to
+ * w; their number, or -1 with the answer given on a store failure. */
+int api_plan_closing(http_req *r, const struct plan *p, rec_write *w, int max);
 /* An audit record (in the arena) of verb on rec: "<kind>.<verb>", its patient, with detail. */
 audit_record *api_rec_audit(http_req *r, const rec_kind *k, const char *verb, const void *rec,
                             const char *detail);

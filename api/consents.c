@@ -94,7 +94,7 @@ int api_consent_withdraw(http_req *r)
 		return http_invalid(r);
 	rec_set_life(&rk_consent, &c, "withdrawn", reason, expected + 1, cx.now, r->who.id);
 	c.withdrawn_on = on;
-	rec_write w[2] = {{&rk_consent, &c, expected, NULL}, {0}};
+	rec_write w[2 + PLAN_MAX_STEPS] = {{&rk_consent, &c, expected, NULL}};
 	int n = 1;
 	const char *to = plan_status_on_withdrawal(&p);
 	if (to) {
@@ -106,6 +106,10 @@ int api_consent_withdraw(http_req *r)
 		    &rk_plan, &p, p.version - 1,
 		    api_rec_audit(r, &rk_plan, "status", &p,
 		                  arena_printf(r->a, "%s -> %s: consent withdrawn", from, to))};
+		int closed = api_plan_closing(r, &p, w + n, (int)(sizeof w / sizeof w[0]) - n);
+		if (closed < 0)
+			return r->status;
+		n += closed;
 	}
 	audit_record a = http_audit(r, "consent.withdraw", "consent", c.id, c.patient_id);
 	a.detail = reason;

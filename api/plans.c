@@ -121,13 +121,94 @@ int api_plan_update(http_req *r)
 	return with_steps(r, api_rec_update);
 }
 
-int api_plan_move(http_req *r)
+/* The writes (appended to w, at most max) that skip steps[0..n) left planned by p's end. */
+static int close_writes(http_req *r, const plan *p, plan_step *steps, int n, rec_write *w, int max)
 {
-	return with_steps(r, api_rec_move);
+	int k = 0;
+	const char *why = arena_printf(r->a, "plan %s", p->status);
+	for (int i = 0; i < n && k < max; i++) {
+		plan_step *s = &steps[i];
+		if (!plan_step_closes(p, s))
+			continue;
+		rec_set_life(&rk_plan_step, s, "skipped", why, s->version + 1, p->updated_at,
+		             r->who.id);
+		w[k++] =
+		    (rec_write){&rk_plan_step, s, s->version - 1,
+		                api_rec_audit(r, &rk_plan_step, "status", s,
+		                              arena_printf(r->a, "planned -> skipped: %s", why))};
+	}
+	return k;
 }
 
-/* POST /plan-steps/{id}/skip {reason}: the step's move to skipped. The steps of a plan that has
- * ended (declined, completed, stopped) no longer change. */
+int api_plan_closing(http_req *r, const plan *p, rec_write *w, int max)
+{
+	plan_step *steps;
+	int n;
+	sw_err rc = load_steps(r, p->patient_id, p->id, &steps, &n);
+	if (rc) {
+		http_fail(r, rc, "plan step");
+		return -1;
+	}
+	return close_writes(r, p, steps, n, w, max);
+}
+
+/* POST /plans/{id}/status {status, reason}: the record layer's move, and when the plan ends its
+ * steps still planned are skipped, in one transaction. */
+int api_plan_move(http_req *r)
+{
+	static const char *const fields[] = {"status", "reason", NULL};
+	jv_no_unknown(&r->v, r->body, NULL, fields);
+	const char *to =
+	    jv_enum(&r->v, r->body, NULL, "status", rk_plan.statuses, JV_REQUIRED, NULL);
+	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_OPTIONAL, NULL);
+	if (r->v.n)
+		return http_invalid(r);
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
+	plan p;
+	plan_step *steps;
+	int n;
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = load_steps(r, p.patient_id, p.id, &steps, &n);
+	if (rc)
+		return http_fail(r, rc, "plan");
+	audit_record *a = api_rec_prepare_move(r, &rk_plan, &p, to, reason, expected);
+	if (!a)
+		return r->status;
+	rec_write *w = arena_zalloc(r->a, sizeof(rec_write) * (size_t)(n + 1));
+	w[0] = (rec_write){&rk_plan, &p, expected, NULL};
+	int k = 1 + close_writes(r, &p, steps, n, w + 1, n);
+	rc = r->st->ops->rec_write_all(r->st, r->a, w, k, a);
+	if (rc)
+		return http_fail(r, rc, "plan");
+	r->etag = api_etag(r, p.version);
+	return http_json(r, 200, plan_json(r, &p, steps, n));
+}
+
+/* The step in the route and its plan; 0, or the answer given (404, or 409 when the plan has
+ * ended: the steps of a declined, completed or stopped plan no longer change). */
+static int load_step(http_req *r, plan_step *s, plan *pl)
+{
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, r->params[0], s)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s->plan_id, pl);
+	if (rc)
+		return http_fail(r, rc, "plan step");
+	if (rec_ended(&rk_plan, pl))
+		return http_problem(
+		    r, 409, "No further change",
+		    arena_printf(r->a, "This step's plan is %s; its steps cannot change any more.",
+		                 pl->status));
+	return 0;
+}
+
+/* POST /plan-steps/{id}/skip {reason}: the step's move to skipped. */
 int api_plan_step_skip(http_req *r)
 {
 	static const char *const fields[] = {"reason", NULL};
@@ -140,21 +221,33 @@ int api_plan_step_skip(http_req *r)
 		return r->status;
 	plan_step *s = arena_alloc(r->a, sizeof *s);
 	plan pl;
-	sw_err rc = uuid_valid(r->params[0])
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan_step, r->params[0], s)
-	                : SW_ENOTFOUND;
-	if (!rc)
-		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s->plan_id, &pl);
-	if (rc)
-		return http_fail(r, rc, "plan step");
-	if (rec_ended(&rk_plan, &pl))
-		return http_problem(
-		    r, 409, "No further change",
-		    arena_printf(r->a,
-		                 "This step's plan is %s; its steps cannot change any "
-		                 "more.",
-		                 pl.status));
+	if (load_step(r, s, &pl))
+		return r->status;
 	return api_rec_apply_move(r, &rk_plan_step, s, "skipped", reason, expected);
+}
+
+/* POST /plan-steps/{id}/done: a visit with no procedure of its own (consultation, work-up,
+ * follow-up) took place. The other steps are done by recording their procedure. */
+int api_plan_step_done(http_req *r)
+{
+	static const char *const none[] = {NULL};
+	jv_no_unknown(&r->v, r->body, NULL, none);
+	if (r->v.n)
+		return http_invalid(r);
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
+	plan_step *s = arena_alloc(r->a, sizeof *s);
+	plan pl;
+	if (load_step(r, s, &pl))
+		return r->status;
+	if (plan_step_by_procedure(s->kind))
+		return http_problem(r, 409, "Done by its procedure",
+		                    arena_printf(r->a,
+		                                 "A %s step is done by recording its procedure "
+		                                 "under the plan, with this step.",
+		                                 s->kind));
+	return api_rec_apply_move(r, &rk_plan_step, s, "done", NULL, expected);
 }
 
 /* POST /plans/{id}/steps {kind, due_date, reason, window_days?}: a step beyond the protocol's (a
@@ -177,6 +270,10 @@ int api_plan_step_add(http_req *r)
 		return http_problem(
 		    r, 409, "No further change",
 		    arena_printf(r->a, "This plan is %s; no step can be added to it.", p.status));
+	if (n >= PLAN_MAX_STEPS)
+		return http_problem(
+		    r, 409, "Too many steps",
+		    arena_printf(r->a, "A plan has at most %d steps.", PLAN_MAX_STEPS));
 	int seq = 0;
 	for (int i = 0; i < n; i++)
 		seq = steps[i].seq > seq ? steps[i].seq : seq;

@@ -250,47 +250,39 @@ int api_rec_void(http_req *r)
 	return save(r, r->kind, rec, expected, &a);
 }
 
-int api_rec_move(http_req *r)
+audit_record *api_rec_prepare_move(http_req *r, const rec_kind *k, void *rec, const char *to,
+                                   const char *reason, int expected)
 {
-	const rec_kind *k = r->kind;
-	static const char *const fields[] = {"status", "reason", NULL};
-	jv_no_unknown(&r->v, r->body, NULL, fields);
-	const char *to = jv_enum(&r->v, r->body, NULL, "status", k->statuses, JV_REQUIRED, NULL);
-	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_OPTIONAL, NULL);
-	if (r->v.n)
-		return http_invalid(r);
-	int expected = api_expected_version(r);
-	if (expected < 0)
-		return r->status;
-	void *rec = load(r, k);
-	if (!rec)
-		return r->status;
-	return api_rec_apply_move(r, k, rec, to, reason, expected);
+	rec_meta m = rec_meta_of(k, rec);
+	if (api_patient_writable(r, m.patient_id, NULL))
+		return NULL;
+	if (m.version != expected) {
+		http_fail(r, SW_EVERSION, k->label);
+		return NULL;
+	}
+	const rec_move *mv = rec_move_find(k, rec, to);
+	if (!mv) {
+		const char *next = rec_moves_from(r->a, k, rec);
+		http_problem(r, 409, "Not an allowed change",
+		             arena_printf(r->a, "This %s is %s; it can move to %s, not to %s.",
+		                          k->label, m.status,
+		                          *next ? next : "nothing (it is final)", to));
+		return NULL;
+	}
+	if (mv->needs_reason && !reason) {
+		v_add(&r->v, "reason", "is required to move a %s to %s", k->label, to);
+		http_invalid(r);
+		return NULL;
+	}
+	rec_set_life(k, rec, to, reason, expected + 1, http_now(r), r->who.id);
+	return api_rec_audit(r, k, "status", rec,
+	                     arena_printf(r->a, "%s -> %s%s%s", m.status, to, reason ? ": " : "",
+	                                  reason ? reason : ""));
 }
 
 int api_rec_apply_move(http_req *r, const rec_kind *k, void *rec, const char *to,
                        const char *reason, int expected)
 {
-	rec_meta m = rec_meta_of(k, rec);
-	if (api_patient_writable(r, m.patient_id, NULL))
-		return r->status;
-	if (m.version != expected)
-		return http_fail(r, SW_EVERSION, k->label);
-	const rec_move *mv = rec_move_find(k, rec, to);
-	if (!mv) {
-		const char *next = rec_moves_from(r->a, k, rec);
-		return http_problem(
-		    r, 409, "Not an allowed change",
-		    arena_printf(r->a, "This %s is %s; it can move to %s, not to %s.", k->label,
-		                 m.status, *next ? next : "nothing (it is final)", to));
-	}
-	if (mv->needs_reason && !reason) {
-		v_add(&r->v, "reason", "is required to move a %s to %s", k->label, to);
-		return http_invalid(r);
-	}
-	rec_set_life(k, rec, to, reason, expected + 1, http_now(r), r->who.id);
-	audit_record a = audit_of(r, k, "status", rec);
-	a.detail = arena_printf(r->a, "%s -> %s%s%s", m.status, to, reason ? ": " : "",
-	                        reason ? reason : "");
-	return save(r, k, rec, expected, &a);
+	audit_record *a = api_rec_prepare_move(r, k, rec, to, reason, expected);
+	return a ? save(r, k, rec, expected, a) : r->status;
 }

@@ -47,10 +47,11 @@ void cli_release_treatment(struct treatment_set *set);
 /* Stores one generated demo patient (core/demo.h, core/demo_treatment.h) through the rules the
  * API applies: the patient row (given its id here), then its diagnosis c, its work-up
  * ({"diary", "assessments", "observations"}) and its treatment (or NULL) in one transaction.
- * cx gives today, now and the loaded instruments and treatment data. A rule the generated
- * records break is printed as a generator bug; -1 then and on a store error. */
-int cli_demo_store(store *st, arena *a, const rec_ctx *cx, patient *p, condition *c, json_t *workup,
-                   json_t *treatment);
+ * cx gives today, now and the loaded instruments and treatment data; decider the staff id that
+ * records candidacy decisions. A rule the generated records break is printed as a generator bug;
+ * -1 then and on a store error. */
+int cli_demo_store(store *st, arena *a, const rec_ctx *cx, const char *decider, patient *p,
+                   condition *c, json_t *workup, json_t *treatment);
 
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);

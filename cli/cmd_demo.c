@@ -4,6 +4,7 @@
 
 #include "../core/demo_treatment.h"
 #include "../core/instrument.h"
+#include "../core/neuropathy.h"
 #include "../util/dates.h"
 #include "cli.h"
 
@@ -22,7 +23,7 @@ static const struct {
 /* Generates and stores count patients, each with a work-up and about half with a treatment plan;
  * counts the plans by protocol into tally. */
 static int load_patients(store *st, int count, const instrument_set *set, const treatment_set *tx,
-                         demo_tally *tally)
+                         const char *decider, demo_tally *tally)
 {
 	arena a;
 	arena_init(&a);
@@ -31,7 +32,12 @@ static int load_patients(store *st, int count, const instrument_set *set, const 
 	civil_date today = date_today();
 	char now[21];
 	instant_now(now);
-	rec_ctx cx = {.a = &a, .today = today, .now = now, .instruments = set, .treatment = tx};
+	rec_ctx cx = {.a = &a,
+	              .today = today,
+	              .now = now,
+	              .instruments = set,
+	              .treatment = tx,
+	              .chronic_months = CHRONIC_MONTHS_DEFAULT};
 	int rc = 0;
 	for (int i = 0; i < count && !rc; i++) {
 		patient p;
@@ -46,7 +52,7 @@ static int load_patients(store *st, int count, const instrument_set *set, const 
 		json_t *w = demo_workup(&g, &a, &c, last, &pain);
 		json_t *t =
 		    course.proto ? demo_treatment(&g, &a, &course, &c, pain, today, tally) : NULL;
-		rc = cli_demo_store(st, &a, &cx, &p, &c, w, t);
+		rc = cli_demo_store(st, &a, &cx, decider, &p, &c, w, t);
 		json_decref(w);
 		json_decref(t);
 		arena_clear(&a);
@@ -89,8 +95,11 @@ int cmd_demo(int argc, char **argv)
 		rc = cli_load_instruments(&defs, NULL, &set);
 	if (!rc)
 		rc = cli_load_treatment(&defs, NULL, &set, &tx);
+	staff clinician;
 	if (!rc)
-		rc = load_patients(st, DEMO_PATIENTS, &set, &tx, &tally);
+		rc = st->ops->staff_by_email(st, &defs, demo_staff[1].email, &clinician) ? -1 : 0;
+	if (!rc)
+		rc = load_patients(st, DEMO_PATIENTS, &set, &tx, clinician.id, &tally);
 	cli_release_treatment(&tx);
 	cli_release_instruments(&set);
 	arena_free(&defs);

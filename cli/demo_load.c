@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/candidacy.h"
+#include "../core/candidacy_decision.h"
 #include "../core/consent.h"
 #include "../core/plan.h"
 #include "../core/procedure.h"
@@ -27,8 +29,9 @@ typedef struct loader {
 	arena *a;
 	rec_ctx cx;
 	const char *mrn, *patient_id;
-	const char *at; /* the part being loaded, for messages */
-	vctx v;         /* the generator's mistakes */
+	const char *decider; /* the staff id candidacy decisions are recorded by */
+	const char *at;      /* the part being loaded, for messages */
+	vctx v;              /* the generator's mistakes */
 	rec_write *w;
 	int n;
 	plan *plan; /* the newest version of each record that changes */
@@ -161,6 +164,15 @@ static int step_index(loader *l, json_t *e)
 	return seq && i >= 0 && i < l->n_steps ? i : -1;
 }
 
+/* The steps left planned when the plan ends are skipped with it, as the API does. */
+static void close_steps(loader *l)
+{
+	const char *why = arena_printf(l->a, "plan %s", l->plan->status);
+	for (int i = 0; i < l->n_steps; i++)
+		if (plan_step_closes(l->plan, l->steps[i]))
+			l->steps[i] = change(l, &rk_plan_step, l->steps[i], "skipped", why);
+}
+
 static void move(loader *l, json_t *e)
 {
 	const char *to = json_string_value(json_object_get(e, "status"));
@@ -170,8 +182,10 @@ static void move(loader *l, json_t *e)
 		BUG(l, "a %s plan cannot move to %s", l->plan->status, to ? to : "(none)");
 	else if (mv->needs_reason && !reason)
 		BUG(l, "a plan moves to %s only with a reason", to);
-	else
+	else {
 		l->plan = change(l, &rk_plan, l->plan, to, reason);
+		close_steps(l);
+	}
 }
 
 static void step_move(loader *l, json_t *e, const char *to)
@@ -187,6 +201,8 @@ static void step_move(loader *l, json_t *e, const char *to)
 		BUG(l, "step %d is %s; it cannot move to %s", i + 1, l->steps[i]->status, to);
 	else if (mv->needs_reason && !reason)
 		BUG(l, "a step moves to %s only with a reason", to);
+	else if (strcmp(to, "done") == 0 && plan_step_by_procedure(l->steps[i]->kind))
+		BUG(l, "a %s step is done by its procedure", l->steps[i]->kind);
 	else
 		l->steps[i] = change(l, &rk_plan_step, l->steps[i], to, reason);
 }
@@ -292,9 +308,64 @@ static void withdraw(loader *l, json_t *e)
 	c->withdrawn_on = on;
 	l->consents[k] = c;
 	const char *to = plan_status_on_withdrawal(l->plan);
-	if (to)
+	if (to) {
 		l->plan = change(l, &rk_plan, l->plan, to,
 		                 arena_printf(l->a, "Consent withdrawn on %s: %s", on, reason));
+		close_steps(l);
+	}
+}
+
+/* The records of kind k queued so far (the work-up is never changed while loading), those
+ * dated after `on` left out; a new array in the arena, its length in *n. */
+static void *queued(loader *l, const rec_kind *k, const char *date_field, const char *on, int *n)
+{
+	char *out = arena_alloc(l->a, k->size * (size_t)(l->n + 1));
+	const rec_field *f = date_field ? rec_field_find(k, date_field) : NULL;
+	*n = 0;
+	for (int i = 0; i < l->n; i++) {
+		const char *d = f ? REC_CAT(l->w[i].rec, f->off, const char *) : NULL;
+		if (l->w[i].k == k && (!d || strncmp(d, on, 10) <= 0))
+			memcpy(out + k->size * (size_t)(*n)++, l->w[i].rec, k->size);
+	}
+	return out;
+}
+
+/* A candidacy decision, kept with the findings as the rules saw the record on its day. */
+static void decision(loader *l, json_t *e)
+{
+	const char *on = json_string_value(json_object_get(e, "on"));
+	civil_date day;
+	candidacy_decision *d = read_body(l, &rk_candidacy_decision, json_object_get(e, "body"));
+	if (!d)
+		return;
+	if (!on || date_parse(on, &day)) {
+		BUG(l, "on: a decision needs its date");
+		return;
+	}
+	const treatment_set *tx = l->cx.treatment;
+	cand_input in = {.today = day, .chronic_months = l->cx.chronic_months};
+	in.conditions = queued(l, &rk_condition, NULL, on, &in.n_conditions);
+	in.medications = queued(l, &rk_medication, "start_date", on, &in.n_medications);
+	in.observations = queued(l, &rk_observation, "performed_on", on, &in.n_observations);
+	in.assessments = queued(l, &rk_assessment, "performed_at", on, &in.n_assessments);
+	json_t *all = cand_evaluate(tx->candidacy, tx, &in), *b, *found = NULL;
+	size_t i;
+	json_array_foreach(json_object_get(all, "biologics"), i, b)
+	{
+		if (strcmp(json_string_value(json_object_get(b, "biologic")), d->biologic) == 0)
+			found = b;
+	}
+	json_object_set(found, "evaluated_on", json_object_get(all, "evaluated_on"));
+	char *text = found ? json_dumps(found, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(all);
+	if (!text) {
+		BUG(l, "biologic %s has no candidacy", d->biologic);
+		return;
+	}
+	d->findings = arena_strdup(l->a, text);
+	free(text);
+	d->decided_by = l->decider;
+	insert(l, &rk_candidacy_decision, d);
 }
 
 static void event(loader *l, json_t *e)
@@ -316,14 +387,18 @@ static void event(loader *l, json_t *e)
 		record(l, &rk_assessment, body);
 	else if (strcmp(op, "adverse_event") == 0)
 		record(l, &rk_adverse_event, body);
+	else if (strcmp(op, "observation") == 0)
+		record(l, &rk_observation, body);
+	else if (strcmp(op, "decision") == 0)
+		decision(l, e);
 	else if (strcmp(op, "withdraw") == 0)
 		withdraw(l, e);
 	else
 		BUG(l, "unknown op \"%s\"", op);
 }
 
-int cli_demo_store(store *st, arena *a, const rec_ctx *cx, patient *p, condition *c, json_t *workup,
-                   json_t *treatment)
+int cli_demo_store(store *st, arena *a, const rec_ctx *cx, const char *decider, patient *p,
+                   condition *c, json_t *workup, json_t *treatment)
 {
 	static const struct {
 		const char *key;
@@ -331,7 +406,7 @@ int cli_demo_store(store *st, arena *a, const rec_ctx *cx, patient *p, condition
 	} parts[] = {{"diary", &rk_diary},
 	             {"assessments", &rk_assessment},
 	             {"observations", &rk_observation}};
-	loader l = {.a = a, .cx = *cx, .mrn = p->mrn, .at = "condition"};
+	loader l = {.a = a, .cx = *cx, .mrn = p->mrn, .at = "condition", .decider = decider};
 	l.cx.birth_date = p->birth_date;
 	l.cx.sex = p->sex_at_birth;
 	vctx_init(&l.v, a);

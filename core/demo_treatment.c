@@ -233,6 +233,50 @@ static void walk(demo_gen *x, const scheduled_step *s, int n, civil_date until)
 	}
 }
 
+/* Before the plan: the pre-procedure screening, a platelet count and haemoglobin, and the
+ * clinician's candidacy decision for the plan's biologic. Drawn from a stream of its own (seeded
+ * from g), so the plans' own draws stay as they were. */
+static void candidacy(demo_gen *x, demo_rng *g)
+{
+	static const char *const items[] = {"pregnant_or_breastfeeding",
+	                                    "cancer",
+	                                    "active_infection",
+	                                    "fever_last_week",
+	                                    "platelet_disorder",
+	                                    "immunosuppression",
+	                                    "systemic_steroids_2w",
+	                                    "nsaids_48h",
+	                                    "smoking",
+	                                    "infection_at_site",
+	                                    NULL};
+	demo_rng own;
+	demo_rng_init(&own, demo_next(g));
+	civil_date on = after_today(x, x->course->start) ? x->today : x->course->start;
+	const char *day = iso(x, on);
+	json_t *answers = json_object();
+	int smokes = demo_pick(&own, 100) < 15, nsaids = demo_pick(&own, 100) < 10;
+	for (int i = 0; items[i]; i++) {
+		int yes = (strcmp(items[i], "smoking") == 0 && smokes) ||
+		          (strcmp(items[i], "nsaids_48h") == 0 && nsaids);
+		json_object_set_new(answers, items[i], json_string(yes ? "yes" : "no"));
+	}
+	emit(x, json_pack("{s:s, s:{s:s, s:s, s:o}}", "op", "assessment", "body", "instrument",
+	                  "candidacy-screening", "performed_at", day, "answers", answers));
+	emit(x, json_pack("{s:s, s:{s:s, s:f, s:s, s:s}}", "op", "observation", "body", "kind",
+	                  "platelet_count", "value", x->platelets / 1000, "unit", "10^3/uL",
+	                  "performed_on", day));
+	emit(x, json_pack("{s:s, s:{s:s, s:f, s:s, s:s}}", "op", "observation", "body", "kind",
+	                  "haemoglobin", "value", (115 + demo_pick(&own, 41)) / 10.0, "unit",
+	                  "g/dL", "performed_on", day));
+	int defer = x->course->state == DEMO_PROPOSED && demo_pick(&own, 100) < 40;
+	const char *why = defer    ? "Smoking and NSAIDs to be stopped first; review in 2 weeks"
+	                  : smokes ? "Candidate; advised to stop smoking before the procedure"
+	                           : "No contraindication found; expectations and costs discussed";
+	emit(x, json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "op", "decision", "on", day, "body",
+	                  "biologic", x->course->proto->biologic, "decision",
+	                  defer ? "defer" : "candidate", "rationale", why));
+}
+
 json_t *demo_treatment(demo_rng *g, arena *a, const demo_course *course, const condition *c,
                        int pain, civil_date today, demo_tally *t)
 {
@@ -254,6 +298,7 @@ json_t *demo_treatment(demo_rng *g, arena *a, const demo_course *course, const c
 	if (course->investigational && state != DEMO_PROPOSED && state != DEMO_DECLINED)
 		json_object_set_new(plan, "study_reference", json_string(STUDY_REFERENCE));
 	json_t *out = json_pack("{s:o, s:o}", "plan", plan, "events", x.events);
+	candidacy(&x, g);
 	if (state == DEMO_PROPOSED)
 		return out;
 	if (state == DEMO_DECLINED) {

@@ -153,6 +153,22 @@ int plan_steps_new(arena *a, const plan *p, const protocol *proto, const char *(
 	return n;
 }
 
+int plan_step_by_procedure(const char *kind)
+{
+	static const char *const kinds[] = {"blood_draw", "harvest", "processing", "injection",
+	                                    NULL};
+	for (int i = 0; kind && kinds[i]; i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+int plan_step_closes(const plan *p, const plan_step *s)
+{
+	return rec_ended(&rk_plan, p) && strcmp(s->plan_id, p->id) == 0 &&
+	       strcmp(s->status, "planned") == 0;
+}
+
 int plan_step_from_json(vctx *v, json_t *body, const plan *p, int seq, plan_step *out)
 {
 	static const char *const fields[] = {"kind", "due_date", "reason", "window_days", NULL};

@@ -9,6 +9,8 @@
 #include "record.h"
 #include "treatment.h"
 
+#define PLAN_MAX_STEPS 64 /* the protocol's and those added */
+
 typedef struct plan {
 	const char *id;
 	const char *patient_id;
@@ -47,6 +49,14 @@ int plan_under_way(const plan *p);
 /* Where a plan goes when its consent is withdrawn: stopped once accepted or under way,
  * declined while only proposed; NULL when it has already ended. */
 const char *plan_status_on_withdrawal(const plan *p);
+
+/* 1 for the step kinds a procedure fulfils (blood_draw, harvest, processing, injection); the
+ * others (consultation, workup, follow_up) are marked done by hand. */
+int plan_step_by_procedure(const char *kind);
+
+/* 1 when step s of plan p will not happen because p has ended (declined, completed, stopped)
+ * while s was still planned: it is skipped, in the plan's move, with "plan <status>" as reason. */
+int plan_step_closes(const plan *p, const plan_step *s);
 
 /* A step added to plan p by a clinician (a repeat injection): {kind, due_date, reason,
  * window_days?} read from body into out (window due_date +- window_days, default 7; the due

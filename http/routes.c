@@ -120,6 +120,10 @@ const route routes[] = {
      "Take up a protocol's optional step, with the optional steps due the same day (If-Match "
      "required)",
      1},
+    {"POST", "/api/v1/plan-steps/{id}/done", api_plan_step_done, PERM_CLINICAL_WRITE,
+     "Mark a consultation, work-up or follow-up visit done (If-Match required); procedure steps "
+     "are done by their procedure",
+     1},
     {"POST", "/api/v1/plan-steps/{id}/skip", api_plan_step_skip, PERM_PLAN_WRITE,
      "Skip a planned step, with a reason (If-Match required)", 1, &rk_plan_step},
     {"GET", "/api/v1/consent-documents", api_consent_document_list, PERM_SIGNED_IN,

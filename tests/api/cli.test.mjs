@@ -397,6 +397,20 @@ describe('demo', () => {
       const widest = Math.max(...[...patientsByLot.values()].map((set) => set.size));
       assert.ok(widest >= 3, `the most patients one lot reached: ${widest}`);
 
+      // Candidacy: each patient with a plan was screened and decided for the plan's biologic, the
+      // decision kept with its findings; some were deferred.
+      const withPlan = per.filter((x) => x.plans.length);
+      const decisions = (await pool(withPlan.slice(0, 30), 8, async (x) => ({ x,
+        d: await items(`/api/v1/patients/${x.p.id}/candidacy-decisions`) })));
+      for (const { x, d } of decisions) {
+        assert.ok(d.some((y) => y.biologic === x.plans[0].biologic && y.findings && Array.isArray(y.findings.findings)),
+          `${x.p.mrn}: a candidacy decision for ${x.plans[0].biologic} with its findings`);
+      }
+      const live = await c.get(`/api/v1/patients/${withPlan[0].p.id}/candidacy`);
+      assert.equal(live.status, 200);
+      assert.ok(!live.body.biologics.some((b) => b.findings.some((f) => f.rule === 'no_platelets_before_harvest' && f.records.length === 0)),
+        'the demo counted platelets');
+
       // Adverse events: mostly grade 1 and expected, a few grade 2, a serious one with its criterion.
       const aes = all('events');
       assert.ok(aes.filter((e) => e.grade === 1).length > aes.length / 2, 'mostly grade 1');

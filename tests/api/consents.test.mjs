@@ -106,6 +106,8 @@ describe('withdrawal', () => {
     const got = (await c.get(`/api/v1/plans/${pl.id}`)).body;
     assert.equal(got.status, 'stopped');
     assert.match(got.status_reason, /Consent withdrawn on .*: Changed her mind/);
+    assert.ok(got.steps.length > 0 && got.steps.every((x) => x.status === 'skipped' && x.status_reason === 'plan stopped'),
+      'the plan\'s steps still planned are skipped with it');
     assertProblem(await c.post(u, { reason: 'again', withdrawn_on: day(0) }, { 'If-Match': '"2"' }), 409);
     assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE action = 'consent.withdraw' AND resource_id = '${k.id}'`), '1');
     assert.equal(sqlite(srv.db, `SELECT detail FROM audit WHERE action = 'plan.status' AND resource_id = '${pl.id}' ORDER BY seq DESC LIMIT 1`),

@@ -146,6 +146,7 @@ function probe(rt) {
     'POST /api/v1/plans/{id}/steps': 422,
     'GET /api/v1/plan-steps/{id}': 200,
     'POST /api/v1/plan-steps/{id}/accept': 428,
+    'POST /api/v1/plan-steps/{id}/done': 428,
     'GET /api/v1/lots/{id}': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };

@@ -195,6 +195,45 @@ describe('steps', () => {
   });
 });
 
+describe('visits without a procedure, and the end of a plan', () => {
+  test('a consultation or follow-up is marked done by hand; a procedure step is not', async () => {
+    const pl = await plan();
+    const cons = pl.steps.find((x) => x.kind === 'consultation');
+    const fu = pl.steps.find((x) => x.kind === 'follow_up');
+    const draw = pl.steps.find((x) => x.kind === 'blood_draw');
+    assertProblem(await c.post(`/api/v1/plan-steps/${cons.id}/done`, {}), 428);
+    assertInvalid(await c.post(`/api/v1/plan-steps/${cons.id}/done`, { when: 'today' }, { 'If-Match': '"1"' }), ['when']);
+    assertProblem(await fd.post(`/api/v1/plan-steps/${cons.id}/done`, {}, { 'If-Match': '"1"' }), 403);
+    const r = await n.post(`/api/v1/plan-steps/${cons.id}/done`, {}, { 'If-Match': '"1"' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'done');
+    assert.equal((await c.post(`/api/v1/plan-steps/${fu.id}/done`, {}, { 'If-Match': '"1"' })).status, 200);
+    const d = assertProblem(await c.post(`/api/v1/plan-steps/${draw.id}/done`, {}, { 'If-Match': '"1"' }), 409);
+    assert.match(d.detail, /recording its procedure/);
+    assertProblem(await c.post(`/api/v1/plan-steps/${cons.id}/done`, {}, { 'If-Match': '"2"' }), 409);
+  });
+
+  test('when a plan ends, its steps still planned are skipped with it, in the same transaction', async () => {
+    const pl = await plan();
+    const cons = pl.steps.find((x) => x.kind === 'consultation');
+    assert.equal((await c.post(`/api/v1/plan-steps/${cons.id}/done`, {}, { 'If-Match': '"1"' })).status, 200);
+    assert.equal((await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })).status, 200);
+    const r = await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'stopped', reason: 'Moved away' }, { 'If-Match': '"2"' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'stopped');
+    assert.equal(r.headers.get('etag'), '"3"');
+    const byStatus = (steps) => steps.reduce((m, x) => ({ ...m, [x.status]: (m[x.status] || 0) + 1 }), {});
+    assert.deepEqual(byStatus(r.body.steps), { done: 1, skipped: 13 });
+    assert.ok(r.body.steps.filter((x) => x.status === 'skipped').every((x) => x.status_reason === 'plan stopped'));
+    assert.deepEqual(byStatus((await c.get(`/api/v1/plans/${pl.id}`)).body.steps), { done: 1, skipped: 13 });
+    assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE action = 'plan_step.status' AND detail = 'planned -> skipped: plan stopped' AND resource_id IN (SELECT id FROM plan_steps WHERE plan_id = '${pl.id}')`), '13');
+    const declined = await plan();
+    const dr = await c.post(`/api/v1/plans/${declined.id}/status`, { status: 'declined' }, { 'If-Match': '"1"' });
+    assert.deepEqual(byStatus(dr.body.steps), { skipped: 14 });
+    assert.ok(!dr.body.steps.some((x) => x.status === 'overdue'), 'an ended plan has nothing overdue');
+  });
+});
+
 describe('repeat injections', () => {
   test('a clinician adds a repeat injection with a reason; it is due like any step', async () => {
     const pl = await plan();
