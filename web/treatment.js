@@ -559,6 +559,22 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
 
   // ---- Steps ----
 
+  async function stepDone(pl, s, button, li) {
+    button.disabled = true;
+    try {
+      await post(`/api/v1/plan-steps/${s.id}/done`, {}, { ifMatch: s.version });
+    } catch (e) {
+      button.disabled = false;
+      if (!ctx.isCurrent()) return;
+      const box = problemBox(conflict(e, 'step'));
+      box.setAttribute('tabindex', '-1');
+      li.querySelector('.step-what').replaceChildren(box);
+      box.focus();
+      return;
+    }
+    await changed(`${stepName(s, pl.steps)} marked done.`, planStatus);
+  }
+
   function stepsView(pl) {
     const done = new Map(state.procedures.filter((x) => x.status !== 'voided' && x.step_id).map((x) => [x.step_id, x]));
     const steps = pl.steps.slice().sort((a, b) => (a.due_date || '').localeCompare(b.due_date || '') || a.seq - b.seq);
@@ -572,7 +588,8 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
       h('summary', {}, summaryText), list);
   }
 
-  // A step of an ended plan that was never done is shown as "not done", not overdue.
+  // A step of an ended plan that was never done is shown as "not done", not overdue (the server
+  // skips them when a plan ends; plans that ended before it did keep them planned).
   function stepView(pl, s, procedure) {
     const shown = ENDED.has(pl.status) && isOpenStep(s) ? 'not_done' : s.status;
     const overdue = shown === 'overdue';
@@ -600,6 +617,13 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
         'aria-label': `Record ${stepName(s, pl.steps).toLowerCase()}` }, 'Record…');
       rec.addEventListener('click', () => openProcedure({ plan: pl.id, kind: s.kind, step: s.id }));
       actions.append(rec);
+    }
+    // A consultation, work-up or follow-up has no procedure: it is marked done when it took place.
+    if (canRecord && !isProcedure) {
+      const done = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'step-done',
+        'aria-label': `${stepName(s, pl.steps)} took place` }, 'Done');
+      done.addEventListener('click', () => stepDone(pl, s, done, li));
+      actions.append(done);
     }
     if (canPlan) {
       const skip = openButton('Skip…', 'skip-step', { 'aria-label': `Skip ${stepName(s, pl.steps).toLowerCase()}` });

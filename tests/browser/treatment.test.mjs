@@ -105,6 +105,12 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
     await assertText(plans.getByTestId('plans-status'), 'Plan accepted');
     await assertText(plan.getByTestId('plan-status'), 'accepted');
 
+    // The consultation took place: marked done by hand (it has no procedure).
+    assert.equal(await stepLocator(plan, 'blood_draw').getByTestId('step-done').count(), 0, 'a blood draw is done by its procedure');
+    await stepLocator(plan, 'consultation').getByTestId('step-done').click();
+    await assertText(plans.getByTestId('plans-status'), 'Consultation marked done');
+    assert.equal(await stepLocator(plan, 'consultation').getAttribute('data-status'), 'done');
+
     // A blood draw before consent: the server's 409 is shown on the form.
     await stepLocator(plan, 'blood_draw').getByTestId('record-step').click();
     const form = page.getByTestId('procedure-form');
@@ -302,7 +308,7 @@ test('front desk sees plans and due dates without clinical detail; a researcher 
     await assertText(stepLocator(plan, 'injection').getByTestId('step-due'), pl.steps.find((s) => s.kind === 'injection').due_date);
     await assertText(plan.getByTestId('plan-class'), 'Blood component');
     for (const id of ['plan-diagnosis', 'plan-study', 'plan-consent', 'plan-notes', 'consent-tag', 'procedures', 'adverse-events',
-      'serious-ae-banner', 'new-plan', 'move-in_progress', 'record-step', 'skip-step', 'record-procedure']) {
+      'serious-ae-banner', 'new-plan', 'move-in_progress', 'record-step', 'skip-step', 'step-done', 'record-procedure']) {
       assert.equal(await page.getByTestId(id).count(), 0, `no ${id} for the front desk`);
     }
     assert.doesNotMatch(await page.getByTestId('treatment').innerText(), /IRB 2026-07|Prefers mornings|E11\.42|Syncope/);
@@ -395,8 +401,9 @@ test('clinician: an investigational plan needs its study reference; skip, void, 
     for (const id of ['move-completed', 'move-stopped', 'record-consent', 'record-step', 'skip-step', 'edit-plan']) {
       assert.equal(await plan.getByTestId(id).count(), 0, `no ${id} on a stopped plan`);
     }
-    // Its steps that were never done are "not done", not overdue (listed folded under the plan).
-    assert.equal(await stepLocator(plan, 'harvest').getByTestId('step-status').textContent(), 'not done');
+    // Its steps that were still planned are skipped with it, none overdue (listed folded under the plan).
+    assert.equal(await stepLocator(plan, 'harvest').getByTestId('step-status').textContent(), 'skipped');
+    assert.equal(await stepLocator(plan, 'harvest').getByTestId('step-what').textContent(), 'Skipped: plan stopped');
     assert.ok(!(await plan.getByTestId('step-status').allTextContents()).includes('overdue'));
     assert.deepEqual(unexpected(problems, [409, 422]), []);
   }));
