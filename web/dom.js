@@ -45,6 +45,21 @@ export function link(href, text, attrs = {}) {
   return h('a', { ...attrs, href }, text);
 }
 
+// A table that becomes stacked rows on a narrow screen (table.stack in style.css): each body cell
+// is labelled with its column's heading, shown above it when stacked.
+export function stacked(table) {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+  for (const body of table.tBodies) {
+    for (const tr of body.rows) {
+      [...tr.cells].forEach((td, i) => {
+        if (heads[i] && !td.hasAttribute('data-label')) td.setAttribute('data-label', heads[i]);
+      });
+    }
+  }
+  table.classList.add('stack');
+  return table;
+}
+
 // A small coloured label, e.g. tag('synthetic', 'synthetic').
 export function tag(text, kind, attrs = {}) {
   return h('span', { ...attrs, class: ['tag', `tag-${kind}`] }, text);

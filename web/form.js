@@ -211,15 +211,15 @@ export function conflict(e, what) {
 // The inline form that voids a record with a reason: POSTs {reason} to path with If-Match:
 // version, shows errors at the field (a 412 as "someone else changed this <what>"), and calls
 // done() when the record is voided.
-export function voidForm({ testid, confirmTestid, title = null, label, hint, idSuffix, path, version,
-  what, done, close }) {
+export function voidForm({ testid, confirmTestid, confirmText = 'Void result', title = null, label, hint, idSuffix,
+  path, version, what, done, close }) {
   const summary = errorSummary();
   const form = h('form', { class: 'inline-form', novalidate: true, 'data-testid': testid },
     title ? h('p', { class: 'inline-title' }, title) : null,
     summary,
     field({ label, name: 'reason', idSuffix, required: true, hint, wide: true, maxlength: 500 }),
     h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': confirmTestid }, 'Void result'),
+      h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': confirmTestid }, confirmText),
       h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Cancel')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

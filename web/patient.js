@@ -1,14 +1,17 @@
 // One patient: demographics (with Edit) and the neuropathy diagnoses, with the form that records
-// a diagnosis and the "entered in error" correction; then the work-up (tests, scores, timeline;
-// workup.js). What a role cannot do is not shown.
+// a diagnosis and the "entered in error" correction; then the treatment (plans, consent,
+// procedures, adverse events; treatment.js) and the work-up (tests, scores, timeline; workup.js).
+// A serious adverse event is announced in a banner under the patient's name. What a role cannot
+// do is not shown.
 
 import { get, post, patch, neuropathyCodes } from './api.js';
-import { h, add, fill, link, tag, ageFrom, durationText, etiologyLabel, roleLabel,
+import { h, add, fill, link, tag, stacked, ageFrom, durationText, etiologyLabel, roleLabel,
   SEX_LABELS, SITE_LABELS } from './dom.js';
 import { field, checkbox, checkGroup, errorSummary, showProblem, clearErrors, valueOf, busy,
   problemBox } from './form.js';
 import { patientName, listUrl, noPatientAccess } from './patients.js';
 import { workupSections } from './workup.js';
+import { treatmentSections } from './treatment.js';
 
 export async function patientView(ctx, id) {
   const { root, session } = ctx;
@@ -48,8 +51,10 @@ export async function patientView(ctx, id) {
         : null),
     p.archived ? h('p', { class: 'notice' },
       `Archived ${p.archived_at ? p.archived_at.slice(0, 10) : ''}${p.archive_reason ? `: ${p.archive_reason}` : ''}. `
-      + 'Archived patients cannot be changed.') : null,
-    demographics(p));
+      + 'Archived patients cannot be changed.') : null);
+  // Filled by the Treatment section while a serious adverse event is recorded.
+  const banner = h('div', { 'data-testid': 'banner-slot' });
+  add(root, banner, demographics(p));
 
   const section = h('section', { class: 'card', 'aria-labelledby': 'dx-heading', 'data-testid': 'diagnoses' },
     h('h2', { id: 'dx-heading' }, 'Neuropathy diagnoses'));
@@ -61,7 +66,12 @@ export async function patientView(ctx, id) {
     await diagnoses(ctx, p, section);
   }
   if (!ctx.isCurrent()) return;
-  await workupSections(ctx, p);
+  // Treatment changes (a procedure, an adverse event) redraw the timeline of the work-up.
+  let refreshTimeline = async () => {};
+  const treatment = treatmentSections(ctx, p, { banner, onChange: () => refreshTimeline() });
+  add(root, treatment.section);
+  const [, workup] = await Promise.all([treatment.start(), workupSections(ctx, p)]);
+  if (workup) refreshTimeline = workup.refreshTimeline;
 }
 
 async function diagnoses(ctx, p, section) {
@@ -169,7 +179,7 @@ function conditionTable(items, canWrite, refresh) {
     }
   }
   return [
-    h('table', { class: 'data conditions', 'data-testid': 'condition-table' },
+    stacked(h('table', { class: 'data conditions', 'data-testid': 'condition-table' },
       h('caption', { class: 'visually-hidden' }, 'Neuropathy diagnoses'),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Diagnosis (ICD-10-CM)'),
@@ -179,7 +189,7 @@ function conditionTable(items, canWrite, refresh) {
         h('th', { scope: 'col' }, 'Chronicity'),
         h('th', { scope: 'col' }, 'Sites'),
         canWrite ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
-      tbody),
+      tbody)),
     h('p', { class: 'hint' }, `Chronic: ${threshold} months or more since onset. Duration counts from the onset date to today.`),
   ];
 }

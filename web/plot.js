@@ -81,14 +81,16 @@ export function marker(shape, x, y, attrs = {}, size = 5) {
 // A legend symbol (a tiny SVG, hidden from assistive technology: the text says the same).
 export function legendSymbol(shape, cls) {
   return s('svg', { class: 'legend-symbol', width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': 'true', focusable: 'false' },
-    shape === 'dash'
-      ? s('line', { x1: 1, y1: 8, x2: 15, y2: 8, class: cls, 'stroke-dasharray': '4 3' })
-      : marker(shape, 8, 8, { class: cls }, 5));
+    shape === 'dash' ? s('line', { x1: 1, y1: 8, x2: 15, y2: 8, class: cls, 'stroke-dasharray': '4 3' })
+      : shape === 'vline' ? s('line', { x1: 8, y1: 1, x2: 8, y2: 15, class: cls, 'stroke-dasharray': '3 3' })
+        : marker(shape, 8, 8, { class: cls }, 5));
 }
 
-// timePlot({width, height, label, yMin, yMax, yTicks, yLabel, points, line, refLines})
+// timePlot({width, height, label, yMin, yMax, yTicks, yLabel, points, line, refLines, events})
 //   points: [{date, value, shape, class, title, attrs}] (attrs: extra attributes, e.g. data-testid)
 //   refLines: [{value, label}] drawn dashed across the plot with the label at the right end.
+//   events: [{date, label, title, attrs}] marked on the time axis: a vertical line through the
+//     plot with a short label above it (e.g. injections); the axis widens to include them.
 // Returns an <svg role="img"> whose accessible name is `label`.
 export function timePlot(opts) {
   const W = opts.width || 720;
@@ -96,11 +98,12 @@ export function timePlot(opts) {
   // Reference-line labels sit right of the plot area, where no point can cover them.
   const refs = (opts.refLines || []).filter((r) => r.value >= opts.yMin && r.value <= opts.yMax);
   const labelRoom = refs.length ? Math.max(...refs.map((r) => String(r.label).length)) * 7 + 12 : 0;
-  const m = { left: 46, right: 18 + labelRoom, top: 14, bottom: 40 };
+  const events = (opts.events || []).filter((e) => Number.isFinite(dayOf(e.date)));
+  const m = { left: 46, right: 18 + labelRoom, top: events.length ? 30 : 14, bottom: 40 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const points = (opts.points || []).filter((p) => Number.isFinite(dayOf(p.date)) && Number.isFinite(p.value));
-  const days = points.map((p) => dayOf(p.date));
+  const days = [...points, ...events].map((p) => dayOf(p.date));
   let first = days.length ? Math.min(...days) : dayOf(new Date().toISOString());
   let last = days.length ? Math.max(...days) : first;
   const ticksX = dayTicks(first, last, opts.xTicks || 5);
@@ -138,6 +141,15 @@ export function timePlot(opts) {
     svg.append(s('g', { class: 'plot-ref', 'data-testid': 'cutoff-line' },
       s('line', { x1: m.left, x2: m.left + pw + 4, y1: y(r.value), y2: y(r.value), class: 'cutoff', 'stroke-dasharray': '6 4' }),
       s('text', { x: m.left + pw + 8, y: y(r.value), 'dominant-baseline': 'middle', class: 'cutoff-label' }, r.label)));
+  }
+
+  for (const e of events) {
+    const ex = x(dayOf(e.date));
+    const g = s('g', { class: 'plot-event', ...(e.attrs || {}) },
+      s('line', { x1: ex, x2: ex, y1: m.top - 6, y2: m.top + ph, class: 'event-line', 'stroke-dasharray': '3 3' }),
+      s('text', { x: ex, y: m.top - 10, 'text-anchor': 'middle', class: 'event-label' }, e.label));
+    if (e.title) g.append(s('title', {}, e.title));
+    svg.append(g);
   }
 
   const ordered = points.map((p) => ({ ...p, day: dayOf(p.date) })).sort((a, b) => a.day - b.day);

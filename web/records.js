@@ -8,7 +8,7 @@
 // Medicines are listed, never linked to scores or results.
 
 import { get, post, patch } from './api.js';
-import { h, add, fill, tag, todayText } from './dom.js';
+import { h, add, fill, tag, todayText, stacked } from './dom.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict,
   voidForm } from './form.js';
 import { num } from './plot.js';
@@ -211,7 +211,7 @@ function observationList(items, canWrite, afterVoid) {
       open.addEventListener('click', () => toggleRow(tr, open, cols, (close) => voidObservationForm(o, name, close, afterVoid)));
     }
   }
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'data observations records-table', 'data-testid': 'observation-results' },
+  return h('div', { class: 'table-scroll' }, stacked(h('table', { class: 'data observations records-table', 'data-testid': 'observation-results' },
     h('caption', { class: 'visually-hidden' }, 'Test results, newest first'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Date'),
@@ -219,7 +219,7 @@ function observationList(items, canWrite, afterVoid) {
       h('th', { scope: 'col' }, 'Result'),
       h('th', { scope: 'col' }, 'Normal or abnormal'),
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, canWrite ? 'Status and actions' : 'Status')))),
-    tbody));
+    tbody)));
 }
 
 // Voids a test result with a reason (POST .../void with If-Match).
@@ -482,13 +482,13 @@ function medicineTable(items, canWrite, changed) {
       cell.append(err);
     }
   }
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'data medicines', 'data-testid': 'medicine-table' },
+  return h('div', { class: 'table-scroll' }, stacked(h('table', { class: 'data medicines', 'data-testid': 'medicine-table' },
     h('caption', { class: 'visually-hidden' }, 'Medicines'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Medicine'), h('th', { scope: 'col' }, 'Dose'), h('th', { scope: 'col' }, 'How often'),
       h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Stopped'), h('th', { scope: 'col' }, 'Status'),
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-    tbody));
+    tbody)));
 }
 
 // Sets the stop date (PATCH {stop_date} with If-Match).

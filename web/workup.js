@@ -1,17 +1,20 @@
 // The work-up on the patient page: "Tests and scores" (the patient's scored instruments, the void
-// correction, and a form drawn from the instrument's definition) and "Timeline" (pain over time,
-// one small plot per instrument, test results, medications, and the pain diary form). Only roles
-// with clinical.read see it; the forms need clinical.write.
+// correction, and a form drawn from the instrument's definition) and "Timeline" (pain over time
+// with the injections marked, one small plot per instrument, procedures and adverse events, test
+// results, medications, and the pain diary form). Only roles with clinical.read see it; the forms
+// need clinical.write. workupSections returns {refreshTimeline} for the Treatment section.
 //
 // Wording: scores and cut-offs are reported as the instruments define them. Nothing on screen
 // says that a treatment works; medications are listed, not linked to scores.
 
 import { get, post } from './api.js';
-import { h, add, fill, tag, todayText, roleLabel } from './dom.js';
+import { h, add, fill, tag, todayText, roleLabel, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, voidForm } from './form.js';
 import { timePlot, legendSymbol, niceTicks, num } from './plot.js';
 import { observationsSection, medicinesSection, whereText, resultText, judgement, drugClassLabel, bleedingTag,
   medicineState, doseText } from './records.js';
+import { procedureKindLabel } from './procedures.js';
+import { gradeText, outcomeText } from './adverse-events.js';
 
 // Short names for headings and the score line; any other instrument shows its title.
 const SHORT = {
@@ -240,6 +243,7 @@ export async function workupSections(ctx, p) {
     }));
   }
   else if (p.archived) add(tests, h('p', { class: 'muted' }, 'Archived patients cannot have new tests recorded.'));
+  return { refreshTimeline };
 }
 
 // ---- The list of assessments ------------------------------------------------------------------
@@ -295,7 +299,7 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
       });
     }
   }
-  return h('table', { class: 'data assessments', 'data-testid': 'assessment-table' },
+  return stacked(h('table', { class: 'data assessments', 'data-testid': 'assessment-table' },
     h('caption', { class: 'visually-hidden' }, 'Tests and scores, newest first'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Date'),
@@ -303,7 +307,7 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
       h('th', { scope: 'col' }, 'Score'),
       h('th', { scope: 'col' }, 'Result'),
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, canWrite ? 'Status and actions' : 'Status')))),
-    tbody);
+    tbody));
 }
 
 // Voids an assessment with a reason (POST .../void with If-Match).
@@ -505,14 +509,18 @@ function timelineView(t, defs) {
   const series = t.instruments || [];
   const observations = t.observations || [];
   const medications = t.medications || [];
+  const procedures = t.procedures || [];
+  const events = t.adverse_events || [];
+  const injections = procedures.filter((x) => x.kind === 'injection').sort((a, b) => a.date.localeCompare(b.date));
   return [
     h('h3', {}, 'Pain intensity (NRS 0–10)'),
-    nrs.length ? nrsPlot(nrs) : h('p', { class: 'empty-inline', 'data-testid': 'no-nrs' },
+    nrs.length ? nrsPlot(nrs, injections) : h('p', { class: 'empty-inline', 'data-testid': 'no-nrs' },
       'No pain score is recorded yet (clinic NRS or pain diary).'),
     h('h3', {}, 'Scores over time'),
     series.length
       ? h('div', { class: 'series-grid' }, series.map((sr) => seriesPlot(sr, defs.get(sr.instrument))))
       : h('p', { class: 'empty-inline', 'data-testid': 'no-series' }, 'No instrument score is recorded yet.'),
+    procedures.length || events.length ? [h('h3', {}, 'Procedures and adverse events'), treatmentTable(procedures, events)] : null,
     h('h3', {}, 'Test results'),
     observations.length ? observationTable(observations)
       : h('p', { class: 'empty-inline', 'data-testid': 'no-observations' }, 'No test result is recorded yet.'),
@@ -529,7 +537,7 @@ function valuesTable(caption, head, rows) {
       h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
 }
 
-function nrsPlot(nrs) {
+function nrsPlot(nrs, injections) {
   const sourceName = (src) => (src === 'diary' ? 'pain diary' : 'clinic');
   const points = nrs.map((e) => ({
     date: e.date, value: Number(e.value),
@@ -545,10 +553,16 @@ function nrsPlot(nrs) {
   return h('figure', { class: 'plot-figure', 'data-testid': 'nrs-plot' },
     timePlot({ width: 1000, height: 270, yMin: 0, yMax: 10, yTicks: [0, 2, 4, 6, 8, 10], yLabel: 'NRS',
       points, line: true, xTicks: 6,
-      label: `Pain intensity 0 to 10 from ${first} to ${last}: ${clinic} clinic and ${diary} diary scores.` }),
+      events: injections.map((x, i) => ({ date: x.date, label: `Inj ${i + 1}`,
+        title: `Injection ${i + 1}: ${x.date}`,
+        attrs: { 'data-testid': 'injection-marker', 'data-date': x.date } })),
+      label: `Pain intensity 0 to 10 from ${first} to ${last}: ${clinic} clinic and ${diary} diary scores`
+        + (injections.length ? `; dashed vertical lines: ${injections.length} ${injections.length === 1 ? 'injection' : 'injections'}`
+          + ` on ${injections.map((x) => x.date).join(', ')}.` : '.') }),
     h('figcaption', { class: 'legend' },
       h('span', {}, legendSymbol('circle', 'pt-diary'), ` Pain diary (${diary})`),
       h('span', {}, legendSymbol('square', 'pt-clinic'), ` Clinic NRS (${clinic})`),
+      injections.length ? h('span', {}, legendSymbol('vline', 'event-line'), ` Injection (${injections.length})`) : null,
       h('span', { class: 'muted' }, '0 no pain, 10 worst possible pain')),
     valuesTable('Pain scores', ['Date', 'NRS', 'Source'],
       nrs.map((e) => [e.date, String(e.value), sourceName(e.source)])));
@@ -594,6 +608,25 @@ function seriesPlot(sr, def) {
         [x.band, c && x.met === true ? c.label : c && x.met === false ? `not ${c.label}` : null].filter(Boolean).join(', ')])));
 }
 
+// Procedures and adverse events by date, oldest first, like the test results (their details are
+// in the Treatment section).
+function treatmentTable(procedures, events) {
+  const rows = [
+    ...procedures.map((x) => ({ date: x.date, type: 'procedure', kind: x.kind, what: procedureKindLabel(x.kind),
+      detail: null, serious: false })),
+    ...events.map((e) => ({ date: e.date, type: 'adverse_event', kind: 'adverse_event', what: `Adverse event: ${e.term}`,
+      detail: [gradeText(e.grade), e.serious ? 'serious' : null, outcomeText(e.outcome).toLowerCase()].filter(Boolean).join(', '),
+      serious: e.serious === true })),
+  ].sort((a, b) => a.date.localeCompare(b.date));
+  return stacked(h('table', { class: 'data treatment-timeline', 'data-testid': 'treatment-timeline' },
+    h('caption', { class: 'visually-hidden' }, 'Procedures and adverse events'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Procedure or adverse event'))),
+    h('tbody', {}, rows.map((r) => h('tr', { 'data-testid': 'treatment-row', 'data-type': r.type, 'data-kind': r.kind,
+      class: r.serious ? 'serious' : null },
+      h('td', { class: 'mono' }, r.date),
+      h('td', {}, r.what, r.detail ? h('span', { class: 'sub' }, r.detail) : null))))));
+}
+
 function observationTable(obs) {
   const rows = obs.map((o) => {
     const value = resultText(o);
@@ -605,16 +638,16 @@ function observationTable(obs) {
       h('td', {}, whereText(o) || h('span', { class: 'muted' }, '—')),
       h('td', {}, judgement(o), o.interpretation ? h('span', { class: 'sub' }, o.interpretation) : null));
   });
-  return h('table', { class: 'data observations', 'data-testid': 'observation-table' },
+  return stacked(h('table', { class: 'data observations', 'data-testid': 'observation-table' },
     h('caption', { class: 'visually-hidden' }, 'Test results'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Test'), h('th', { scope: 'col' }, 'Result'),
       h('th', { scope: 'col' }, 'Side / site'), h('th', { scope: 'col' }, 'Normal or abnormal'))),
-    h('tbody', {}, rows));
+    h('tbody', {}, rows)));
 }
 
 function medicationTable(meds) {
-  return h('table', { class: 'data medications', 'data-testid': 'medication-table' },
+  return stacked(h('table', { class: 'data medications', 'data-testid': 'medication-table' },
     h('caption', { class: 'visually-hidden' }, 'Medications'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Medication'), h('th', { scope: 'col' }, 'Class'), h('th', { scope: 'col' }, 'Dose'),
@@ -625,7 +658,7 @@ function medicationTable(meds) {
       h('td', {}, [doseText(m), m.frequency].filter(Boolean).join(', ') || h('span', { class: 'muted' }, '—')),
       h('td', { class: 'mono' }, m.start_date || h('span', { class: 'muted' }, 'unknown')),
       h('td', { class: 'mono' }, m.stop_date || h('span', { class: 'muted' }, '—')),
-      h('td', {}, medicineState(m))))));
+      h('td', {}, medicineState(m)))))));
 }
 
 // The pain diary: one NRS a day (POST /patients/{id}/diary).

@@ -132,7 +132,9 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     await page.reload();
     await page.getByTestId('series-dn4').waitFor();
     assert.equal(await seriesPoints(page, 'dn4'), 1);
-    assert.equal(await workup.locator('[data-testid="assessment-row"][data-status="voided"]').count(), 1);
+    // The list and the timeline load side by side: wait for the list rather than sample it.
+    await waitForCount('voided rows after the reload',
+      () => workup.locator('[data-testid="assessment-row"][data-status="voided"]').count(), 1);
     assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b/);
     assert.deepEqual(unexpected(problems, [422]), []);
   }));

@@ -1,0 +1,646 @@
+// The Treatment section of the patient page: the place of the candidacy card, the patient's
+// treatment plans (made from a protocol, moved by rule with If-Match, each step listed with its
+// due date, window, status and what fulfilled it; the consent to each plan), the procedures
+// (procedures.js) and the adverse events (adverse-events.js), and the banner near the top of the
+// page while a serious adverse event is recorded.
+//
+// What a role cannot do is not shown, and what it cannot read is not asked for: clinicians do
+// everything; nurses read everything and record blood draws, processing and adverse events; the
+// front desk sees plans and their steps' due dates (the API leaves the clinical fields out, and
+// so do these screens); a researcher has no plan.read and sees nothing of it.
+
+import { get, post, patch } from './api.js';
+import { h, add, fill, tag, todayText, roleLabel } from './dom.js';
+import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict } from './form.js';
+import { procedureTable, procedureForm, procedureLine, stepName, isOpenStep, planUnderWay, mayRecordKind,
+  PROCEDURE_KINDS } from './procedures.js';
+import { eventTable, eventForm, seriousBanner } from './adverse-events.js';
+
+// Catalogues change only with a new server version: fetched once per page load.
+function cached(path) {
+  let promise = null;
+  return () => {
+    if (!promise) {
+      promise = get(path).then((r) => r.body.items).catch((e) => {
+        promise = null;
+        throw e;
+      });
+    }
+    return promise;
+  };
+}
+const protocolList = cached('/api/v1/protocols');
+const biologicList = cached('/api/v1/biologics');
+const consentDocuments = cached('/api/v1/consent-documents');
+
+// ---- Labels -------------------------------------------------------------------------------------
+
+const ENDED = new Set(['declined', 'completed', 'stopped']);
+export const planStatusText = (s) => String(s || '').replace(/_/g, ' ');
+const CLASS_LABELS = {
+  blood_component: 'Blood component', hctp_same_surgical_procedure: 'HCT/P, same-surgical-procedure exception',
+  investigational_biologic: 'Investigational biologic',
+};
+const classLabel = (c) => CLASS_LABELS[c] || planStatusText(c);
+const INSTRUMENTS = { nrs: 'NRS', dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
+  'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS' };
+const instrumentName = (id) => INSTRUMENTS[id] || id;
+
+// The moves a plan may make from each status (plan_moves in core/plan.c): the target, the
+// button, and whether it asks first (a reason: required for stopping, optional otherwise).
+const MOVES = {
+  proposed: [{ to: 'accepted', text: 'Accept' }, { to: 'declined', text: 'Decline…', ask: true }],
+  accepted: [{ to: 'in_progress', text: 'Start' }, { to: 'stopped', text: 'Stop…', ask: true, reason: true }],
+  in_progress: [{ to: 'completed', text: 'Complete…', ask: true }, { to: 'stopped', text: 'Stop…', ask: true, reason: true }],
+};
+const MOVE_WORDS = { accepted: 'accepted', declined: 'declined', in_progress: 'started', completed: 'completed', stopped: 'stopped' };
+
+// ---- Inline forms -----------------------------------------------------------------------------------
+
+// Opens makeForm(close) right below anchor (a table row gets a row of its own, a list item an
+// item), or closes it when its button is pressed again; one form per anchor.
+const opened = new WeakMap();
+function toggleBelow(anchor, button, makeForm) {
+  const current = opened.get(anchor);
+  if (current) {
+    current.box.remove();
+    current.button.setAttribute('aria-expanded', 'false');
+    opened.delete(anchor);
+    if (current.button === button) return;
+  }
+  let box = null;
+  const close = () => {
+    box.remove();
+    opened.delete(anchor);
+    button.setAttribute('aria-expanded', 'false');
+    button.focus();
+  };
+  const content = makeForm(close);
+  if (anchor.tagName === 'TR') {
+    box = h('tr', { class: 'correction' }, h('td', { colspan: anchor.cells.length }, content));
+  } else if (anchor.tagName === 'LI') {
+    box = h('li', { class: 'step-form' }, content);
+  } else {
+    box = h('div', { class: 'panel' }, content);
+  }
+  anchor.after(box);
+  opened.set(anchor, { button, box });
+  button.setAttribute('aria-expanded', 'true');
+  const first = box.querySelector('input:not([type="hidden"]), select, textarea');
+  if (first) first.focus();
+}
+
+const openButton = (text, testid, attrs = {}) => h('button', { type: 'button', class: 'btn btn-small btn-quiet',
+  'aria-expanded': 'false', 'data-testid': testid, ...attrs }, text);
+
+// A small form: a title, fields, a confirm and a Cancel button; submit(form, summary) does the
+// request and throws an ApiError to show.
+function smallForm({ testid, title, fields, confirm, confirmTestid, danger = false, close, submit }) {
+  const summary = errorSummary();
+  const form = h('form', { class: 'inline-form', novalidate: true, 'data-testid': testid },
+    title ? h('p', { class: 'inline-title' }, title) : null,
+    summary,
+    h('div', { class: 'grid' }, fields),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: ['btn', danger ? 'btn-danger' : 'btn-primary'], 'data-testid': confirmTestid }, confirm),
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Cancel')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form, summary);
+    await busy(form, async () => {
+      try {
+        await submit(form);
+      } catch (e) {
+        if (e && e.status !== undefined) showProblem(form, summary, e);
+        else throw e;
+      }
+    });
+  });
+  return form;
+}
+
+const dateField = (name, label, idSuffix, value = todayText(), hint = 'YYYY-MM-DD') => field({ label, name, idSuffix,
+  required: true, value, hint, placeholder: 'YYYY-MM-DD', inputmode: 'numeric', maxlength: 10, narrow: true });
+
+// ---- The section --------------------------------------------------------------------------------
+
+// Returns {section, start}: the section to place on the page and the function that loads it.
+// banner: an element near the top of the page for serious adverse events; onChange: called
+// after each change (the timeline follows).
+export function treatmentSections(ctx, p, { banner, onChange = async () => {} }) {
+  const { session } = ctx;
+  if (!session.can('plan.read')) {
+    const section = h('section', { class: 'card', 'aria-labelledby': 'tx-heading', 'data-testid': 'no-treatment-access' },
+      h('h2', { id: 'tx-heading' }, 'Treatment'),
+      h('p', { class: 'muted' },
+        `Your role (${roleLabel(session.me.role)}) does not include treatment plans; a clinician, nurse or the front desk can see them.`));
+    return { section, start: async () => {} };
+  }
+  const clinical = session.can('clinical.read');
+  const canPlan = session.can('plan.write') && !p.archived;
+  const canRecord = session.can('clinical.write') && !p.archived;
+  const state = {
+    plans: [], consents: [], procedures: [], events: [], conditions: [],
+    protocols: [], biologics: [], documents: [], consented: new Set(),
+  };
+
+  // The candidacy card goes here, just above the plans: candidacySection(ctx, p, {canDecide})
+  // of candidacy.js returns {section, start} like this module (not wired here: its own change).
+  const candidacySlot = h('div', { class: 'candidacy-slot', 'data-testid': 'candidacy-slot' });
+
+  const planStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'plans-status', hidden: true });
+  const planList = h('div', { 'data-testid': 'plan-list' });
+  const planTools = h('div', { class: 'card-tools' });
+  const plansCard = h('section', { class: 'card plans', 'aria-labelledby': 'plans-heading', 'data-testid': 'plans' },
+    h('h2', { id: 'plans-heading' }, 'Treatment plans'),
+    h('p', { class: 'hint section-hint' }, clinical
+      ? 'Each plan is made from a protocol for one diagnosis; its steps are scheduled from the start date.'
+      : 'Plans and the dates their visits are due. Clinical details are for clinicians and nurses.'),
+    planStatus, planList, planTools);
+
+  const procStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'procedures-status', hidden: true });
+  const procList = h('div', { 'data-testid': 'procedure-list' });
+  const procTools = h('div', { class: 'card-tools' });
+  const procCard = h('section', { class: 'card records', 'aria-labelledby': 'proc-heading', 'data-testid': 'procedures' },
+    h('h2', { id: 'proc-heading' }, 'Procedures'),
+    h('p', { class: 'hint section-hint' },
+      'Blood draws and harvests, their processing, and injections, newest first. A procedure is recorded under an '
+      + 'accepted plan with a current consent.'),
+    procStatus, procList, procTools);
+
+  const aeStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'ae-status', hidden: true });
+  const aeList = h('div', { 'data-testid': 'ae-list' });
+  const aeTools = h('div', { class: 'card-tools' });
+  const aeCard = h('section', { class: 'card records', 'aria-labelledby': 'ae-heading', 'data-testid': 'adverse-events' },
+    h('h2', { id: 'ae-heading' }, 'Adverse events'),
+    h('p', { class: 'hint section-hint' }, 'CTCAE v5.0 grades; serious events (ICH E2A) are flagged and shown at the top of the page.'),
+    aeStatus, aeList, aeTools);
+
+  const section = h('div', { class: 'treatment', 'data-testid': 'treatment' },
+    candidacySlot, plansCard, clinical ? [procCard, aeCard] : null);
+
+  // ---- Loading ----
+
+  const patientPath = `/api/v1/patients/${p.id}`;
+  const items = (path) => get(path).then((r) => r.body.items);
+  let seq = 0;
+  async function refresh() {
+    const mine = ++seq;
+    let got;
+    try {
+      got = await Promise.all([
+        items(`${patientPath}/plans`),
+        clinical ? items(`${patientPath}/consents`) : [],
+        clinical ? items(`${patientPath}/procedures`) : [],
+        clinical ? items(`${patientPath}/adverse-events`) : [],
+        session.can('condition.read') ? items(`${patientPath}/conditions`) : [],
+      ]);
+    } catch (e) {
+      if (!ctx.isCurrent() || mine !== seq) return;
+      fill(planList, problemBox(e));
+      return;
+    }
+    if (!ctx.isCurrent() || mine !== seq) return;
+    [state.plans, state.consents, state.procedures, state.events, state.conditions] = got;
+    state.consented = new Set(state.consents.filter((c) => c.current).map((c) => c.plan_id));
+    render();
+  }
+
+  let procForm = null; // the open "Record a procedure" form: {form, sync}
+  function render() {
+    fill(planList, planListView());
+    if (clinical) {
+      fill(procList, procedureTable(state, { canVoid: canRecord, toggle: toggleBelow,
+        changed: (text) => changed(text, procStatus) }));
+      fill(aeList, eventTable(ctx, p, state.events, { canWrite: canRecord, toggle: toggleBelow,
+        changed: (text) => changed(text, aeStatus) }));
+    }
+    if (banner) fill(banner, clinical ? seriousBanner(state.events) : null);
+    if (procForm) procForm.sync();
+  }
+
+  // After a change: everything is read again, the timeline follows, the message takes focus.
+  async function changed(text, status) {
+    await Promise.all([refresh(), onChange()]);
+    if (!ctx.isCurrent()) return;
+    for (const s of [planStatus, procStatus, aeStatus]) s.hidden = true;
+    status.textContent = text;
+    status.hidden = false;
+    status.focus();
+  }
+
+  async function start() {
+    try {
+      [state.protocols, state.biologics, state.documents] = await Promise.all([
+        protocolList(), biologicList(), clinical ? consentDocuments() : [],
+      ]);
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      fill(planList, problemBox(e));
+      return;
+    }
+    await refresh();
+    if (!ctx.isCurrent()) return;
+    if (canPlan) {
+      const open = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'data-testid': 'new-plan' }, 'New plan…');
+      open.addEventListener('click', async () => {
+        // A diagnosis added on this page since it loaded is offered too.
+        if (open.getAttribute('aria-expanded') !== 'true' && session.can('condition.read')) {
+          state.conditions = await items(`${patientPath}/conditions`).catch(() => state.conditions);
+          if (!ctx.isCurrent()) return;
+        }
+        toggleBelow(planTools, open, (close) => newPlanForm(close));
+      });
+      add(planTools, open);
+    } else if (p.archived) {
+      add(planTools, h('p', { class: 'muted' }, 'Archived patients cannot have plans made or changed.'));
+    }
+    if (canRecord) {
+      openProc.addEventListener('click', () => (procClose ? procClose() : openProcedure(null)));
+      openAe.addEventListener('click', () => toggleBelow(aeTools, openAe, (close) => eventForm(ctx, p, {
+        close, onSaved: (saved) => changed(`Adverse event recorded: ${saved.term}.`, aeStatus) })));
+      add(procTools, openProc);
+      add(aeTools, openAe);
+    }
+  }
+
+  // The procedure form opens below the Procedures card's button; a step's Record button opens it
+  // (or brings the open one) to that plan, kind and step.
+  const openProc = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'data-testid': 'record-procedure' },
+    'Record a procedure…');
+  const openAe = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'data-testid': 'record-ae' },
+    'Record an adverse event…');
+  let procClose = null;
+  function openProcedure(preset) {
+    if (procForm) {
+      if (preset) procForm.sync(preset);
+    } else {
+      toggleBelow(procTools, openProc, (close) => {
+        procClose = () => {
+          procForm = null;
+          procClose = null;
+          close();
+        };
+        procForm = procedureForm(ctx, p, state, { preset: preset || {}, close: procClose,
+          onSaved: async () => { await Promise.all([refresh(), onChange()]); } });
+        return procForm.form;
+      });
+    }
+    if (preset) {
+      procForm.form.scrollIntoView({ block: 'start' });
+      const first = procForm.form.querySelector('.kind-fields input, .kind-fields select, .kind-fields textarea');
+      (first || procForm.form.querySelector('select')).focus();
+    }
+  }
+
+  // ---- Plans ----
+
+  function planListView() {
+    if (!state.plans.length) {
+      return h('p', { class: 'empty-inline', 'data-testid': 'no-plans' }, 'No treatment plan yet.');
+    }
+    const order = (pl) => (ENDED.has(pl.status) ? 1 : 0);
+    return state.plans.slice().sort((a, b) => order(a) - order(b) || (b.start_date || '').localeCompare(a.start_date || ''))
+      .map(planView);
+  }
+
+  function planView(pl) {
+    const protocol = state.protocols.find((x) => x.id === pl.protocol) || {};
+    const biologic = state.biologics.find((b) => b.id === pl.biologic) || {};
+    const title = protocol.title || pl.protocol;
+    const ended = ENDED.has(pl.status);
+    const consented = state.consented.has(pl.id);
+    const problem = h('div', { 'data-testid': 'plan-problem' });
+    const actions = h('div', { class: 'plan-actions' });
+    const article = h('article', { class: ['plan', ended && 'ended'], 'data-testid': 'plan', 'data-status': pl.status,
+      'data-protocol': pl.protocol, 'aria-labelledby': `plan-${pl.id}` },
+      h('div', { class: 'plan-head' },
+        h('h3', { id: `plan-${pl.id}` }, title),
+        h('span', { class: 'tags' },
+          tag(planStatusText(pl.status), `plan-${pl.status}`, { 'data-testid': 'plan-status' }),
+          pl.investigational ? tag('investigational', 'investigational', { 'data-testid': 'investigational' }) : null,
+          clinical && !ended ? (consented ? tag('consent current', 'normal', { 'data-testid': 'consent-tag' })
+            : tag('no current consent', 'warn', { 'data-testid': 'consent-tag' })) : null)),
+      h('dl', { class: 'facts plan-facts' }, planFacts(pl, biologic)),
+      problem, actions);
+    addPlanActions(pl, title, actions, problem);
+    article.append(stepsView(pl));
+    return article;
+  }
+
+  function planFacts(pl, biologic) {
+    const item = (term, value, testid) => [h('dt', {}, term), h('dd', { 'data-testid': testid }, value)];
+    const out = [
+      item('Biologic', biologic.label || pl.biologic, 'plan-biologic'),
+      item('Regulatory class', [classLabel(pl.regulatory_class),
+        biologic.class_confirmed === false ? h('span', { class: 'sub' }, 'class not confirmed') : null,
+        biologic.basis ? h('details', { class: 'basis' }, h('summary', {}, 'Basis'), h('p', { class: 'small' }, biologic.basis)) : null],
+      'plan-class'),
+      item('Start date', h('span', { class: 'mono' }, pl.start_date), 'plan-start'),
+    ];
+    // The clinical fields are absent for the front desk: no row at all, rather than an empty one.
+    if ('condition_id' in pl) {
+      const c = state.conditions.find((x) => x.id === pl.condition_id);
+      out.push(item('Diagnosis', c ? `${c.icd10} ${c.description || ''}` : h('span', { class: 'muted' }, 'not shown'), 'plan-diagnosis'));
+    }
+    if ('study_reference' in pl) {
+      out.push(item('Study reference', pl.study_reference
+        || (pl.investigational ? h('span', { class: 'warn-text' }, 'None: needed before any procedure')
+          : h('span', { class: 'muted' }, 'None')), 'plan-study'));
+    }
+    if (clinical) out.push(item('Consent', consentView(pl), 'plan-consent'));
+    if (pl.notes) out.push(item('Notes', pl.notes, 'plan-notes'));
+    if (pl.status_reason) out.push(item(`Why ${planStatusText(pl.status)}`, pl.status_reason, 'plan-reason'));
+    return out;
+  }
+
+  function consentView(pl) {
+    const mine = state.consents.filter((c) => c.plan_id === pl.id);
+    if (!mine.length) return h('span', { class: 'muted' }, 'None recorded');
+    return mine.slice().reverse().map((c) => {
+      const doc = state.documents.find((d) => d.id === c.document && d.version === c.version);
+      return h('div', { class: 'consent-line', 'data-testid': 'consent', 'data-current': String(c.current) },
+        c.current ? tag('current', 'normal') : tag(c.status === 'withdrawn' ? 'withdrawn' : 'not current', 'stopped'), ' ',
+        `${c.title || c.document}, version ${c.version}: signed ${c.signed_on}, witness ${c.witness}`,
+        c.status === 'withdrawn'
+          ? h('span', { class: 'sub' }, `Withdrawn ${c.withdrawn_on || ''}${c.status_reason ? `: ${c.status_reason}` : ''}`) : null,
+        c.status === 'signed' && !c.current ? h('span', { class: 'sub' }, 'A newer version of this document is current.') : null,
+        doc ? documentDetails(doc) : null,
+        canPlan && c.status === 'signed' ? withdrawButton(c) : null);
+    });
+  }
+
+  function withdrawButton(c) {
+    const b = openButton('Withdraw…', 'withdraw-consent', { 'aria-label': `Withdraw consent signed ${c.signed_on}` });
+    b.addEventListener('click', () => toggleBelow(b.closest('.consent-line'), b, (close) => smallForm({
+      testid: 'withdraw-form', title: 'Withdraw consent', close, danger: true,
+      confirm: 'Withdraw consent', confirmTestid: 'confirm-withdraw',
+      fields: [
+        h('p', { class: 'hint field-wide' }, 'Withdrawing stops the plan (or declines it while it is only proposed).'),
+        field({ label: 'Reason', name: 'reason', idSuffix: `-wd-${c.id}`, required: true, wide: true, maxlength: 500 }),
+        dateField('withdrawn_on', 'Withdrawn on', `-wd-${c.id}`),
+      ],
+      submit: async (form) => {
+        const r = await post(`/api/v1/consents/${c.id}/withdraw`,
+          { reason: valueOf(form, 'reason'), withdrawn_on: valueOf(form, 'withdrawn_on') }, { ifMatch: c.version })
+          .catch((e) => { throw conflict(e, 'consent'); });
+        await changed(`Consent withdrawn; the plan is ${planStatusText(r.body.plan_status)}.`, planStatus);
+      },
+    })));
+    return b;
+  }
+
+  function documentDetails(doc) {
+    return h('details', { class: 'consent-doc' }, h('summary', {}, 'Read the document'), documentText(doc));
+  }
+
+  function documentText(doc) {
+    return h('div', { class: 'consent-text', 'data-testid': 'consent-text', tabindex: '0', role: 'document',
+      'aria-label': doc.title },
+      h('p', { class: 'doc-title' }, `${doc.title} (version ${doc.version})`),
+      (doc.sections || []).map((s) => [h('h4', {}, s.heading), h('p', {}, s.text)]));
+  }
+
+  function addPlanActions(pl, title, actions, problem) {
+    if (!canPlan || ENDED.has(pl.status)) return;
+    for (const mv of MOVES[pl.status] || []) {
+      const b = mv.ask ? openButton(mv.text, `move-${mv.to}`) : h('button', { type: 'button', class: 'btn btn-small',
+        'data-testid': `move-${mv.to}` }, mv.text);
+      if (mv.ask) b.addEventListener('click', () => toggleBelow(actions, b, (close) => moveForm(pl, title, mv, close)));
+      else b.addEventListener('click', () => moveNow(pl, mv, b, problem));
+      actions.append(b);
+    }
+    if (!state.consented.has(pl.id)) {
+      const b = openButton('Record consent…', 'record-consent');
+      b.addEventListener('click', () => toggleBelow(actions, b, (close) => consentForm(pl, close)));
+      actions.append(b);
+    }
+    const edit = openButton(pl.investigational && !pl.study_reference ? 'Add study reference…' : 'Study reference and notes…',
+      'edit-plan');
+    edit.addEventListener('click', () => toggleBelow(actions, edit, (close) => editPlanForm(pl, close)));
+    actions.append(edit);
+  }
+
+  async function moveNow(pl, mv, button, problem) {
+    fill(problem);
+    button.disabled = true;
+    try {
+      await post(`/api/v1/plans/${pl.id}/status`, { status: mv.to }, { ifMatch: pl.version });
+    } catch (e) {
+      button.disabled = false;
+      if (!ctx.isCurrent()) return;
+      fill(problem, problemBox(conflict(e, 'plan')));
+      problem.firstChild.setAttribute('tabindex', '-1');
+      problem.firstChild.focus();
+      return;
+    }
+    await changed(`Plan ${MOVE_WORDS[mv.to]}.`, planStatus);
+  }
+
+  function moveForm(pl, title, mv, close) {
+    const sfx = `-mv-${pl.id}`;
+    return smallForm({
+      testid: `move-form-${mv.to}`, title: `${mv.text.replace('…', '')}: ${title}`, close, danger: mv.to !== 'completed',
+      confirm: mv.text.replace('…', ' plan'), confirmTestid: `confirm-move-${mv.to}`,
+      fields: [field({ label: mv.reason ? 'Reason' : 'Reason (optional)', name: 'reason', idSuffix: sfx, required: mv.reason,
+        wide: true, maxlength: 500, hint: mv.to === 'completed' ? 'A completed plan no longer changes.' : 'Stays with the plan.' })],
+      submit: async (form) => {
+        const body = { status: mv.to };
+        if (valueOf(form, 'reason')) body.reason = valueOf(form, 'reason');
+        await post(`/api/v1/plans/${pl.id}/status`, body, { ifMatch: pl.version }).catch((e) => { throw conflict(e, 'plan'); });
+        await changed(`Plan ${MOVE_WORDS[mv.to]}.`, planStatus);
+      },
+    });
+  }
+
+  function editPlanForm(pl, close) {
+    const sfx = `-edit-${pl.id}`;
+    return smallForm({
+      testid: 'edit-plan-form', title: 'Study reference and notes', close,
+      confirm: 'Save', confirmTestid: 'save-plan-edit',
+      fields: [
+        field({ label: 'Study reference', name: 'study_reference', idSuffix: sfx, maxlength: 200, value: pl.study_reference,
+          hint: pl.investigational ? 'IND, IRB approval or registry number: needed before any procedure of an investigational biologic.'
+            : 'IND, IRB approval or registry number, if the plan is part of a study.' }),
+        field({ label: 'Notes', name: 'notes', idSuffix: sfx, type: 'textarea', rows: 2, maxlength: 2000, wide: true, value: pl.notes }),
+      ],
+      submit: async (form) => {
+        const body = {};
+        for (const k of ['study_reference', 'notes']) {
+          const v = valueOf(form, k) || null;
+          if (v !== (pl[k] ?? null)) body[k] = v;
+        }
+        if (!Object.keys(body).length) {
+          close();
+          return;
+        }
+        await patch(`/api/v1/plans/${pl.id}`, body, { ifMatch: pl.version }).catch((e) => { throw conflict(e, 'plan'); });
+        await changed('Plan changed.', planStatus);
+      },
+    });
+  }
+
+  function consentForm(pl, close) {
+    const docs = state.documents.filter((d) => d.biologic === pl.biologic)
+      .sort((a, b) => Number(b.current) - Number(a.current) || String(b.version).localeCompare(String(a.version)));
+    const sfx = `-consent-${pl.id}`;
+    const key = (d) => `${d.id}\u0000${d.version}`;
+    const docField = field({ label: 'Document', name: 'document', idSuffix: sfx, required: true, wide: true,
+      choices: docs.map((d) => [key(d), `${d.title}, version ${d.version}${d.current ? ' (current)' : ''}`]),
+      value: docs.length ? key(docs[0]) : '' });
+    const textBox = h('div', { class: 'field-wide' });
+    const showDoc = () => {
+      const d = docs.find((x) => key(x) === docField.querySelector('select').value);
+      fill(textBox, d ? documentText(d) : h('p', { class: 'muted' }, 'No consent document for this biologic.'));
+    };
+    docField.querySelector('select').addEventListener('change', showDoc);
+    showDoc();
+    return smallForm({
+      testid: 'consent-form', title: 'Record the patient\u2019s signed consent', close,
+      confirm: 'Record consent', confirmTestid: 'save-consent',
+      fields: [docField, textBox,
+        dateField('signed_on', 'Signed on', sfx),
+        field({ label: 'Witness', name: 'witness', idSuffix: sfx, required: true, maxlength: 200, hint: 'Who witnessed the signature' })],
+      submit: async (form) => {
+        const [document, version] = (valueOf(form, 'document') || '\u0000').split('\u0000');
+        const body = { document, version, plan_id: pl.id, signed_on: valueOf(form, 'signed_on'), witness: valueOf(form, 'witness') };
+        await post(`${patientPath}/consents`, body);
+        await changed('Consent recorded.', planStatus);
+      },
+    });
+  }
+
+  function newPlanForm(close) {
+    const conditions = state.conditions.filter((c) => c.status !== 'entered_in_error');
+    if (!conditions.length) {
+      return h('div', { class: 'inline-form', 'data-testid': 'plan-form' },
+        h('p', {}, 'Record a neuropathy diagnosis first: a plan is made for one of the patient\u2019s diagnoses.'),
+        h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Close'));
+    }
+    const sfx = '-plan';
+    const protoField = field({ label: 'Protocol', name: 'protocol', idSuffix: sfx, required: true, wide: true,
+      choices: [['', 'Choose a protocol…'], ...state.protocols.map((x) => [x.id, x.title])] });
+    const about = h('div', { class: 'protocol-about', 'data-testid': 'protocol-about', 'aria-live': 'polite' });
+    protoField.querySelector('select').addEventListener('change', (ev) => {
+      const x = state.protocols.find((pr) => pr.id === ev.target.value);
+      const b = x && state.biologics.find((bi) => bi.id === x.biologic);
+      fill(about, x ? [
+        h('p', {}, x.summary || ''),
+        h('p', { class: 'small' }, h('strong', {}, b ? b.label : x.biologic), ` · ${classLabel(x.regulatory_class)}`,
+          b && b.class_confirmed === false ? ' (class not confirmed)' : '', ` · ${x.steps} steps`),
+        x.investigational ? h('p', { class: 'notice warn' },
+          'Investigational biologic: no procedure is recorded until the plan has its study reference.') : null,
+      ] : null);
+    });
+    return smallForm({
+      testid: 'plan-form', title: 'New plan', close, confirm: 'Make plan', confirmTestid: 'save-plan',
+      fields: [
+        protoField, about,
+        field({ label: 'For the diagnosis', name: 'condition_id', idSuffix: sfx, required: true, wide: true,
+          choices: [...(conditions.length > 1 ? [['', 'Choose a diagnosis…']] : []),
+            ...conditions.map((c) => [c.id, `${c.icd10} ${c.description || ''}`])] }),
+        dateField('start_date', 'Start date', sfx, todayText(), 'YYYY-MM-DD: the steps are scheduled from it'),
+        field({ label: 'Study reference', name: 'study_reference', idSuffix: sfx, maxlength: 200,
+          hint: 'IND, IRB approval or registry number; required before procedures of an investigational biologic' }),
+        field({ label: 'Notes', name: 'notes', idSuffix: sfx, type: 'textarea', rows: 2, maxlength: 2000, wide: true }),
+      ],
+      submit: async (form) => {
+        const body = {};
+        for (const k of ['protocol', 'condition_id', 'start_date', 'study_reference', 'notes']) {
+          if (valueOf(form, k)) body[k] = valueOf(form, k);
+        }
+        const r = await post(`${patientPath}/plans`, body);
+        const t = (state.protocols.find((x) => x.id === r.body.protocol) || {}).title || r.body.protocol;
+        close();
+        await changed(`Plan made: ${t}, ${r.body.steps.length} steps from ${r.body.start_date}. It is proposed until accepted.`, planStatus);
+      },
+    });
+  }
+
+  // ---- Steps ----
+
+  async function stepDone(pl, s, button, li) {
+    button.disabled = true;
+    try {
+      await post(`/api/v1/plan-steps/${s.id}/done`, {}, { ifMatch: s.version });
+    } catch (e) {
+      button.disabled = false;
+      if (!ctx.isCurrent()) return;
+      const box = problemBox(conflict(e, 'step'));
+      box.setAttribute('tabindex', '-1');
+      li.querySelector('.step-what').replaceChildren(box);
+      box.focus();
+      return;
+    }
+    await changed(`${stepName(s, pl.steps)} marked done.`, planStatus);
+  }
+
+  function stepsView(pl) {
+    const done = new Map(state.procedures.filter((x) => x.status !== 'voided' && x.step_id).map((x) => [x.step_id, x]));
+    const steps = pl.steps.slice().sort((a, b) => (a.due_date || '').localeCompare(b.due_date || '') || a.seq - b.seq);
+    const open = steps.filter(isOpenStep).length;
+    const overdue = steps.filter((s) => s.status === 'overdue').length;
+    const list = h('ol', { class: 'steps', 'data-testid': 'plan-steps' }, steps.map((s) => stepView(pl, s, done.get(s.id))));
+    const summaryText = `Steps: ${steps.length - open} of ${steps.length} done or skipped`
+      + (ENDED.has(pl.status) ? (open ? `; ${open} not done, the plan is ${planStatusText(pl.status)}` : '')
+        : overdue ? `, ${overdue} overdue` : '');
+    return h('details', { class: 'plan-steps', open: !ENDED.has(pl.status) },
+      h('summary', {}, summaryText), list);
+  }
+
+  // A step of an ended plan that was never done is shown as "not done", not overdue (the server
+  // skips them when a plan ends; plans that ended before it did keep them planned).
+  function stepView(pl, s, procedure) {
+    const shown = ENDED.has(pl.status) && isOpenStep(s) ? 'not_done' : s.status;
+    const overdue = shown === 'overdue';
+    const li = h('li', { class: ['step', `step-${shown}`], 'data-testid': 'plan-step', 'data-kind': s.kind,
+      'data-status': s.status, 'data-seq': s.seq },
+      h('span', { class: 'step-name' }, stepName(s, pl.steps),
+        s.optional ? h('span', { class: 'opt' }, ' (optional)') : null,
+        s.added_reason ? h('span', { class: 'sub' }, `Added: ${s.added_reason}`) : null,
+        (s.instruments || []).length ? h('span', { class: 'sub' }, s.instruments.map(instrumentName).join(', ')) : null),
+      h('span', { class: 'step-when' },
+        h('span', { class: 'step-due', 'data-testid': 'step-due' }, 'Due ', h('span', { class: 'mono' }, s.due_date)),
+        h('span', { class: 'step-window', 'data-testid': 'step-window' }, 'window ',
+          h('span', { class: 'mono' }, `${s.window_from} – ${s.window_to}`))),
+      h('span', { class: 'step-status' }, tag(planStatusText(shown), `step-${shown}`, { 'data-testid': 'step-status',
+        title: overdue ? 'Still planned, and its window has closed' : null })),
+      h('span', { class: 'step-what', 'data-testid': 'step-what' },
+        procedure ? procedureLine(procedure) : null,
+        s.status === 'skipped' && s.status_reason ? `Skipped: ${s.status_reason}` : null));
+    const actions = h('span', { class: 'step-actions' });
+    li.append(actions);
+    if (!isOpenStep(s) || ENDED.has(pl.status)) return li;
+    const isProcedure = PROCEDURE_KINDS.some(([k]) => k === s.kind);
+    if (canRecord && isProcedure && planUnderWay(pl) && mayRecordKind(session, s.kind)) {
+      const rec = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'record-step',
+        'aria-label': `Record ${stepName(s, pl.steps).toLowerCase()}` }, 'Record…');
+      rec.addEventListener('click', () => openProcedure({ plan: pl.id, kind: s.kind, step: s.id }));
+      actions.append(rec);
+    }
+    // A consultation, work-up or follow-up has no procedure: it is marked done when it took place.
+    if (canRecord && !isProcedure) {
+      const done = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'step-done',
+        'aria-label': `${stepName(s, pl.steps)} took place` }, 'Done');
+      done.addEventListener('click', () => stepDone(pl, s, done, li));
+      actions.append(done);
+    }
+    if (canPlan) {
+      const skip = openButton('Skip…', 'skip-step', { 'aria-label': `Skip ${stepName(s, pl.steps).toLowerCase()}` });
+      skip.addEventListener('click', () => toggleBelow(li, skip, (close) => smallForm({
+        testid: 'skip-form', title: `Skip ${stepName(s, pl.steps).toLowerCase()} due ${s.due_date}`, close,
+        confirm: 'Skip step', confirmTestid: 'confirm-skip',
+        fields: [field({ label: 'Reason', name: 'reason', idSuffix: `-skip-${s.id}`, required: true, wide: true, maxlength: 500 })],
+        submit: async (form) => {
+          const body = valueOf(form, 'reason') ? { reason: valueOf(form, 'reason') } : {};
+          await post(`/api/v1/plan-steps/${s.id}/skip`, body, { ifMatch: s.version }).catch((e) => { throw conflict(e, 'step'); });
+          await changed(`${stepName(s, pl.steps)} skipped.`, planStatus);
+        },
+      })));
+      actions.append(skip);
+    }
+    return li;
+  }
+
+  return { section, start };
+}
