@@ -74,7 +74,7 @@ static const struct {
 	const char *field;
 	const char *use;
 } uses[] = {
-    {"volume_ml", "rrlr"},
+    {"volume_ml", "rror"},
     {"source", "-r--"},
     {"site", "-r--"},
     {"anaesthesia", "-o--"},

@@ -5,7 +5,7 @@
 // decision keeps the findings it was made on.
 
 import { get, post } from './api.js';
-import { h, add, fill, tag } from './dom.js';
+import { h, add, fill, tag, classLabel } from './dom.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox,
   voidForm } from './form.js';
 
@@ -15,9 +15,9 @@ const LEVELS = [
   ['note', 'Note', 'Worth knowing; not a reason to refuse'],
 ];
 const CERTAINTY = {
-  confirmed: 'confirmed in a primary source',
-  secondary: 'secondary source',
-  unconfirmed: 'unconfirmed: general practice, not a published rule',
+  confirmed: ['confirmed', 'Read in a primary source'],
+  secondary: ['secondary source', 'Read only in a secondary source (a review or a vendor\'s list)'],
+  unconfirmed: ['unconfirmed', 'Common practice or a synthesis of trials; not a published rule'],
 };
 const DECISIONS = [['candidate', 'Candidate'], ['not_candidate', 'Not a candidate'], ['defer', 'Defer']];
 const decisionLabel = (d) => (DECISIONS.find(([v]) => v === d) || [d, d])[1];
@@ -38,8 +38,9 @@ function findingItem(f) {
       ? h('p', { class: 'finding-records small' }, f.missing ? 'Last on record: ' : 'From: ',
         f.records.map((r) => recordText(r)).join('; '))
       : null,
-    h('p', { class: 'finding-source small muted' },
-      `${CERTAINTY[f.certainty] || f.certainty}. ${f.source}`));
+    h('details', { class: 'finding-source small muted' },
+      h('summary', {}, tag((CERTAINTY[f.certainty] || [f.certainty])[0], 'certainty'), ' Source'),
+      h('p', {}, `${(CERTAINTY[f.certainty] || [null, ''])[1]}. ${f.source}`)));
 }
 
 function countsText(b) {
@@ -61,7 +62,7 @@ function biologicBlock(b, decisions) {
   return h('article', { class: 'biologic', 'data-testid': 'candidacy-biologic', 'data-biologic': b.biologic },
     h('h3', {}, b.label,
       b.investigational ? tag('investigational', 'flag', { title: b.regulatory_class }) : null),
-    h('p', { class: 'sub' }, b.regulatory_class.replace(/_/g, ' ')),
+    h('p', { class: 'sub' }, classLabel(b.regulatory_class)),
     h('p', { class: ['counts', b.blocks ? 'has-blocks' : null], 'data-testid': 'candidacy-counts' }, countsText(b)),
     groups,
     latest
@@ -188,5 +189,5 @@ export function candidacySection(ctx, p, { canDecide }) {
     await refresh();
     if (ctx.isCurrent() && canDecide) add(section, open);
   }
-  return { section, start };
+  return { section, start, refresh };
 }

@@ -113,3 +113,10 @@ export function etiologyLabel(name) {
 export function roleLabel(role) {
   return String(role || '').replace(/_/g, ' ');
 }
+
+// A biologic's regulatory class (data/biologics.json) in words.
+const CLASS_LABELS = {
+  blood_component: 'Blood component', hctp_same_surgical_procedure: 'HCT/P, same-surgical-procedure exception',
+  investigational_biologic: 'Investigational biologic',
+};
+export const classLabel = (c) => CLASS_LABELS[c] || String(c || '').replace(/_/g, ' ');

@@ -70,7 +70,9 @@ export async function patientView(ctx, id) {
   let refreshTimeline = async () => {};
   const treatment = treatmentSections(ctx, p, { banner, onChange: () => refreshTimeline() });
   add(root, treatment.section);
-  const [, workup] = await Promise.all([treatment.start(), workupSections(ctx, p)]);
+  // Work-up changes (a screening, a lab, a medicine) change what candidacy finds.
+  const [, workup] = await Promise.all([treatment.start(),
+    workupSections(ctx, p, { onChange: () => treatment.refreshCandidacy() })]);
   if (workup) refreshTimeline = workup.refreshTimeline;
 }
 

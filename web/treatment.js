@@ -10,11 +10,12 @@
 // so do these screens); a researcher has no plan.read and sees nothing of it.
 
 import { get, post, patch } from './api.js';
-import { h, add, fill, tag, todayText, roleLabel } from './dom.js';
+import { h, add, fill, tag, todayText, roleLabel, classLabel } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict } from './form.js';
 import { procedureTable, procedureForm, procedureLine, stepName, isOpenStep, planUnderWay, mayRecordKind,
   PROCEDURE_KINDS } from './procedures.js';
 import { eventTable, eventForm, seriousBanner } from './adverse-events.js';
+import { candidacySection } from './candidacy.js';
 
 // Catalogues change only with a new server version: fetched once per page load.
 function cached(path) {
@@ -37,11 +38,6 @@ const consentDocuments = cached('/api/v1/consent-documents');
 
 const ENDED = new Set(['declined', 'completed', 'stopped']);
 export const planStatusText = (s) => String(s || '').replace(/_/g, ' ');
-const CLASS_LABELS = {
-  blood_component: 'Blood component', hctp_same_surgical_procedure: 'HCT/P, same-surgical-procedure exception',
-  investigational_biologic: 'Investigational biologic',
-};
-const classLabel = (c) => CLASS_LABELS[c] || planStatusText(c);
 const INSTRUMENTS = { nrs: 'NRS', dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
   'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS' };
 const instrumentName = (id) => INSTRUMENTS[id] || id;
@@ -134,7 +130,7 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
       h('h2', { id: 'tx-heading' }, 'Treatment'),
       h('p', { class: 'muted' },
         `Your role (${roleLabel(session.me.role)}) does not include treatment plans; a clinician, nurse or the front desk can see them.`));
-    return { section, start: async () => {} };
+    return { section, start: async () => {}, refreshCandidacy: async () => {} };
   }
   const clinical = session.can('clinical.read');
   const canPlan = session.can('plan.write') && !p.archived;
@@ -144,9 +140,8 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     protocols: [], biologics: [], documents: [], consented: new Set(),
   };
 
-  // The candidacy card goes here, just above the plans: candidacySection(ctx, p, {canDecide})
-  // of candidacy.js returns {section, start} like this module (not wired here: its own change).
-  const candidacySlot = h('div', { class: 'candidacy-slot', 'data-testid': 'candidacy-slot' });
+  // Candidacy, just above the plans: for clinicians and nurses; clinicians decide.
+  const candidacy = clinical ? candidacySection(ctx, p, { canDecide: canPlan }) : null;
 
   const planStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'plans-status', hidden: true });
   const planList = h('div', { 'data-testid': 'plan-list' });
@@ -177,7 +172,7 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     aeStatus, aeList, aeTools);
 
   const section = h('div', { class: 'treatment', 'data-testid': 'treatment' },
-    candidacySlot, plansCard, clinical ? [procCard, aeCard] : null);
+    candidacy ? candidacy.section : null, plansCard, clinical ? [procCard, aeCard] : null);
 
   // ---- Loading ----
 
@@ -642,5 +637,6 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     return li;
   }
 
-  return { section, start };
+  const refreshCandidacy = async () => (candidacy ? candidacy.refresh() : null);
+  return { section, start: () => Promise.all([start(), candidacy ? candidacy.start() : null]), refreshCandidacy };
 }

@@ -151,7 +151,8 @@ function scoreDetails(sc, def) {
   return lines;
 }
 
-export async function workupSections(ctx, p) {
+// onChange: called after each change of the work-up (candidacy reads it).
+export async function workupSections(ctx, p, { onChange = async () => {} } = {}) {
   const { root, session } = ctx;
   if (!session.can('clinical.read')) {
     add(root, h('section', { class: 'card', 'aria-labelledby': 'wu-heading', 'data-testid': 'no-workup-access' },
@@ -180,8 +181,9 @@ export async function workupSections(ctx, p) {
   const timeline = h('section', { class: 'card timeline', 'aria-labelledby': 'tl-heading', 'data-testid': 'timeline' },
     h('h2', { id: 'tl-heading' }, 'Timeline'), timelineBody, diaryBox);
   // Test results and medicines: each change redraws the timeline.
-  const observations = observationsSection(ctx, p, { canWrite, onChange: () => refreshTimeline() });
-  const medicines = medicinesSection(ctx, p, { canWrite, onChange: () => refreshTimeline() });
+  const changedOne = () => Promise.all([refreshTimeline(), onChange()]);
+  const observations = observationsSection(ctx, p, { canWrite, onChange: changedOne });
+  const medicines = medicinesSection(ctx, p, { canWrite, onChange: changedOne });
   add(root, tests, observations.section, medicines.section, timeline);
 
   let listSeq = 0;
@@ -231,10 +233,10 @@ export async function workupSections(ctx, p) {
   }
 
   async function refreshAll() {
-    await Promise.all([refreshList(), refreshTimeline()]);
+    await Promise.all([refreshList(), refreshTimeline(), onChange()]);
   }
 
-  await Promise.all([refreshAll(), observations.start(), medicines.start()]);
+  await Promise.all([refreshList(), refreshTimeline(), observations.start(), medicines.start()]);
   if (!ctx.isCurrent()) return;
   if (canWrite) {
     add(tests, await recordSection(ctx, p, async () => {

@@ -80,8 +80,31 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
     await assertText(page.getByTestId('patient-name'), 'Okonkwo, Ada');
     const plans = page.getByTestId('plans');
     await assertText(plans.getByTestId('no-plans'), 'No treatment plan yet');
-    assert.equal(await page.getByTestId('candidacy-slot').count(), 1, 'the place of the candidacy card');
     assert.equal(await page.getByTestId('plan-form').count(), 0, 'forms open on demand');
+
+    // Candidacy first: every biologic with its findings and their reasons, never a verdict; the
+    // screening is missing (a finding of its own) and the chronic neuropathy is a note.
+    const cand = page.getByTestId('candidacy');
+    const prp = cand.locator('[data-testid="candidacy-biologic"][data-biologic="prp"]');
+    await assertText(prp.locator('[data-rule="no_recent_screening"]'), 'No pre-procedure screening in the last 30 days');
+    await assertText(prp.locator('[data-rule="no_recent_screening"]'), 'missing data');
+    assert.equal(await prp.locator('[data-rule="chronic_neuropathy"]').getAttribute('data-level'), 'note');
+    await assertText(prp.locator('[data-rule="chronic_neuropathy"]'), 'Type 2 diabetes mellitus with diabetic polyneuropathy (2023-05-01)');
+    assert.equal(await cand.getByTestId('candidacy-biologic').count(), 3);
+    assert.doesNotMatch(await cand.innerText(), /eligible/i);
+    await assertText(prp.getByTestId('no-decision'), 'No decision recorded');
+    await cand.getByTestId('open-decide').click();
+    const decide = cand.getByTestId('decide-form');
+    await decide.getByTestId('save-decision').click();
+    await assertText(decide.getByTestId('error-rationale'), 'Rationale');
+    await assertText(decide.getByTestId('error-biologic'), 'Biologic');
+    await decide.getByLabel('Biologic').selectOption('prp');
+    await decide.getByLabel('Candidate', { exact: true }).check();
+    await decide.getByLabel('Rationale').fill('Chronic, but no contraindication; screening to be done at the consultation.');
+    await decide.getByTestId('save-decision').click();
+    await assertText(cand.getByTestId('candidacy-status'), 'Decision recorded');
+    await assertText(prp.getByTestId('candidacy-decision'), 'Decision: Candidate');
+    await shot(cand, 'treatment-candidacy');
 
     // A plan from the PRP protocol: proposed, 14 steps scheduled from today.
     await plans.getByTestId('new-plan').click();
@@ -231,6 +254,8 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     await shot(page, 'treatment-390', { fullPage: true });
     await shot(page.getByTestId('treatment'), 'treatment-section-390');
+    await shot(page.getByTestId('candidacy'), 'treatment-candidacy-390');
+    await shot(page.getByTestId('plans'), 'treatment-plans-390');
     assert.ok(wide <= 390, `the page is ${wide} px wide at 390`);
 
     await page.reload();
@@ -311,6 +336,7 @@ test('front desk sees plans and due dates without clinical detail; a researcher 
       'serious-ae-banner', 'new-plan', 'move-in_progress', 'record-step', 'skip-step', 'step-done', 'record-procedure']) {
       assert.equal(await page.getByTestId(id).count(), 0, `no ${id} for the front desk`);
     }
+    assert.equal(await page.getByTestId('candidacy').count(), 0, 'no candidacy for the front desk');
     assert.doesNotMatch(await page.getByTestId('treatment').innerText(), /IRB 2026-07|Prefers mornings|E11\.42|Syncope/);
     assert.deepEqual(unexpected(problems, []), [], 'no request the role may not make');
 
