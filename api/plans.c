@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/plan.h"
+#include "../util/dates.h"
 #include "../util/jsonv.h"
 #include "../util/uuid.h"
 #include "api.h"
@@ -247,6 +248,12 @@ int api_plan_step_done(http_req *r)
 		                                 "A %s step is done by recording its procedure "
 		                                 "under the plan, with this step.",
 		                                 s->kind));
+	civil_date opens;
+	if (!date_parse(s->window_from, &opens) && date_cmp(date_today(), opens) < 0)
+		return http_problem(r, 409, "Not due yet",
+		                    arena_printf(r->a,
+		                                 "This %s is due on %s; its window opens on %s.",
+		                                 s->kind, s->due_date, s->window_from));
 	return api_rec_apply_move(r, &rk_plan_step, s, "done", NULL, expected);
 }
 

@@ -4,6 +4,7 @@
  * plan moved to in_progress: one transaction. Nurses record blood draws and processing;
  * harvests and injections are a clinician's. */
 #include <string.h>
+#include <strings.h>
 
 #include "../core/consent.h"
 #include "../core/plan.h"
@@ -23,6 +24,20 @@ static const procedure *check_source(http_req *r, const char *id, const char *pa
 		return NULL;
 	}
 	return src;
+}
+
+/* 1 when a live injection of the patient used product already. */
+static int used_before(http_req *r, const procedure *product, sw_err *rc)
+{
+	rec_query q = {.patient_id = product->patient_id};
+	procedure *items;
+	int n;
+	*rc = r->st->ops->rec_list(r->st, r->a, &rk_procedure, &q, (void **)&items, &n);
+	for (int i = 0; !*rc && i < n; i++)
+		if (items[i].product_id && strcmp(items[i].product_id, product->id) == 0 &&
+		    !rec_ended(&rk_procedure, &items[i]))
+			return 1;
+	return 0;
 }
 
 /* 1 when the plan has a current consent. */
@@ -56,11 +71,13 @@ int api_procedure_create(http_req *r)
 	             "a blood draw or harvest of this patient");
 	const procedure *product = check_source(r, pr->product_id, pt.id, "processing", NULL,
 	                                        "product", "a processing record of this patient");
-	/* The cells injected, when not counted, are the product's nucleated cells. */
-	if (product && !pr->has_cells && product->has_nucleated_cells) {
-		pr->cells = product->nucleated_cells;
-		pr->has_cells = pr->cells_from_product = 1;
-	}
+	if (product && !v_has(&r->v, "cells") &&
+	    procedure_take_cells(pr, product, used_before(r, product, &rc)) && !rc)
+		v_add(&r->v, "cells",
+		      "is required: the product was injected before, so its cell count cannot be "
+		      "taken for this injection too");
+	if (rc)
+		return http_fail(r, rc, "procedure");
 	plan_step *step =
 	    api_rec_ref(r, &rk_plan_step, pr->step_id, pt.id, 0, "step_id", "a step of this plan");
 	if (step && strcmp(step->plan_id, p->id) != 0)
@@ -150,16 +167,21 @@ int api_procedure_void(http_req *r)
 	rec_write w[2] = {{&rk_procedure, pr, expected, NULL}, {0}};
 	int n = 1;
 	plan_step step;
+	plan pl;
 	if (pr->step_id && !r->st->ops->rec_get(r->st, r->a, &rk_plan_step, pr->step_id, &step) &&
-	    strcmp(step.status, "done") == 0) {
-		rec_set_life(&rk_plan_step, &step, "planned", NULL, step.version + 1, http_now(r),
-		             r->who.id);
-		w[n++] = (rec_write){&rk_plan_step, &step, step.version - 1,
-		                     api_rec_audit(r, &rk_plan_step, "status", &step,
-		                                   arena_printf(r->a,
-		                                                "done -> planned: procedure %s "
-		                                                "voided",
-		                                                pr->id))};
+	    strcmp(step.status, "done") == 0 &&
+	    !r->st->ops->rec_get(r->st, r->a, &rk_plan, step.plan_id, &pl)) {
+		/* Under a plan that has ended the step will not be done anew: skipped, not planned.
+		 */
+		int ended = rec_ended(&rk_plan, &pl);
+		const char *why = arena_printf(r->a, "procedure %s voided%s%s", pr->id,
+		                               ended ? "; plan " : "", ended ? pl.status : "");
+		rec_set_life(&rk_plan_step, &step, ended ? "skipped" : "planned",
+		             ended ? why : NULL, step.version + 1, http_now(r), r->who.id);
+		w[n++] = (rec_write){
+		    &rk_plan_step, &step, step.version - 1,
+		    api_rec_audit(r, &rk_plan_step, "status", &step,
+		                  arena_printf(r->a, "done -> %s: %s", step.status, why))};
 	}
 	sw_err rc = r->st->ops->rec_write_all(r->st, r->a, w, n,
 	                                      api_rec_audit(r, &rk_procedure, "void", pr, reason));
@@ -173,8 +195,10 @@ int api_procedure_void(http_req *r)
 }
 
 /* GET /lots/{lot}: every processing and injection, of any patient, that used the lot (as its
- * kit lot or among its lot numbers), oldest first, with the patient and the date: for a recall.
- * Voided records are left out and counted. Each patient's records read is audited. */
+ * kit lot or among its lot numbers, letter case ignored), oldest first, with the patient and the
+ * date: for a recall. Voided records are left out and counted; past LOT_MAX records the answer
+ * says it is truncated. Each patient's records read is audited. */
+#define LOT_MAX 1000
 int api_lot_get(http_req *r)
 {
 	const char *lot = r->params[0];
@@ -184,9 +208,12 @@ int api_lot_get(http_req *r)
 		return http_invalid(r);
 	procedure *items;
 	int n, voided = 0, n_audit = 0;
-	sw_err rc = r->st->ops->rec_find(r->st, r->a, &rk_procedure, lot, 0, (void **)&items, &n);
+	sw_err rc =
+	    r->st->ops->rec_find(r->st, r->a, &rk_procedure, lot, LOT_MAX + 1, (void **)&items, &n);
 	if (rc)
 		return http_fail(r, rc, "procedure");
+	int truncated = n > LOT_MAX;
+	n = truncated ? LOT_MAX : n;
 	audit_record *audit = arena_zalloc(r->a, sizeof(audit_record) * (size_t)(n + 1));
 	json_t *out = json_array();
 	patient pt = {0};
@@ -214,7 +241,7 @@ int api_lot_get(http_req *r)
 		                              "family_name", pt.family_name, "given_name",
 		                              pt.given_name));
 		json_object_set_new(o, "lot_as",
-		                    json_string(p->kit_lot && strcmp(p->kit_lot, lot) == 0
+		                    json_string(p->kit_lot && strcasecmp(p->kit_lot, lot) == 0
 		                                    ? "kit_lot"
 		                                    : "lot_numbers"));
 		json_array_append_new(out, o);
@@ -224,6 +251,6 @@ int api_lot_get(http_req *r)
 		return r->status;
 	}
 	return http_json(r, 200,
-	                 json_pack("{s:s, s:o, s:n, s:i}", "lot", lot, "items", out, "next_cursor",
-	                           "voided", voided));
+	                 json_pack("{s:s, s:o, s:n, s:i, s:b}", "lot", lot, "items", out,
+	                           "next_cursor", "voided", voided, "truncated", truncated));
 }

@@ -275,6 +275,17 @@ static void procedure_create(loader *l, json_t *e)
 		BUG(l, "the plan's biologic is investigational and it has no study reference");
 	else if (l->n_procs == MAX_PROCEDURES)
 		BUG(l, "more than %d procedures", MAX_PROCEDURES);
+	const procedure *product = NULL;
+	int used = 0;
+	for (int j = 0; pr->product_id && j < l->n_procs; j++) {
+		if (strcmp(l->procs[j]->id, pr->product_id) == 0)
+			product = l->procs[j];
+		used |= l->procs[j]->product_id &&
+		        strcmp(l->procs[j]->product_id, pr->product_id) == 0 &&
+		        !rec_ended(&rk_procedure, l->procs[j]);
+	}
+	if (procedure_take_cells(pr, product, used))
+		BUG(l, "cells: the product was injected before; count this injection's cells");
 	if (l->v.n)
 		return;
 	pr->plan_id = l->plan->id;

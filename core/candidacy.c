@@ -220,7 +220,7 @@ int cand_rules_parse(arena *a, json_t *doc, const treatment_set *set,
 		cand_rule *rule = &out->rules[out->n];
 		read_rule(v, r, p, set, instruments, rule);
 		for (int k = 0; rule->id && k < out->n; k++)
-			if (strcmp(out->rules[k].id, rule->id) == 0)
+			if (out->rules[k].id && strcmp(out->rules[k].id, rule->id) == 0)
 				v_add(v, v_path(v, p, "id"), "%s is used by rules[%d] too",
 				      rule->id, k);
 		out->n++;

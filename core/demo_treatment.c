@@ -269,9 +269,18 @@ static void candidacy(demo_gen *x, demo_rng *g)
 	                  "haemoglobin", "value", (115 + demo_pick(&own, 41)) / 10.0, "unit",
 	                  "g/dL", "performed_on", day));
 	int defer = x->course->state == DEMO_PROPOSED && demo_pick(&own, 100) < 40;
-	const char *why = defer    ? "Smoking and NSAIDs to be stopped first; review in 2 weeks"
-	                  : smokes ? "Candidate; advised to stop smoking before the procedure"
-	                           : "No contraindication found; expectations and costs discussed";
+	int prp = strcmp(x->course->proto->biologic, "prp") == 0;
+	/* The rationale speaks of what the rules found: smoking and NSAIDs are PRP's cautions. */
+	const char *why =
+	    defer ? "Blood results and the screening to be repeated before deciding; "
+	            "review in 2 weeks"
+	    : prp && smokes && nsaids
+	        ? "Candidate; to stop smoking and to take no NSAIDs in the 48 hours "
+	          "before the injection"
+	    : prp && smokes ? "Candidate; advised to stop smoking before the injection"
+	    : prp && nsaids ? "Candidate; no NSAIDs in the 48 hours before the injection"
+	                    : "Candidate; the findings, what to expect and the costs "
+	                      "were discussed with the patient";
 	emit(x, json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "op", "decision", "on", day, "body",
 	                  "biologic", x->course->proto->biologic, "decision",
 	                  defer ? "defer" : "candidate", "rationale", why));

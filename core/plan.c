@@ -97,12 +97,13 @@ static const rec_field step_fields[] = {
     REC_META_TAIL_FLAGS(plan_step, status_reason, RF_CLINICAL),
 };
 
-/* A planned step whose window closed before today reads as overdue. */
+/* A planned step whose window closed before today reads as overdue; an optional one nobody took
+ * up was never due. */
 static void step_json(json_t *out, const void *rec, const rec_ctx *cx)
 {
 	const plan_step *s = rec;
 	civil_date to;
-	if (strcmp(s->status, "planned") == 0 && !date_parse(s->window_to, &to) &&
+	if (strcmp(s->status, "planned") == 0 && !s->optional && !date_parse(s->window_to, &to) &&
 	    date_cmp(to, cx->today) < 0)
 		json_object_set_new(out, "status", json_string("overdue"));
 }

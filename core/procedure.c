@@ -110,6 +110,12 @@ static int kind_index(const char *kind)
 /* The volume a kind of procedure plausibly has, in mL. */
 static const double volume_max[] = {120, 500, 1000, 50};
 
+/* A lot fits in one path segment of GET /lots/{lot}, and in a list stored "a,b,c". */
+static int lot_ok(const char *lot)
+{
+	return !strpbrk(lot, ",/") && strspn(lot, ".") < strlen(lot);
+}
+
 static void procedure_check(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx)
 {
 	(void)partial, (void)cx;
@@ -129,6 +135,13 @@ static void procedure_check(vctx *v, json_t *body, void *rec, int partial, const
 	}
 	if (p->has_volume && p->volume_ml > volume_max[k] && !v_has(v, "volume_ml"))
 		v_add(v, "volume_ml", "cannot be more than %g mL for a %s", volume_max[k], p->kind);
+	/* A lot is looked up whole (GET /lots/{lot}): no separator of a path or a list in it. */
+	if (p->kit_lot && !lot_ok(p->kit_lot) && !v_has(v, "kit_lot"))
+		v_add(v, "kit_lot", "cannot contain a comma or a slash, nor be only dots");
+	for (int i = 0; i < p->n_lots; i++)
+		if (!lot_ok(p->lots[i]))
+			v_add(v, arena_printf(v->a, "lot_numbers[%d]", i),
+			      "cannot contain a slash, nor be only dots");
 	if (p->has_platelets != p->has_baseline_platelets && !v_has(v, "baseline_platelets_per_ul"))
 		v_add(v, "baseline_platelets_per_ul",
 		      "goes with platelets_per_ul: both are needed for the concentration factor");
@@ -164,6 +177,17 @@ const rec_kind rk_procedure = {
     .check = procedure_check,
     .to_json = procedure_json,
 };
+
+int procedure_take_cells(procedure *injection, const procedure *product, int product_used_before)
+{
+	if (injection->has_cells || !product || !product->has_nucleated_cells)
+		return 0;
+	if (product_used_before)
+		return -1;
+	injection->cells = product->nucleated_cells;
+	injection->has_cells = injection->cells_from_product = 1;
+	return 0;
+}
 
 int procedure_needs_clinician(const char *kind)
 {

@@ -56,6 +56,11 @@ typedef struct procedure {
 
 extern const rec_kind rk_procedure;
 
+/* An injection that gives no cell count takes its product's nucleated cells, when the product
+ * counted them and no other live injection used it (else the whole count would be given twice).
+ * 0 when done or not needed; -1 when the count must be given (the product was injected before). */
+int procedure_take_cells(procedure *injection, const procedure *product, int product_used_before);
+
 /* 1 for the kinds only a clinician records (harvest, injection); a nurse records blood draws and
  * processing. */
 int procedure_needs_clinician(const char *kind);

@@ -436,6 +436,18 @@ int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
 	}
 	if (!why && (k->eq_param != NULL) != (k->eq_field != NULL))
 		why = "names only one of eq_param and eq_field";
+	for (const rec_ref *r = k->refs; r && r->field && !why; r++) {
+		const rec_field *f = rec_field_find(k, r->field);
+		which = r->field;
+		if (!f || f->type != RT_TEXT || !r->k)
+			why = "is a reference (refs) that is not a text field naming a kind";
+	}
+	for (const char *const *name = k->find_fields; name && *name && !why; name++) {
+		const rec_field *f = rec_field_find(k, *name);
+		which = *name;
+		if (!f || (f->type != RT_TEXT && f->type != RT_LIST))
+			why = "is a find field that is not a text or list field";
+	}
 	if (!why)
 		return 0;
 	snprintf(err, errlen, "record kind %s: %s %s", k->name, which, why);

@@ -102,8 +102,8 @@ typedef struct store_ops {
 	                   int *n);
 	sw_err (*rec_update)(store *s, arena *a, const rec_kind *k, const void *rec, int expected,
 	                     audit_record *audit);
-	/* Records of every patient whose k->find_fields hold value, in the kind's order, at most
-	 * limit (or 5,000). */
+	/* Records of every patient whose k->find_fields hold value (letter case ignored), in the
+	 * kind's order, at most limit (or 5,000). */
 	sw_err (*rec_find)(store *s, arena *a, const rec_kind *k, const char *value, int limit,
 	                   void **items, int *n);
 	/* Several inserts and updates in one transaction, all or nothing: audit for the whole (a

@@ -112,7 +112,8 @@ static int build(kind_sql *q, const rec_kind *k)
 	rc |= strbuf_printf(&b, "SELECT 1 FROM %s WHERE id = ?1", k->table);
 	q->exists = take(&b);
 
-	/* ?1 the value, ?2 limit. A list column is stored "a,b,c" (no item holds a comma). */
+	/* ?1 the value, ?2 limit; letter case ignored (a recall must not miss "lot-7" for "LOT-7").
+	 * A list column is stored "a,b,c" (no item holds a comma). */
 	if (k->find_fields) {
 		strbuf_init(&b, 8192);
 		rc |= strbuf_puts(&b, "SELECT ");
@@ -121,11 +122,12 @@ static int build(kind_sql *q, const rec_kind *k)
 		for (const char *const *name = k->find_fields; *name; name++) {
 			const rec_field *f = rec_field_find(k, *name);
 			const char *c = f ? rec_column(f) : *name;
-			rc |= strbuf_printf(&b,
-			                    f && f->type == RT_LIST
-			                        ? "%sinstr(',' || %s || ',', ',' || ?1 || ',') > 0"
-			                        : "%s%s = ?1",
-			                    name == k->find_fields ? "" : " OR ", c);
+			rc |= strbuf_printf(
+			    &b,
+			    f && f->type == RT_LIST
+			        ? "%sinstr(lower(',' || %s || ','), lower(',' || ?1 || ',')) > 0"
+			        : "%s%s = ?1 COLLATE NOCASE",
+			    name == k->find_fields ? "" : " OR ", c);
 		}
 		rc |= strbuf_printf(&b, " ORDER BY %s LIMIT ?2", k->list_order);
 		q->find = take(&b);

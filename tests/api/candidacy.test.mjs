@@ -187,6 +187,34 @@ describe('findings', () => {
     assert.equal(v.status, 200, v.text);
     assert.equal((await rules(p, 'prp')).platelets_low, undefined);
     assert.ok((await rules(p, 'bmac')).no_platelets_before_harvest);
+    assert.ok((await rules(p, 'prp')).no_platelets_before_prp);
+    const critical = await lab(p, 'platelet_count', 45, '10^3/uL');
+    const f = await rules(p, 'prp');
+    assert.equal(f.platelets_critical_prp.level, 'blocks');
+    assert.equal(f.platelets_critical_prp.records[0].id, critical.id);
+    assert.equal(f.platelets_critical_prp.certainty, 'unconfirmed', 'the limit of 50 is not from a published source');
+    assert.equal(f.platelets_low.level, 'caution');
+    assert.equal((await rules(p, 'bmac')).platelets_critical_prp, undefined);
+  });
+
+  test('answers that matter only close to the procedure expire sooner than the screening', async () => {
+    const p = await patient();
+    await screening(p, ['nsaids_48h', 'fever_last_week', 'systemic_steroids_2w'], day(-3));
+    let f = await rules(p, 'prp');
+    assert.equal(f.no_recent_screening, undefined, 'the screening itself is recent');
+    assert.equal(f.nsaids_prp, undefined, 'NSAIDs reported 3 days ago say nothing of the last 48 hours now');
+    assert.ok(f.fever_prp && f.steroids_prp);
+    await screening(p, ['nsaids_48h'], day(-2));
+    f = await rules(p, 'prp');
+    assert.ok(f.nsaids_prp);
+    assert.equal(f.fever_prp, undefined, 'the latest screening answered no');
+  });
+
+  test('HbA1c above the limit is a caution for cell therapy, not for PRP', async () => {
+    const p = await patient();
+    await lab(p, 'hba1c', 11, '%');
+    assert.ok((await rules(p, 'bmac')).hba1c_high);
+    assert.equal((await rules(p, 'prp')).hba1c_high, undefined);
   });
 
   test('reading candidacy is audited as a read of the patient', async () => {

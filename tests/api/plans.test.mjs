@@ -193,6 +193,13 @@ describe('steps', () => {
     assert.equal(byKind('injection')[1].status, 'planned', 'due day 35: window still open');
     assert.equal(byKind('follow_up')[0].status, 'planned');
   });
+
+  test('an optional step nobody took up is never overdue', async () => {
+    const pl = await plan({ protocol: 'bmac', start_date: day(-400) });
+    const opt = pl.steps.filter((x) => x.optional);
+    assert.ok(opt.length && opt.every((x) => x.window_to < day(0) && x.status === 'planned'), 'past its window, still only planned');
+    assert.ok(pl.steps.some((x) => !x.optional && x.status === 'overdue'));
+  });
 });
 
 describe('visits without a procedure, and the end of a plan', () => {
@@ -207,7 +214,12 @@ describe('visits without a procedure, and the end of a plan', () => {
     const r = await n.post(`/api/v1/plan-steps/${cons.id}/done`, {}, { 'If-Match': '"1"' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'done');
-    assert.equal((await c.post(`/api/v1/plan-steps/${fu.id}/done`, {}, { 'If-Match': '"1"' })).status, 200);
+    const early = assertProblem(await c.post(`/api/v1/plan-steps/${fu.id}/done`, {}, { 'If-Match': '"1"' }), 409);
+    assert.match(early.detail, new RegExp(`window opens on ${fu.window_from}`), 'a follow-up is not done before its window');
+    const past = await plan({ start_date: day(-40) });
+    const pastFu = past.steps.find((x) => x.kind === 'follow_up');
+    assert.ok(pastFu.window_from <= day(0));
+    assert.equal((await c.post(`/api/v1/plan-steps/${pastFu.id}/done`, {}, { 'If-Match': '"1"' })).status, 200);
     const d = assertProblem(await c.post(`/api/v1/plan-steps/${draw.id}/done`, {}, { 'If-Match': '"1"' }), 409);
     assert.match(d.detail, /recording its procedure/);
     assertProblem(await c.post(`/api/v1/plan-steps/${cons.id}/done`, {}, { 'If-Match': '"2"' }), 409);

@@ -79,6 +79,13 @@ describe('PRP from blood draw to injection', () => {
     assert.equal(b.body.cells, 1.2e8);
     assert.equal(b.body.cells_from_product, false);
     assertInvalid(await record(pl, { ...inj, cells: 5 }), ['cells']);
+    // The product was injected already: its whole count is not given twice.
+    const twice = assertInvalid(await record(pl, inj), ['cells']);
+    assert.match(twice.errors[0].message, /injected before/);
+    for (const x of [a, b]) {
+      assert.equal((await c.post(`/api/v1/procedures/${x.body.id}/void`, { reason: 'Test' }, { 'If-Match': '"1"' })).status, 200);
+    }
+    assert.equal((await record(pl, inj)).body.cells_from_product, true, 'once the others are voided, the count is taken again');
     assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: hv.body.id, method: 'x', cells: 1e6 }), ['cells']);
   });
 
@@ -136,6 +143,24 @@ describe('voiding', () => {
     const audit = sqlite(srv.db, `SELECT group_concat(action || ' ' || ifnull(detail, ''), ' | ') FROM (SELECT action, detail FROM audit WHERE resource_id = '${step.id}' ORDER BY seq)`);
     assert.match(audit, /^plan_step.status planned -> done by blood_draw \S+ \| plan_step.status done -> planned: procedure \S+ voided \| plan_step.status planned -> done by blood_draw/);
     assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE resource_id = '${pl.id}' AND action = 'plan.status' AND detail LIKE 'accepted -> in_progress by %'`), '1');
+  });
+});
+
+describe('voiding under an ended plan', () => {
+  test('the step a voided procedure fulfilled is skipped, not planned again, once the plan has ended', async () => {
+    const pl = await plan();
+    const step = stepOf(pl, 'blood_draw');
+    const d = (await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 20, step_id: step.id })).body;
+    const done = await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'completed' }, { 'If-Match': '"3"' });
+    assert.equal(done.status, 200, done.text);
+    const v = await c.post(`/api/v1/procedures/${d.id}/void`, { reason: 'Wrong patient label' }, { 'If-Match': '"1"' });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.body.step_status, 'skipped');
+    const now = (await c.get(`/api/v1/plans/${pl.id}`)).body;
+    const s = now.steps.find((x) => x.id === step.id);
+    assert.equal(s.status, 'skipped');
+    assert.match(s.status_reason, /voided; plan completed/);
+    assert.ok(!now.steps.some((x) => x.status === 'overdue' || x.status === 'planned'), 'an ended plan has nothing left to do');
   });
 });
 
@@ -198,6 +223,10 @@ describe('lot traceability', () => {
     assert.deepEqual(r.body.items.map((i) => [i.id, i.kind, i.lot_as, i.patient.id, i.performed_on]),
       [[x.proc.id, 'processing', 'kit_lot', a.id, day(-2)], [x.inj.id, 'injection', 'lot_numbers', a.id, day(-2)]]);
     assert.equal(r.body.items[0].patient.mrn, a.mrn);
+    assert.equal(r.body.truncated, false);
+    const lower = (await n.get('/api/v1/lots/kit-recall-1')).body;
+    assert.deepEqual(lower.items.map((i) => [i.id, i.lot_as]), [[x.proc.id, 'kit_lot'], [x.inj.id, 'lot_numbers']],
+      'letter case does not hide a record from a recall');
     assert.equal(r.body.items[0].patient.family_name, 'Lotone');
     const syr = (await c.get('/api/v1/lots/SYR-9')).body.items;
     assert.deepEqual(syr.map((i) => i.id), [x.inj.id, y.inj.id], 'a lot used by two patients finds both');
@@ -209,6 +238,17 @@ describe('lot traceability', () => {
     const after = (await c.get('/api/v1/lots/ACD-A-77')).body;
     assert.deepEqual(after.items, []);
     assert.equal(after.voided, 1);
+  });
+
+  test('a lot is recorded without a comma or a slash, so that it can be looked up whole', async () => {
+    const pl = await plan();
+    const draw = (await record(pl, { kind: 'blood_draw', performed_on: day(0), volume_ml: 30 })).body;
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: draw.id, method: 'spin', kit_lot: 'A/B' }), ['kit_lot']);
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: draw.id, method: 'spin', kit_lot: 'A,B' }), ['kit_lot']);
+    assertInvalid(await record(pl, { kind: 'processing', performed_on: day(0), from: draw.id, method: 'spin', kit_lot: '..' }), ['kit_lot']);
+    const proc = (await record(pl, { kind: 'processing', performed_on: day(0), from: draw.id, method: 'spin', kit_lot: 'AB' })).body;
+    assertInvalid(await record(pl, { kind: 'injection', performed_on: day(0), product: proc.id, volume_ml: 4, side: 'left',
+      nerves: ['tibial'], guidance: 'ultrasound', operator: 'Dr Test', lot_numbers: ['OK-1', 'X/Y'] }), ['lot_numbers[1]']);
   });
 
   test('a lot with a comma is refused; front desk and researchers may not look lots up', async () => {

@@ -68,7 +68,7 @@ static int teardown(void **state)
 static void shipped_rules_load(void **state)
 {
 	(void)state;
-	assert_int_equal(shipped.n, 20);
+	assert_int_equal(shipped.n, 22);
 	int levels[3] = {0, 0, 0};
 	for (int i = 0; i < shipped.n; i++)
 		levels[shipped.rules[i].level]++;
@@ -140,6 +140,29 @@ static void broken_rules_refused(void **state)
 	        "rules[0].colour");
 	refused("\"check\": \"diagnosis\", \"chronicity\": \"chronic\", \"certainty\": \"sure\"",
 	        "rules[0].certainty");
+}
+
+/* A rule without an id before one with an id: refused at its path, not a crash. */
+static void rule_without_id(void **state)
+{
+	(void)state;
+	const char *text =
+	    "{\"source\": \"s\", \"rules\": ["
+	    "{\"level\": \"note\", \"check\": \"diagnosis\", \"chronicity\": \"chronic\", "
+	    "\"reason\": \"x\", \"certainty\": \"secondary\", \"source\": \"y\"}, "
+	    "{\"id\": \"b\", \"level\": \"note\", \"check\": \"diagnosis\", \"chronicity\": "
+	    "\"chronic\", \"reason\": \"x\", \"certainty\": \"secondary\", \"source\": \"y\"}]}";
+	json_t *doc = json_loads(text, 0, NULL);
+	assert_non_null(doc);
+	arena a;
+	arena_init(&a);
+	vctx v;
+	vctx_init(&v, &a);
+	cand_rules out;
+	assert_int_not_equal(cand_rules_parse(&a, doc, &tx, &ins, &out, &v), 0);
+	assert_true(v_has(&v, "rules[0].id"));
+	json_decref(doc);
+	arena_free(&a);
 }
 
 /* The finding of rule in biologic's entry, or NULL. */
@@ -250,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(shipped_rules_load),
 	    cmocka_unit_test(broken_rules_refused),
+	    cmocka_unit_test(rule_without_id),
 	    cmocka_unit_test(evaluation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -342,6 +342,23 @@ static void kind_check_accepts_good_and_refuses_broken(void **state)
 	field_in(fs, "extra")->flags |= RF_INPUT;
 	expect_refused(&k, "extra", "only a parse hook can read");
 
+	/* References and find fields name fields of the kind, of a type they can use. */
+	copy_fields(fs, 40, gadget_fields, NULL);
+	const rec_ref bad_ref[] = {{"nope", &widget_kind, "a widget"}, {NULL, NULL, NULL}};
+	k.refs = bad_ref;
+	expect_refused(&k, "nope", "reference");
+	const rec_ref real_ref[] = {{"weight", &widget_kind, "a widget"}, {NULL, NULL, NULL}};
+	k.refs = real_ref;
+	expect_refused(&k, "weight", "not a text field");
+	k.refs = NULL;
+	static const char *const bad_find[] = {"weight", NULL};
+	k.find_fields = bad_find;
+	expect_refused(&k, "weight", "find field");
+	static const char *const good_find[] = {"label", "tags", NULL};
+	k.find_fields = good_find;
+	assert_int_equal(rec_kind_check(&k, err, sizeof err), 0);
+	k.find_fields = NULL;
+
 	copy_fields(fs, 40, gadget_fields, NULL);
 	field_in(fs, "checked_at")->flags |= RF_INPUT;
 	expect_refused(&k, "checked_at", "only a parse hook can read");
