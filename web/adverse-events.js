@@ -1,13 +1,15 @@
 // Adverse events on the patient page (part of the Treatment section, treatment.js): the list with
 // serious events flagged, the banner near the top of the page while any serious event is
 // recorded, the form that records one, the same form to update it as it evolves (PATCH with
-// If-Match: only what changed is sent), and "entered in error".
+// If-Match: only what changed is sent), and "entered in error". An event may name the procedure
+// it followed (procedure_id: one of the patient's procedures, not voided).
 //
 // Grades are CTCAE v5.0's (National Cancer Institute, 2017); seriousness follows ICH E2A.
 
 import { post, patch } from './api.js';
-import { h, tag, todayText, stacked } from './dom.js';
+import { h, fill, tag, todayText, stacked } from './dom.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, conflict } from './form.js';
+import { procedureKindLabel, procedureFacts } from './procedures.js';
 
 // CTCAE v5.0 general grade definitions.
 export const GRADES = [
@@ -51,24 +53,34 @@ export function seriousBanner(events) {
     h('p', {}, h('a', { href: '#ae-heading' }, 'See the adverse events')));
 }
 
+// "Injection 2026-11-20": the procedure an event followed, as the list and the form name it.
+const procedureName = (pr) => `${procedureKindLabel(pr.kind)} ${pr.performed_on}${pr.status === 'voided' ? ' (voided)' : ''}`;
+
 // ---- The list -------------------------------------------------------------------------------------
 
-// events: the patient's adverse events; canWrite; toggle(tr, button, makeForm); changed(text).
-export function eventTable(ctx, p, events, { canWrite, toggle, changed }) {
+// events: the patient's adverse events; procedures: the patient's procedures (those the events
+// name); canWrite; toggle(tr, button, makeForm); changed(text).
+export function eventTable(ctx, p, events, { procedures = [], canWrite, toggle, changed }) {
   if (!events.length) {
     return h('p', { class: 'empty-inline', 'data-testid': 'no-adverse-events' }, 'No adverse event is recorded.');
   }
   const items = events.slice().sort((a, b) => (b.onset_date || '').localeCompare(a.onset_date || '')
     || b.id.localeCompare(a.id));
+  const byId = new Map(procedures.map((x) => [x.id, x]));
   const tbody = h('tbody');
   for (const e of items) {
     const wrong = e.status === 'entered_in_error';
+    const after = e.procedure_id ? byId.get(e.procedure_id) : null;
     const tr = h('tr', { 'data-testid': 'ae-row', 'data-serious': String(e.serious), 'data-status': e.status,
       'data-grade': e.grade, class: [wrong && 'struck', isSerious(e) && 'serious'] },
       h('td', { class: 'mono' }, e.onset_date),
       h('td', {},
         h('span', { class: 'rec-name' }, e.term),
         e.serious ? tag(`serious: ${criterionText(e.serious_criteria).toLowerCase()}`, 'serious', { 'data-testid': 'serious-tag' }) : null,
+        e.procedure_id ? h('span', { class: 'sub', 'data-testid': 'ae-procedure' }, 'After ', after
+          ? [procedureKindLabel(after.kind).toLowerCase(), ' ', h('span', { class: 'nowrap' }, after.performed_on),
+            after.status === 'voided' ? ' (voided)' : '']
+          : 'a procedure not shown') : null,
         e.action ? h('span', { class: 'note' }, `Action: ${e.action}`) : null,
         wrong ? h('span', { class: 'note void-note', 'data-testid': 'void-reason' },
           `Entered in error${e.status_reason ? `: ${e.status_reason}` : ''}`) : null),
@@ -77,14 +89,14 @@ export function eventTable(ctx, p, events, { canWrite, toggle, changed }) {
       h('td', {}, label(RELATEDNESS, e.relatedness),
         h('span', { class: 'sub' }, e.expected === true ? 'expected' : e.expected === false ? 'unexpected' : '')),
       h('td', { 'data-testid': 'ae-outcome' }, label(OUTCOMES, e.outcome),
-        e.resolved_date ? h('span', { class: 'sub' }, `resolved ${e.resolved_date}`) : null),
+        e.resolved_date ? h('span', { class: 'sub' }, 'resolved ', h('span', { class: 'nowrap' }, e.resolved_date)) : null),
       h('td', { class: 'row-actions' }, wrong ? tag('entered in error', 'error') : null));
     tbody.append(tr);
     if (canWrite && !wrong) {
       const actions = tr.lastElementChild;
       const upd = h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': 'false',
         'data-testid': 'update-ae', 'aria-label': `Update ${e.term}` }, 'Update…');
-      upd.addEventListener('click', () => toggle(tr, upd, (close) => eventForm(ctx, p, { event: e, close,
+      upd.addEventListener('click', () => toggle(tr, upd, (close) => eventForm(ctx, p, { event: e, procedures, close,
         onSaved: (saved) => changed(`${saved.term}: updated.`) })));
       const err = h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': 'false',
         'data-testid': 'ae-error', 'aria-label': `${e.term}: entered in error` }, 'Entered in error…');
@@ -151,11 +163,35 @@ function formValues(form) {
     serious_criteria: serious === 'true' ? text('serious_criteria') : null,
     relatedness: radio('relatedness'), expected: expected === null ? null : expected === 'true',
     action: text('action'), outcome: text('outcome'), resolved_date: text('resolved_date'),
+    procedure_id: text('procedure_id'),
   };
 }
 
-// opts: {event (to update; none to record), close, onSaved(saved)}.
-export function eventForm(ctx, p, { event = null, close, onSaved }) {
+// The choices of "After which procedure": the patient's procedures that are not voided, newest
+// first, and the one the event names even if voided since (so that saving does not drop it).
+function procedureChoices(procedures, current) {
+  const shown = procedures.filter((x) => x.status !== 'voided' || x.id === current)
+    .sort((a, b) => (b.performed_on || '').localeCompare(a.performed_on || '') || b.id.localeCompare(a.id));
+  return [['', shown.length ? 'None, or not known' : 'No procedure recorded'],
+    ...shown.map((x) => {
+      const first = procedureFacts(x)[0];
+      return [x.id, `${procedureName(x)}${first ? ` \u2014 ${first}` : ''}`];
+    })];
+}
+
+// Redraws the procedure choices of an open form after the patient's procedures changed; what was
+// chosen stays chosen while it is offered.
+export function syncProcedureChoices(form, procedures) {
+  const select = form.elements.namedItem('procedure_id');
+  if (!select) return;
+  const keep = select.value;
+  const current = form.dataset.procedureId || '';
+  fill(select, procedureChoices(procedures, current).map(([v, t]) => h('option', { value: v }, t)));
+  select.value = [...select.options].some((o) => o.value === keep) ? keep : '';
+}
+
+// opts: {event (to update; none to record), procedures (the patient's), close, onSaved(saved)}.
+export function eventForm(ctx, p, { event = null, procedures = [], close, onSaved }) {
   const e = event || {};
   const sfx = event ? `-ae-${event.id}` : '-ae';
   const summary = errorSummary();
@@ -169,7 +205,7 @@ export function eventForm(ctx, p, { event = null, close, onSaved }) {
   const serious = radioGroup({ legend: 'Serious?', name: 'serious', idSuffix: sfx, required: true, options: yesNo, class: 'field-wide',
     value: boolText(e.serious), hint: 'Death, life-threatening, hospitalisation, disability, congenital anomaly, or otherwise medically important (ICH E2A).' });
   const form = h('form', { class: 'record-form ae-form', novalidate: true, 'data-testid': event ? 'update-ae-form' : 'ae-form',
-    'aria-label': event ? `Update ${e.term}` : 'Record an adverse event' },
+    'aria-label': event ? `Update ${e.term}` : 'Record an adverse event', 'data-procedure-id': e.procedure_id || null },
     event ? h('p', { class: 'inline-title' }, `Update ${e.term}`) : h('h3', {}, 'Record an adverse event'),
     summary,
     h('div', { class: 'grid' },
@@ -177,6 +213,9 @@ export function eventForm(ctx, p, { event = null, close, onSaved }) {
         hint: 'What happened, in clinical terms, e.g. pain and swelling at the injection site' }),
       field({ label: 'Onset', name: 'onset_date', idSuffix: sfx, required: true, narrow: true, value: e.onset_date || todayText(),
         hint: 'YYYY-MM-DD', placeholder: 'YYYY-MM-DD', inputmode: 'numeric', maxlength: 10 }),
+      field({ label: 'After which procedure', name: 'procedure_id', idSuffix: sfx, wide: true,
+        choices: procedureChoices(procedures, e.procedure_id), value: e.procedure_id || '',
+        hint: 'The procedure it followed, if it followed one' }),
       grade, serious, criteria,
       radioGroup({ legend: 'Related to the treatment?', name: 'relatedness', idSuffix: sfx, required: true, options: RELATEDNESS,
         value: e.relatedness, class: 'field-wide' }),

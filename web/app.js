@@ -1,5 +1,5 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
-// (/, /patients/new, /patients/{id}, /patients/{id}/edit); the server answers every path
+// (/, /patients/new, /patients/{id}, /patients/{id}/edit, /lots); the server answers every path
 // without a file extension with index.html, so each route also works on reload.
 
 import { api, csrf, onSessionLost, ApiError } from './api.js';
@@ -7,6 +7,7 @@ import { h, fill, link, roleLabel } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
 import { patientListView, patientFormView } from './patients.js';
 import { patientView } from './patient.js';
+import { lotView } from './lots.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -37,6 +38,7 @@ const routes = [
   { pattern: /^\/patients\/new\/?$/, view: (ctx) => patientFormView(ctx, null) },
   { pattern: /^\/patients\/([0-9a-f-]{36})\/edit\/?$/, view: (ctx, id) => patientFormView(ctx, id) },
   { pattern: /^\/patients\/([0-9a-f-]{36})\/?$/, view: patientView },
+  { pattern: /^\/lots\/?$/, view: lotView },
 ];
 
 let renderCount = 0;
@@ -113,6 +115,9 @@ function renderHeader() {
           h('li', {}, h('a', { href: '/', 'data-match': '^/(patients/?)?$|^/patients/[0-9a-f-]{36}' }, 'Patients')),
           session.can('patient.write')
             ? h('li', {}, h('a', { href: '/patients/new', 'data-match': '^/patients/new' }, 'New patient'))
+            : null,
+          session.can('clinical.read')
+            ? h('li', {}, h('a', { href: '/lots', 'data-match': '^/lots', 'data-testid': 'nav-lots' }, 'Lot recall'))
             : null)),
       h('div', { class: 'who', 'data-testid': 'who' },
         h('span', { class: 'who-name', 'data-testid': 'staff-name' }, me.name),

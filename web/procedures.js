@@ -401,7 +401,9 @@ export function procedureForm(ctx, p, state, { preset = {}, onSaved, close }) {
     const pl = currentPlan();
     const kinds = kindsFor(pl);
     if (!kinds.some(([k]) => k === chosen.kind)) chosen.kind = null;
-    const open = pl ? pl.steps.filter((s) => s.kind === chosen.kind && isOpenStep(s)).sort((a, b) => a.seq - b.seq) : [];
+    // The plan's own steps first; an optional step (not taken up) last, and said so.
+    const open = pl ? pl.steps.filter((s) => s.kind === chosen.kind && isOpenStep(s))
+      .sort((a, b) => Number(!!a.optional) - Number(!!b.optional) || a.seq - b.seq) : [];
     if (!open.some((s) => s.id === chosen.step)) chosen.step = open.length ? open[0].id : '';
     const planField = field({ label: 'Plan', name: 'plan', idSuffix: SUFFIX, required: true, wide: true,
       hint: plans.length ? 'Accepted or running plans of this patient.' : null,
@@ -412,7 +414,8 @@ export function procedureForm(ctx, p, state, { preset = {}, onSaved, close }) {
     kindField.querySelector('select').setAttribute('data-testid', 'procedure-kind');
     const stepField = field({ label: 'Plan step it fulfils', name: 'step_id', idSuffix: SUFFIX,
       hint: chosen.kind && !open.length ? 'No open step of this kind in the plan.' : 'The step is marked done.',
-      choices: [...open.map((s) => [s.id, `${stepName(s, pl.steps)}, due ${s.due_date}${s.status === 'overdue' ? ' (overdue)' : ''}`]),
+      choices: [...open.map((s) => [s.id, `${stepName(s, pl.steps)}, due ${s.due_date}${s.status === 'overdue' ? ' (overdue)' : ''}`
+        + `${s.optional ? ' (optional, not taken up)' : ''}`]),
         ['', 'None: not a planned step']], value: chosen.step });
     const date = planBox.querySelector('input[name="performed_on"]');
     fill(planBox, planField, kindField, stepField,

@@ -1,8 +1,8 @@
 // The Treatment section of the patient page: the place of the candidacy card, the patient's
-// treatment plans (made from a protocol, moved by rule with If-Match, each step listed with its
-// due date, window, status and what fulfilled it; the consent to each plan), the procedures
-// (procedures.js) and the adverse events (adverse-events.js), and the banner near the top of the
-// page while a serious adverse event is recorded.
+// treatment plans (made from a protocol, moved by rule with If-Match, their steps listed by
+// steps.js; the consent to each plan), the procedures (procedures.js) and the adverse events
+// (adverse-events.js), and the banner near the top of the page while a serious adverse event is
+// recorded.
 //
 // What a role cannot do is not shown, and what it cannot read is not asked for: clinicians do
 // everything; nurses read everything and record blood draws, processing and adverse events; the
@@ -11,10 +11,11 @@
 
 import { get, post, patch } from './api.js';
 import { h, add, fill, tag, todayText, roleLabel, classLabel } from './dom.js';
-import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict } from './form.js';
-import { procedureTable, procedureForm, procedureLine, stepName, isOpenStep, planUnderWay, mayRecordKind,
-  PROCEDURE_KINDS } from './procedures.js';
-import { eventTable, eventForm, seriousBanner } from './adverse-events.js';
+import { field, valueOf, problemBox, conflict } from './form.js';
+import { procedureTable, procedureForm } from './procedures.js';
+import { toggleBelow, openButton, smallForm, dateField } from './inline.js';
+import { stepsView, addStepForm, ENDED, planStatusText } from './steps.js';
+import { eventTable, eventForm, seriousBanner, syncProcedureChoices } from './adverse-events.js';
 import { candidacySection } from './candidacy.js';
 
 // Catalogues change only with a new server version: fetched once per page load.
@@ -36,12 +37,6 @@ const consentDocuments = cached('/api/v1/consent-documents');
 
 // ---- Labels -------------------------------------------------------------------------------------
 
-const ENDED = new Set(['declined', 'completed', 'stopped']);
-export const planStatusText = (s) => String(s || '').replace(/_/g, ' ');
-const INSTRUMENTS = { nrs: 'NRS', dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
-  'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS' };
-const instrumentName = (id) => INSTRUMENTS[id] || id;
-
 // The moves a plan may make from each status (plan_moves in core/plan.c): the target, the
 // button, and whether it asks first (a reason: required for stopping, optional otherwise).
 const MOVES = {
@@ -50,73 +45,6 @@ const MOVES = {
   in_progress: [{ to: 'completed', text: 'Complete…', ask: true }, { to: 'stopped', text: 'Stop…', ask: true, reason: true }],
 };
 const MOVE_WORDS = { accepted: 'accepted', declined: 'declined', in_progress: 'started', completed: 'completed', stopped: 'stopped' };
-
-// ---- Inline forms -----------------------------------------------------------------------------------
-
-// Opens makeForm(close) right below anchor (a table row gets a row of its own, a list item an
-// item), or closes it when its button is pressed again; one form per anchor.
-const opened = new WeakMap();
-function toggleBelow(anchor, button, makeForm) {
-  const current = opened.get(anchor);
-  if (current) {
-    current.box.remove();
-    current.button.setAttribute('aria-expanded', 'false');
-    opened.delete(anchor);
-    if (current.button === button) return;
-  }
-  let box = null;
-  const close = () => {
-    box.remove();
-    opened.delete(anchor);
-    button.setAttribute('aria-expanded', 'false');
-    button.focus();
-  };
-  const content = makeForm(close);
-  if (anchor.tagName === 'TR') {
-    box = h('tr', { class: 'correction' }, h('td', { colspan: anchor.cells.length }, content));
-  } else if (anchor.tagName === 'LI') {
-    box = h('li', { class: 'step-form' }, content);
-  } else {
-    box = h('div', { class: 'panel' }, content);
-  }
-  anchor.after(box);
-  opened.set(anchor, { button, box });
-  button.setAttribute('aria-expanded', 'true');
-  const first = box.querySelector('input:not([type="hidden"]), select, textarea');
-  if (first) first.focus();
-}
-
-const openButton = (text, testid, attrs = {}) => h('button', { type: 'button', class: 'btn btn-small btn-quiet',
-  'aria-expanded': 'false', 'data-testid': testid, ...attrs }, text);
-
-// A small form: a title, fields, a confirm and a Cancel button; submit(form, summary) does the
-// request and throws an ApiError to show.
-function smallForm({ testid, title, fields, confirm, confirmTestid, danger = false, close, submit }) {
-  const summary = errorSummary();
-  const form = h('form', { class: 'inline-form', novalidate: true, 'data-testid': testid },
-    title ? h('p', { class: 'inline-title' }, title) : null,
-    summary,
-    h('div', { class: 'grid' }, fields),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: ['btn', danger ? 'btn-danger' : 'btn-primary'], 'data-testid': confirmTestid }, confirm),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, 'Cancel')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form, summary);
-    await busy(form, async () => {
-      try {
-        await submit(form);
-      } catch (e) {
-        if (e && e.status !== undefined) showProblem(form, summary, e);
-        else throw e;
-      }
-    });
-  });
-  return form;
-}
-
-const dateField = (name, label, idSuffix, value = todayText(), hint = 'YYYY-MM-DD') => field({ label, name, idSuffix,
-  required: true, value, hint, placeholder: 'YYYY-MM-DD', inputmode: 'numeric', maxlength: 10, narrow: true });
 
 // ---- The section --------------------------------------------------------------------------------
 
@@ -207,8 +135,10 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     if (clinical) {
       fill(procList, procedureTable(state, { canVoid: canRecord, toggle: toggleBelow,
         changed: (text) => changed(text, procStatus) }));
-      fill(aeList, eventTable(ctx, p, state.events, { canWrite: canRecord, toggle: toggleBelow,
+      fill(aeList, eventTable(ctx, p, state.events, { procedures: state.procedures, canWrite: canRecord, toggle: toggleBelow,
         changed: (text) => changed(text, aeStatus) }));
+      // An open "Record an adverse event" form offers the procedures as they are now.
+      for (const f of aeTools.querySelectorAll('form.ae-form')) syncProcedureChoices(f, state.procedures);
     }
     if (banner) fill(banner, clinical ? seriousBanner(state.events) : null);
     if (procForm) procForm.sync();
@@ -253,7 +183,7 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     if (canRecord) {
       openProc.addEventListener('click', () => (procClose ? procClose() : openProcedure(null)));
       openAe.addEventListener('click', () => toggleBelow(aeTools, openAe, (close) => eventForm(ctx, p, {
-        close, onSaved: (saved) => changed(`Adverse event recorded: ${saved.term}.`, aeStatus) })));
+        procedures: state.procedures, close, onSaved: (saved) => changed(`Adverse event recorded: ${saved.term}.`, aeStatus) })));
       add(procTools, openProc);
       add(aeTools, openAe);
     }
@@ -288,6 +218,9 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     }
   }
 
+  // What the step list (steps.js) needs of the section.
+  const stepEnv = { ctx, session, state, canPlan, canRecord, openProcedure, changed: (text) => changed(text, planStatus) };
+
   // ---- Plans ----
 
   function planListView() {
@@ -319,7 +252,7 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
       h('dl', { class: 'facts plan-facts' }, planFacts(pl, biologic)),
       problem, actions);
     addPlanActions(pl, title, actions, problem);
-    article.append(stepsView(pl));
+    article.append(stepsView(pl, stepEnv));
     return article;
   }
 
@@ -413,7 +346,10 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
     const edit = openButton(pl.investigational && !pl.study_reference ? 'Add study reference…' : 'Study reference and notes…',
       'edit-plan');
     edit.addEventListener('click', () => toggleBelow(actions, edit, (close) => editPlanForm(pl, close)));
-    actions.append(edit);
+    // A step beyond the protocol's, e.g. a repeat injection for a partial response.
+    const addStep = openButton('Add a step…', 'add-step');
+    addStep.addEventListener('click', () => toggleBelow(actions, addStep, (close) => addStepForm(pl, title, close, stepEnv)));
+    actions.append(edit, addStep);
   }
 
   async function moveNow(pl, mv, button, problem) {
@@ -550,91 +486,6 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
         await changed(`Plan made: ${t}, ${r.body.steps.length} steps from ${r.body.start_date}. It is proposed until accepted.`, planStatus);
       },
     });
-  }
-
-  // ---- Steps ----
-
-  async function stepDone(pl, s, button, li) {
-    button.disabled = true;
-    try {
-      await post(`/api/v1/plan-steps/${s.id}/done`, {}, { ifMatch: s.version });
-    } catch (e) {
-      button.disabled = false;
-      if (!ctx.isCurrent()) return;
-      const box = problemBox(conflict(e, 'step'));
-      box.setAttribute('tabindex', '-1');
-      li.querySelector('.step-what').replaceChildren(box);
-      box.focus();
-      return;
-    }
-    await changed(`${stepName(s, pl.steps)} marked done.`, planStatus);
-  }
-
-  function stepsView(pl) {
-    const done = new Map(state.procedures.filter((x) => x.status !== 'voided' && x.step_id).map((x) => [x.step_id, x]));
-    const steps = pl.steps.slice().sort((a, b) => (a.due_date || '').localeCompare(b.due_date || '') || a.seq - b.seq);
-    const open = steps.filter(isOpenStep).length;
-    const overdue = steps.filter((s) => s.status === 'overdue').length;
-    const list = h('ol', { class: 'steps', 'data-testid': 'plan-steps' }, steps.map((s) => stepView(pl, s, done.get(s.id))));
-    const summaryText = `Steps: ${steps.length - open} of ${steps.length} done or skipped`
-      + (ENDED.has(pl.status) ? (open ? `; ${open} not done, the plan is ${planStatusText(pl.status)}` : '')
-        : overdue ? `, ${overdue} overdue` : '');
-    return h('details', { class: 'plan-steps', open: !ENDED.has(pl.status) },
-      h('summary', {}, summaryText), list);
-  }
-
-  // A step of an ended plan that was never done is shown as "not done", not overdue (the server
-  // skips them when a plan ends; plans that ended before it did keep them planned).
-  function stepView(pl, s, procedure) {
-    const shown = ENDED.has(pl.status) && isOpenStep(s) ? 'not_done' : s.status;
-    const overdue = shown === 'overdue';
-    const li = h('li', { class: ['step', `step-${shown}`], 'data-testid': 'plan-step', 'data-kind': s.kind,
-      'data-status': s.status, 'data-seq': s.seq },
-      h('span', { class: 'step-name' }, stepName(s, pl.steps),
-        s.optional ? h('span', { class: 'opt' }, ' (optional)') : null,
-        s.added_reason ? h('span', { class: 'sub' }, `Added: ${s.added_reason}`) : null,
-        (s.instruments || []).length ? h('span', { class: 'sub' }, s.instruments.map(instrumentName).join(', ')) : null),
-      h('span', { class: 'step-when' },
-        h('span', { class: 'step-due', 'data-testid': 'step-due' }, 'Due ', h('span', { class: 'mono' }, s.due_date)),
-        h('span', { class: 'step-window', 'data-testid': 'step-window' }, 'window ',
-          h('span', { class: 'mono' }, `${s.window_from} – ${s.window_to}`))),
-      h('span', { class: 'step-status' }, tag(planStatusText(shown), `step-${shown}`, { 'data-testid': 'step-status',
-        title: overdue ? 'Still planned, and its window has closed' : null })),
-      h('span', { class: 'step-what', 'data-testid': 'step-what' },
-        procedure ? procedureLine(procedure) : null,
-        s.status === 'skipped' && s.status_reason ? `Skipped: ${s.status_reason}` : null));
-    const actions = h('span', { class: 'step-actions' });
-    li.append(actions);
-    if (!isOpenStep(s) || ENDED.has(pl.status)) return li;
-    const isProcedure = PROCEDURE_KINDS.some(([k]) => k === s.kind);
-    if (canRecord && isProcedure && planUnderWay(pl) && mayRecordKind(session, s.kind)) {
-      const rec = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'record-step',
-        'aria-label': `Record ${stepName(s, pl.steps).toLowerCase()}` }, 'Record…');
-      rec.addEventListener('click', () => openProcedure({ plan: pl.id, kind: s.kind, step: s.id }));
-      actions.append(rec);
-    }
-    // A consultation, work-up or follow-up has no procedure: it is marked done when it took place.
-    if (canRecord && !isProcedure) {
-      const done = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'step-done',
-        'aria-label': `${stepName(s, pl.steps)} took place` }, 'Done');
-      done.addEventListener('click', () => stepDone(pl, s, done, li));
-      actions.append(done);
-    }
-    if (canPlan) {
-      const skip = openButton('Skip…', 'skip-step', { 'aria-label': `Skip ${stepName(s, pl.steps).toLowerCase()}` });
-      skip.addEventListener('click', () => toggleBelow(li, skip, (close) => smallForm({
-        testid: 'skip-form', title: `Skip ${stepName(s, pl.steps).toLowerCase()} due ${s.due_date}`, close,
-        confirm: 'Skip step', confirmTestid: 'confirm-skip',
-        fields: [field({ label: 'Reason', name: 'reason', idSuffix: `-skip-${s.id}`, required: true, wide: true, maxlength: 500 })],
-        submit: async (form) => {
-          const body = valueOf(form, 'reason') ? { reason: valueOf(form, 'reason') } : {};
-          await post(`/api/v1/plan-steps/${s.id}/skip`, body, { ifMatch: s.version }).catch((e) => { throw conflict(e, 'step'); });
-          await changed(`${stepName(s, pl.steps)} skipped.`, planStatus);
-        },
-      })));
-      actions.append(skip);
-    }
-    return li;
   }
 
   const refreshCandidacy = async () => (candidacy ? candidacy.refresh() : null);

@@ -1,13 +1,14 @@
 // Shared set-up of the browser tests: a real server (the ASan build when present) with a fresh
-// database, Debian's Chromium through playwright-core, and page helpers. Importing it registers
-// the before/after hooks of the test file that imports it.
+// database, Debian's Chromium through playwright-core, page helpers, and the patients and plans
+// the treatment tests start from (made through the API). Importing it registers the
+// before/after hooks of the test file that imports it.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer, emailOf, PASSWORDS } from '../lib/server.mjs';
+import { startServer, emailOf, PASSWORDS, login, newPatient } from '../lib/server.mjs';
 
 export const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 
@@ -96,3 +97,43 @@ export function unexpected(problems, statuses) {
   return problems.filter((m) => ![401, ...statuses].some((s) => m.includes(`status of ${s} `)));
 }
 
+// YYYY-MM-DD, k days from today in this machine's calendar (the server's and the browser's).
+export function day(k = 0) {
+  const d = new Date();
+  d.setDate(d.getDate() + k);
+  const z = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
+}
+
+// With SCHWANN_SCREENSHOTS set, saves the element (or the page) as out/<name>.png.
+export async function shot(target, name, opts = {}) {
+  if (!process.env.SCHWANN_SCREENSHOTS) return;
+  mkdirSync(OUT, { recursive: true });
+  await target.screenshot({ path: join(OUT, `${name}.png`), ...opts });
+}
+
+// A patient with a diabetic neuropathy diagnosis (and, with nrs, two pain scores before today).
+export async function patientWithDiagnosis(family, { nrs = false, given = 'Ada' } = {}) {
+  const clin = await login(server.base, 'clinician');
+  const p = (await clin.post('/api/v1/patients', newPatient({ family_name: family, given_name: given, birth_date: '1956-02-03' }))).body;
+  const c = await clin.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42', onset_date: '2023-05-01' });
+  assert.equal(c.status, 201, c.text);
+  if (nrs) {
+    assert.equal((await clin.post(`/api/v1/patients/${p.id}/diary`, { entry_date: day(-20), nrs: 7 })).status, 201);
+    assert.equal((await clin.post(`/api/v1/patients/${p.id}/assessments`,
+      { instrument: 'nrs', performed_at: day(-10), answers: { score: 6 } })).status, 201);
+  }
+  return { clin, p, cond: c.body };
+}
+
+// An accepted plan (PRP unless protocol and document say otherwise) with a current consent, made
+// through the API.
+export async function consentedPlan(clin, p, cond, { protocol = 'prp-series', document = 'prp', start = day(-7) } = {}) {
+  const pl = (await clin.post(`/api/v1/patients/${p.id}/plans`,
+    { protocol, condition_id: cond.id, start_date: start, study_reference: 'IRB 2026-07', notes: 'Prefers mornings' })).body;
+  assert.equal((await clin.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })).status, 200);
+  const k = await clin.post(`/api/v1/patients/${p.id}/consents`,
+    { document, version: '1', plan_id: pl.id, signed_on: day(-1), witness: 'R. Witness' });
+  assert.equal(k.status, 201, k.text);
+  return pl;
+}

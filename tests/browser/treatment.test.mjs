@@ -7,54 +7,14 @@
 // a screenshot in tests/browser/out/; SCHWANN_SCREENSHOTS=1 also saves the page at 1366 and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { login, newPatient } from '../lib/server.mjs';
-import { env, OUT, withPage, signIn, assertText, waitForCount, unexpected } from './harness.mjs';
+import { env, withPage, signIn, assertText, waitForCount, unexpected, day, shot, patientWithDiagnosis,
+  consentedPlan } from './harness.mjs';
 
 const TIMEOUT = 60000;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-// YYYY-MM-DD, k days from today in this machine's calendar (the server's and the browser's).
-function day(k = 0) {
-  const d = new Date();
-  d.setDate(d.getDate() + k);
-  const z = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
-}
-
-// A patient with a diabetic neuropathy diagnosis (and, with nrs, two pain scores before today).
-async function patientWithDiagnosis(family, { nrs = false } = {}) {
-  const clin = await login(env.server.base, 'clinician');
-  const p = (await clin.post('/api/v1/patients', newPatient({ family_name: family, given_name: 'Ada', birth_date: '1956-02-03' }))).body;
-  const c = await clin.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42', onset_date: '2023-05-01' });
-  assert.equal(c.status, 201, c.text);
-  if (nrs) {
-    assert.equal((await clin.post(`/api/v1/patients/${p.id}/diary`, { entry_date: day(-20), nrs: 7 })).status, 201);
-    assert.equal((await clin.post(`/api/v1/patients/${p.id}/assessments`,
-      { instrument: 'nrs', performed_at: day(-10), answers: { score: 6 } })).status, 201);
-  }
-  return { clin, p, cond: c.body };
-}
-
-// An accepted PRP plan with a current consent, made through the API.
-async function consentedPlan(clin, p, cond) {
-  const pl = (await clin.post(`/api/v1/patients/${p.id}/plans`,
-    { protocol: 'prp-series', condition_id: cond.id, start_date: day(-7), study_reference: 'IRB 2026-07', notes: 'Prefers mornings' })).body;
-  assert.equal((await clin.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' })).status, 200);
-  const k = await clin.post(`/api/v1/patients/${p.id}/consents`,
-    { document: 'prp', version: '1', plan_id: pl.id, signed_on: day(-1), witness: 'R. Witness' });
-  assert.equal(k.status, 201, k.text);
-  return pl;
-}
-
-// With SCHWANN_SCREENSHOTS set, saves the element (or the page) as out/<name>.png.
-async function shot(target, name, opts = {}) {
-  if (!process.env.SCHWANN_SCREENSHOTS) return;
-  mkdirSync(OUT, { recursive: true });
-  await target.screenshot({ path: join(OUT, `${name}.png`), ...opts });
-}
 
 const stepLocator = (plan, kind, i = 0) => plan.locator(`[data-testid="plan-step"][data-kind="${kind}"]`).nth(i);
 
