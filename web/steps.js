@@ -5,7 +5,7 @@
 // reason shown on the step.
 
 import { post } from './api.js';
-import { h, tag } from './dom.js';
+import { h, tag, todayText } from './dom.js';
 import { field, valueOf, problemBox, conflict } from './form.js';
 import { stepName, isOpenStep, planUnderWay, mayRecordKind, procedureLine, PROCEDURE_KINDS, STEP_KIND_LABELS } from './procedures.js';
 import { toggleBelow, openButton, smallForm, dateField } from './inline.js';
@@ -73,8 +73,9 @@ function stepView(pl, s, procedure, env) {
       rec.addEventListener('click', () => env.openProcedure({ plan: pl.id, kind: s.kind, step: s.id }));
       actions.append(rec);
     }
-    // A consultation, work-up or follow-up has no procedure: it is marked done when it took place.
-    if (env.canRecord && !isProcedure) {
+    // A consultation, work-up or follow-up has no procedure: it is marked done when it took place,
+    // once its window has opened (the server refuses it earlier).
+    if (env.canRecord && !isProcedure && s.window_from <= todayText()) {
       const done = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'step-done',
         'aria-label': `${name} took place` }, 'Done');
       done.addEventListener('click', () => stepPost(`/api/v1/plan-steps/${s.id}/done`, s, done, li, env, `${name} marked done.`));

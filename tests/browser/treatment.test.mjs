@@ -90,6 +90,7 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
 
     // The consultation took place: marked done by hand (it has no procedure).
     assert.equal(await stepLocator(plan, 'blood_draw').getByTestId('step-done').count(), 0, 'a blood draw is done by its procedure');
+    assert.equal(await stepLocator(plan, 'follow_up').getByTestId('step-done').count(), 0, 'a follow-up is not done before its window');
     await stepLocator(plan, 'consultation').getByTestId('step-done').click();
     await assertText(plans.getByTestId('plans-status'), 'Consultation marked done');
     assert.equal(await stepLocator(plan, 'consultation').getAttribute('data-status'), 'done');
