@@ -39,7 +39,7 @@ const consentDocuments = cached('/api/v1/consent-documents');
 const ENDED = new Set(['declined', 'completed', 'stopped']);
 export const planStatusText = (s) => String(s || '').replace(/_/g, ' ');
 const INSTRUMENTS = { nrs: 'NRS', dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
-  'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS' };
+  'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS', 'rand-36': 'RAND-36' };
 const instrumentName = (id) => INSTRUMENTS[id] || id;
 
 // The moves a plan may make from each status (plan_moves in core/plan.c): the target, the
