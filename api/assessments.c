@@ -27,16 +27,25 @@ int api_instrument_list(http_req *r)
 	return http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
-/* The form as the UI draws it: items with sides expanded, their answers and points. */
+/* The form as the UI draws it: items with sides expanded, their answers and points, and the
+ * scores each item counts towards (what a skipped answer affects). */
 static json_t *form(const instrument *in)
 {
 	json_t *items = json_array();
 	for (int i = 0; i < in->n_items; i++) {
 		const instr_item *it = &in->items[i];
-		json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:b, s:b}", "id", it->id, "text",
+		json_t *scores = json_array();
+		for (int s = 0; s < in->n_scores; s++)
+			for (int k = 0; k < in->scores[s].n_items; k++)
+				if (in->scores[s].items[k] == i) {
+					json_array_append_new(scores,
+					                      json_string(in->scores[s].id));
+					break;
+				}
+		json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:b, s:b, s:o}", "id", it->id, "text",
 		                      it->text, "section", it->section, "type",
 		                      it->type == ITEM_INTEGER ? "integer" : "choice", "required",
-		                      it->required, "scored", it->scored);
+		                      it->required, "scored", it->scored, "scores", scores);
 		if (it->type == ITEM_INTEGER) {
 			json_object_set_new(o, "min", json_integer(it->min));
 			json_object_set_new(o, "max", json_integer(it->max));

@@ -1,5 +1,6 @@
 /* A patient's work-up on one time axis: NRS readings (diary and clinic), each instrument's score
- * history with its primary cut-off, test results with abnormal values marked, medicines, and the
+ * history with its primary cut-off (or, for an instrument with no total such as RAND-36, the
+ * history of each of its scales), test results with abnormal values marked, medicines, and the
  * treatment: procedures (injections are day 0 of the outcomes) and adverse events beside them.
  * Voided entries are left out; the lists they come from still show them. */
 #include <string.h>
@@ -8,6 +9,18 @@
 #include "../core/instrument.h"
 #include "../core/procedure.h"
 #include "api.h"
+
+/* An instrument without a total whose scores are numbers (RAND-36): its points carry each
+ * scale's value instead of a total. PGIC, with no score at all, has no series. */
+static int has_scales(const instrument *in)
+{
+	if (!in || in->total >= 0 || in->n_variants)
+		return 0;
+	for (int s = 0; s < in->n_scores; s++)
+		if (in->scores[s].method != METHOD_PROFILE)
+			return 1;
+	return 0;
+}
 
 /* The series for instrument in (created on first use). */
 static json_t *series_for(json_t *all, const instrument *in, const char *id)
@@ -33,8 +46,37 @@ static json_t *series_for(json_t *all, const instrument *in, const char *id)
 	              total >= 0 ? json_real(in->scores[total].min) : json_null(), "max",
 	              total >= 0 ? json_real(in->scores[total].max) : json_null(), "cutoff", cutoff,
 	              "points");
+	if (has_scales(in)) {
+		json_t *scales = json_array();
+		for (int k = 0; k < in->n_scores; k++)
+			if (in->scores[k].method != METHOD_PROFILE)
+				json_array_append_new(
+				    scales,
+				    json_pack("{s:s, s:s, s:f, s:f}", "id", in->scores[k].id,
+				              "label", in->scores[k].label, "min",
+				              in->scores[k].min, "max", in->scores[k].max));
+		json_object_set_new(s, "scales", scales);
+	}
 	json_array_append_new(all, s);
 	return s;
+}
+
+/* A point of a scale series: each scale's value as scored (null when none of its items was
+ * answered). */
+static json_t *scale_point(const instrument *in, const assessment *as, const char *date)
+{
+	json_t *score = json_loads(as->score, 0, NULL), *values = json_object();
+	json_t *subs = json_object_get(score, "subscores");
+	for (int k = 0; k < in->n_scores; k++) {
+		if (in->scores[k].method == METHOD_PROFILE)
+			continue;
+		json_t *v = json_object_get(json_object_get(subs, in->scores[k].id), "value");
+		json_object_set_new(values, in->scores[k].id,
+		                    json_is_number(v) ? json_copy(v) : json_null());
+	}
+	json_decref(score);
+	return json_pack("{s:s, s:n, s:o, s:s}", "date", date, "total", "scales", values, "id",
+	                 as->id);
 }
 
 int api_timeline(http_req *r)
@@ -78,10 +120,20 @@ int api_timeline(http_req *r)
 			                                diary[i].entry_date, "value", diary[i].nrs,
 			                                "source", "diary", "id", diary[i].id));
 	for (int i = 0; i < n_as; i++) {
-		if (strcmp(as[i].status, "voided") == 0 || !as[i].has_total)
+		if (strcmp(as[i].status, "voided") == 0)
 			continue;
 		char date[11];
 		snprintf(date, sizeof date, "%s", as[i].performed_at);
+		if (!as[i].has_total) {
+			const instrument *in =
+			    instr_find(r->srv->cfg.instruments, as[i].instrument_id);
+			if (has_scales(in))
+				json_array_append_new(
+				    json_object_get(series_for(series, in, as[i].instrument_id),
+				                    "points"),
+				    scale_point(in, &as[i], date));
+			continue;
+		}
 		if (strcmp(as[i].instrument_id, "nrs") == 0) {
 			json_array_append_new(nrs, json_pack("{s:s, s:f, s:s, s:s}", "date", date,
 			                                     "value", as[i].total, "source",

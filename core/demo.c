@@ -120,6 +120,54 @@ static civil_date days_before(civil_date d, int n)
 	return date_from_time((time_t)t * 86400);
 }
 
+/* RAND-36 answers as a patient in this much pain might give them: each item's quality (0 worst,
+ * 1 best) falls with pain, more for the physical, role and pain items than for the emotional
+ * ones, and for hard activities (running) more than easy ones (bathing); about one item in 30 is
+ * skipped. The printed options run best-first or worst-first per item (RAND's Table 1). */
+static json_t *rand36_answers(demo_rng *g, arena *a, int pain)
+{
+	/* Per item 1-36: the number of options, whether option 1 is the best, and how much pain
+	 * weighs on it (percent); the physical functioning items also carry their difficulty. */
+	static const struct {
+		int options, best_first, weight, difficulty;
+	} item[37] = {
+	    [1] = {5, 1, 60, 10},   [2] = {5, 1, 0, 0},     [3] = {3, 0, 80, 35},
+	    [4] = {3, 0, 80, 15},   [5] = {3, 0, 80, 10},   [6] = {3, 0, 80, 20},
+	    [7] = {3, 0, 80, 5},    [8] = {3, 0, 80, 15},   [9] = {3, 0, 80, 25},
+	    [10] = {3, 0, 80, 10},  [11] = {3, 0, 80, 0},   [12] = {3, 0, 80, -10},
+	    [13] = {2, 0, 90, 5},   [14] = {2, 0, 90, 10},  [15] = {2, 0, 90, 5},
+	    [16] = {2, 0, 90, 5},   [17] = {2, 0, 50, -10}, [18] = {2, 0, 50, -5},
+	    [19] = {2, 0, 50, -10}, [20] = {5, 1, 60, 0},   [21] = {6, 1, 100, 0},
+	    [22] = {5, 1, 100, 0},  [23] = {6, 1, 60, 15},  [24] = {6, 0, 50, -5},
+	    [25] = {6, 0, 50, -15}, [26] = {6, 1, 50, 10},  [27] = {6, 1, 60, 15},
+	    [28] = {6, 0, 50, -10}, [29] = {6, 0, 60, 5},   [30] = {6, 1, 50, 5},
+	    [31] = {6, 0, 60, 10},  [32] = {5, 0, 60, 0},   [33] = {5, 0, 40, 5},
+	    [34] = {5, 1, 50, 15},  [35] = {5, 0, 40, 5},   [36] = {5, 1, 60, 15},
+	};
+	json_t *answers = json_object();
+	for (int q = 1; q <= 36; q++) {
+		if (pick(g, 30) == 0)
+			continue;
+		int n = item[q].options, option;
+		if (q == 2) {
+			option = 2 + pick(g, 3); /* health a year ago: mostly about the same */
+		} else {
+			/* quality in percent: 100 less pain's share, the item's difficulty and
+			 * noise */
+			int quality = 100 - pain * item[q].weight / 10 - item[q].difficulty +
+			              pick(g, 31) - 15;
+			quality = quality < 0 ? 0 : quality > 100 ? 100 : quality;
+			int steps = (quality * (n - 1) + 50) / 100; /* 0 worst .. n-1 best */
+			option = item[q].best_first ? n - steps : 1 + steps;
+		}
+		json_object_set_new(answers, arena_printf(a, "q%d", q),
+		                    json_string(arena_printf(a, "%d", option)));
+	}
+	if (json_object_size(answers) == 0)
+		json_object_set_new(answers, "q1", json_string("3"));
+	return answers;
+}
+
 json_t *demo_answers(demo_rng *g, arena *a, const char *instrument, int pain)
 {
 	if (strcmp(instrument, "nrs") == 0)
@@ -138,6 +186,9 @@ json_t *demo_answers(demo_rng *g, arena *a, const char *instrument, int pain)
 			json_object_set_new(answers, arena_printf(a, "q%d", q),
 			                    json_string(yes ? "yes" : "no"));
 		}
+	} else if (strcmp(instrument, "rand-36") == 0) {
+		json_decref(answers);
+		return rand36_answers(g, a, pain);
 	} else {
 		json_decref(answers);
 		return NULL;
@@ -157,8 +208,8 @@ json_t *demo_workup(demo_rng *g, arena *a, const condition *c, civil_date last, 
 		json_array_append_new(diary, json_pack("{s:s, s:i}", "entry_date",
 		                                       iso(a, days_before(visit, i)), "nrs", nrs));
 	}
-	static const char *const instruments[] = {"nrs", "dn4", "mnsi-history"};
-	for (int i = 0; i < 3; i++)
+	static const char *const instruments[] = {"nrs", "dn4", "mnsi-history", "rand-36"};
+	for (int i = 0; i < 4; i++)
 		json_array_append_new(assessments,
 		                      json_pack("{s:s, s:s, s:o}", "instrument", instruments[i],
 		                                "performed_at", iso(a, visit), "answers",

@@ -22,8 +22,9 @@ int demo_pick(demo_rng *g, int n);
  * patient_id are left for the caller. Onset dates are placed relative to today. */
 void demo_patient(demo_rng *g, int i, arena *a, civil_date today, patient *p, condition *c);
 
-/* Answers to instrument (nrs, dn4 or mnsi-history) from a patient whose NRS is pain: neuropathic
- * features more likely the worse the pain. NULL for another instrument. New reference. */
+/* Answers to instrument (nrs, dn4, mnsi-history or rand-36) from a patient whose NRS is pain:
+ * neuropathic features more likely, and RAND-36 answers less favourable, the worse the pain.
+ * NULL for another instrument. New reference. */
 json_t *demo_answers(demo_rng *g, arena *a, const char *instrument, int pain);
 /* A plausible work-up for one demo patient as API request bodies: {"diary": [...],
  * "assessments": [...], "observations": [...]}, at a visit 1 to 60 days before last (today, or

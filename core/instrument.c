@@ -141,7 +141,9 @@ static void parse_item(parser *p, json_t *o, int index)
 	if (it.id && !valid_id(it.id))
 		v_add(p->v, v_path(p->v, path, "id"), "may hold only a-z, 0-9, - and _");
 	it.text = jv_string(p->v, o, path, "text", 500, JV_REQUIRED, NULL);
-	it.section = jv_string(p->v, o, path, "section", 200, JV_OPTIONAL, NULL);
+	/* A section is the stem printed above its items; RAND-36's longest is about 250 characters.
+	 */
+	it.section = jv_string(p->v, o, path, "section", 400, JV_OPTIONAL, NULL);
 	it.required = 1;
 	it.scored = 1;
 	int reverse = 0;
@@ -641,6 +643,12 @@ int instr_evaluate(arena *a, const instrument *in, json_t *answers, instr_result
 				points[i] = o->points;
 		}
 	}
+	/* With every item optional, nothing answered would still "score": it records nothing. */
+	int any = 0;
+	for (int i = 0; i < in->n_items; i++)
+		any |= given[i] != NULL;
+	if (v->n == start && !any)
+		v_add(v, "answers", "answer at least one item");
 	if (v->n != start)
 		return -1;
 	out->in = in;

@@ -125,7 +125,8 @@ typedef struct instr_result {
  * and *out, or -1. Takes a new reference to def. */
 int instr_parse(arena *a, json_t *def, instrument **out, vctx *v);
 /* Scores answers (a JSON object item id -> value). Unknown items, impossible values and missing
- * required answers are recorded in v with the path "answers.<item>". Returns 0 or -1. */
+ * required answers are recorded in v with the path "answers.<item>"; no item answered at all
+ * (possible when every item is optional) is an error at "answers". Returns 0 or -1. */
 int instr_evaluate(arena *a, const instrument *in, json_t *answers, instr_result *out, vctx *v);
 /* The result as JSON: {total, max, variant, subscores{}, band, cutoffs[], flags{}, ...}. */
 json_t *instr_result_json(const instr_result *r);

@@ -104,8 +104,11 @@ function controlOf(wrapper) {
   return wrapper.matches('fieldset') ? wrapper : wrapper.querySelector('input, select, textarea');
 }
 
-// A radio group (fieldset) takes focus on its chosen or first radio button, like Tab would.
+// A radio group (fieldset) takes focus on its chosen or first radio button, like Tab would. A
+// control in a hidden part of a form (a questionnaire shown one part at a time) first fires
+// "reveal", which bubbles to whatever hides it.
 export function focusControl(control) {
+  control.dispatchEvent(new CustomEvent('reveal', { bubbles: true }));
   const radio = control.matches('fieldset')
     ? control.querySelector('input[type="radio"]:checked') || control.querySelector('input[type="radio"]')
     : null;

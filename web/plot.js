@@ -86,11 +86,13 @@ export function legendSymbol(shape, cls) {
         : marker(shape, 8, 8, { class: cls }, 5));
 }
 
-// timePlot({width, height, label, yMin, yMax, yTicks, yLabel, points, line, refLines, events})
+// timePlot({width, height, label, yMin, yMax, yTicks, yLabel, points, line, refLines, events, marginRight})
 //   points: [{date, value, shape, class, title, attrs}] (attrs: extra attributes, e.g. data-testid)
 //   refLines: [{value, label}] drawn dashed across the plot with the label at the right end.
 //   events: [{date, label, title, attrs}] marked on the time axis: a vertical line through the
 //     plot with a short label above it (e.g. injections); the axis widens to include them.
+//   marginRight: room right of the plot area (default 18), so that a small plot's last date
+//     label is not cut off.
 // Returns an <svg role="img"> whose accessible name is `label`.
 export function timePlot(opts) {
   const W = opts.width || 720;
@@ -99,7 +101,7 @@ export function timePlot(opts) {
   const refs = (opts.refLines || []).filter((r) => r.value >= opts.yMin && r.value <= opts.yMax);
   const labelRoom = refs.length ? Math.max(...refs.map((r) => String(r.label).length)) * 7 + 12 : 0;
   const events = (opts.events || []).filter((e) => Number.isFinite(dayOf(e.date)));
-  const m = { left: 46, right: 18 + labelRoom, top: events.length ? 30 : 14, bottom: 40 };
+  const m = { left: 46, right: (opts.marginRight ?? 18) + labelRoom, top: events.length ? 30 : 14, bottom: 40 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const points = (opts.points || []).filter((p) => Number.isFinite(dayOf(p.date)) && Number.isFinite(p.value));

@@ -13,7 +13,7 @@ import { toggleBelow, openButton, smallForm, dateField } from './inline.js';
 export const ENDED = new Set(['declined', 'completed', 'stopped']);
 export const planStatusText = (s) => String(s || '').replace(/_/g, ' ');
 const INSTRUMENTS = { nrs: 'NRS', dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
-  'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS' };
+  'mnsi-exam': 'MNSI exam', pgic: 'PGIC', tcns: 'TCNS', 'rand-36': 'RAND-36' };
 const instrumentName = (id) => INSTRUMENTS[id] || id;
 
 // The kinds a step may be added as, the usual one first (step_kinds in core/treatment.c also

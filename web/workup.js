@@ -19,9 +19,13 @@ import { gradeText, outcomeText } from './adverse-events.js';
 // Short names for headings and the score line; any other instrument shows its title.
 const SHORT = {
   dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
-  'mnsi-exam': 'MNSI exam', nrs: 'Pain NRS', pgic: 'PGIC', tcns: 'TCNS',
+  'mnsi-exam': 'MNSI exam', nrs: 'Pain NRS', pgic: 'PGIC', tcns: 'TCNS', 'rand-36': 'RAND-36',
 };
 const shortName = (id, title) => SHORT[id] || title || id;
+
+// How to read the scales of an instrument scored as several scales and no total (the timeline
+// and the saved result say it beside the values).
+const SCALE_READING = { 'rand-36': '0 to 100; higher is better (a more favourable health state)' };
 
 // Instrument summaries and definitions change only with a new server version: fetched once per
 // page load (a failed fetch is retried next time).
@@ -86,6 +90,18 @@ function chosenLabels(a, def) {
 }
 
 const hasTotal = (sc) => sc && sc.total !== null && sc.total !== undefined;
+// No total, but numeric scores (RAND-36's eight scales): those are the result. Profile scores
+// carry no max, and PGIC has no score at all.
+const hasScales = (sc) => !hasTotal(sc) && Object.values((sc && sc.subscores) || {}).some((x) => x.max !== undefined);
+
+// Each scale's value, or "no score" when too few of its items were answered.
+function scaleList(sc) {
+  return h('dl', { class: 'scale-list', 'data-testid': 'scale-values' },
+    Object.entries(sc.subscores || {}).map(([id, x]) => [
+      h('dt', {}, x.label),
+      h('dd', { 'data-scale': id, class: x.value === null ? 'muted' : null },
+        x.value === null ? 'no score' : `${num(x.value)} / ${num(x.max)}`)]));
+}
 const primaryCutoff = (sc) => (sc && sc.cutoffs || []).find((c) => c.primary) || null;
 
 // "5 / 10" (or "" when the instrument has no numeric total).
@@ -261,7 +277,8 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
     const sc = a.score || {};
     const def = defs.get(a.instrument) || null;
     const title = titles.get(a.instrument) || a.instrument;
-    const chosen = hasTotal(sc) ? [] : chosenLabels(a, def);
+    const chosen = hasTotal(sc) || hasScales(sc) ? [] : chosenLabels(a, def);
+    const tags = resultTags(sc, def);
     const tr = h('tr', { 'data-testid': 'assessment-row', 'data-instrument': a.instrument, 'data-status': a.status,
       class: voided ? 'struck' : null },
       h('td', { class: 'mono' }, whenText(a.performed_at)),
@@ -271,10 +288,14 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
         voided ? h('span', { class: 'note void-note', 'data-testid': 'void-reason' },
           `Voided${a.void_reason ? `: ${a.void_reason}` : ''}`) : null),
       h('td', { class: 'score-cell', 'data-testid': 'assessment-score' },
-        hasTotal(sc) ? h('span', { class: 'score' }, scoreText(sc)) : chosen.length ? h('span', { class: 'score-label' }, chosen.join(', ')) : null,
+        hasTotal(sc) ? h('span', { class: 'score' }, scoreText(sc))
+          : hasScales(sc) ? scaleList(sc)
+            : chosen.length ? h('span', { class: 'score-label' }, chosen.join(', ')) : null,
         sc.variant ? h('span', { class: 'sub' }, variantText(sc)) : null),
+      // Empty when there is nothing to say (RAND-36's scales are in the score cell), so that a
+      // phone's stacked row shows no bare "Result" label.
       h('td', { 'data-testid': 'assessment-result' },
-        h('span', { class: 'tags' }, resultTags(sc, def)),
+        tags.length ? h('span', { class: 'tags' }, tags) : null,
         interpretationText(sc) ? h('span', { class: 'sub' }, interpretationText(sc)) : null),
       h('td', { class: 'row-actions' }, voided ? tag('voided', 'error', { 'data-testid': 'voided-tag' }) : null));
     tbody.append(tr);
@@ -380,7 +401,8 @@ async function recordSection(ctx, p, onSaved) {
 function showResult(box, a, def, summary) {
   const sc = a.score || {};
   const name = shortName(a.instrument, summary ? summary.title : a.instrument);
-  const chosen = hasTotal(sc) ? [] : chosenLabels(a, def);
+  const chosen = hasTotal(sc) || hasScales(sc) ? [] : chosenLabels(a, def);
+  const scales = hasScales(sc);
   const interp = interpretationText(sc);
   fill(box,
     h('p', { class: 'result-head' },
@@ -390,14 +412,20 @@ function showResult(box, a, def, summary) {
       sc.variant ? h('span', { class: 'variant', 'data-testid': 'saved-variant' }, ` (${variantText(sc)})`) : null,
       ' ', resultTags(sc, def)),
     interp ? h('p', { class: 'result-interp', 'data-testid': 'saved-interpretation' }, interp) : null,
-    scoreDetails(sc, def).map((line) => h('p', { class: 'result-detail' }, line)),
+    scales ? [
+      SCALE_READING[a.instrument] ? h('p', { class: 'result-detail' }, `Scales ${SCALE_READING[a.instrument]}.`) : null,
+      scaleList(sc)]
+      : scoreDetails(sc, def).map((line) => h('p', { class: 'result-detail' }, line)),
     h('p', { class: 'muted small' }, `Saved; performed ${whenText(a.performed_at)}. The form below is empty for the next entry.`));
   box.hidden = false;
 }
 
 // A radio group for a choice item: a fieldset whose data-path is the API's error path.
-function choiceItem(item, path) {
+// opts: {noneLabel: the skip option of an optional item ("Not done", "Not answered"), marked:
+// whether "(optional)" is shown, counts: what the item counts towards (a hint), or null}.
+function choiceItem(item, path, opts = {}) {
   const errorId = `${path}-error`;
+  const hintId = `${path}-hint`;
   const optional = !item.required;
   const radios = item.answers.map((opt) => {
     const id = `${path}-${opt.value}`;
@@ -409,13 +437,15 @@ function choiceItem(item, path) {
     const id = `${path}-none`;
     radios.push(h('label', { class: 'choice choice-none', for: id },
       h('input', { type: 'radio', id, name: path, value: '', props: { checked: true } }),
-      h('span', {}, 'Not done')));
+      h('span', {}, opts.noneLabel || 'Not done')));
   }
   return h('fieldset', { class: ['field', 'choice-item', item.answers.length > 5 && 'choice-long'], 'data-path': path,
-    id: path, tabindex: '-1', 'aria-describedby': errorId, 'data-testid': `item-${item.id}` },
+    id: path, tabindex: '-1', 'aria-describedby': opts.counts ? `${hintId} ${errorId}` : errorId,
+    'data-testid': `item-${item.id}` },
     h('legend', {}, item.text,
-      optional ? h('span', { class: 'opt' }, ' (optional)') : null,
+      optional && opts.marked !== false ? h('span', { class: 'opt' }, ' (optional)') : null,
       item.scored === false ? h('span', { class: 'opt' }, ' (not scored)') : null),
+    opts.counts ? h('p', { class: 'hint counts', id: hintId, 'data-testid': 'item-counts' }, opts.counts) : null,
     h('p', { class: 'field-error', id: errorId, 'data-testid': `error-${path}`, hidden: true }),
     h('div', { class: 'choices' }, radios));
 }
@@ -432,45 +462,153 @@ function integerItem(item, path) {
   return wrap;
 }
 
+// "Counts towards: Pain" (what skipping an optional item affects), from the form's item.scores.
+function countsText(item, labels) {
+  const names = (item.scores || []).map((id) => labels.get(id) || id);
+  return names.length ? `Counts towards: ${names.join('; ')}` : 'Counts towards no score';
+}
+
+// Whether an item has an answer now (root: an element holding its control).
+function answered(root, item) {
+  const name = CSS.escape(`answers.${item.id}`);
+  if (item.type === 'integer') {
+    const input = root.querySelector(`input[name="${name}"]`);
+    return !!input && input.value.trim() !== '';
+  }
+  const checked = root.querySelector(`input[name="${name}"]:checked`);
+  return !!checked && checked.value !== '';
+}
+
+// "question 4", "questions 4 and 9", "questions 4, 9 and 12".
+function questionList(numbers) {
+  if (numbers.length === 1) return `question ${numbers[0]}`;
+  return `questions ${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
+}
+
+// A long questionnaire (RAND-36: 36 items in 8 printed groups) one group at a time: numbered
+// parts to jump between, Back and Next, and on the last part what the skipped questions leave
+// out of each score, then the save button. A control in a hidden part that is asked to take
+// focus (an error link) fires "reveal" (form.js), and its part is shown.
+function stepper(form, groups, render, saveButton, def, labels) {
+  const items = def.form || [];
+  const n = groups.length;
+  const rangeOf = (g) => {
+    const first = g.items[0].index + 1;
+    const last = g.items[g.items.length - 1].index + 1;
+    return first === last ? `question ${first}` : `questions ${first}\u2013${last}`;
+  };
+  const chips = groups.map((g, i) => h('button', { type: 'button', class: 'part-chip', 'data-testid': 'step-chip',
+    'aria-label': `Part ${i + 1} of ${n}: ${rangeOf(g)}`, on: { click: () => go(i, true) } }, String(i + 1)));
+  const status = h('p', { class: 'part-status', 'aria-live': 'polite', 'data-testid': 'step-status' });
+  const skipped = h('div', { class: 'skip-summary', 'data-testid': 'skip-summary' });
+  const steps = groups.map((g, i) => h('div', { class: 'part', 'data-testid': 'step', 'data-step': i + 1, hidden: i > 0 },
+    h('h5', { class: 'part-title', tabindex: '-1' }, `Part ${i + 1} of ${n}: ${rangeOf(g)}`),
+    render(g),
+    i === n - 1 ? skipped : null));
+  const back = h('button', { type: 'button', class: 'btn', 'data-testid': 'step-back', on: { click: () => go(current - 1, true) } },
+    '\u2190 Back');
+  const next = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'step-next',
+    on: { click: () => go(current + 1, true) } }, 'Next \u2192');
+  let current = 0;
+  let box = null;
+
+  function update() {
+    const count = items.filter((it) => answered(box, it)).length;
+    status.textContent = `${count} of ${items.length} questions answered.`;
+    groups.forEach((g, i) => {
+      chips[i].classList.toggle('complete', g.items.every((x) => answered(box, x.item)));
+      if (i === current) chips[i].setAttribute('aria-current', 'step');
+      else chips[i].removeAttribute('aria-current');
+    });
+    // What the skipped questions leave out: each score with a skipped item, and those with none
+    // answered (they will have no value).
+    const lines = [];
+    for (const [id, label] of labels) {
+      const mine = items.map((it, k) => ({ it, k })).filter(({ it }) => (it.scores || []).includes(id));
+      const missing = mine.filter(({ it }) => !answered(box, it)).map(({ k }) => k + 1);
+      if (!missing.length) continue;
+      lines.push(h('li', { 'data-scale': id }, h('strong', {}, label), ': ',
+        missing.length === mine.length
+          ? `none of its ${mine.length} ${mine.length === 1 ? 'question' : 'questions'} answered, so it will have no score`
+          : `${mine.length - missing.length} of ${mine.length} answered, scored from those (skipped: ${questionList(missing)})`));
+    }
+    fill(skipped,
+      h('h5', {}, 'Before saving'),
+      h('p', {}, `${count} of ${items.length} questions answered.`),
+      lines.length ? h('ul', {}, lines) : h('p', {}, 'Every score has all of its questions answered.'));
+  }
+
+  function go(i, focus) {
+    if (i < 0 || i >= n) return;
+    current = i;
+    steps.forEach((st, k) => { st.hidden = k !== i; });
+    back.hidden = i === 0;
+    next.hidden = i === n - 1;
+    saveButton.hidden = i !== n - 1;
+    update();
+    if (focus) steps[i].querySelector('.part-title').focus();
+  }
+
+  form.addEventListener('change', update);
+  form.addEventListener('reveal', (ev) => {
+    const i = steps.findIndex((st) => st.contains(ev.target));
+    if (i >= 0 && i !== current) go(i, false);
+  });
+  box = h('div', { class: 'stepper', 'data-testid': 'stepper' },
+    h('nav', { class: 'part-nav', 'aria-label': 'Parts of the questionnaire' },
+      h('ol', { class: 'part-list' }, chips.map((c) => h('li', {}, c)))),
+    status,
+    steps,
+    h('div', { class: 'actions part-buttons' }, back, next, saveButton));
+  go(0, false);
+  return box;
+}
+
 function instrumentForm(def, p, onSaved) {
   const summary = errorSummary();
   const dn = def.definition || {};
-  const body = [];
-  let group = null;
-  let groupName;
-  for (const item of def.form || []) {
+  const items = def.form || [];
+  const allOptional = items.every((i) => !i.required);
+  const anyOptional = items.some((i) => !i.required);
+  // The numeric scores by id, for what an optional item counts towards.
+  const labels = new Map((dn.scores || []).filter((x) => x.method !== 'profile').map((x) => [x.id, x.label]));
+  // Groups as printed: a section's items under its stem, items without one on their own.
+  const groups = [];
+  items.forEach((item, index) => {
     const path = `answers.${item.id}`;
-    const control = item.type === 'integer' ? integerItem(item, path) : choiceItem(item, path);
-    if (!item.section) {
-      group = null;
-      body.push(control);
-      continue;
-    }
-    if (!group || groupName !== item.section) {
-      groupName = item.section;
-      group = h('div', { class: 'item-grid' });
-      body.push(h('fieldset', { class: 'item-section' }, h('legend', {}, item.section), group));
-    }
-    group.append(control);
-  }
-  const anyOptional = (def.form || []).some((i) => !i.required);
+    const control = item.type === 'integer' ? integerItem(item, path) : choiceItem(item, path, {
+      noneLabel: dn.administration === 'patient' ? 'Not answered' : 'Not done',
+      marked: !allOptional,
+      counts: !item.required && labels.size ? countsText(item, labels) : null,
+    });
+    const last = groups[groups.length - 1];
+    const section = item.section || null;
+    if (last && last.section === section) last.items.push({ item, control, index });
+    else groups.push({ section, items: [{ item, control, index }] });
+  });
+  const render = (g) => (g.section
+    ? h('fieldset', { class: 'item-section' }, h('legend', {}, g.section),
+      h('div', { class: 'item-grid' }, g.items.map((x) => x.control)))
+    : g.items.map((x) => x.control));
+  const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-assessment' }, 'Save and score');
+  const stepped = items.length > 20 && groups.length > 2;
   const form = h('form', { class: 'instrument-form', novalidate: true, 'data-testid': 'instrument-form',
     'data-instrument': def.id, 'aria-labelledby': `form-title-${def.id}` },
     h('h4', { id: `form-title-${def.id}` }, def.title),
     dn.notes ? h('p', { class: 'hint' }, dn.notes) : null,
-    anyOptional ? h('p', { class: 'hint' }, 'Every question needs an answer unless it is marked optional.') : null,
+    allOptional ? h('p', { class: 'hint' }, 'Any question may be skipped: leave it at \u201cNot answered\u201d.')
+      : anyOptional ? h('p', { class: 'hint' }, 'Every question needs an answer unless it is marked optional.') : null,
     summary,
     h('div', { class: 'grid' },
       field({ label: 'Date performed', name: 'performed_at', idSuffix: `-${def.id}`, value: todayText(), required: true,
         hint: 'YYYY-MM-DD', placeholder: 'YYYY-MM-DD', inputmode: 'numeric',
         maxlength: 20, narrow: true })),
-    body,
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-assessment' }, 'Save and score')),
+    stepped ? null : [groups.map(render), h('div', { class: 'actions' }, save)],
     def.citation ? h('details', { class: 'source' }, h('summary', {}, 'Source and licence'),
       h('p', { class: 'small' }, def.citation),
       def.licence && def.licence.note ? h('p', { class: 'small muted' }, `Licence (${def.licence.status}): ${def.licence.note}`) : null)
       : null);
+  if (stepped) form.querySelector('.grid').after(stepper(form, groups, render, save, def, labels));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form, summary);
@@ -520,7 +658,7 @@ function timelineView(t, defs) {
       'No pain score is recorded yet (clinic NRS or pain diary).'),
     h('h3', {}, 'Scores over time'),
     series.length
-      ? h('div', { class: 'series-grid' }, series.map((sr) => seriesPlot(sr, defs.get(sr.instrument))))
+      ? h('div', { class: 'series-grid' }, series.map((sr) => (sr.scales ? scalesPlot(sr) : seriesPlot(sr, defs.get(sr.instrument)))))
       : h('p', { class: 'empty-inline', 'data-testid': 'no-series' }, 'No instrument score is recorded yet.'),
     procedures.length || events.length ? [h('h3', {}, 'Procedures and adverse events'), treatmentTable(procedures, events)] : null,
     h('h3', {}, 'Test results'),
@@ -530,13 +668,15 @@ function timelineView(t, defs) {
   ];
 }
 
-function valuesTable(caption, head, rows) {
+// stack: a wide table that becomes one block per row on a phone.
+function valuesTable(caption, head, rows, { stack = false } = {}) {
+  const table = h('table', { class: 'data compact' },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
   return h('details', { class: 'plot-table' },
     h('summary', {}, 'Show the values as a table'),
-    h('table', { class: 'data compact' },
-      h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
+    stack ? stacked(table) : table);
 }
 
 function nrsPlot(nrs, injections) {
@@ -608,6 +748,43 @@ function seriesPlot(sr, def) {
     valuesTable(`${name} scores`, ['Date', 'Score', 'Result'],
       pts.map((x) => [x.date, `${num(x.total)}${Number.isFinite(sr.max) ? ` / ${num(sr.max)}` : ''}`,
         [x.band, c && x.met === true ? c.label : c && x.met === false ? `not ${c.label}` : null].filter(Boolean).join(', ')])));
+}
+
+// An instrument scored as several scales and no total (RAND-36): one small plot per scale on the
+// same dates, each on the scale's own range, and one table of every value.
+function scalesPlot(sr) {
+  const pts = sr.points || [];
+  const name = shortName(sr.instrument, sr.title);
+  const reading = SCALE_READING[sr.instrument];
+  const cell = (x, sc) => (x.scales && typeof x.scales[sc.id] === 'number' ? num(x.scales[sc.id]) : '\u2014');
+  const plots = sr.scales.map((sc) => {
+    const mine = pts.filter((x) => x.scales && typeof x.scales[sc.id] === 'number');
+    const latest = mine.length ? mine[mine.length - 1] : null;
+    const points = mine.map((x) => ({
+      date: x.date, value: x.scales[sc.id], shape: 'circle', class: 'pt-plain',
+      title: `${x.date}: ${sc.label} ${num(x.scales[sc.id])} / ${num(sc.max)}`,
+      attrs: { 'data-testid': 'plot-point', 'data-series': `${sr.instrument}:${sc.id}`, 'data-date': x.date,
+        'data-value': x.scales[sc.id] },
+    }));
+    return h('figure', { class: 'scale-plot', 'data-testid': 'scale-plot', 'data-scale': sc.id },
+      h('figcaption', {}, h('strong', {}, sc.label),
+        latest ? h('span', { class: 'muted small' }, `latest ${num(latest.scales[sc.id])} (${latest.date})`) : null),
+      mine.length
+        ? timePlot({ width: 280, height: 160, yMin: sc.min, yMax: sc.max, yTicks: niceTicks(sc.min, sc.max, 3), points,
+          line: true, xTicks: 2, markerSize: 4, marginRight: 36,
+          label: `${name} ${sc.label}, ${sc.min} to ${sc.max}: ${mine.length} ${mine.length === 1 ? 'value' : 'values'}`
+            + `, latest ${num(latest.scales[sc.id])} on ${latest.date}` })
+        : h('p', { class: 'empty-inline' }, 'None of its questions answered yet.'));
+  });
+  return h('figure', { class: 'plot-figure series scales-series', 'data-testid': `series-${sr.instrument}`,
+    'data-instrument': sr.instrument },
+    h('figcaption', { class: 'series-title' }, h('strong', {}, name), ' ',
+      h('span', { class: 'muted small' }, sr.title && SHORT[sr.instrument] ? sr.title : ''),
+      ` (${pts.length} ${pts.length === 1 ? 'time' : 'times'})`,
+      reading ? h('span', { class: 'sub' }, `Each scale ${reading}.`) : null),
+    h('div', { class: 'scale-grid' }, plots),
+    valuesTable(`${name} scales`, ['Date', ...sr.scales.map((sc) => sc.label)],
+      pts.map((x) => [x.date, ...sr.scales.map((sc) => cell(x, sc))]), { stack: true }));
 }
 
 // Procedures and adverse events by date, oldest first, like the test results (their details are

@@ -12,7 +12,7 @@ import {
   UUID_RE, INSTANT_RE, stopServer,
 } from './helpers.mjs';
 
-const INSTRUMENTS = ['nrs', 'dn4', 'dn4-interview', 'mnsi-history', 'mnsi-exam', 'tcns', 'pgic', 'candidacy-screening'];
+const INSTRUMENTS = ['nrs', 'dn4', 'dn4-interview', 'mnsi-history', 'mnsi-exam', 'tcns', 'pgic', 'candidacy-screening', 'rand-36'];
 const defOf = (id) => JSON.parse(readFileSync(join(ROOT, 'data/instruments', `${id}.json`), 'utf8'));
 const NO_SUCH = '01a21209-9800-7e0c-baad-0e9d82dabcb6';
 
@@ -78,6 +78,11 @@ const tcns = (over = {}) => ({
   ...over,
 });
 
+// RAND-36: the printed option number of each answer, as text ("1" is the first option).
+const RAND_SCALES = ['physical_functioning', 'role_physical', 'role_emotional', 'energy_fatigue',
+  'emotional_wellbeing', 'social_functioning', 'pain', 'general_health'];
+const rand36 = (pick) => Object.fromEntries(Array.from({ length: 36 }, (_, i) => [`q${i + 1}`, String(pick(i + 1))]));
+
 const cutoff = (score, label) => {
   const c = score.cutoffs.find((x) => x.label === label);
   assert.ok(c, `cut-off ${label} in ${JSON.stringify(score.cutoffs)}`);
@@ -87,7 +92,7 @@ const cutoff = (score, label) => {
 // ---------------------------------------------------------------- instruments
 
 describe('instruments', () => {
-  test('the list has all 8 instruments with version, title, citation and licence as defined', async () => {
+  test('the list has all 9 instruments with version, title, citation and licence as defined', async () => {
     const r = await clin.get('/api/v1/instruments');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.next_cursor, null);
@@ -203,6 +208,33 @@ describe('instruments', () => {
     assert.equal(t.length, 15);
   });
 
+  test('rand-36 form: 36 optional items numbered as printed, grouped under the printed stems, each with its scale', async () => {
+    const form = (await clin.get('/api/v1/instruments/rand-36')).body.form;
+    assert.deepEqual(form.map((f) => f.id), Array.from({ length: 36 }, (_, i) => `q${i + 1}`));
+    const by = Object.fromEntries(form.map((f) => [f.id, f]));
+    for (const f of form) {
+      assert.equal(f.required, false, `${f.id}: skipping is allowed`);
+      assert.equal(f.type, 'choice', f.id);
+      assert.deepEqual(f.answers.map((a) => a.value), f.answers.map((_, i) => String(i + 1)), `${f.id}: options "1".."n"`);
+    }
+    assert.deepEqual(by.q2.scores, [], 'item 2 (health compared with a year ago) is in no scale');
+    assert.deepEqual(by.q1.scores, ['general_health']);
+    assert.deepEqual(by.q20.scores, ['social_functioning']);
+    assert.deepEqual(by.q21.scores, ['pain']);
+    assert.deepEqual(by.q9.scores, ['physical_functioning']);
+    assert.match(by.q3.section, /Does your health now limit you/);
+    assert.equal(by.q3.section, by.q12.section);
+    assert.notEqual(by.q13.section, by.q17.section, 'physical and emotional role items have their own stems');
+    assert.match(by.q23.section, /How much of the time during the past 4 weeks/);
+    assert.equal(by.q21.answers.length, 6);
+    assert.deepEqual(by.q21.answers.map((a) => a.points), [100, 80, 60, 40, 20, 0]);
+    assert.deepEqual(by.q24.answers.map((a) => a.points), [0, 20, 40, 60, 80, 100]);
+    // Other instruments say which score each item counts towards too.
+    const mnsi = Object.fromEntries((await clin.get('/api/v1/instruments/mnsi-exam')).body.form.map((f) => [f.id, f]));
+    assert.deepEqual(mnsi.monofilament_left.scores, ['total_10']);
+    assert.deepEqual(mnsi.vibration_right.scores, ['total_8', 'total_10']);
+  });
+
   test('unknown instrument: 404', async () => {
     for (const id of ['nope', 'NRS', 'dn4x', 'mnsi']) {
       const b = assertProblem(await clin.get(`/api/v1/instruments/${id}`), 404, id);
@@ -263,7 +295,7 @@ describe('create and score', () => {
       const v = (await clin.get(`/api/v1/instruments/${id}`)).body.version;
       const answers = {
         nrs: { score: 2 }, dn4: yesTo(10), 'dn4-interview': yesTo(7), 'mnsi-history': yesTo(15),
-        'mnsi-exam': mnsiExam(), tcns: tcns(), pgic: { change: 'no_change' },
+        'mnsi-exam': mnsiExam(), tcns: tcns(), pgic: { change: 'no_change' }, 'rand-36': { q1: '3' },
         'candidacy-screening': Object.fromEntries(['pregnant_or_breastfeeding', 'cancer', 'active_infection',
           'fever_last_week', 'platelet_disorder', 'immunosuppression', 'systemic_steroids_2w', 'nsaids_48h',
           'smoking', 'infection_at_site'].map((k) => [k, 'no'])),
@@ -447,6 +479,31 @@ describe('create and score', () => {
     }
   });
 
+  test('RAND-36: eight scales 0-100 (higher is better), no total; a scale with no answered item has no value', async () => {
+    const best = await mk('rand-36', rand36((q) => ({ 1: 1, 2: 1, 20: 1, 21: 1, 22: 1, 23: 1, 26: 1, 27: 1, 30: 1, 34: 1, 36: 1,
+      24: 6, 25: 6, 28: 6, 29: 6, 31: 6, 32: 5, 33: 5, 35: 5 }[q] || (q <= 12 ? 3 : 2))));
+    assert.equal(best.score.total, null);
+    assert.equal(best.score.max, null);
+    assert.equal(best.score.interpretation, null);
+    assert.deepEqual(Object.keys(best.score.subscores).sort(), [...RAND_SCALES].sort());
+    for (const k of RAND_SCALES) {
+      assert.equal(best.score.subscores[k].value, 100, k);
+      assert.equal(best.score.subscores[k].max, 100, k);
+    }
+    // Skipped items are left out of the mean; pain from q22 alone; the role and energy scales
+    // have no answered item and no value.
+    const some = await mk('rand-36', { q3: '1', q4: '3', q22: '2', q2: '5' });
+    assert.equal(some.score.subscores.physical_functioning.value, 50);
+    assert.equal(some.score.subscores.pain.value, 75);
+    for (const k of RAND_SCALES.filter((x) => !['physical_functioning', 'pain'].includes(x))) {
+      assert.equal(some.score.subscores[k].value, null, k);
+    }
+    assert.deepEqual(some.answers, { q2: '5', q22: '2', q3: '1', q4: '3' }, 'answers stored as given');
+    // Item 2 alone is a valid record with no scale at all.
+    const q2 = await mk('rand-36', { q2: '3' });
+    for (const k of RAND_SCALES) assert.equal(q2.score.subscores[k].value, null, k);
+  });
+
   test('performed_at: a date or a UTC time, stored as sent; today and a leap day are accepted', async () => {
     const today = ymd(todayUTC());
     for (const at of [today, '2024-02-29', '2025-01-05T09:30:00Z', '1960-04-12', `${today}T00:00:00Z`]) {
@@ -520,6 +577,17 @@ describe('validation: 422 naming every field', () => {
     const pg = assertInvalid(await p(record('pgic', { change: 'improved' })), ['answers.change']);
     assert.match(pg.errors[0].message, /much_improved/, 'the message lists the answers');
     assertInvalid(await p(record('pgic', { change: 1 })), ['answers.change'], { msg: 'a number is not a label' });
+    // RAND-36: an answer outside the item's printed options names the item (q3 has 3 options,
+    // q13 has 2, q21 has 6); a number is not the option's text; nothing answered is no record.
+    const rb = assertInvalid(await p(record('rand-36', { q1: '1', q3: '4', q13: '3', q21: '7' })),
+      ['answers.q3', 'answers.q13', 'answers.q21']);
+    assert.match(rb.errors.find((e) => e.path === 'answers.q3').message, /1, 2, 3/);
+    assert.match(rb.errors.find((e) => e.path === 'answers.q21').message, /1, 2, 3, 4, 5, 6/);
+    assertInvalid(await p(record('rand-36', { q1: 1 })), ['answers.q1'], { msg: 'the option number is text' });
+    assertInvalid(await p(record('rand-36', { q1: '0' })), ['answers.q1']);
+    assertInvalid(await p(record('rand-36', { q37: '1' })), ['answers.q37']);
+    assertInvalid(await p(record('rand-36', {})), ['answers'], { msg: 'an empty questionnaire' });
+    assertInvalid(await p(record('rand-36', { q1: null, q2: null })), ['answers'], { msg: 'null is no answer' });
   });
 
   test('an unknown, missing or non-string instrument: 422 at "instrument"', async () => {

@@ -56,7 +56,14 @@ describe('catalogue', () => {
     const fu = prp.steps.filter((s) => s.kind === 'follow_up');
     assert.deepEqual(fu.map((s) => s.after_first_injection), [30, 91, 182, 365]);
     assert.deepEqual(fu.map((s) => s.window), [[14, 14], [21, 21], [30, 30], [45, 45]]);
-    for (const s of fu) assert.deepEqual(s.instruments, ['nrs', 'dn4', 'mnsi-history', 'pgic']);
+    // RAND-36 (quality of life) from three months on; version 2 of the protocols added it.
+    assert.deepEqual(fu.map((s) => s.instruments), [
+      ['nrs', 'dn4', 'mnsi-history', 'pgic'],
+      ...[91, 182, 365].map(() => ['nrs', 'dn4', 'mnsi-history', 'pgic', 'rand-36'])]);
+    for (const id of ['bmac', 'adipose-svf']) {
+      const other = (await c.get(`/api/v1/protocols/${id}`)).body.steps.filter((s) => s.kind === 'follow_up');
+      assert.deepEqual(other.map((s) => s.instruments.includes('rand-36')), [false, true, true, true], id);
+    }
     assertProblem(await c.get('/api/v1/protocols/nope'), 404);
   });
 });
@@ -70,7 +77,7 @@ describe('making a plan', () => {
     assert.equal(r.headers.get('location'), `/api/v1/plans/${pl.id}`);
     assert.equal(pl.status, 'proposed');
     assert.equal(pl.protocol, 'prp-series');
-    assert.equal(pl.protocol_version, '1');
+    assert.equal(pl.protocol_version, '2');
     assert.equal(pl.biologic, 'prp');
     assert.equal(pl.regulatory_class, 'blood_component');
     assert.equal(pl.investigational, false);
@@ -84,6 +91,7 @@ describe('making a plan', () => {
     assert.deepEqual(fu.map((s) => s.due_date), [30, 91, 182, 365].map((d) => day(7 + d, start)));
     assert.deepEqual([fu[3].window_from, fu[3].window_to], [day(7 + 365 - 45, start), day(7 + 365 + 45, start)]);
     assert.deepEqual(fu[0].instruments, ['nrs', 'dn4', 'mnsi-history', 'pgic']);
+    assert.deepEqual(fu[1].instruments, ['nrs', 'dn4', 'mnsi-history', 'pgic', 'rand-36']);
     for (const s of pl.steps) assert.equal(s.status, 'planned');
     // Plan and steps were written together, with one audit record.
     assert.equal(sqlite(srv.db, `SELECT count(*) FROM plan_steps WHERE plan_id = '${pl.id}'`), '14');

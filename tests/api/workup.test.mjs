@@ -955,6 +955,38 @@ describe('timeline', () => {
     ]);
   });
 
+  test('instruments without a total: RAND-36 gives one series with its eight scales (0-100) per point; PGIC none', async () => {
+    const q = await newPat();
+    const a = await assess(q, 'rand-36', '2025-01-10', { q3: '1', q4: '2', q21: '5', q22: '4', q2: '3' });
+    const b = await assess(q, 'rand-36', '2025-04-10T10:00:00Z', { q3: '3', q4: '3', q21: '2', q22: '2', q1: '2' });
+    await assess(q, 'pgic', '2025-04-10', { change: 'much_improved' });
+    const t = await timeline(q);
+    assert.deepEqual(t.instruments.map((x) => x.instrument), ['rand-36'], 'PGIC has no number to plot');
+    const s = t.instruments[0];
+    assert.equal(s.title, 'RAND 36-Item Health Survey 1.0');
+    assert.equal(s.min, null);
+    assert.equal(s.max, null);
+    assert.equal(s.cutoff, null);
+    assert.deepEqual(s.scales.map((x) => x.id), ['physical_functioning', 'role_physical', 'role_emotional',
+      'energy_fatigue', 'emotional_wellbeing', 'social_functioning', 'pain', 'general_health']);
+    for (const x of s.scales) {
+      assert.equal(x.min, 0, x.id);
+      assert.equal(x.max, 100, x.id);
+      assert.equal(typeof x.label, 'string');
+    }
+    const none = { role_physical: null, role_emotional: null, energy_fatigue: null, emotional_wellbeing: null,
+      social_functioning: null };
+    assert.deepEqual(s.points, [
+      { date: '2025-01-10', total: null, id: a.id,
+        scales: { ...none, physical_functioning: 25, pain: 22.5, general_health: null } },
+      { date: '2025-04-10', total: null, id: b.id,
+        scales: { ...none, physical_functioning: 100, pain: 77.5, general_health: 75 } },
+    ]);
+    const v = await clin.post(`/api/v1/assessments/${a.id}/void`, { reason: 'test' }, { 'If-Match': '"1"' });
+    assert.equal(v.status, 200, v.text);
+    assert.deepEqual((await timeline(q)).instruments[0].points.map((x) => x.id), [b.id], 'a voided one is left out');
+  });
+
   test('observations: non-voided results by date with abnormal marked (null where no rule)', async () => {
     const t = await timeline(p);
     assert.deepEqual(t.observations.map((o) => o.id), [ids.b12, ids.vpt, ids.tib]);
