@@ -1,6 +1,7 @@
 /* Patients: register, search, read, change, archive. Every read and write is audited. */
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/dates.h"
 #include "../util/jsonv.h"
@@ -16,14 +17,82 @@ int api_load_patient(http_req *r, patient *p)
 	return 0;
 }
 
+/* Patients matching q (every page), archived ones too; NULL with the answer given on a store
+ * failure. Each one found is audited as read: the answer names them. */
+static json_t *matches(http_req *r, const char *q, const patient *same_as)
+{
+	patient_query pq = {.q = q, .limit = 200, .include_archived = 1};
+	json_t *out = json_array();
+	audit_record *seen = arena_zalloc(r->a, sizeof(audit_record) * 16);
+	int n_seen = 0;
+	for (int page = 0; page < 50; page++) {
+		patient *items;
+		int n;
+		sw_err rc = r->st->ops->patient_search(r->st, r->a, &pq, &items, &n);
+		if (rc) {
+			json_decref(out);
+			http_fail(r, rc, "patient");
+			return NULL;
+		}
+		for (int i = 0; i < n && i < pq.limit; i++) {
+			const patient *x = &items[i];
+			if (same_as && (strcmp(x->birth_date, same_as->birth_date) != 0 ||
+			                strcasecmp(x->family_name, same_as->family_name) != 0 ||
+			                strcasecmp(x->given_name, same_as->given_name) != 0))
+				continue;
+			if (!same_as && strcmp(x->mrn, q) != 0)
+				continue;
+			json_array_append_new(
+			    out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", x->id, "mrn",
+			                   x->mrn, "family_name", x->family_name, "given_name",
+			                   x->given_name, "birth_date", x->birth_date, "archived",
+			                   x->archived_at != NULL));
+			if (n_seen < 16)
+				seen[n_seen++] = http_audit(r, "patient.duplicate_check", "patient",
+				                            x->id, x->id);
+		}
+		if (n <= pq.limit)
+			break;
+		pq.after_family = items[pq.limit - 1].family_name;
+		pq.after_given = items[pq.limit - 1].given_name;
+		pq.after_id = items[pq.limit - 1].id;
+	}
+	if (n_seen && http_audit_reads(r, seen, n_seen)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
 static int conflict_mrn(http_req *r, const char *mrn)
 {
+	json_t *who = matches(r, mrn, NULL);
+	if (!who)
+		return r->status;
 	v_add(&r->v, "mrn", "is already used by another patient (%s)", mrn);
 	http_invalid(r);
 	json_object_set_new(r->out, "status", json_integer(409));
 	json_object_set_new(r->out, "title", json_string("MRN already in use"));
 	json_object_set_new(r->out, "type", json_string("/problems/conflict"));
+	json_object_set_new(r->out, "existing", who);
 	r->status = 409;
+	return 409;
+}
+
+/* 409 with the patients of the same name and birth date, unless there are none; 0 then. */
+static int possible_duplicates(http_req *r, const patient *p)
+{
+	json_t *same = matches(r, p->birth_date, p);
+	if (!same)
+		return r->status;
+	if (!json_array_size(same)) {
+		json_decref(same);
+		return 0;
+	}
+	http_problem(r, 409, "Possible duplicate",
+	             "A patient with the same name and birth date is already registered. Open that "
+	             "record, or send confirm_new: true to register a new patient anyway.");
+	json_object_set_new(r->out, "possible_duplicates", same);
 	return 409;
 }
 
@@ -31,8 +100,15 @@ int api_patient_create(http_req *r)
 {
 	patient p;
 	memset(&p, 0, sizeof p);
-	if (patient_from_json(&r->v, r->body, &p, 0, date_today()))
+	int confirm_new = 0;
+	if (json_object_get(r->body, "confirm_new")) {
+		jv_bool(&r->v, r->body, NULL, "confirm_new", &confirm_new);
+		json_object_del(r->body, "confirm_new");
+	}
+	if (patient_from_json(&r->v, r->body, &p, 0, date_today()) || r->v.n)
 		return http_invalid(r);
+	if (!confirm_new && possible_duplicates(r, &p))
+		return r->status;
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);
 	p.id = id;

@@ -109,6 +109,40 @@ static int check_refs(http_req *r, const rec_kind *k, const void *rec, const cha
 	return r->v.n || r->status;
 }
 
+/* 409 naming the live record of the patient that has the same k->unique_fields values as rec
+ * (itself left out); 0 when there is none. */
+static int duplicate(http_req *r, const rec_kind *k, const void *rec, const char *patient_id)
+{
+	if (!k->unique_fields)
+		return 0;
+	rec_query q = {.patient_id = patient_id};
+	void *items;
+	int n;
+	sw_err rc = r->st->ops->rec_list(r->st, r->a, k, &q, &items, &n);
+	if (rc)
+		return http_fail(r, rc, k->label);
+	const char *self = rec_meta_of(k, rec).id;
+	for (int i = 0; i < n; i++) {
+		const void *o = (const char *)items + k->size * (size_t)i;
+		int same = !rec_ended(k, o) && !(self && strcmp(rec_meta_of(k, o).id, self) == 0);
+		for (const char *const *f = k->unique_fields; same && *f; f++) {
+			size_t off = rec_field_find(k, *f)->off;
+			const char *a = REC_CAT(rec, off, const char *),
+			           *b = REC_CAT(o, off, const char *);
+			same = a && b ? strcmp(a, b) == 0 : a == b;
+		}
+		if (!same)
+			continue;
+		const char *id = rec_meta_of(k, o).id;
+		http_problem(r, 409, "Already recorded",
+		             arena_printf(r->a, "This patient already has this %s (%s/%s).",
+		                          k->label, k->path, id));
+		json_object_set_new(r->out, "existing_id", json_string(id));
+		return 409;
+	}
+	return 0;
+}
+
 int api_rec_create(http_req *r)
 {
 	return api_rec_create_with(r, NULL);
@@ -126,6 +160,8 @@ int api_rec_create_with(http_req *r, int (*fill)(http_req *, const patient *, vo
 		return http_invalid(r);
 	if (check_refs(r, k, rec, p.id))
 		return r->status ? r->status : http_invalid(r);
+	if (duplicate(r, k, rec, p.id))
+		return r->status;
 	if (fill && fill(r, &p, rec))
 		return r->status;
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
@@ -210,6 +246,8 @@ int api_rec_update(http_req *r)
 		return http_invalid(r);
 	if (check_refs(r, k, rec, p.id))
 		return r->status ? r->status : http_invalid(r);
+	if (!rec_ended(k, rec) && duplicate(r, k, rec, p.id))
+		return r->status;
 	rec_set_life(k, rec, NULL, NULL, expected + 1, cx.now, r->who.id);
 	audit_record a = audit_of(r, k, "update", rec);
 	return save(r, k, rec, expected, &a);

@@ -209,6 +209,8 @@ static void condition_json(json_t *out, const void *rec, const rec_ctx *cx)
 	json_object_set_new(out, "chronic_threshold_months", json_integer(cx->chronic_months));
 }
 
+static const char *const condition_unique[] = {"icd10", "onset_date", NULL};
+
 const rec_kind rk_condition = {
     .name = "condition",
     .table = "conditions",
@@ -222,4 +224,5 @@ const rec_kind rk_condition = {
     .list_order = "created_at, id",
     .parse = condition_parse,
     .to_json = condition_json,
+    .unique_fields = condition_unique,
 };

@@ -442,6 +442,12 @@ int rec_kind_check(const rec_kind *k, char *err, size_t errlen)
 		if (!f || f->type != RT_TEXT || !r->k)
 			why = "is a reference (refs) that is not a text field naming a kind";
 	}
+	for (const char *const *name = k->unique_fields; name && *name && !why; name++) {
+		const rec_field *f = rec_field_find(k, *name);
+		which = *name;
+		if (!f || (f->type != RT_TEXT && f->type != RT_DATE && f->type != RT_ENUM))
+			why = "is a unique field that is not a text, date or enum field";
+	}
 	for (const char *const *name = k->find_fields; name && *name && !why; name++) {
 		const rec_field *f = rec_field_find(k, *name);
 		which = *name;

@@ -118,6 +118,9 @@ struct rec_kind {
 	/* Fields a value is looked up in across patients (a lot recall: the kit lot and the lots
 	 * used), NULL-terminated, or NULL. A list field matches when it holds the value. */
 	const char *const *find_fields;
+	/* Text fields whose values together may appear once among a patient's records that have not
+	 * ended (a diagnosis: code and onset), NULL-terminated, or NULL. */
+	const char *const *unique_fields;
 	/* Replaces the field reader (create, and PATCH when partial) for kinds whose input is not
 	 * field-shaped: test results with unit conversion, scored assessments, diagnoses. */
 	void (*parse)(vctx *v, json_t *body, void *rec, int partial, const rec_ctx *cx);

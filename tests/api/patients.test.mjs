@@ -3,7 +3,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, newPatient } from '../lib/server.mjs';
 import {
-  assertProblem, assertInvalid, UUID_RE, INSTANT_RE, todayUTC, addDays, ymd, rnd, pool, stopServer,
+  assertProblem, assertInvalid, UUID_RE, INSTANT_RE, todayUTC, addDays, ymd, rnd, pool, stopServer, sqlite,
 } from './helpers.mjs';
 
 let srv;
@@ -35,6 +35,37 @@ const FULL = () => ({
   email: 'zoe.oconnor@example.org',
   address: { line: '12 Elm Street, Apt 4', city: 'Springfield', region: 'OR', postal_code: '97477', country: 'US' },
   research_consent: true,
+});
+
+describe('duplicates', () => {
+  test('the same name and birth date: 409 with the matches, unless confirm_new; audited', async () => {
+    const first = await created({ family_name: 'Duplicova', given_name: 'Ines', birth_date: '1971-07-07' });
+    const r = await create(newPatient({ family_name: 'duplicova', given_name: 'INES', birth_date: '1971-07-07' }));
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.body.title, 'Possible duplicate');
+    assert.match(r.body.detail, /confirm_new/);
+    assert.deepEqual(r.body.possible_duplicates.map((x) => [x.id, x.mrn, x.archived]), [[first.id, first.mrn, false]]);
+    assert.equal(sqlite(srv.db, `SELECT count(*) FROM audit WHERE action = 'patient.duplicate_check' AND patient_id = '${first.id}'`), '1');
+    const other = await create(newPatient({ family_name: 'Duplicova', given_name: 'Ines', birth_date: '1971-07-08' }));
+    assert.equal(other.status, 201, 'another birth date is another person');
+    assertInvalid(await create(newPatient({ family_name: 'Duplicova', given_name: 'Ines', birth_date: '1971-07-07', confirm_new: 'yes' })), ['confirm_new']);
+    const again = await create(newPatient({ family_name: 'Duplicova', given_name: 'Ines', birth_date: '1971-07-07', confirm_new: true }));
+    assert.equal(again.status, 201, again.text);
+    assert.ok(!('confirm_new' in again.body));
+    const arch = await c.post(`/api/v1/patients/${first.id}/archive`, { reason: 'Registered twice' }, { 'If-Match': '"1"' });
+    assert.equal(arch.status, 200, arch.text);
+    const third = await create(newPatient({ family_name: 'Duplicova', given_name: 'Ines', birth_date: '1971-07-07' }));
+    assert.equal(third.status, 409);
+    assert.deepEqual(third.body.possible_duplicates.map((x) => x.archived).sort(), [false, true], 'archived patients are shown too');
+  });
+
+  test('an MRN in use names the patient who has it', async () => {
+    const first = await created();
+    const r = await create(newPatient({ mrn: first.mrn }));
+    assertProblem(r, 409);
+    assert.equal(r.body.errors[0].path, 'mrn');
+    assert.deepEqual(r.body.existing.map((x) => x.id), [first.id]);
+  });
 });
 
 describe('create', () => {
@@ -260,7 +291,7 @@ describe('search and paging', () => {
     const specs = [];
     const fams = [`${pfx}a`, `${pfx}B`, `${pfx}b`, `${pfx}c`, `${pfx}`, `${pfx}A`, `${pfx}ab`];
     const givens = ['Zed', 'amy', 'Amy', 'bob', 'Carl'];
-    for (let i = 0; i < 31; i++) specs.push({ family_name: fams[i % fams.length], given_name: givens[(i * 3) % givens.length] });
+    for (let i = 0; i < 31; i++) specs.push({ family_name: fams[i % fams.length], given_name: givens[(i * 3) % givens.length], confirm_new: true });
     const made = await pool(specs, 4, (s) => created(s));
     const key = (p) => [p.family_name.toLowerCase(), p.given_name.toLowerCase(), p.id];
     const cmp = (x, y) => {
@@ -325,7 +356,7 @@ describe('update', () => {
   const patch = (id, body, etag) => c.patch(`/api/v1/patients/${id}`, body, etag === undefined ? {} : { 'If-Match': etag });
 
   test('PATCH with If-Match: 200, version+1, new ETag, only the sent fields change', async () => {
-    const p = await created(FULL());
+    const p = await created({ ...FULL(), confirm_new: true });
     const r = await patch(p.id, { given_name: 'Changed', address: { city: 'Riverton' } }, '"1"');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.headers.get('etag'), '"2"');
@@ -349,7 +380,7 @@ describe('update', () => {
   });
 
   test('optional fields can be cleared with null; required ones cannot', async () => {
-    const p = await created(FULL());
+    const p = await created({ ...FULL(), confirm_new: true });
     const r = await patch(p.id, { phone: null, email: null, address: null }, '"1"');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.phone, null);
@@ -393,7 +424,7 @@ describe('update', () => {
   });
 
   test('invalid field: 422 and the record is unchanged', async () => {
-    const p = await created(FULL());
+    const p = await created({ ...FULL(), confirm_new: true });
     assertInvalid(await patch(p.id, { birth_date: '2023-02-30', email: 'nope', given_name: 'Valid' }, '"1"'), ['birth_date', 'email']);
     assertInvalid(await patch(p.id, { id: 'x', version: 9 }, '"1"'), ['id', 'version']);
     const g = await c.get(`/api/v1/patients/${p.id}`);

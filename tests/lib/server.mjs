@@ -113,10 +113,18 @@ export function client(base, auth = {}) {
 }
 
 let mrnCounter = 0;
+// Letters for n (0 -> "Ba", 1 -> "Bb", ...): a second given name that keeps test patients apart,
+// since the same name and birth date twice is a possible duplicate.
+function letters(n) {
+  let out = '';
+  for (let k = n + 26; k > 0; k = Math.floor(k / 26)) out = String.fromCharCode(97 + (k % 26)) + out;
+  return out[0].toUpperCase() + out.slice(1);
+}
+
 export function newPatient(over = {}) {
   mrnCounter += 1;
   return {
-    mrn: `T-${process.pid}-${mrnCounter}`, family_name: 'Testperson', given_name: 'Alex',
+    mrn: `T-${process.pid}-${mrnCounter}`, family_name: 'Testperson', given_name: `Alex ${letters(mrnCounter)}`,
     birth_date: '1960-04-12', sex_at_birth: 'female', ...over,
   };
 }

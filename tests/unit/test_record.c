@@ -358,6 +358,13 @@ static void kind_check_accepts_good_and_refuses_broken(void **state)
 	k.find_fields = good_find;
 	assert_int_equal(rec_kind_check(&k, err, sizeof err), 0);
 	k.find_fields = NULL;
+	static const char *const bad_unique[] = {"tags", NULL};
+	k.unique_fields = bad_unique;
+	expect_refused(&k, "tags", "unique field");
+	static const char *const good_unique[] = {"label", NULL};
+	k.unique_fields = good_unique;
+	assert_int_equal(rec_kind_check(&k, err, sizeof err), 0);
+	k.unique_fields = NULL;
 
 	copy_fields(fs, 40, gadget_fields, NULL);
 	field_in(fs, "checked_at")->flags |= RF_INPUT;
