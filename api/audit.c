@@ -1,7 +1,9 @@
-/* The audit log for administrators, newest first, paged by sequence number. */
+/* The audit log for administrators, newest first, paged by sequence number, filtered by patient,
+ * person, action and dates; and the check of its hash chain. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/dates.h"
 #include "../util/uuid.h"
 #include "api.h"
 
@@ -21,6 +23,19 @@ int api_audit_list(http_req *r)
 	q.patient_id = http_query(r, "patient_id");
 	if (q.patient_id && !uuid_valid(q.patient_id))
 		v_add(&r->v, "patient_id", "must be a patient id");
+	q.actor_id = http_query(r, "actor");
+	if (q.actor_id && !uuid_valid(q.actor_id))
+		v_add(&r->v, "actor", "must be a staff member's id");
+	q.action = http_query(r, "action");
+	if (q.action && (strlen(q.action) > 64 || !*q.action))
+		v_add(&r->v, "action", "must be an action such as patient.read, or its first part");
+	civil_date d;
+	q.from = http_query(r, "from");
+	q.to = http_query(r, "to");
+	if (q.from && date_parse(q.from, &d))
+		v_add(&r->v, "from", "must be a date YYYY-MM-DD");
+	if (q.to && date_parse(q.to, &d))
+		v_add(&r->v, "to", "must be a date YYYY-MM-DD");
 	if (r->v.n)
 		return http_invalid(r);
 	audit_record *items;
@@ -51,4 +66,16 @@ int api_audit_list(http_req *r)
 	    n > q.limit ? json_string(arena_printf(r->a, "%lld", (long long)items[shown - 1].seq))
 	                : json_null();
 	return http_json(r, 200, json_pack("{s:o, s:o}", "items", arr, "next_cursor", next));
+}
+
+int api_audit_verify(http_req *r)
+{
+	int64_t checked = 0, broken = 0;
+	sw_err rc = r->st->ops->audit_verify(r->st, &checked, &broken);
+	if (rc)
+		return http_fail(r, rc, "audit record");
+	return http_json(r, 200,
+	                 json_pack("{s:b, s:I, s:o}", "intact", broken == 0, "checked",
+	                           (json_int_t)checked, "first_broken_seq",
+	                           broken ? json_integer(broken) : json_null()));
 }

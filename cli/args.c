@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/perm.h"
+#include "../core/staff.h"
 #include "../util/dates.h"
 #include "../util/uuid.h"
 #include "cli.h"
@@ -73,13 +74,6 @@ store *cli_open_store(const char *path)
 	return st;
 }
 
-int cli_hash_password(const char *password, char *out)
-{
-	return crypto_pwhash_str(out, password, strlen(password),
-	                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                         crypto_pwhash_MEMLIMIT_INTERACTIVE);
-}
-
 int cli_add_staff(store *st, const char *email, const char *name, const char *role_text,
                   const char *password)
 {
@@ -94,16 +88,17 @@ int cli_add_staff(store *st, const char *email, const char *name, const char *ro
 		fprintf(stderr, "schwann: --name must be 1 to 200 characters\n");
 		return -1;
 	}
-	if (!strchr(email, '@') || strlen(email) > 254) {
-		fprintf(stderr, "schwann: --email must be an e-mail address\n");
+	const char *why = staff_email_problem(email);
+	if (why) {
+		fprintf(stderr, "schwann: --email %s\n", why);
 		return -1;
 	}
-	if (strlen(password) < 10) {
-		fprintf(stderr, "schwann: the password must be at least 10 characters\n");
+	if ((why = password_problem(password, email))) {
+		fprintf(stderr, "schwann: the password %s\n", why);
 		return -1;
 	}
 	char hash[crypto_pwhash_STRBYTES], id[UUID_STR_LEN + 1], now[21];
-	if (cli_hash_password(password, hash)) {
+	if (password_hash(password, hash)) {
 		fprintf(stderr, "schwann: out of memory hashing the password\n");
 		return -1;
 	}

@@ -20,8 +20,6 @@ const char *cli_get(const cli_opt *opts, const char *name);
 int cli_require(const cli_opt *opts, const char *name);
 /* Opens the database at path or prints why not. */
 store *cli_open_store(const char *path);
-/* argon2id hash of password into out (crypto_pwhash_STRBYTES); 0 on success. */
-int cli_hash_password(const char *password, char *out);
 /* Creates a staff member; prints the error. 0 on success. */
 int cli_add_staff(store *st, const char *email, const char *name, const char *role,
                   const char *password);

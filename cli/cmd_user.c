@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/staff.h"
 #include "../http/auth.h"
 #include "../util/dates.h"
 #include "cli.h"
@@ -14,16 +15,13 @@ static int read_password(char *buf, size_t size)
 		fprintf(stderr, "schwann: --password-stdin: nothing on standard input\n");
 		return -1;
 	}
-	buf[strcspn(buf, "\r\n")] = '\0';
+	size_t end = strcspn(buf, "\r\n");
+	if (!buf[end] && end + 1 == size) {
+		fprintf(stderr, "schwann: --password-stdin: the password is too long\n");
+		return -1;
+	}
+	buf[end] = '\0';
 	return 0;
-}
-
-static void generate_password(char *out, size_t size)
-{
-	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	for (size_t i = 0; i + 1 < size; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-	out[size - 1] = '\0';
 }
 
 int cmd_user(int argc, char **argv)
@@ -56,10 +54,10 @@ int cmd_user(int argc, char **argv)
 	if (cli_require(opts, "--db") || cli_require(opts, "--email") ||
 	    cli_require(opts, "--name") || cli_require(opts, "--role"))
 		return 2;
-	char password[1025];
+	char password[2048]; /* longer than any password taken, so a long one is refused, not cut */
 	int generated = !cli_get(opts, "--password-stdin");
 	if (generated)
-		generate_password(password, 17);
+		password_generate(password, 17);
 	else if (read_password(password, sizeof password))
 		return 2;
 	store *st = cli_open_store(cli_get(opts, "--db"));

@@ -9,7 +9,7 @@ static const unsigned role_perms[ROLE_COUNT] = {
     [ROLE_ADMIN] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN) | P(PERM_PATIENT_READ) |
                    P(PERM_PATIENT_WRITE) | P(PERM_CONDITION_READ) | P(PERM_CONDITION_WRITE) |
                    P(PERM_AUDIT_READ) | P(PERM_CLINICAL_READ) | P(PERM_CLINICAL_WRITE) |
-                   P(PERM_PLAN_READ) | P(PERM_PLAN_WRITE),
+                   P(PERM_PLAN_READ) | P(PERM_PLAN_WRITE) | P(PERM_STAFF_ADMIN),
     [ROLE_CLINICIAN] = P(PERM_PUBLIC) | P(PERM_SIGNED_IN) | P(PERM_PATIENT_READ) |
                        P(PERM_PATIENT_WRITE) | P(PERM_CONDITION_READ) | P(PERM_CONDITION_WRITE) |
                        P(PERM_CLINICAL_READ) | P(PERM_CLINICAL_WRITE) | P(PERM_PLAN_READ) |
@@ -27,7 +27,7 @@ const char *const role_names[] = {"admin", "clinician", "nurse", "front_desk", "
 static const char *const perm_names[PERM_COUNT] = {
     "public",         "signed_in",       "patient.read", "patient.write",
     "condition.read", "condition.write", "audit.read",   "clinical.read",
-    "clinical.write", "plan.read",       "plan.write",
+    "clinical.write", "plan.read",       "plan.write",   "staff.admin",
 };
 
 int perm_allows(role r, perm p)

@@ -22,8 +22,9 @@ typedef enum perm {
 	PERM_AUDIT_READ,      /* page through the audit log */
 	PERM_CLINICAL_READ,   /* the work-up: assessments, tests, diary, medicines, timeline */
 	PERM_CLINICAL_WRITE,  /* enter and void work-up records (not front desk, not research) */
-	PERM_PLAN_READ,  /* treatment plans and their due dates (front desk: no clinical detail) */
-	PERM_PLAN_WRITE, /* make plans and move them (clinicians) */
+	PERM_PLAN_READ,   /* treatment plans and their due dates (front desk: no clinical detail) */
+	PERM_PLAN_WRITE,  /* make plans and move them (clinicians) */
+	PERM_STAFF_ADMIN, /* staff accounts and API tokens (admin) */
 	PERM_COUNT
 } perm;
 

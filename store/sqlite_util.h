@@ -38,6 +38,15 @@ sw_err sqlite_patient_create(store *s, const patient *p, audit_record *audit);
 sw_err sqlite_patient_get(store *s, arena *a, const char *id, patient *out);
 sw_err sqlite_patient_update(store *s, const patient *p, int expected_version, audit_record *audit);
 sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items, int *n);
+void sq_read_staff(arena *a, sqlite3_stmt *st, staff *out); /* the columns of STAFF_COLS */
+sw_err sqlite_staff_list(store *s, arena *a, staff **items, int *n);
+sw_err sqlite_staff_get(store *s, arena *a, const char *id, staff *out);
+sw_err sqlite_staff_add(store *s, const staff *p, audit_record *audit);
+sw_err sqlite_staff_update(store *s, const staff *p, int end_sessions, audit_record *audit);
+sw_err sqlite_token_list(store *s, arena *a, api_token **items, int *n);
+sw_err sqlite_token_add(store *s, const unsigned char *token_hash, const api_token *t,
+                        audit_record *audit);
+sw_err sqlite_token_revoke_id(store *s, const char *id, const char *now, audit_record *audit);
 sw_err sqlite_rec_create(store *s, arena *a, const rec_kind *k, const void *rec,
                          audit_record *audit);
 sw_err sqlite_rec_get(store *s, arena *a, const rec_kind *k, const char *id, void *out);

@@ -34,6 +34,16 @@ typedef struct staff {
 	const char *created_at;
 } staff;
 
+/* An API token as the admin console lists it (never the token itself). */
+typedef struct api_token {
+	const char *id;
+	const char *staff_id;
+	const char *staff_email;
+	const char *name;
+	const char *created_at;
+	const char *revoked_at; /* NULL while it works */
+} api_token;
+
 typedef struct patient_query {
 	const char *q; /* name prefix, MRN, or birth date YYYY-MM-DD; NULL or "" for all */
 	const char *after_family, *after_given,
@@ -60,7 +70,10 @@ typedef struct rec_write {
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
 	int limit;
-	const char *patient_id; /* filter, or NULL */
+	const char *patient_id; /* filters, each NULL for any: */
+	const char *actor_id;
+	const char *action;    /* "patient.read", or a prefix such as "patient" */
+	const char *from, *to; /* dates YYYY-MM-DD, inclusive */
 } audit_query;
 
 typedef struct store_ops {
@@ -78,6 +91,20 @@ typedef struct store_ops {
 	sw_err (*session_delete)(store *s, const unsigned char *token_hash);
 	sw_err (*token_create)(store *s, const unsigned char *token_hash, const char *staff_id,
 	                       const char *name, const char *now);
+
+	/* The admin console's: every staff member by name; one; a new one and a change (name,
+	 * role, active, password hash; with end_sessions the member's sessions end in the same
+	 * transaction), each with its audit record. A taken e-mail is SW_ECONFLICT. */
+	sw_err (*staff_list)(store *s, arena *a, staff **items, int *n);
+	sw_err (*staff_get)(store *s, arena *a, const char *id, staff *out);
+	sw_err (*staff_add)(store *s, const staff *p, audit_record *audit);
+	sw_err (*staff_update)(store *s, const staff *p, int end_sessions, audit_record *audit);
+	/* Tokens newest first; a new one with its id; revoking by id (SW_ENOTFOUND if none live).
+	 */
+	sw_err (*token_list)(store *s, arena *a, api_token **items, int *n);
+	sw_err (*token_add)(store *s, const unsigned char *token_hash, const api_token *t,
+	                    audit_record *audit);
+	sw_err (*token_revoke_id)(store *s, const char *id, const char *now, audit_record *audit);
 	sw_err (*token_lookup)(store *s, arena *a, const unsigned char *token_hash, staff *out);
 	/* Marks a token revoked; SW_ENOTFOUND when no such live token exists. */
 	sw_err (*token_revoke)(store *s, const unsigned char *token_hash, const char *now);

@@ -44,14 +44,21 @@ static void read_audit(arena *a, sqlite3_stmt *st, audit_record *r)
 sw_err sqlite_audit_page(store *base, arena *a, const audit_query *q, audit_record **items, int *n)
 {
 	sqlite_store *s = SQ(base);
-	sqlite3_stmt *st = sq_prep(s, "SELECT " AUDIT_COLS " FROM audit WHERE (?1 = 0 OR seq < ?1) "
-	                              "AND (?2 IS NULL OR patient_id = ?2) ORDER BY seq DESC "
-	                              "LIMIT ?3");
+	sqlite3_stmt *st = sq_prep(
+	    s, "SELECT " AUDIT_COLS " FROM audit WHERE (?1 = 0 OR seq < ?1) "
+	       "AND (?2 IS NULL OR patient_id = ?2) AND (?4 IS NULL OR actor_id = ?4) "
+	       "AND (?5 IS NULL OR action = ?5 OR substr(action, 1, length(?5) + 1) = ?5 || '.') "
+	       "AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR substr(at, 1, 10) <= ?7) "
+	       "ORDER BY seq DESC LIMIT ?3");
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_int64(st, 1, q->before_seq);
 	sq_text(st, 2, q->patient_id);
 	sqlite3_bind_int(st, 3, q->limit + 1);
+	sq_text(st, 4, q->actor_id);
+	sq_text(st, 5, q->action);
+	sq_text(st, 6, q->from);
+	sq_text(st, 7, q->to);
 	int cap = q->limit + 1, count = 0, rc;
 	audit_record *out = arena_zalloc(a, sizeof(audit_record) * (size_t)cap);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < cap)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/embedded.h"
+#include "../util/uuid.h"
 #include "sqlite_util.h"
 
 #define SQ(x) ((sqlite_store *)(x))
@@ -18,17 +19,6 @@ static void sqlite_close(store *base)
 		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
 	free(s);
-}
-
-static void read_staff(arena *a, sqlite3_stmt *st, staff *out)
-{
-	out->id = sq_col(a, st, 0);
-	out->email = sq_col(a, st, 1);
-	out->name = sq_col(a, st, 2);
-	out->role = sq_col(a, st, 3);
-	out->password_hash = sq_col(a, st, 4);
-	out->active = sqlite3_column_int(st, 5);
-	out->created_at = sq_col(a, st, 6);
 }
 
 static sw_err sqlite_staff_create(store *base, const staff *p)
@@ -62,7 +52,7 @@ static sw_err sqlite_staff_by_email(store *base, arena *a, const char *email, st
 	sq_text(st, 1, email);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		read_staff(a, st, out);
+		sq_read_staff(a, st, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return SW_OK;
@@ -114,7 +104,7 @@ static sw_err sqlite_session_lookup(store *base, arena *a, const unsigned char *
 	int rc = sqlite3_step(st);
 	int64_t last = 0;
 	if (rc == SQLITE_ROW) {
-		read_staff(a, st, out);
+		sq_read_staff(a, st, out);
 		*csrf = sq_col(a, st, 7);
 		last = sqlite3_column_int64(st, 8);
 	}
@@ -154,21 +144,14 @@ static sw_err sqlite_session_delete(store *base, const unsigned char *token_hash
 	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "session delete");
 }
 
+/* The CLI's token: an id of its own, no audit record (the command line is not the API). */
 static sw_err sqlite_token_create(store *base, const unsigned char *token_hash,
                                   const char *staff_id, const char *name, const char *now)
 {
-	sqlite_store *s = SQ(base);
-	sqlite3_stmt *st = sq_prep(s, "INSERT INTO api_tokens (token_hash, staff_id, name, "
-	                              "created_at) VALUES (?,?,?,?)");
-	if (!st)
-		return SW_EDB;
-	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
-	sq_text(st, 2, staff_id);
-	sq_text(st, 3, name);
-	sq_text(st, 4, now);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "token insert");
+	char id[UUID_STR_LEN + 1];
+	uuid_v7(id);
+	api_token t = {id, staff_id, NULL, name, now, NULL};
+	return sqlite_token_add(base, token_hash, &t, NULL);
 }
 
 static sw_err sqlite_token_lookup(store *base, arena *a, const unsigned char *token_hash,
@@ -184,7 +167,7 @@ static sw_err sqlite_token_lookup(store *base, arena *a, const unsigned char *to
 	sqlite3_bind_blob(st, 1, token_hash, SESSION_TOKEN_BYTES, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		read_staff(a, st, out);
+		sq_read_staff(a, st, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return SW_OK;
@@ -218,6 +201,13 @@ static const store_ops sqlite_ops = {
     .token_create = sqlite_token_create,
     .token_lookup = sqlite_token_lookup,
     .token_revoke = sqlite_token_revoke,
+    .staff_list = sqlite_staff_list,
+    .staff_get = sqlite_staff_get,
+    .staff_add = sqlite_staff_add,
+    .staff_update = sqlite_staff_update,
+    .token_list = sqlite_token_list,
+    .token_add = sqlite_token_add,
+    .token_revoke_id = sqlite_token_revoke_id,
     .patient_create = sqlite_patient_create,
     .patient_get = sqlite_patient_get,
     .patient_update = sqlite_patient_update,

@@ -134,10 +134,18 @@ describe('user add', () => {
     assert.match(r.stderr, /--role must be one of admin, clinician, nurse, front_desk, researcher/);
   });
 
-  test('short password: non-zero, says the minimum', () => {
-    const r = add('x2@test.schwann.test', 'nurse', 'short-9ch');
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /at least 10 characters/);
+  test('weak password: non-zero, says why (length, common, only spaces, too long, bad e-mail)', () => {
+    const cases = [['short-11ch!', /at least 12 characters/], ['password1234', /most commonly used/],
+      [' '.repeat(13), /only spaces/], ['x'.repeat(1030), /at most 1,024 bytes/], ['y'.repeat(3000), /too long/]];
+    for (const [pw, why] of cases) {
+      const r = add('x2@test.schwann.test', 'nurse', pw);
+      assert.notEqual(r.status, 0, pw.slice(0, 20));
+      assert.match(r.stderr, why, pw.slice(0, 20));
+    }
+    const spaced = cli(['user', 'add', '--db', db(), '--email', ' x3@test.schwann.test', '--name', 'S', '--role', 'nurse', '--password-stdin'],
+      'long-enough-3\n');
+    assert.notEqual(spaced.status, 0);
+    assert.match(spaced.stderr, /--email must be an e-mail address without spaces/);
   });
 
   test('duplicate e-mail (any case): non-zero, says it exists', () => {

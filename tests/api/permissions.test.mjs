@@ -148,6 +148,15 @@ function probe(rt) {
     'POST /api/v1/plan-steps/{id}/accept': 428,
     'POST /api/v1/plan-steps/{id}/done': 428,
     'GET /api/v1/lots/{id}': 200,
+    'POST /api/v1/me/password': 422,
+    'GET /api/v1/staff': 200,
+    'POST /api/v1/staff': 422,
+    'PATCH /api/v1/staff/{id}': 404,
+    'POST /api/v1/staff/{id}/password-reset': 404,
+    'GET /api/v1/tokens': 200,
+    'POST /api/v1/tokens': 422,
+    'POST /api/v1/tokens/{id}/revoke': 404,
+    'GET /api/v1/audit/verify': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
@@ -195,7 +204,7 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
   assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
   assert.deepEqual(may('nurse'), ['clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
   assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);

@@ -14,6 +14,7 @@
 #include "core/neuropathy.h"
 #include "core/patient.h"
 #include "core/perm.h"
+#include "core/staff.h"
 #include "core/throttle.h"
 
 static const civil_date today = {2026, 11, 25};
@@ -77,12 +78,12 @@ static void permission_table(void **state)
 	/* The whole matrix, stated once more here so a change to the table is a deliberate one. */
 	static const int expect[ROLE_COUNT][PERM_COUNT] = {
 	    /* clang-format off */
-	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w */
-	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1},
-	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1},
-	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0},
-	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0},
-	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0},
+	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff */
+	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1},
+	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0},
+	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0},
+	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0},
+	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0},
 	    /* clang-format on */
 	};
 	for (int r = 0; r < ROLE_COUNT; r++)
@@ -335,6 +336,46 @@ static void demo_is_deterministic(void **state)
 	arena_free(&a);
 }
 
+static void staff_rules(void **state)
+{
+	(void)state;
+	assert_null(staff_email_problem("nia.nurse@clinic.example"));
+	const char *bad_emails[] = {"",
+	                            "nia",
+	                            "@clinic.example",
+	                            "nia@",
+	                            "nia@clinic",
+	                            "nia@clinic.",
+	                            "a b@clinic.example",
+	                            " nia@clinic.example",
+	                            "a@b@c.example"};
+	for (size_t i = 0; i < sizeof bad_emails / sizeof *bad_emails; i++)
+		if (!staff_email_problem(bad_emails[i]))
+			fail_msg("e-mail \"%s\" taken", bad_emails[i]);
+	assert_null(password_problem("correct horse battery", "nia@clinic.example"));
+	assert_null(password_problem("ünïcödé-pässwörd", NULL)); /* 16 characters, 22 bytes */
+	assert_non_null(password_problem("ünïcödé-päs", NULL));  /* 11 characters, 15 bytes */
+	assert_non_null(password_problem("PASSWORD1234", NULL)); /* common, any case */
+	assert_null(password_problem("            x", NULL));    /* spaces, but not only spaces */
+	assert_non_null(password_problem("             ", NULL));
+	assert_non_null(password_problem("zzzzzzzzzzzzzz", NULL));
+	assert_non_null(password_problem("niamh.nurse1", "niamh.nurse1@clinic.example"));
+	char long_pw[1026];
+	for (size_t i = 0; i < sizeof long_pw - 1; i++)
+		long_pw[i] = (char)('a' + i % 26);
+	long_pw[1025] = '\0';
+	assert_non_null(password_problem(long_pw, NULL)); /* 1,025 bytes: refused, not cut */
+	long_pw[1024] = '\0';
+	assert_null(password_problem(long_pw, NULL)); /* 1,024 bytes: taken */
+	char gen[21];
+	password_generate(gen, sizeof gen);
+	assert_int_equal(strlen(gen), 20);
+	assert_null(password_problem(gen, NULL));
+	assert_true(text_visible("Zoë"));
+	assert_false(text_visible("\xe2\x80\x8b\xef\xbb\xbf \xe2\x80\xae")); /* ZWSP, BOM, RLO */
+	assert_false(text_visible(""));
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -344,6 +385,7 @@ int main(void)
 	    cmocka_unit_test(permission_table), cmocka_unit_test(patient_rules),
 	    cmocka_unit_test(condition_rules),  cmocka_unit_test(audit_chain),
 	    cmocka_unit_test(throttle_logins),  cmocka_unit_test(demo_is_deterministic),
+	    cmocka_unit_test(staff_rules),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
