@@ -40,19 +40,6 @@ export const outcomeText = (o) => label(OUTCOMES, o);
 
 export const isSerious = (e) => e.serious === true && e.status !== 'entered_in_error';
 
-// The banner near the top of the patient page: every serious event recorded, or nothing.
-export function seriousBanner(events) {
-  const serious = events.filter(isSerious);
-  if (!serious.length) return null;
-  return h('div', { class: 'serious-banner', role: 'note', 'data-testid': 'serious-ae-banner' },
-    h('p', { class: 'serious-title' }, serious.length === 1 ? 'Serious adverse event recorded'
-      : `${serious.length} serious adverse events recorded`),
-    h('ul', {}, serious.map((e) => h('li', {},
-      h('strong', {}, e.term), ` — ${gradeText(e.grade)}, ${criterionText(e.serious_criteria).toLowerCase()}, `
-      + `onset ${e.onset_date}; ${label(OUTCOMES, e.outcome).toLowerCase()}`))),
-    h('p', {}, h('a', { href: '#ae-heading' }, 'See the adverse events')));
-}
-
 // "Injection 2026-11-20": the procedure an event followed, as the list and the form name it.
 const procedureName = (pr) => `${procedureKindLabel(pr.kind)} ${pr.performed_on}${pr.status === 'voided' ? ' (voided)' : ''}`;
 

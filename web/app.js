@@ -1,6 +1,8 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
-// (/, /patients/new, /patients/{id}, /patients/{id}/edit, /lots); the server answers every path
-// without a file extension with index.html, so each route also works on reload.
+// (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
+// visits,billing}, /patients/{id}/edit, /lots); the server answers every path without a file
+// extension with index.html, so each route also works on reload. Leaving a page with unsaved
+// input asks first (guard.js).
 
 import { api, csrf, onSessionLost, ApiError } from './api.js';
 import { h, fill, link, roleLabel } from './dom.js';
@@ -8,13 +10,15 @@ import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBo
 import { patientListView, patientFormView } from './patients.js';
 import { patientView } from './patient.js';
 import { lotView } from './lots.js';
+import { mayDiscard } from './guard.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
 
 // The signed-in staff member from /api/v1/me, with a permission set; null when signed out.
 let me = null;
-// A one-shot message for the next screen ("Patient registered.").
+// A one-shot message for the next screen ("Patient registered."): {text, kind} where kind is
+// 'ok' (green) or 'info' (neutral, e.g. "Nothing was changed.").
 let flash = null;
 
 const session = {
@@ -22,11 +26,16 @@ const session = {
   can: (perm) => !!me && me.permissions.has(perm),
 };
 
-function setFlash(text) {
-  flash = text;
+function setFlash(text, kind = 'ok') {
+  flash = { text, kind };
 }
 
-function navigate(path, { replace = false } = {}) {
+// The address of the page on screen, so that a Back that would lose unsaved input can be undone.
+let shownUrl = location.pathname + location.search;
+
+// force: leave without asking (the form was just saved).
+function navigate(path, { replace = false, force = false } = {}) {
+  if (!force && !mayDiscard()) return;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   render();
@@ -37,7 +46,8 @@ const routes = [
   { pattern: /^\/patients\/?$/, view: patientListView },
   { pattern: /^\/patients\/new\/?$/, view: (ctx) => patientFormView(ctx, null) },
   { pattern: /^\/patients\/([0-9a-f-]{36})\/edit\/?$/, view: (ctx, id) => patientFormView(ctx, id) },
-  { pattern: /^\/patients\/([0-9a-f-]{36})\/?$/, view: patientView },
+  { pattern: /^\/patients\/([0-9a-f-]{36})\/?$/, view: (ctx, id) => patientView(ctx, id, 'summary') },
+  { pattern: /^\/patients\/([0-9a-f-]{36})\/(workup|treatment|timeline|visits|billing)\/?$/, view: patientView },
   { pattern: /^\/lots\/?$/, view: lotView },
 ];
 
@@ -48,11 +58,13 @@ async function render() {
   renderCount += 1;
   const mine = renderCount;
   const path = location.pathname;
+  shownUrl = path + location.search;
   const route = routes.find((r) => r.pattern.test(path));
   const view = h('div', { class: 'view' });
   main.replaceChildren(view);
   if (flash) {
-    view.append(h('p', { class: 'flash', role: 'status', 'data-testid': 'flash' }, flash));
+    view.append(h('p', { class: flash.kind === 'info' ? 'notice' : 'flash', role: 'status', 'data-testid': 'flash' },
+      flash.text));
     flash = null;
   }
   markNav(path);
@@ -145,7 +157,7 @@ function showSignIn(message = null) {
   document.title = 'Sign in · Schwann';
   renderCount += 1;
   const summary = errorSummary();
-  const form = h('form', { class: 'card signin-card', novalidate: true, 'data-testid': 'sign-in-form' },
+  const form = h('form', { class: 'card signin-card', novalidate: true, 'data-testid': 'sign-in-form', 'data-no-guard': true },
     h('div', { class: 'signin-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
       h('span', { class: 'brand-name' }, 'Schwann')),
     h('h1', { tabindex: '-1' }, 'Sign in'),
@@ -234,9 +246,16 @@ document.addEventListener('click', (ev) => {
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   ev.preventDefault();
   if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
-  else render();
+  else if (mayDiscard()) render();
 });
 
-window.addEventListener('popstate', () => render());
+// Back or Forward with unsaved input: asks first; staying puts the address back.
+window.addEventListener('popstate', () => {
+  if (!mayDiscard()) {
+    history.pushState(null, '', shownUrl);
+    return;
+  }
+  render();
+});
 
 loadMe();

@@ -120,3 +120,13 @@ const CLASS_LABELS = {
   investigational_biologic: 'Investigational biologic',
 };
 export const classLabel = (c) => CLASS_LABELS[c] || String(c || '').replace(/_/g, ' ');
+
+// Marks the row (or item) with data-id id inside root as just saved, and brings it into view.
+export function highlight(root, id) {
+  const el = root.querySelector(`[data-id="${CSS.escape(id)}"]`);
+  if (!el) return null;
+  el.classList.add('fresh');
+  el.setAttribute('data-fresh', 'true');
+  el.scrollIntoView({ block: 'nearest' });
+  return el;
+}

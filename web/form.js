@@ -4,6 +4,7 @@
 
 import { h, fill } from './dom.js';
 import { post } from './api.js';
+import { markUnsaved } from './guard.js';
 
 // One labelled control with a hint and an error slot.
 // opts: {label, name, type, value, hint, required, choices: [[value, text]], autocomplete,
@@ -132,6 +133,8 @@ export function clearErrors(form, summary) {
 // appended to the summary (e.g. a Reload button). Returns the number of field errors placed.
 export function showProblem(form, summary, err, extra = null) {
   clearErrors(form, summary);
+  // What the user typed is still not saved.
+  markUnsaved(form);
   const problem = err.problem || { title: 'Something went wrong', detail: String(err.message || err) };
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
   const items = [];

@@ -4,13 +4,16 @@
 
 import { h, todayText } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, busy } from './form.js';
+import { mayDiscard } from './guard.js';
 
 // Opens makeForm(close) right below anchor (a table row gets a row of its own, a list item an
-// item), or closes it when its button is pressed again; one form per anchor.
+// item), or closes it when its button is pressed again; one form per anchor. Closing a form with
+// unsaved input asks first (Cancel, its button); after a save it closes without asking.
 const opened = new WeakMap();
 export function toggleBelow(anchor, button, makeForm) {
   const current = opened.get(anchor);
   if (current) {
+    if (!mayDiscard(current.box)) return;
     current.box.remove();
     current.button.setAttribute('aria-expanded', 'false');
     opened.delete(anchor);
@@ -18,6 +21,7 @@ export function toggleBelow(anchor, button, makeForm) {
   }
   let box = null;
   const close = () => {
+    if (!box.isConnected || !mayDiscard(box)) return;
     box.remove();
     opened.delete(anchor);
     button.setAttribute('aria-expanded', 'false');

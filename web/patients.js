@@ -2,8 +2,9 @@
 // patient or changes one (PATCH with If-Match, only the fields that changed).
 
 import { get, post, patch } from './api.js';
-import { h, add, fill, link, tag, ageFrom, SEX_LABELS, roleLabel } from './dom.js';
+import { h, add, fill, link, tag, ageFrom, SEX_LABELS, roleLabel, stacked } from './dom.js';
 import { field, checkbox, errorSummary, showProblem, clearErrors, valueOf, busy } from './form.js';
+import { researcherHome } from './research.js';
 
 const PAGE = 50;
 const DEBOUNCE_MS = 250;
@@ -31,11 +32,11 @@ export async function patientListView(ctx) {
     session.can('patient.write')
       ? link('/patients/new', 'New patient', { class: 'btn btn-primary', 'data-testid': 'new-patient' })
       : null);
-  add(root, heading);
   if (!session.can('patient.read')) {
-    add(root, noPatientAccess(session));
+    await (session.me.role === 'researcher' ? researcherHome(ctx) : add(root, heading, noPatientAccess(session)));
     return;
   }
+  add(root, heading);
 
   const initial = new URLSearchParams(location.search).get('q') || '';
   const input = h('input', {
@@ -65,6 +66,7 @@ export async function patientListView(ctx) {
   const errorBox = h('div', { class: 'problem', role: 'alert', hidden: true });
   add(root, h('section', { class: 'card', 'aria-label': 'Patient search' }, form, status, errorBox,
     table, empty, h('div', { class: 'more' }, more)));
+  stacked(table);
 
   let cursor = null;
   let query = initial;
@@ -120,13 +122,13 @@ export async function patientListView(ctx) {
   function row(p) {
     const age = ageFrom(p.birth_date);
     return h('tr', { 'data-testid': 'patient-row', 'data-id': p.id },
-      h('td', {}, link(`/patients/${p.id}`, patientName(p), { class: 'patient-link' }),
+      h('td', { 'data-label': 'Name' }, link(`/patients/${p.id}`, patientName(p), { class: 'patient-link' }),
         p.synthetic ? tag('synthetic', 'synthetic', { title: 'Synthetic demo patient, not a real person' }) : null,
         p.archived ? tag('archived', 'archived') : null),
-      h('td', { class: 'mono' }, p.mrn),
-      h('td', { class: 'mono' }, p.birth_date),
-      h('td', { class: 'num' }, age === null ? '' : String(age)),
-      h('td', {}, SEX_LABELS[p.sex_at_birth] || p.sex_at_birth));
+      h('td', { class: 'mono', 'data-label': 'MRN' }, p.mrn),
+      h('td', { class: 'mono', 'data-label': 'Birth date' }, p.birth_date),
+      h('td', { class: 'num', 'data-label': 'Age' }, age === null ? '' : String(age)),
+      h('td', { 'data-label': 'Sex at birth' }, SEX_LABELS[p.sex_at_birth] || p.sex_at_birth));
   }
 
   function searchNow() {
@@ -266,8 +268,8 @@ export async function patientFormView(ctx, id) {
     clearErrors(form, summary);
     const body = payload(form, p);
     if (p && Object.keys(body).length === 0) {
-      ctx.setFlash('Nothing was changed.');
-      ctx.navigate(`/patients/${id}`);
+      ctx.setFlash('Nothing was changed.', 'info');
+      ctx.navigate(`/patients/${id}`, { force: true });
       return;
     }
     await busy(form, async () => {
@@ -276,7 +278,7 @@ export async function patientFormView(ctx, id) {
           ? await patch(`/api/v1/patients/${id}`, body, { ifMatch: version })
           : await post('/api/v1/patients', body);
         ctx.setFlash(p ? 'Changes saved.' : `${patientName(r.body)} is registered.`);
-        ctx.navigate(`/patients/${r.body.id}`);
+        ctx.navigate(`/patients/${r.body.id}`, { force: true });
       } catch (e) {
         if (!ctx.isCurrent()) return;
         if (e.status === 412) {
@@ -287,7 +289,7 @@ export async function patientFormView(ctx, id) {
           };
           showProblem(form, summary, e, h('p', {}, h('button', {
             type: 'button', class: 'btn', 'data-testid': 'reload',
-            on: { click: () => ctx.navigate(location.pathname, { replace: true }) },
+            on: { click: () => ctx.navigate(location.pathname, { replace: true, force: true }) },
           }, 'Reload patient')));
           return;
         }

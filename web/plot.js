@@ -86,10 +86,16 @@ export function legendSymbol(shape, cls) {
         : marker(shape, 8, 8, { class: cls }, 5));
 }
 
-// timePlot({width, height, label, yMin, yMax, yTicks, yLabel, points, line, refLines, events, marginRight})
+// timePlot({width, height, label, yMin, yMax, yTicks, yLabel, points, line, refLines, events, marginRight,
+//   domain})
+//   width: the width on screen in px, so that the text is drawn at its CSS size (12 px).
 //   points: [{date, value, shape, class, title, attrs}] (attrs: extra attributes, e.g. data-testid)
+//   line: true joins all points; a function joins the points of each group it returns (e.g. by
+//     source, so that clinic and diary scores are never joined into one line).
+//   domain: [first, last] days since 1970 shown on the time axis (a date range shared by several
+//     plots); points and events outside it are left out. Without it the axis spans the data.
 //   refLines: [{value, label}] drawn dashed across the plot with the label at the right end.
-//   events: [{date, label, title, attrs}] marked on the time axis: a vertical line through the
+//   events: [{date, label, title, attrs, class}] marked on the time axis: a vertical line through the
 //     plot with a short label above it (e.g. injections); the axis widens to include them.
 //   marginRight: room right of the plot area (default 18), so that a small plot's last date
 //     label is not cut off.
@@ -100,15 +106,18 @@ export function timePlot(opts) {
   // Reference-line labels sit right of the plot area, where no point can cover them.
   const refs = (opts.refLines || []).filter((r) => r.value >= opts.yMin && r.value <= opts.yMax);
   const labelRoom = refs.length ? Math.max(...refs.map((r) => String(r.label).length)) * 7 + 12 : 0;
-  const events = (opts.events || []).filter((e) => Number.isFinite(dayOf(e.date)));
+  const inDomain = (d) => !opts.domain || (d >= opts.domain[0] && d <= opts.domain[1]);
+  const events = (opts.events || []).filter((e) => Number.isFinite(dayOf(e.date)) && inDomain(dayOf(e.date)));
   const m = { left: 46, right: (opts.marginRight ?? 18) + labelRoom, top: events.length ? 30 : 14, bottom: 40 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
-  const points = (opts.points || []).filter((p) => Number.isFinite(dayOf(p.date)) && Number.isFinite(p.value));
+  const points = (opts.points || []).filter((p) => Number.isFinite(dayOf(p.date)) && Number.isFinite(p.value)
+    && inDomain(dayOf(p.date)));
   const days = [...points, ...events].map((p) => dayOf(p.date));
-  let first = days.length ? Math.min(...days) : dayOf(new Date().toISOString());
-  let last = days.length ? Math.max(...days) : first;
-  const ticksX = dayTicks(first, last, opts.xTicks || 5);
+  let first = opts.domain ? opts.domain[0] : days.length ? Math.min(...days) : dayOf(new Date().toISOString());
+  let last = opts.domain ? opts.domain[1] : days.length ? Math.max(...days) : first;
+  // About one date label per 110 px, so that labels never overlap.
+  const ticksX = dayTicks(first, last, Math.min(opts.xTicks || 6, Math.max(2, Math.floor(pw / 110))));
   // Room either side so that points do not sit on the axes.
   const pad = last > first ? (last - first) * 0.05 : 1;
   first -= pad;
@@ -128,7 +137,9 @@ export function timePlot(opts) {
   for (const d of ticksX) {
     grid.append(
       s('line', { x1: x(d), x2: x(d), y1: m.top + ph, y2: m.top + ph + 5, class: 'axis' }),
-      s('text', { x: x(d), y: m.top + ph + 20, 'text-anchor': 'middle', class: 'tick' }, dateOfDay(d)));
+      // A label at either end is kept inside the picture (a date is about 76 px wide at 12 px).
+      s('text', { x: x(d), y: m.top + ph + 20, 'text-anchor': x(d) + 38 > W ? 'end' : x(d) - 38 < 0 ? 'start' : 'middle',
+        class: 'tick' }, dateOfDay(d)));
   }
   grid.append(
     s('line', { x1: m.left, x2: m.left, y1: m.top, y2: m.top + ph, class: 'axis' }),
@@ -147,7 +158,7 @@ export function timePlot(opts) {
 
   for (const e of events) {
     const ex = x(dayOf(e.date));
-    const g = s('g', { class: 'plot-event', ...(e.attrs || {}) },
+    const g = s('g', { class: ['plot-event', e.class].filter(Boolean).join(' '), ...(e.attrs || {}) },
       s('line', { x1: ex, x2: ex, y1: m.top - 6, y2: m.top + ph, class: 'event-line', 'stroke-dasharray': '3 3' }),
       s('text', { x: ex, y: m.top - 10, 'text-anchor': 'middle', class: 'event-label' }, e.label));
     if (e.title) g.append(s('title', {}, e.title));
@@ -155,9 +166,13 @@ export function timePlot(opts) {
   }
 
   const ordered = points.map((p) => ({ ...p, day: dayOf(p.date) })).sort((a, b) => a.day - b.day);
-  if (opts.line && ordered.length > 1) {
-    svg.append(s('polyline', { class: 'plot-line', fill: 'none',
-      points: ordered.map((p) => `${x(p.day).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ') }));
+  const groups = typeof opts.line === 'function'
+    ? [...new Set(ordered.map(opts.line))].map((g) => [g, ordered.filter((p) => opts.line(p) === g)])
+    : opts.line ? [['all', ordered]] : [];
+  for (const [g, list] of groups) {
+    if (list.length < 2) continue;
+    svg.append(s('polyline', { class: `plot-line plot-line-${g}`, fill: 'none', 'data-line': g,
+      points: list.map((p) => `${x(p.day).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ') }));
   }
   const layer = s('g', { class: 'plot-points' });
   for (const p of ordered) {
@@ -167,4 +182,20 @@ export function timePlot(opts) {
   }
   svg.append(layer);
   return svg;
+}
+
+// The time axis of timePlot for a bar chart drawn beside it: x(day) and the ticks, with the same
+// margins, so that bars line up with the plots above them (left 46, right marginRight or 18).
+export function timeAxis(width, domain, marginRight = 18) {
+  const left = 46;
+  const pw = width - left - marginRight;
+  const [first0, last0] = domain;
+  const pad = last0 > first0 ? (last0 - first0) * 0.05 : 1;
+  const first = first0 - pad;
+  const last = last0 + pad;
+  return {
+    left, right: left + pw,
+    x: (day) => left + ((day - first) / (last - first)) * pw,
+    ticks: dayTicks(first0, last0, Math.max(2, Math.floor(pw / 110))),
+  };
 }

@@ -1,14 +1,16 @@
-// The clinical test results and the concomitant medicines on the patient page: the list of test
-// results (with Void), the "Record a test result" form drawn from GET /observation-kinds (only
-// the fields a kind needs), the list of medicines (with Stop and Entered in error) and the "Add
-// medicine" form. Only roles with clinical.read get here; the forms and actions need
-// clinical.write. Each change calls onChange so that the timeline follows.
+// The clinical test results and the concomitant medicines on the chart's Work-up tab: the list of
+// test results (with Void), the "Record a test result" form drawn from GET /observation-kinds
+// (only the fields a kind needs), the list of medicines (with Stop and Entered in error) and the
+// "Add medicine" form. The forms open on demand and close on save, the saved entry shown and its
+// row highlighted. Only roles with clinical.read get here; the forms and actions need
+// clinical.write. Each change calls onChange so that the banner follows.
 //
 // Wording: the server decides what is abnormal and says by which rule; the page repeats it.
 // Medicines are listed, never linked to scores or results.
 
 import { get, post, patch } from './api.js';
-import { h, add, fill, tag, todayText, stacked } from './dom.js';
+import { h, add, fill, tag, todayText, stacked, highlight } from './dom.js';
+import { toggleBelow } from './inline.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict,
   voidForm } from './form.js';
 import { num } from './plot.js';
@@ -137,20 +139,23 @@ const MONO_TOUCHES = [
 export function observationsSection(ctx, p, { canWrite, onChange }) {
   const listBox = h('div', { 'data-testid': 'observation-list' });
   const status = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'observations-status', hidden: true });
+  const result = h('div', { class: 'result-box', role: 'status', tabindex: '-1', 'data-testid': 'observation-saved', hidden: true });
+  const tools = h('div', { class: 'card-tools' });
   const section = h('section', { class: 'card records', 'aria-labelledby': 'obs-heading', 'data-testid': 'observations' },
     h('h2', { id: 'obs-heading' }, 'Test results'),
     h('p', { class: 'hint section-hint' },
       'Nerve conduction, bedside tests, skin biopsy and laboratory values, newest first. '
       + 'Values are stored in each test\u2019s canonical unit.'),
-    status, listBox);
+    status, result, listBox, tools);
 
   let seq = 0;
-  async function refresh() {
+  async function refresh(fresh = null) {
     const mine = ++seq;
     try {
       const r = await get(`/api/v1/patients/${p.id}/observations`);
       if (!ctx.isCurrent() || mine !== seq) return;
       fill(listBox, observationList(r.body.items, canWrite, afterVoid));
+      if (fresh) highlight(listBox, fresh);
     } catch (e) {
       if (!ctx.isCurrent() || mine !== seq) return;
       fill(listBox, problemBox(e));
@@ -159,18 +164,30 @@ export function observationsSection(ctx, p, { canWrite, onChange }) {
   async function afterVoid(text) {
     await Promise.all([refresh(), onChange()]);
     if (!ctx.isCurrent()) return;
+    result.hidden = true;
     status.textContent = text;
     status.hidden = false;
     status.focus();
   }
   async function start() {
-    await refresh();
+    const [kinds] = await Promise.all([canWrite ? observationKinds().catch((e) => e) : null, refresh()]);
     if (!ctx.isCurrent()) return;
-    if (canWrite) {
-      add(section, await recordObservation(ctx, p, async () => {
+    if (canWrite && kinds instanceof Error) {
+      add(tools, problemBox(kinds));
+    } else if (canWrite) {
+      const open = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'data-testid': 'open-observation-form' },
+        'Record a test result…');
+      open.addEventListener('click', () => {
         status.hidden = true;
-        await Promise.all([refresh(), onChange()]);
-      }));
+        result.hidden = true;
+        toggleBelow(tools, open, (close) => recordObservation(ctx, p, kinds, close, async (saved, sent) => {
+          close();
+          showSaved(result, saved, sent);
+          await Promise.all([refresh(saved.id), onChange()]);
+          if (ctx.isCurrent()) result.focus();
+        }));
+      });
+      add(tools, open);
     } else if (p.archived) {
       add(section, h('p', { class: 'muted' }, 'Archived patients cannot have new test results recorded.'));
     }
@@ -189,7 +206,7 @@ function observationList(items, canWrite, afterVoid) {
   for (const o of sorted) {
     const voided = o.status === 'voided';
     const name = o.label || o.kind;
-    const tr = h('tr', { 'data-testid': 'observation-result', 'data-kind': o.kind, 'data-status': o.status,
+    const tr = h('tr', { 'data-testid': 'observation-result', 'data-kind': o.kind, 'data-status': o.status, 'data-id': o.id,
       'data-abnormal': String(o.abnormal), class: [voided && 'struck', !voided && o.abnormal && 'abnormal'] },
       h('td', { class: 'mono' }, o.performed_on || ''),
       h('td', {},
@@ -243,13 +260,8 @@ function numberFrom(input) {
   return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
 }
 
-async function recordObservation(ctx, p, onSaved) {
-  let kinds;
-  try {
-    kinds = await observationKinds();
-  } catch (e) {
-    return problemBox(e);
-  }
+// The form that records a test result; onSaved(saved, sent) after the server took it.
+function recordObservation(ctx, p, kinds, close, onSaved) {
   const picker = field({ label: 'Test', name: 'kind', idSuffix: '-obs', required: true, choices: [['', 'Choose a test…']] });
   const select = picker.querySelector('select');
   select.setAttribute('data-testid', 'observation-kind');
@@ -264,16 +276,15 @@ async function recordObservation(ctx, p, onSaved) {
   const about = h('p', { class: 'hint kind-about', 'data-testid': 'observation-rule', hidden: true });
   const kindBox = h('div', { class: 'kind-fields', 'data-testid': 'observation-fields' });
   const summary = errorSummary();
-  const result = h('div', { class: 'result-box', role: 'status', tabindex: '-1', 'data-testid': 'observation-saved', hidden: true });
   const form = h('form', { class: 'record-form', novalidate: true, 'data-testid': 'observation-form', 'aria-labelledby': 'obs-form-heading' },
     h('h3', { id: 'obs-form-heading' }, 'Record a test result'),
-    result,
     summary,
     h('div', { class: 'grid' }, picker, dateField),
     about,
     kindBox,
     h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-observation' }, 'Save test result')));
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-observation' }, 'Save test result'),
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => close() } }, 'Cancel')));
 
   let current = null;
   function showKind(keep = {}) {
@@ -293,7 +304,6 @@ async function recordObservation(ctx, p, onSaved) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form, summary);
-    result.hidden = true;
     const k = current;
     const body = { performed_on: valueOf(form, 'performed_on') };
     if (k) body.kind = k.kind;
@@ -327,12 +337,7 @@ async function recordObservation(ctx, p, onSaved) {
         showProblem(form, summary, e);
         return;
       }
-      showSaved(result, saved, body);
-      // Ready for the next entry of the same test: the side, unit and date stay.
-      showKind({ side: body.side, unit: body.unit });
-      await onSaved();
-      if (!ctx.isCurrent()) return;
-      result.focus();
+      await onSaved(saved, body);
     });
   });
   return h('div', { class: 'record', 'data-testid': 'record-observation' }, form);
@@ -390,8 +395,7 @@ function showSaved(box, o, sent) {
     converted ? h('p', { class: 'result-detail', 'data-testid': 'saved-conversion' },
       `Entered ${num(sent.value)} ${sent.unit}; stored as ${o.value} ${o.unit}.`) : null,
     h('p', { class: 'muted small' },
-      `Saved; performed ${o.performed_on}${whereText(o) ? `, ${whereText(o)}` : ''}. `
-      + 'The form below is ready for the next result.'));
+      `Saved; performed ${o.performed_on}${whereText(o) ? `, ${whereText(o)}` : ''}. Its row is marked in the list below.`));
   box.hidden = false;
 }
 
@@ -400,19 +404,22 @@ function showSaved(box, o, sent) {
 export function medicinesSection(ctx, p, { canWrite, onChange }) {
   const listBox = h('div', { 'data-testid': 'medicine-list' });
   const status = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'medicines-status', hidden: true });
+  const saved = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'medicine-saved', hidden: true });
+  const tools = h('div', { class: 'card-tools' });
   const section = h('section', { class: 'card records', 'aria-labelledby': 'med-heading', 'data-testid': 'medicines' },
     h('h2', { id: 'med-heading' }, 'Medicines'),
     h('p', { class: 'hint section-hint' },
       'Concomitant pain medicines and the anticoagulants and antiplatelets that matter before a marrow harvest.'),
-    status, listBox);
+    status, saved, listBox, tools);
 
   let seq = 0;
-  async function refresh() {
+  async function refresh(fresh = null) {
     const mine = ++seq;
     try {
       const r = await get(`/api/v1/patients/${p.id}/medications`);
       if (!ctx.isCurrent() || mine !== seq) return;
       fill(listBox, medicineTable(r.body.items, canWrite, changed));
+      if (fresh) highlight(listBox, fresh);
     } catch (e) {
       if (!ctx.isCurrent() || mine !== seq) return;
       fill(listBox, problemBox(e));
@@ -422,18 +429,31 @@ export function medicinesSection(ctx, p, { canWrite, onChange }) {
   async function changed(text) {
     await Promise.all([refresh(), onChange()]);
     if (!ctx.isCurrent()) return;
+    saved.hidden = true;
     status.textContent = text;
     status.hidden = false;
     status.focus();
   }
   async function start() {
-    await refresh();
+    const [list] = await Promise.all([canWrite ? medicationList().catch((e) => e) : null, refresh()]);
     if (!ctx.isCurrent()) return;
-    if (canWrite) {
-      add(section, await addMedicineForm(ctx, p, async () => {
+    if (canWrite && list instanceof Error) {
+      add(tools, problemBox(list));
+    } else if (canWrite) {
+      const open = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'data-testid': 'open-add-medicine' },
+        'Add a medicine…');
+      open.addEventListener('click', () => {
         status.hidden = true;
-        await Promise.all([refresh(), onChange()]);
-      }));
+        saved.hidden = true;
+        toggleBelow(tools, open, (close) => addMedicineForm(ctx, p, list, close, async (m) => {
+          close();
+          fill(saved, `Added ${[m.label || m.drug, doseText(m), m.frequency].filter(Boolean).join(' ')}.`,
+            bleedingRelevant(m) ? [' ', bleedingTag(m)] : null);
+          saved.hidden = false;
+          await Promise.all([refresh(m.id), onChange()]);
+        }));
+      });
+      add(tools, open);
     } else if (p.archived) {
       add(section, h('p', { class: 'muted' }, 'Archived patients cannot have medicines added or changed.'));
     }
@@ -452,7 +472,7 @@ function medicineTable(items, canWrite, changed) {
     const state = medicineState(m, today);
     const wrong = m.status === 'entered_in_error';
     const name = m.label || m.drug;
-    const tr = h('tr', { 'data-testid': 'medicine-row', 'data-drug': m.drug, 'data-state': state,
+    const tr = h('tr', { 'data-testid': 'medicine-row', 'data-drug': m.drug, 'data-state': state, 'data-id': m.id,
       class: [wrong && 'struck', state === 'stopped' && 'stopped'] },
       h('td', {},
         h('span', { class: 'drug-name' }, name),
@@ -558,13 +578,8 @@ const DOSE_UNITS = ['mg', 'µg', 'g', 'mL', 'IU', 'units', 'patch', 'plaster', '
 const FREQUENCIES = ['once daily', 'twice daily', 'three times daily', 'four times daily', 'at night',
   'as needed', 'once weekly', 'every 3 months'];
 
-async function addMedicineForm(ctx, p, onSaved) {
-  let list;
-  try {
-    list = await medicationList();
-  } catch (e) {
-    return problemBox(e);
-  }
+// The form that adds a medicine; onSaved(medicine) after the server took it.
+function addMedicineForm(ctx, p, list, close, onSaved) {
   const drugField = field({ label: 'Medicine', name: 'drug', idSuffix: '-med', required: true, choices: [['', 'Choose a medicine…']] });
   const select = drugField.querySelector('select');
   select.setAttribute('data-testid', 'medicine-select');
@@ -593,11 +608,9 @@ async function addMedicineForm(ctx, p, onSaved) {
   doseInput.step = 'any';
   doseInput.min = '0';
   const summary = errorSummary();
-  const status = h('p', { class: 'flash', role: 'status', 'data-testid': 'medicine-saved', hidden: true });
   const form = h('form', { class: 'record-form add-medicine', novalidate: true, 'data-testid': 'add-medicine-form',
     'aria-labelledby': 'add-med-heading' },
     h('h3', { id: 'add-med-heading' }, 'Add medicine'),
-    status,
     summary,
     h('div', { class: 'grid med-grid' },
       drugField, doseField, unitField, freqField,
@@ -609,11 +622,11 @@ async function addMedicineForm(ctx, p, onSaved) {
     datalist('dose-units-med', DOSE_UNITS),
     datalist('frequencies-med', FREQUENCIES),
     h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-medicine' }, 'Add medicine')));
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-medicine' }, 'Add medicine'),
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => close() } }, 'Cancel')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form, summary);
-    status.hidden = true;
     const body = {};
     if (valueOf(form, 'drug')) body.drug = valueOf(form, 'drug');
     const dose = numberFrom(doseInput);
@@ -630,13 +643,8 @@ async function addMedicineForm(ctx, p, onSaved) {
         showProblem(form, summary, e);
         return;
       }
-      await onSaved();
       if (!ctx.isCurrent()) return;
-      form.reset();
-      fill(note);
-      fill(status, `Added ${[m.label || m.drug, doseText(m), m.frequency].filter(Boolean).join(' ')}.`,
-        bleedingRelevant(m) ? [' ', bleedingTag(m)] : null);
-      status.hidden = false;
+      await onSaved(m);
     });
   });
   return h('div', { class: 'record', 'data-testid': 'record-medicine' }, form);

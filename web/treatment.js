@@ -1,8 +1,7 @@
-// The Treatment section of the patient page: the place of the candidacy card, the patient's
-// treatment plans (made from a protocol, moved by rule with If-Match, their steps listed by
-// steps.js; the consent to each plan), the procedures (procedures.js) and the adverse events
-// (adverse-events.js), and the banner near the top of the page while a serious adverse event is
-// recorded.
+// The Treatment tab of the chart: the candidacy card, the patient's treatment plans (made from a
+// protocol, moved by rule with If-Match, their steps listed by steps.js; the consent to each
+// plan), the procedures (procedures.js) and the adverse events (adverse-events.js). A serious
+// adverse event shows in the patient banner (banner.js).
 //
 // What a role cannot do is not shown, and what it cannot read is not asked for: clinicians do
 // everything; nurses read everything and record blood draws, processing and adverse events; the
@@ -15,7 +14,7 @@ import { field, valueOf, problemBox, conflict } from './form.js';
 import { procedureTable, procedureForm } from './procedures.js';
 import { toggleBelow, openButton, smallForm, dateField } from './inline.js';
 import { stepsView, addStepForm, ENDED, planStatusText } from './steps.js';
-import { eventTable, eventForm, seriousBanner, syncProcedureChoices } from './adverse-events.js';
+import { eventTable, eventForm, syncProcedureChoices } from './adverse-events.js';
 import { candidacySection } from './candidacy.js';
 
 // Catalogues change only with a new server version: fetched once per page load.
@@ -49,9 +48,8 @@ const MOVE_WORDS = { accepted: 'accepted', declined: 'declined', in_progress: 's
 // ---- The section --------------------------------------------------------------------------------
 
 // Returns {section, start}: the section to place on the page and the function that loads it.
-// banner: an element near the top of the page for serious adverse events; onChange: called
-// after each change (the timeline follows).
-export function treatmentSections(ctx, p, { banner, onChange = async () => {} }) {
+// onChange: called after each change (the banner follows).
+export function treatmentSections(ctx, p, { onChange = async () => {} }) {
   const { session } = ctx;
   if (!session.can('plan.read')) {
     const section = h('section', { class: 'card', 'aria-labelledby': 'tx-heading', 'data-testid': 'no-treatment-access' },
@@ -140,7 +138,6 @@ export function treatmentSections(ctx, p, { banner, onChange = async () => {} })
       // An open "Record an adverse event" form offers the procedures as they are now.
       for (const f of aeTools.querySelectorAll('form.ae-form')) syncProcedureChoices(f, state.procedures);
     }
-    if (banner) fill(banner, clinical ? seriousBanner(state.events) : null);
     if (procForm) procForm.sync();
   }
 

@@ -1,31 +1,29 @@
-// The work-up on the patient page: "Tests and scores" (the patient's scored instruments, the void
-// correction, and a form drawn from the instrument's definition) and "Timeline" (pain over time
-// with the injections marked, one small plot per instrument, procedures and adverse events, test
-// results, medications, and the pain diary form). Only roles with clinical.read see it; the forms
-// need clinical.write. workupSections returns {refreshTimeline} for the Treatment section.
+// The Work-up tab of the chart: "Tests and scores" (the patient's scored instruments, the void
+// correction, and a form drawn from the instrument's definition, opened on demand and closed on
+// save with the result shown and its row highlighted), then the test results and medicines
+// (records.js). Only roles with clinical.read see it; the forms need clinical.write. The
+// instrument helpers are shared with the timeline (timeline.js).
 //
 // Wording: scores and cut-offs are reported as the instruments define them. Nothing on screen
 // says that a treatment works; medications are listed, not linked to scores.
 
 import { get, post } from './api.js';
-import { h, add, fill, tag, todayText, roleLabel, stacked } from './dom.js';
+import { h, add, fill, tag, todayText, roleLabel, stacked, highlight } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, voidForm } from './form.js';
-import { timePlot, legendSymbol, niceTicks, num } from './plot.js';
-import { observationsSection, medicinesSection, whereText, resultText, judgement, drugClassLabel, bleedingTag,
-  medicineState, doseText } from './records.js';
-import { procedureKindLabel } from './procedures.js';
-import { gradeText, outcomeText } from './adverse-events.js';
+import { num } from './plot.js';
+import { observationsSection, medicinesSection } from './records.js';
+import { toggleBelow } from './inline.js';
 
 // Short names for headings and the score line; any other instrument shows its title.
-const SHORT = {
+export const SHORT = {
   dn4: 'DN4', 'dn4-interview': 'DN4-interview', 'mnsi-history': 'MNSI history',
   'mnsi-exam': 'MNSI exam', nrs: 'Pain NRS', pgic: 'PGIC', tcns: 'TCNS', 'rand-36': 'RAND-36',
 };
-const shortName = (id, title) => SHORT[id] || title || id;
+export const shortName = (id, title) => SHORT[id] || title || id;
 
 // How to read the scales of an instrument scored as several scales and no total (the timeline
 // and the saved result say it beside the values).
-const SCALE_READING = { 'rand-36': '0 to 100; higher is better (a more favourable health state)' };
+export const SCALE_READING = { 'rand-36': '0 to 100; higher is better (a more favourable health state)' };
 
 // Instrument summaries and definitions change only with a new server version: fetched once per
 // page load (a failed fetch is retried next time).
@@ -52,7 +50,7 @@ function instrumentDef(id) {
 }
 
 // Definitions for the given ids; an id whose definition cannot be fetched maps to null.
-async function definitionsFor(ids) {
+export async function definitionsFor(ids) {
   const out = new Map();
   await Promise.all([...new Set(ids)].map(async (id) => {
     out.set(id, await instrumentDef(id).catch(() => null));
@@ -67,7 +65,7 @@ function whenText(at) {
 }
 
 // The label of a score id ("total_8" -> "MNSI exam, 8-point version"), from the definition.
-function scoreLabel(def, id) {
+export function scoreLabel(def, id) {
   const sc = def && def.definition && (def.definition.scores || []).find((x) => x.id === id);
   return sc ? sc.label : id;
 }
@@ -167,7 +165,7 @@ function scoreDetails(sc, def) {
   return lines;
 }
 
-// onChange: called after each change of the work-up (candidacy reads it).
+// onChange: called after each change of the work-up (the banner reads it).
 export async function workupSections(ctx, p, { onChange = async () => {} } = {}) {
   const { root, session } = ctx;
   if (!session.can('clinical.read')) {
@@ -181,29 +179,26 @@ export async function workupSections(ctx, p, { onChange = async () => {} } = {})
 
   const listBox = h('div', { 'data-testid': 'assessment-list' });
   const listStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'workup-status', hidden: true });
+  const result = h('div', { class: 'result-box', role: 'status', tabindex: '-1', 'data-testid': 'saved-result', hidden: true });
+  const tools = h('div', { class: 'card-tools' });
   const tests = h('section', { class: 'card workup', 'aria-labelledby': 'wu-heading', 'data-testid': 'workup' },
-    h('h2', { id: 'wu-heading' }, 'Tests and scores'), listStatus, listBox);
+    h('h2', { id: 'wu-heading' }, 'Tests and scores'), listStatus, result, listBox, tools);
   // After a void the row's button is gone: the message takes focus so that keyboard users keep
   // their place and screen readers hear what happened.
   async function afterVoid(text) {
     await refreshAll();
     if (!ctx.isCurrent()) return;
+    result.hidden = true;
     listStatus.textContent = text;
     listStatus.hidden = false;
     listStatus.focus();
   }
-  const timelineBody = h('div', { 'data-testid': 'timeline-body' });
-  const diaryBox = h('div');
-  const timeline = h('section', { class: 'card timeline', 'aria-labelledby': 'tl-heading', 'data-testid': 'timeline' },
-    h('h2', { id: 'tl-heading' }, 'Timeline'), timelineBody, diaryBox);
-  // Test results and medicines: each change redraws the timeline.
-  const changedOne = () => Promise.all([refreshTimeline(), onChange()]);
-  const observations = observationsSection(ctx, p, { canWrite, onChange: changedOne });
-  const medicines = medicinesSection(ctx, p, { canWrite, onChange: changedOne });
-  add(root, tests, observations.section, medicines.section, timeline);
+  const observations = observationsSection(ctx, p, { canWrite, onChange });
+  const medicines = medicinesSection(ctx, p, { canWrite, onChange });
+  add(root, tests, observations.section, medicines.section);
 
   let listSeq = 0;
-  async function refreshList() {
+  async function refreshList(fresh = null) {
     const mine = ++listSeq;
     try {
       const r = await get(`/api/v1/patients/${p.id}/assessments`);
@@ -216,52 +211,37 @@ export async function workupSections(ctx, p, { onChange = async () => {} } = {})
       if (!ctx.isCurrent() || mine !== listSeq) return;
       const titles = new Map(summaries.map((s) => [s.id, s.title]));
       fill(listBox, assessmentTable(items, titles, defs, canWrite, afterVoid));
+      if (fresh) highlight(listBox, fresh);
     } catch (e) {
       if (!ctx.isCurrent() || mine !== listSeq) return;
       fill(listBox, problemBox(e));
     }
   }
 
-  let timelineSeq = 0;
-  let diaryShown = false;
-  async function refreshTimeline() {
-    const mine = ++timelineSeq;
-    let t;
-    try {
-      t = (await get(`/api/v1/patients/${p.id}/timeline`)).body;
-    } catch (e) {
-      if (!ctx.isCurrent() || mine !== timelineSeq) return;
-      if (e.status === 404) {
-        fill(timelineBody, h('p', { class: 'notice', 'data-testid': 'timeline-unavailable' },
-          'Timeline not available: this server does not provide the patient timeline yet.'));
-      } else {
-        fill(timelineBody, problemBox(e));
-      }
-      return;
-    }
-    const defs = await definitionsFor((t.instruments || []).map((sr) => sr.instrument));
-    if (!ctx.isCurrent() || mine !== timelineSeq) return;
-    fill(timelineBody, timelineView(t, defs));
-    if (canWrite && !diaryShown) {
-      diaryShown = true;
-      fill(diaryBox, diaryForm(ctx, p, refreshTimeline));
-    }
+  async function refreshAll(fresh = null) {
+    await Promise.all([refreshList(fresh), onChange()]);
   }
 
-  async function refreshAll() {
-    await Promise.all([refreshList(), refreshTimeline(), onChange()]);
-  }
-
-  await Promise.all([refreshList(), refreshTimeline(), observations.start(), medicines.start()]);
+  const [list] = await Promise.all([canWrite ? instrumentList().catch((e) => e) : null,
+    refreshList(), observations.start(), medicines.start()]);
   if (!ctx.isCurrent()) return;
-  if (canWrite) {
-    add(tests, await recordSection(ctx, p, async () => {
+  if (canWrite && list instanceof Error) {
+    add(tools, problemBox(list));
+  } else if (canWrite) {
+    const open = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'data-testid': 'open-record-instrument' },
+      'Record an instrument…');
+    open.addEventListener('click', () => {
       listStatus.hidden = true;
-      await refreshAll();
-    }));
-  }
-  else if (p.archived) add(tests, h('p', { class: 'muted' }, 'Archived patients cannot have new tests recorded.'));
-  return { refreshTimeline };
+      result.hidden = true;
+      toggleBelow(tools, open, (close) => recordSection(ctx, p, list, close, async (saved, def) => {
+        close();
+        showResult(result, saved, def, list.find((i) => i.id === saved.instrument));
+        await refreshAll(saved.id);
+        if (ctx.isCurrent()) result.focus();
+      }));
+    });
+    add(tools, open);
+  } else if (p.archived) add(tests, h('p', { class: 'muted' }, 'Archived patients cannot have new tests recorded.'));
 }
 
 // ---- The list of assessments ------------------------------------------------------------------
@@ -279,7 +259,7 @@ function assessmentTable(items, titles, defs, canWrite, afterVoid) {
     const title = titles.get(a.instrument) || a.instrument;
     const chosen = hasTotal(sc) || hasScales(sc) ? [] : chosenLabels(a, def);
     const tags = resultTags(sc, def);
-    const tr = h('tr', { 'data-testid': 'assessment-row', 'data-instrument': a.instrument, 'data-status': a.status,
+    const tr = h('tr', { 'data-testid': 'assessment-row', 'data-instrument': a.instrument, 'data-status': a.status, 'data-id': a.id,
       class: voided ? 'struck' : null },
       h('td', { class: 'mono' }, whenText(a.performed_at)),
       h('td', {},
@@ -346,19 +326,14 @@ function voidAssessmentForm(a, name, close, afterVoid) {
 
 // ---- Recording an instrument ------------------------------------------------------------------
 
-async function recordSection(ctx, p, onSaved) {
-  let list;
-  try {
-    list = await instrumentList();
-  } catch (e) {
-    return problemBox(e);
-  }
+// The panel that records an instrument: a picker, then the instrument's form; onSaved(saved,
+// def) after the server scored it. close: closes the panel.
+function recordSection(ctx, p, list, close, onSaved) {
   const picker = field({ label: 'Instrument', name: 'instrument', idSuffix: '-pick', wide: true,
     hint: 'The form below is drawn from the instrument\u2019s definition on the server.',
     choices: [['', 'Choose an instrument…'], ...list.map((i) => [i.id, i.title])] });
   const select = picker.querySelector('select');
   select.setAttribute('data-testid', 'instrument-select');
-  const result = h('div', { class: 'result-box', role: 'status', tabindex: '-1', 'data-testid': 'saved-result', hidden: true });
   const formBox = h('div', { 'data-testid': 'instrument-form-box' });
   const forms = new Map(); // instrument id -> its form, so answers survive switching back and forth
   let wanted = '';
@@ -379,13 +354,7 @@ async function recordSection(ctx, p, onSaved) {
         return;
       }
       if (!forms.has(id)) {
-        forms.set(id, instrumentForm(def, p, async (saved) => {
-          showResult(result, saved, def, list.find((i) => i.id === id));
-          forms.delete(id);
-          await onSaved();
-          if (!ctx.isCurrent()) return;
-          if (wanted === id) show(id).then(() => result.focus());
-        }));
+        forms.set(id, instrumentForm(def, p, (saved) => onSaved(saved, def), close));
       }
     }
     if (wanted === id) fill(formBox, forms.get(id));
@@ -393,9 +362,10 @@ async function recordSection(ctx, p, onSaved) {
   select.addEventListener('change', () => { show(select.value); });
   return h('div', { class: 'record', 'data-testid': 'record-instrument' },
     h('h3', { id: 'record-heading' }, 'Record an instrument'),
-    result,
     h('div', { class: 'grid' }, picker),
-    formBox);
+    formBox,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-quiet', 'data-testid': 'close-record-instrument',
+      on: { click: () => close() } }, 'Cancel')));
 }
 
 function showResult(box, a, def, summary) {
@@ -416,7 +386,7 @@ function showResult(box, a, def, summary) {
       SCALE_READING[a.instrument] ? h('p', { class: 'result-detail' }, `Scales ${SCALE_READING[a.instrument]}.`) : null,
       scaleList(sc)]
       : scoreDetails(sc, def).map((line) => h('p', { class: 'result-detail' }, line)),
-    h('p', { class: 'muted small' }, `Saved; performed ${whenText(a.performed_at)}. The form below is empty for the next entry.`));
+    h('p', { class: 'muted small' }, `Saved; performed ${whenText(a.performed_at)}. Its row is marked in the list below.`));
   box.hidden = false;
 }
 
@@ -564,7 +534,7 @@ function stepper(form, groups, render, saveButton, def, labels) {
   return box;
 }
 
-function instrumentForm(def, p, onSaved) {
+function instrumentForm(def, p, onSaved, close) {
   const summary = errorSummary();
   const dn = def.definition || {};
   const items = def.form || [];
@@ -642,247 +612,3 @@ function instrumentForm(def, p, onSaved) {
   return form;
 }
 
-// ---- Timeline ---------------------------------------------------------------------------------
-
-function timelineView(t, defs) {
-  const nrs = t.nrs || [];
-  const series = t.instruments || [];
-  const observations = t.observations || [];
-  const medications = t.medications || [];
-  const procedures = t.procedures || [];
-  const events = t.adverse_events || [];
-  const injections = procedures.filter((x) => x.kind === 'injection').sort((a, b) => a.date.localeCompare(b.date));
-  return [
-    h('h3', {}, 'Pain intensity (NRS 0–10)'),
-    nrs.length ? nrsPlot(nrs, injections) : h('p', { class: 'empty-inline', 'data-testid': 'no-nrs' },
-      'No pain score is recorded yet (clinic NRS or pain diary).'),
-    h('h3', {}, 'Scores over time'),
-    series.length
-      ? h('div', { class: 'series-grid' }, series.map((sr) => (sr.scales ? scalesPlot(sr) : seriesPlot(sr, defs.get(sr.instrument)))))
-      : h('p', { class: 'empty-inline', 'data-testid': 'no-series' }, 'No instrument score is recorded yet.'),
-    procedures.length || events.length ? [h('h3', {}, 'Procedures and adverse events'), treatmentTable(procedures, events)] : null,
-    h('h3', {}, 'Test results'),
-    observations.length ? observationTable(observations)
-      : h('p', { class: 'empty-inline', 'data-testid': 'no-observations' }, 'No test result is recorded yet.'),
-    medications.length ? [h('h3', {}, 'Medicines'), medicationTable(medications)] : null,
-  ];
-}
-
-// stack: a wide table that becomes one block per row on a phone.
-function valuesTable(caption, head, rows, { stack = false } = {}) {
-  const table = h('table', { class: 'data compact' },
-    h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
-  return h('details', { class: 'plot-table' },
-    h('summary', {}, 'Show the values as a table'),
-    stack ? stacked(table) : table);
-}
-
-function nrsPlot(nrs, injections) {
-  const sourceName = (src) => (src === 'diary' ? 'pain diary' : 'clinic');
-  const points = nrs.map((e) => ({
-    date: e.date, value: Number(e.value),
-    shape: e.source === 'diary' ? 'circle' : 'square',
-    class: e.source === 'diary' ? 'pt-diary' : 'pt-clinic',
-    title: `${e.date}: NRS ${e.value} (${sourceName(e.source)})`,
-    attrs: { 'data-testid': 'plot-point', 'data-series': 'nrs', 'data-source': e.source, 'data-date': e.date, 'data-value': e.value },
-  }));
-  const diary = nrs.filter((e) => e.source === 'diary').length;
-  const clinic = nrs.length - diary;
-  const first = nrs[0].date;
-  const last = nrs[nrs.length - 1].date;
-  return h('figure', { class: 'plot-figure', 'data-testid': 'nrs-plot' },
-    timePlot({ width: 1000, height: 270, yMin: 0, yMax: 10, yTicks: [0, 2, 4, 6, 8, 10], yLabel: 'NRS',
-      points, line: true, xTicks: 6,
-      events: injections.map((x, i) => ({ date: x.date, label: `Inj ${i + 1}`,
-        title: `Injection ${i + 1}: ${x.date}`,
-        attrs: { 'data-testid': 'injection-marker', 'data-date': x.date } })),
-      label: `Pain intensity 0 to 10 from ${first} to ${last}: ${clinic} clinic and ${diary} diary scores`
-        + (injections.length ? `; dashed vertical lines: ${injections.length} ${injections.length === 1 ? 'injection' : 'injections'}`
-          + ` on ${injections.map((x) => x.date).join(', ')}.` : '.') }),
-    h('figcaption', { class: 'legend' },
-      h('span', {}, legendSymbol('circle', 'pt-diary'), ` Pain diary (${diary})`),
-      h('span', {}, legendSymbol('square', 'pt-clinic'), ` Clinic NRS (${clinic})`),
-      injections.length ? h('span', {}, legendSymbol('vline', 'event-line'), ` Injection (${injections.length})`) : null,
-      h('span', { class: 'muted' }, '0 no pain, 10 worst possible pain')),
-    valuesTable('Pain scores', ['Date', 'NRS', 'Source'],
-      nrs.map((e) => [e.date, String(e.value), sourceName(e.source)])));
-}
-
-function seriesPlot(sr, def) {
-  const pts = sr.points || [];
-  const totals = pts.map((x) => Number(x.total)).filter(Number.isFinite);
-  const yMin = Number.isFinite(sr.min) ? sr.min : Math.min(0, ...totals);
-  // A total above the series' stated maximum widens the axis rather than being drawn at the top.
-  const yMax = Math.max(Number.isFinite(sr.max) ? sr.max : 1, ...totals);
-  const c = sr.cutoff;
-  const name = shortName(sr.instrument, sr.title);
-  const pointTitle = (x) => `${x.date}: ${num(x.total)}${Number.isFinite(sr.max) ? ` / ${num(sr.max)}` : ''}`
-    + (x.band ? `, ${x.band}` : '')
-    + (c && x.met === true ? `, ${c.label}` : c && x.met === false ? `, below the ${c.label} cut-off` : '');
-  const points = pts.map((x) => ({
-    date: x.date, value: Number(x.total),
-    shape: 'circle',
-    class: x.met === true ? 'pt-met' : x.met === false ? 'pt-notmet' : 'pt-plain',
-    title: pointTitle(x),
-    attrs: { 'data-testid': 'plot-point', 'data-series': sr.instrument, 'data-date': x.date, 'data-value': x.total },
-  }));
-  const cutLabel = c ? `${c.label} \u2265 ${num(c.at_least)}` : null;
-  const otherScore = c && c.score && c.score !== 'total';
-  return h('figure', { class: 'plot-figure series', 'data-testid': `series-${sr.instrument}`, 'data-instrument': sr.instrument },
-    h('figcaption', { class: 'series-title' }, h('strong', {}, name), ' ',
-      h('span', { class: 'muted small' }, sr.title && SHORT[sr.instrument] ? sr.title : ''),
-      ` (${pts.length} ${pts.length === 1 ? 'score' : 'scores'})`),
-    timePlot({ width: 520, height: 210, yMin, yMax, yTicks: niceTicks(yMin, yMax, 5), points, line: true,
-      xTicks: 3, markerSize: 4.5,
-      refLines: c ? [{ value: c.at_least, label: cutLabel }] : [],
-      label: `${name} scores from ${yMin} to ${yMax}, ${pts.length} ${pts.length === 1 ? 'point' : 'points'}`
-        + (c ? `; dashed line: cut-off, ${cutLabel}` : '') }),
-    c ? h('p', { class: 'legend' },
-      h('span', {}, legendSymbol('circle', 'pt-met'), ` ${c.label}`),
-      h('span', {}, legendSymbol('circle', 'pt-notmet'), ` below cut-off`),
-      h('span', {}, legendSymbol('dash', 'cutoff'), ` cut-off: ${cutLabel}`)) : null,
-    otherScore ? h('p', { class: 'hint' },
-      `The cut-off applies to ${scoreLabel(def, c.score)}; the points show the total of the version used.`) : null,
-    valuesTable(`${name} scores`, ['Date', 'Score', 'Result'],
-      pts.map((x) => [x.date, `${num(x.total)}${Number.isFinite(sr.max) ? ` / ${num(sr.max)}` : ''}`,
-        [x.band, c && x.met === true ? c.label : c && x.met === false ? `not ${c.label}` : null].filter(Boolean).join(', ')])));
-}
-
-// An instrument scored as several scales and no total (RAND-36): one small plot per scale on the
-// same dates, each on the scale's own range, and one table of every value.
-function scalesPlot(sr) {
-  const pts = sr.points || [];
-  const name = shortName(sr.instrument, sr.title);
-  const reading = SCALE_READING[sr.instrument];
-  const cell = (x, sc) => (x.scales && typeof x.scales[sc.id] === 'number' ? num(x.scales[sc.id]) : '\u2014');
-  const plots = sr.scales.map((sc) => {
-    const mine = pts.filter((x) => x.scales && typeof x.scales[sc.id] === 'number');
-    const latest = mine.length ? mine[mine.length - 1] : null;
-    const points = mine.map((x) => ({
-      date: x.date, value: x.scales[sc.id], shape: 'circle', class: 'pt-plain',
-      title: `${x.date}: ${sc.label} ${num(x.scales[sc.id])} / ${num(sc.max)}`,
-      attrs: { 'data-testid': 'plot-point', 'data-series': `${sr.instrument}:${sc.id}`, 'data-date': x.date,
-        'data-value': x.scales[sc.id] },
-    }));
-    return h('figure', { class: 'scale-plot', 'data-testid': 'scale-plot', 'data-scale': sc.id },
-      h('figcaption', {}, h('strong', {}, sc.label),
-        latest ? h('span', { class: 'muted small' }, `latest ${num(latest.scales[sc.id])} (${latest.date})`) : null),
-      mine.length
-        ? timePlot({ width: 280, height: 160, yMin: sc.min, yMax: sc.max, yTicks: niceTicks(sc.min, sc.max, 3), points,
-          line: true, xTicks: 2, markerSize: 4, marginRight: 36,
-          label: `${name} ${sc.label}, ${sc.min} to ${sc.max}: ${mine.length} ${mine.length === 1 ? 'value' : 'values'}`
-            + `, latest ${num(latest.scales[sc.id])} on ${latest.date}` })
-        : h('p', { class: 'empty-inline' }, 'None of its questions answered yet.'));
-  });
-  return h('figure', { class: 'plot-figure series scales-series', 'data-testid': `series-${sr.instrument}`,
-    'data-instrument': sr.instrument },
-    h('figcaption', { class: 'series-title' }, h('strong', {}, name), ' ',
-      h('span', { class: 'muted small' }, sr.title && SHORT[sr.instrument] ? sr.title : ''),
-      ` (${pts.length} ${pts.length === 1 ? 'time' : 'times'})`,
-      reading ? h('span', { class: 'sub' }, `Each scale ${reading}.`) : null),
-    h('div', { class: 'scale-grid' }, plots),
-    valuesTable(`${name} scales`, ['Date', ...sr.scales.map((sc) => sc.label)],
-      pts.map((x) => [x.date, ...sr.scales.map((sc) => cell(x, sc))]), { stack: true }));
-}
-
-// Procedures and adverse events by date, oldest first, like the test results (their details are
-// in the Treatment section).
-function treatmentTable(procedures, events) {
-  const rows = [
-    ...procedures.map((x) => ({ date: x.date, type: 'procedure', kind: x.kind, what: procedureKindLabel(x.kind),
-      detail: null, serious: false })),
-    ...events.map((e) => ({ date: e.date, type: 'adverse_event', kind: 'adverse_event', what: `Adverse event: ${e.term}`,
-      detail: [gradeText(e.grade), e.serious ? 'serious' : null, outcomeText(e.outcome).toLowerCase()].filter(Boolean).join(', '),
-      serious: e.serious === true })),
-  ].sort((a, b) => a.date.localeCompare(b.date));
-  return stacked(h('table', { class: 'data treatment-timeline', 'data-testid': 'treatment-timeline' },
-    h('caption', { class: 'visually-hidden' }, 'Procedures and adverse events'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Procedure or adverse event'))),
-    h('tbody', {}, rows.map((r) => h('tr', { 'data-testid': 'treatment-row', 'data-type': r.type, 'data-kind': r.kind,
-      class: r.serious ? 'serious' : null },
-      h('td', { class: 'mono' }, r.date),
-      h('td', {}, r.what, r.detail ? h('span', { class: 'sub' }, r.detail) : null))))));
-}
-
-function observationTable(obs) {
-  const rows = obs.map((o) => {
-    const value = resultText(o);
-    return h('tr', { 'data-testid': 'observation-row', 'data-kind': o.kind, 'data-abnormal': String(o.abnormal),
-      class: o.abnormal ? 'abnormal' : null },
-      h('td', { class: 'mono' }, o.date || ''),
-      h('td', {}, o.label || o.kind || ''),
-      h('td', {}, value || h('span', { class: 'muted' }, 'no value')),
-      h('td', {}, whereText(o) || h('span', { class: 'muted' }, '—')),
-      h('td', {}, judgement(o), o.interpretation ? h('span', { class: 'sub' }, o.interpretation) : null));
-  });
-  return stacked(h('table', { class: 'data observations', 'data-testid': 'observation-table' },
-    h('caption', { class: 'visually-hidden' }, 'Test results'),
-    h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Test'), h('th', { scope: 'col' }, 'Result'),
-      h('th', { scope: 'col' }, 'Side / site'), h('th', { scope: 'col' }, 'Normal or abnormal'))),
-    h('tbody', {}, rows)));
-}
-
-function medicationTable(meds) {
-  return stacked(h('table', { class: 'data medications', 'data-testid': 'medication-table' },
-    h('caption', { class: 'visually-hidden' }, 'Medications'),
-    h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Medication'), h('th', { scope: 'col' }, 'Class'), h('th', { scope: 'col' }, 'Dose'),
-      h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Stopped'), h('th', { scope: 'col' }, 'Status'))),
-    h('tbody', {}, meds.map((m) => h('tr', { 'data-testid': 'medication-row', 'data-drug': m.drug },
-      h('td', {}, m.label || m.drug || '', bleedingTag(m)),
-      h('td', {}, drugClassLabel(m.drug_class)),
-      h('td', {}, [doseText(m), m.frequency].filter(Boolean).join(', ') || h('span', { class: 'muted' }, '—')),
-      h('td', { class: 'mono' }, m.start_date || h('span', { class: 'muted' }, 'unknown')),
-      h('td', { class: 'mono' }, m.stop_date || h('span', { class: 'muted' }, '—')),
-      h('td', {}, medicineState(m)))))));
-}
-
-// The pain diary: one NRS a day (POST /patients/{id}/diary).
-function diaryForm(ctx, p, refresh) {
-  const summary = errorSummary();
-  const status = h('p', { class: 'flash', role: 'status', 'data-testid': 'diary-status', hidden: true });
-  const nrsField = field({ label: 'Pain now (NRS)', name: 'nrs', idSuffix: '-diary', type: 'number', inputmode: 'numeric',
-    required: true, narrow: true, hint: '0 (none) to 10 (worst)' });
-  const nrsInput = nrsField.querySelector('input');
-  Object.assign(nrsInput, { min: '0', max: '10', step: '1' });
-  const form = h('form', { class: 'diary-form', novalidate: true, 'data-testid': 'diary-form', 'aria-labelledby': 'diary-heading' },
-    h('h3', { id: 'diary-heading' }, 'Add diary entry'),
-    summary,
-    h('div', { class: 'grid' },
-      field({ label: 'Date', name: 'entry_date', idSuffix: '-diary', value: todayText(), required: true, narrow: true,
-        hint: 'YYYY-MM-DD', placeholder: 'YYYY-MM-DD', inputmode: 'numeric', maxlength: 10 }),
-      nrsField,
-      field({ label: 'Note', name: 'note', idSuffix: '-diary', maxlength: 500, hint: 'Optional' })),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'save-diary' }, 'Add diary entry')),
-    status);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form, summary);
-    status.hidden = true;
-    const text = nrsInput.value.trim();
-    const body = { entry_date: valueOf(form, 'entry_date') };
-    if (nrsInput.validity.badInput) body.nrs = 'not a number';
-    else if (text !== '') body.nrs = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
-    if (valueOf(form, 'note')) body.note = valueOf(form, 'note');
-    await busy(form, async () => {
-      try {
-        await post(`/api/v1/patients/${p.id}/diary`, body);
-      } catch (e) {
-        if (!ctx.isCurrent()) return;
-        showProblem(form, summary, e);
-        return;
-      }
-      await refresh();
-      if (!ctx.isCurrent()) return;
-      status.textContent = `Diary entry added: ${body.entry_date}, NRS ${body.nrs}.`;
-      status.hidden = false;
-      nrsInput.value = '';
-      form.elements.note.value = '';
-    });
-  });
-  return form;
-}

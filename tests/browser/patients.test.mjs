@@ -112,9 +112,14 @@ test('clinician registers a patient, records a chronic diagnosis, finds the pati
     await assertText(page.getByTestId('flash'), 'registered');
     await assertText(page.getByTestId('birth-date'), '1961-07-04');
     await assertText(page.getByTestId('address'), 'US');
+    await assertText(page.getByTestId('banner-neuropathy'), 'No neuropathy diagnosis recorded');
+    await page.getByTestId('tab-workup').click();
+    await page.waitForURL(`${patientUrl}/workup`);
     await assertText(page.getByTestId('no-diagnoses'), 'No neuropathy diagnosis');
 
-    // Add a diagnosis with onset about three years ago.
+    // Add a diagnosis with onset about three years ago: the form opens on demand, closes on save.
+    assert.equal(await page.getByTestId('add-diagnosis-form').count(), 0);
+    await page.getByTestId('open-add-diagnosis').click();
     const form = page.getByTestId('add-diagnosis-form');
     const options = await form.locator('#icd10 option').count();
     assert.ok(options > 20, `the ICD-10 list is filled from the API (${options} options)`);
@@ -130,6 +135,12 @@ test('clinician registers a patient, records a chronic diagnosis, finds the pati
     await assertText(row.getByTestId('duration'), '36 months');
     await assertText(row, 'Diabetic');
     await assertText(row, 'Left foot, Right foot');
+    assert.equal(await row.getAttribute('data-fresh'), 'true', 'the new row is marked');
+    assert.equal(await page.getByTestId('add-diagnosis-form').count(), 0, 'the form closed on save');
+    await assertText(page.getByTestId('diagnosis-status'), 'Added E11.42');
+    // The banner shows the neuropathy on every tab.
+    await assertText(page.getByTestId('banner-neuropathy'), 'E11.42');
+    await assertText(page.getByTestId('banner-chronicity'), 'chronic');
     assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b/);
 
     if (process.env.SCHWANN_SCREENSHOTS) {
@@ -140,7 +151,7 @@ test('clinician registers a patient, records a chronic diagnosis, finds the pati
     await page.reload();
     await assertText(page.getByTestId('patient-name'), 'Brocklehurst, Imogen');
     await assertText(page.getByTestId('condition-row').filter({ hasText: 'E11.42' }).getByTestId('chronicity'), 'chronic');
-    assert.equal(page.url(), patientUrl);
+    assert.equal(page.url(), `${patientUrl}/workup`);
 
     // Back to the list: search by family name.
     await page.getByTestId('back-to-list').click();
@@ -177,6 +188,7 @@ test('front desk opens a patient and sees no diagnoses or diagnosis form', { tim
     await page.waitForURL(new RegExp(`/patients/${p.id}$`));
     await assertText(page.getByTestId('patient-name'), 'Featherstone, Olu');
     await assertText(page.getByTestId('demographics'), p.mrn);
+    await page.getByTestId('tab-workup').click();
     await assertText(page.getByTestId('no-diagnoses-access'), 'front desk');
     assert.equal(await page.getByTestId('add-diagnosis-form').count(), 0);
     assert.equal(await page.getByTestId('condition-table').count(), 0);
@@ -208,10 +220,13 @@ test('an edit saved by someone else meanwhile gives a clear 412 message', { time
     assert.deepEqual(unexpected(problems, [412]), []);
   }));
 
-test('a researcher is told that there is no identified data to see', { timeout: TIMEOUT },
+test('a researcher is told what the role can use instead of a dead end', { timeout: TIMEOUT },
   () => withPage('researcher', async (page, problems) => {
     await signIn(page, 'researcher');
-    await assertText(page.getByTestId('no-access'), 'Your role (researcher) sees only de-identified data');
+    const home = page.getByTestId('researcher-home');
+    await assertText(home, 'Your role (researcher) works with de-identified data only');
+    await assertText(home, 'Outcome reports');
+    await assertText(home.getByTestId('research-instruments'), 'RAND 36-Item Health Survey');
     assert.equal(await page.getByTestId('search').count(), 0);
     assert.equal(await page.getByRole('link', { name: 'New patient' }).count(), 0);
     assert.deepEqual(unexpected(problems, []), []);

@@ -30,7 +30,7 @@ test('clinician adds a repeat injection with a reason; it is listed and can be r
     const { clin, p, cond } = await patientWithDiagnosis('Moreau');
     const pl = await consentedPlan(clin, p, cond);
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     const plan = page.getByTestId('plan').first();
     await waitForCount('steps', () => plan.getByTestId('plan-step').count(), 14);
     assert.equal(await page.getByTestId('add-step-form').count(), 0, 'forms open on demand');
@@ -96,7 +96,7 @@ test('clinician takes up the BMAC repeat injection: the harvest and processing d
     const { clin, p, cond } = await patientWithDiagnosis('Nakamura');
     await consentedPlan(clin, p, cond, { protocol: 'bmac', document: 'bmac' });
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     const plan = page.getByTestId('plan').first();
     const optional = plan.locator('[data-testid="plan-step"][data-optional="true"]');
     await waitForCount('optional steps', () => optional.count(), 3);
@@ -142,7 +142,7 @@ test('an adverse event names the injection it followed; voided procedures are no
     const wrong = (await clin.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'blood_draw', performed_on: day(-1), volume_ml: 20 })).body;
     assert.equal((await clin.post(`/api/v1/procedures/${wrong.id}/void`, { reason: 'Wrong patient' }, { 'If-Match': '"1"' })).status, 200);
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     const aes = page.getByTestId('adverse-events');
     await aes.getByTestId('record-ae').click();
     const form = aes.getByTestId('ae-form');

@@ -48,7 +48,8 @@ test('RAND-36 at 390 px: one part at a time, skipped questions, eight scales sav
 
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/workup`);
+    await page.getByTestId('open-record-instrument').click();
     await assertText(page.getByTestId('patient-name'), 'Okonkwo, Ifeoma');
     await page.getByTestId('instrument-select').selectOption('rand-36');
     const form = page.locator('form[data-instrument="rand-36"]');
@@ -129,6 +130,8 @@ test('RAND-36 at 390 px: one part at a time, skipped questions, eight scales sav
     await assertText(rows.first().getByTestId('assessment-score'), 'Physical functioning');
 
     // The timeline: one plot per scale on 0-100, two points where both have a value.
+    await page.getByTestId('tab-timeline').click();
+    await page.getByTestId('range-all').click();
     const series = page.getByTestId('series-rand-36');
     await waitForCount('RAND-36 points', () => series.locator('[data-series="rand-36:physical_functioning"]').count(), 2);
     assert.equal(await series.getByTestId('scale-plot').count(), 8);
@@ -142,6 +145,8 @@ test('RAND-36 at 390 px: one part at a time, skipped questions, eight scales sav
 
     await page.setViewportSize({ width: 1366, height: 900 });
     await shot(series, 'rand36-timeline-1366');
+    await page.goBack();
+    await page.getByTestId('open-record-instrument').click();
     await page.getByTestId('instrument-select').selectOption('rand-36');
     await form.waitFor();
     await form.getByTestId('step-chip').nth(5).click();

@@ -22,13 +22,14 @@ async function recordAndCorrect(page, role, family) {
   const clin = await login(env.server.base, 'clinician');
   const p = (await clin.post('/api/v1/patients', newPatient({ family_name: family, given_name: 'Ines' }))).body;
   await signIn(page, role);
-  await page.goto(`${env.server.base}/patients/${p.id}`);
+  await page.goto(`${env.server.base}/patients/${p.id}/workup`);
   await assertText(page.getByTestId('patient-name'), `${family}, Ines`);
 
   const section = page.getByTestId('observations');
   await assertText(section.getByTestId('no-observation-results'), 'No test result is recorded yet');
   const timeline = page.getByTestId('timeline');
-  await assertText(timeline.getByTestId('no-observations'), 'No test result is recorded yet');
+  assert.equal(await page.getByTestId('observation-form').count(), 0, 'the form opens on demand');
+  await section.getByTestId('open-observation-form').click();
   const form = page.getByTestId('observation-form');
   const kind = form.getByTestId('observation-kind');
   const today = await browserToday(page);
@@ -48,7 +49,7 @@ async function recordAndCorrect(page, role, family) {
   await fields.getByLabel('Value').fill('58');
   await fields.getByLabel('Unit').selectOption('mmol/mol');
   await form.getByTestId('save-observation').click();
-  const saved = form.getByTestId('observation-saved');
+  const saved = section.getByTestId('observation-saved');
   await assertText(saved.getByTestId('saved-value'), '7.46 %');
   await assertText(saved, 'abnormal');
   await assertText(saved.getByTestId('saved-interpretation'), 'diabetic range');
@@ -57,10 +58,12 @@ async function recordAndCorrect(page, role, family) {
   const hba1cRow = section.locator('[data-testid="observation-result"][data-kind="hba1c"]');
   await assertText(hba1cRow.getByTestId('observation-value'), '7.46 %');
   assert.equal(await hba1cRow.getAttribute('data-abnormal'), 'true');
-  await waitForCount('timeline rows after HbA1c', () => timeline.getByTestId('observation-row').count(), 1);
-  await assertText(timeline.locator('[data-testid="observation-row"][data-kind="hba1c"]'), '7.46 %');
+  assert.equal(await hba1cRow.getAttribute('data-fresh'), 'true', 'the new row is marked');
+  assert.equal(await page.getByTestId('observation-form').count(), 0, 'the form closes on save');
 
   // Vibration perception threshold 260 V: the server refuses it, and says so at the value.
+  await section.getByTestId('open-observation-form').click();
+  assert.equal(await saved.isVisible(), false, 'no success message above a new form');
   await kind.selectOption('vibration_threshold');
   await fields.getByLabel('Left').check();
   await fields.getByLabel('Value').fill('260');
@@ -91,10 +94,8 @@ async function recordAndCorrect(page, role, family) {
   const monoRow = section.locator('[data-testid="observation-result"][data-kind="monofilament"]');
   await assertText(monoRow.getByTestId('observation-value'), 'absent');
   await assertText(monoRow.getByTestId('observation-judgement'), 'abnormal');
-  assert.ok(await fields.getByLabel('Right').isChecked(), 'the side stays for the next site');
-  assert.equal(await fields.getByLabel('Hallux (great toe)').isChecked(), false, 'the site is cleared');
-  await waitForCount('timeline rows after the monofilament', () => timeline.getByTestId('observation-row').count(), 2);
-  await assertText(timeline.locator('[data-testid="observation-row"][data-kind="monofilament"]'), 'absent (1 of 3 correct)');
+  assert.equal(await page.getByTestId('observation-form').count(), 0, 'the form closes on save');
+  assert.equal(await monoRow.getAttribute('data-fresh'), 'true');
 
   // Void the HbA1c: the reason is required; the row stays, marked, and leaves the timeline.
   await hba1cRow.getByTestId('void-observation').click();
@@ -111,11 +112,11 @@ async function recordAndCorrect(page, role, family) {
   assert.equal(await voided.getByTestId('void-observation').count(), 0, 'a voided result cannot be voided again');
   await assertText(section.getByTestId('observations-status'), 'voided');
   await page.waitForFunction((id) => document.activeElement?.dataset.testid === id, 'observations-status', { timeout: 5000 });
-  await waitForCount('timeline rows after the void', () => timeline.getByTestId('observation-row').count(), 1);
 
   // Apixaban 5 mg twice daily: marked as bleeding-relevant, in the list and the timeline.
   const meds = page.getByTestId('medicines');
   await assertText(meds.getByTestId('no-medicines'), 'No medicine is recorded yet');
+  await meds.getByTestId('open-add-medicine').click();
   const medForm = page.getByTestId('add-medicine-form');
   const drug = medForm.getByTestId('medicine-select');
   assert.equal(await drug.locator('optgroup[label="Anticoagulant (bleeding risk)"] option[value="apixaban"]').count(), 1);
@@ -129,16 +130,17 @@ async function recordAndCorrect(page, role, family) {
   await medForm.getByLabel('How often').fill('twice daily');
   await medForm.getByLabel('Started on').fill('2025-01-10');
   await medForm.getByTestId('save-medicine').click();
-  await assertText(medForm.getByTestId('medicine-saved'), 'Added Apixaban 5 mg twice daily.');
+  await assertText(meds.getByTestId('medicine-saved'), 'Added Apixaban 5 mg twice daily.');
   const apixaban = meds.locator('[data-testid="medicine-row"][data-drug="apixaban"]');
   await assertText(apixaban.getByTestId('bleeding-risk'), 'bleeding risk: matters for a marrow harvest');
   await assertText(apixaban.getByTestId('medicine-dose'), '5 mg');
   await assertText(apixaban.getByTestId('medicine-frequency'), 'twice daily');
   await assertText(apixaban.getByTestId('medicine-status'), 'active');
   await assertText(apixaban, 'Anticoagulant');
-  const tlMed = timeline.locator('[data-testid="medication-row"][data-drug="apixaban"]');
-  await assertText(tlMed.getByTestId('bleeding-risk'), 'bleeding risk: matters for a marrow harvest');
-  assert.equal(await medForm.getByLabel('Dose', { exact: true }).inputValue(), '', 'the form is empty again');
+  assert.equal(await apixaban.getAttribute('data-fresh'), 'true');
+  assert.equal(await page.getByTestId('add-medicine-form').count(), 0, 'the form closes on save');
+  // The banner warns before a needle goes in.
+  await assertText(page.getByTestId('alert-bleeding'), 'Anticoagulant: Apixaban 5 mg twice daily');
 
   // Stop it: a stop date before the start is refused at the field, then today's date is kept.
   await apixaban.getByTestId('stop-medicine').click();
@@ -153,7 +155,18 @@ async function recordAndCorrect(page, role, family) {
   await assertText(apixaban.getByTestId('medicine-stop'), today);
   await assertText(apixaban.getByTestId('medicine-status'), 'stopped');
   assert.equal(await apixaban.getByTestId('stop-medicine').count(), 0, 'a stopped medicine has no Stop button');
+  await waitForCount('bleeding alerts after the stop', () => page.getByTestId('alert-bleeding').count(), 0);
+
+  // The timeline: the result that is not voided, the medicine with its bleeding risk, stopped.
+  await page.getByTestId('tab-timeline').click();
+  await waitForCount('timeline rows', () => timeline.getByTestId('observation-row').count(), 1);
+  await assertText(timeline.locator('[data-testid="observation-row"][data-kind="monofilament"]'), 'absent (1 of 3 correct)');
+  const tlMed = timeline.locator('[data-testid="medication-row"][data-drug="apixaban"]');
+  await assertText(tlMed.getByTestId('bleeding-risk'), 'bleeding risk: matters for a marrow harvest');
   await assertText(tlMed, 'stopped');
+  assert.equal(await timeline.locator('[data-testid="med-bar"][data-drug="apixaban"]').getAttribute('data-to'), today);
+  await page.goBack();
+  await page.waitForURL(/\/workup$/);
   return { p, section, meds, timeline };
 }
 
@@ -177,6 +190,7 @@ test('clinician records test results and a medicine, voids one result and stops 
 test('a nurse does the same, records a graded test and marks a medicine entered in error',
   { timeout: TIMEOUT }, () => withPage('tests-medicines-nurse', async (page, problems) => {
     const { section, meds, timeline } = await recordAndCorrect(page, 'nurse', 'Haugland');
+    await section.getByTestId('open-observation-form').click();
     const form = page.getByTestId('observation-form');
     const fields = form.getByTestId('observation-fields');
     await form.getByTestId('observation-kind').selectOption('tuning_fork');
@@ -185,19 +199,19 @@ test('a nurse does the same, records a graded test and marks a medicine entered 
     await assertText(form.getByTestId('error-value'), 'Result is required');
     await fields.getByLabel('Decreased').check();
     await form.getByTestId('save-observation').click();
-    await assertText(form.getByTestId('saved-value'), 'decreased');
-    await assertText(form.getByTestId('observation-saved'), 'abnormal');
+    await assertText(section.getByTestId('saved-value'), 'decreased');
+    await assertText(section.getByTestId('observation-saved'), 'abnormal');
     await assertText(section.locator('[data-testid="observation-result"][data-kind="tuning_fork"]'), 'left');
-    await waitForCount('timeline rows after the tuning fork', () => timeline.getByTestId('observation-row').count(), 2);
 
     // Aspirin entered in error: the reason is required; it stays, struck through, and leaves the timeline.
+    await meds.getByTestId('open-add-medicine').click();
     const medForm = page.getByTestId('add-medicine-form');
     await medForm.getByTestId('medicine-select').selectOption('aspirin');
     await medForm.getByTestId('save-medicine').click();
-    await assertText(medForm.getByTestId('medicine-saved'), 'Added Aspirin.');
+    await assertText(meds.getByTestId('medicine-saved'), 'Added Aspirin.');
     const aspirin = meds.locator('[data-testid="medicine-row"][data-drug="aspirin"]');
     await assertText(aspirin.getByTestId('bleeding-risk'), 'marrow harvest');
-    await waitForCount('timeline medicines', () => timeline.getByTestId('medication-row').count(), 2);
+    await assertText(page.getByTestId('alert-bleeding'), 'Antiplatelet: Aspirin');
     await aspirin.getByTestId('medicine-error').click();
     const errForm = meds.getByTestId('medicine-error-form');
     await errForm.getByTestId('confirm-medicine-error').click();
@@ -208,6 +222,9 @@ test('a nurse does the same, records a graded test and marks a medicine entered 
     await assertText(aspirin.getByTestId('medicine-status'), 'entered in error');
     await assertText(aspirin.getByTestId('void-reason'), 'Entered in error: Stopped years ago; recorded by mistake');
     assert.equal(await aspirin.getByTestId('medicine-error').count(), 0);
+    await waitForCount('bleeding alerts after the correction', () => page.getByTestId('alert-bleeding').count(), 0);
+    await page.getByTestId('tab-timeline').click();
+    await waitForCount('timeline rows with the tuning fork', () => timeline.getByTestId('observation-row').count(), 2);
     await waitForCount('timeline medicines after the correction', () => timeline.getByTestId('medication-row').count(), 1);
     assert.deepEqual(unexpected(problems, [422]), []);
   }));
@@ -221,7 +238,7 @@ test('front desk sees no test results and no medicines', { timeout: TIMEOUT },
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/medications`,
       { drug: 'warfarin', dose_value: 3, dose_unit: 'mg' })).status, 201);
     await signIn(page, 'front_desk');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/workup`);
     await assertText(page.getByTestId('patient-name'), 'Marchetti, Lia');
     await assertText(page.getByTestId('no-workup-access'), 'does not include tests and scores');
     for (const id of ['observations', 'medicines', 'timeline', 'observation-form', 'add-medicine-form']) {

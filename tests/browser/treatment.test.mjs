@@ -36,7 +36,7 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
   { timeout: TIMEOUT }, () => withPage('treatment-clinician', async (page, problems) => {
     const { p } = await patientWithDiagnosis('Okonkwo', { nrs: true });
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     await assertText(page.getByTestId('patient-name'), 'Okonkwo, Ada');
     const plans = page.getByTestId('plans');
     await assertText(plans.getByTestId('no-plans'), 'No treatment plan yet');
@@ -169,10 +169,13 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
     await waitForCount('procedure rows', () => procs.getByTestId('procedure-row').count(), 3);
     await assertText(procs.locator('[data-testid="procedure-row"][data-kind="processing"]').getByTestId('procedure-derived'),
       '4.4× platelets');
+    await page.getByTestId('tab-timeline').click();
     const timeline = page.getByTestId('timeline');
     await waitForCount('injection markers', () => timeline.getByTestId('injection-marker').count(), 1);
     assert.equal(await timeline.getByTestId('injection-marker').getAttribute('data-date'), day(0));
     await waitForCount('timeline treatment rows', () => timeline.getByTestId('treatment-row').count(), 3);
+    await page.goBack();
+    await page.waitForURL(/\/treatment$/);
 
     // A grade-1 adverse event: the form says what is missing, then it is listed.
     const aes = page.getByTestId('adverse-events');
@@ -196,7 +199,11 @@ test('clinician: plan, refusal before consent, consent, blood draw, processing, 
     await assertText(aeRow.getByTestId('ae-grade'), 'Grade 1, mild');
     assert.equal(await aeRow.getAttribute('data-serious'), 'false');
     assert.equal(await page.getByTestId('serious-ae-banner').count(), 0, 'no banner for a non-serious event');
+    await page.getByTestId('tab-timeline').click();
     await waitForCount('timeline treatment rows with the event', () => timeline.getByTestId('treatment-row').count(), 4);
+    assert.equal(await timeline.getByTestId('ae-marker').getAttribute('data-serious'), 'false', 'the event is marked on the pain plot');
+    await page.goBack();
+    await page.waitForURL(/\/treatment$/);
 
     // It evolves: recovered today (PATCH with If-Match).
     await aeRow.getByTestId('update-ae').click();
@@ -231,7 +238,7 @@ test('nurse: reads the plan and its consent, records a blood draw and a serious 
     const { clin, p, cond } = await patientWithDiagnosis('Varga');
     await consentedPlan(clin, p, cond);
     await signIn(page, 'nurse');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     const plan = page.getByTestId('plan').first();
     await assertText(plan.getByTestId('plan-status'), 'accepted');
     await assertText(plan.getByTestId('plan-study'), 'IRB 2026-07');
@@ -270,7 +277,13 @@ test('nurse: reads the plan and its consent, records a blood draw and a serious 
     await assertText(banner, 'Cellulitis of the left leg');
     await assertText(banner, 'requires or prolongs hospitalisation');
     await assertText(aes.locator('[data-testid="ae-row"][data-serious="true"]').getByTestId('serious-tag'), 'serious');
-    // The banner is above the demographics.
+    // The alert is in the patient banner, which stays on screen while the page scrolls, on every tab.
+    assert.equal(await page.getByTestId('patient-banner').getByTestId('serious-ae-banner').count(), 1);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const top = await page.getByTestId('patient-banner').evaluate((b) => b.getBoundingClientRect().top);
+    assert.ok(top >= 0 && top < 2, `the banner stays at the top of the screen (top ${top})`);
+    await page.getByTestId('tab-summary').click();
+    await assertText(page.getByTestId('serious-ae-banner'), 'Cellulitis of the left leg');
     const above = await page.evaluate(() => {
       const b = document.querySelector('[data-testid="serious-ae-banner"]');
       const d = document.querySelector('[data-testid="demographics"]');
@@ -287,7 +300,7 @@ test('front desk sees plans and due dates without clinical detail; a researcher 
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/adverse-events`, { term: 'Syncope', onset_date: day(0), grade: 3,
       serious: true, serious_criteria: 'hospitalisation', relatedness: 'unlikely', expected: false, outcome: 'recovered' })).status, 201);
     await signIn(page, 'front_desk');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     const plan = page.getByTestId('plan').first();
     await assertText(plan.getByTestId('plan-status'), 'accepted');
     assert.equal(await plan.getByTestId('plan-step').count(), 14);
@@ -303,7 +316,7 @@ test('front desk sees plans and due dates without clinical detail; a researcher 
 
     await page.getByTestId('sign-out').click();
     await signIn(page, 'researcher');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     await page.locator('h1').waitFor();
     assert.equal(await page.getByTestId('treatment').count(), 0);
     assert.equal(await page.getByTestId('plan').count(), 0);
@@ -320,7 +333,7 @@ test('clinician: an investigational plan needs its study reference; skip, void, 
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/adverse-events`, { term: 'Bruising', onset_date: day(-1), grade: 1,
       serious: false, relatedness: 'possible', expected: true, outcome: 'recovering' })).status, 201);
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/treatment`);
     const plan = page.getByTestId('plan').first();
     await assertText(plan.getByTestId('investigational'), 'investigational');
     await assertText(plan.getByTestId('plan-study'), 'None: needed before any procedure');

@@ -1,4 +1,5 @@
-// Browser tests of the work-up on the patient page ("Tests and scores" and "Timeline"): Debian's
+// Browser tests of the chart's Work-up and Timeline tabs ("Tests and scores", the timeline with
+// its date range, the pain diary with Void): Debian's
 // Chromium driven by playwright-core against a real server (the ASan build when present) with a
 // fresh database. A failing test leaves a screenshot in tests/browser/out/.
 import { test } from 'node:test';
@@ -21,19 +22,24 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
       { instrument: 'nrs', performed_at: '2025-03-08', answers: { score: 5 } })).status, 201);
 
     await signIn(page, 'clinician');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/timeline`);
     await assertText(page.getByTestId('patient-name'), 'Quennell, Maren');
-    const workup = page.getByTestId('workup');
-    await assertText(workup, 'Tests and scores');
-    await assertText(workup.getByTestId('assessment-row'), 'Pain NRS');
-
     const timeline = page.getByTestId('timeline');
     await timeline.getByTestId('nrs-plot').waitFor();
     assert.equal(await timeline.locator('[data-series="nrs"][data-source="diary"]').count(), 1);
     assert.equal(await timeline.locator('[data-series="nrs"][data-source="clinic"]').count(), 1);
     assert.equal(await seriesPoints(page, 'dn4'), 0, 'no DN4 series yet');
 
+    // The Work-up tab has an address of its own.
+    await page.getByTestId('tab-workup').click();
+    await page.waitForURL(/\/workup$/);
+    const workup = page.getByTestId('workup');
+    await assertText(workup, 'Tests and scores');
+    await assertText(workup.getByTestId('assessment-row'), 'Pain NRS');
+
     // DN4 drawn from the definition: 10 yes/no items in 4 sections. Leave item 10 unanswered first.
+    assert.equal(await page.getByTestId('record-instrument').count(), 0, 'the form opens on demand');
+    await workup.getByTestId('open-record-instrument').click();
     const record = page.getByTestId('record-instrument');
     await record.getByLabel('Instrument', { exact: true }).selectOption('dn4');
     const dn4 = record.locator('form[data-instrument="dn4"]');
@@ -57,17 +63,18 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     await page.keyboard.press('ArrowDown'); // keyboard: the radio group answers with arrow keys
     assert.ok(await dn4.getByTestId('item-q10').getByLabel('No', { exact: true }).isChecked(), 'ArrowDown chose "No"');
     await dn4.getByTestId('save-assessment').click();
-    const result = record.getByTestId('saved-result');
+    const result = workup.getByTestId('saved-result');
     await assertText(result, '5 / 10');
     await assertText(result, 'positive');
     await assertText(result, 'neuropathic pain likely');
     const dn4Row = workup.locator('[data-testid="assessment-row"][data-instrument="dn4"]');
     await assertText(dn4Row.getByTestId('assessment-score'), '5 / 10');
-    await waitForCount('DN4 points after the save', () => seriesPoints(page, 'dn4'), 1);
-    await assertText(page.getByTestId('series-dn4'), 'positive \u2265 4');
-    assert.equal(await page.getByTestId('series-dn4').getByTestId('cutoff-line').count(), 1);
+    // The form closed on save; the new row is marked.
+    assert.equal(await page.getByTestId('record-instrument').count(), 0, 'the form closes on save');
+    assert.equal(await dn4Row.getAttribute('data-fresh'), 'true');
 
     // MNSI history, all "yes": 11 of 13 (items 7 and 13 score "no", 4 and 10 are not scored), not 15.
+    await workup.getByTestId('open-record-instrument').click();
     await record.getByLabel('Instrument', { exact: true }).selectOption('mnsi-history');
     const mnsi = record.locator('form[data-instrument="mnsi-history"]');
     await mnsi.waitFor();
@@ -79,12 +86,12 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     await assertText(result, '11 / 13');
     assert.doesNotMatch(await result.innerText(), /\b15\b/);
     await assertText(result, 'abnormal');
-    await waitForCount('MNSI history points after the save', () => seriesPoints(page, 'mnsi-history'), 1);
     await waitForCount('assessment rows', () => workup.getByTestId('assessment-row').count(), 3);
     const mnsiRow = workup.locator('[data-testid="assessment-row"][data-instrument="mnsi-history"]');
     await assertText(mnsiRow.getByTestId('assessment-score'), '11 / 13');
 
     // A second DN4 adds a point to the DN4 series.
+    await workup.getByTestId('open-record-instrument').click();
     await record.getByLabel('Instrument', { exact: true }).selectOption('dn4');
     const dn4b = record.locator('form[data-instrument="dn4"]');
     for (let i = 1; i <= 10; i++) await dn4b.getByTestId(`item-q${i}`).getByLabel('No', { exact: true }).check();
@@ -92,7 +99,26 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     await dn4b.getByTestId('save-assessment').click();
     await assertText(result, '0 / 10');
     await assertText(result, 'not positive');
-    await waitForCount('DN4 points after a second save', () => seriesPoints(page, 'dn4'), 2);
+
+    // The timeline: the last year by default (the data span more), All shows every point.
+    await page.getByTestId('tab-timeline').click();
+    await page.waitForURL(/\/timeline$/);
+    await timeline.getByTestId('nrs-plot').waitFor();
+    assert.equal(await timeline.getByTestId('range-1y').getAttribute('aria-pressed'), 'true');
+    await assertText(timeline.getByTestId('range-note'), 'outside this range');
+    assert.equal(await seriesPoints(page, 'dn4'), 1, 'the DN4 of 2025-03-02 is outside the last year');
+    await timeline.getByTestId('range-all').click();
+    assert.match(page.url(), /\?range=all$/);
+    await waitForCount('DN4 points', () => seriesPoints(page, 'dn4'), 2);
+    await assertText(page.getByTestId('series-dn4'), 'positive \u2265 4');
+    assert.equal(await page.getByTestId('series-dn4').getByTestId('cutoff-line').count(), 1);
+    assert.equal(await seriesPoints(page, 'mnsi-history'), 1);
+    await timeline.getByTestId('range-3m').click();
+    assert.equal(await seriesPoints(page, 'dn4'), 1);
+    assert.equal(await timeline.locator('[data-series="nrs"]').count(), 0, 'no pain score in the last 3 months');
+    // Back returns to the Work-up tab.
+    await page.goBack();
+    await page.waitForURL(/\/workup$/);
 
     if (process.env.SCHWANN_SCREENSHOTS) {
       mkdirSync(OUT, { recursive: true });
@@ -115,9 +141,11 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     assert.equal(await voided.getByTestId('void-button').count(), 0, 'a voided result cannot be voided again');
     await assertText(workup.getByTestId('workup-status'), 'voided');
     await page.waitForFunction((id) => document.activeElement?.dataset.testid === id, 'workup-status', { timeout: 5000 }); // focus moves to the message
+    await page.goto(`${env.server.base}/patients/${p.id}/timeline?range=all`);
     await waitForCount('DN4 points after the void', () => seriesPoints(page, 'dn4'), 1);
 
-    // Pain diary from the timeline: a third NRS point, drawn as a diary point.
+    // Pain diary on the timeline: a third NRS point, drawn as a diary point entered by staff.
+    await page.getByTestId('open-diary-form').click();
     const diary = page.getByTestId('diary-form');
     await diary.getByLabel('Date').fill('2025-03-15');
     await diary.getByLabel('Pain now (NRS)').fill('11');
@@ -125,14 +153,31 @@ test('clinician records DN4 and MNSI history through the form, voids one, and th
     await assertText(diary.getByTestId('error-nrs'), 'must be a whole number');
     await diary.getByLabel('Pain now (NRS)').fill('4');
     await diary.getByTestId('save-diary').click();
-    await assertText(diary.getByTestId('diary-status'), 'Diary entry added: 2025-03-15, NRS 4');
+    await assertText(page.getByTestId('diary-status'), 'Diary entry added: 2025-03-15, NRS 4');
     await waitForCount('diary points', () => timeline.locator('[data-series="nrs"][data-source="diary"]').count(), 2);
+    const added = page.locator('[data-testid="diary-row"]').filter({ hasText: '2025-03-15' });
+    assert.equal(await added.getAttribute('data-fresh'), 'true');
+    await assertText(added.getByTestId('staff-entered'), 'entered by staff');
+    assert.equal(await timeline.locator('[data-source="diary"][data-date="2025-03-15"]').getAttribute('data-entered-by'), 'staff');
+
+    // A diary entry entered in error is voided: it stays listed, marked, and leaves the plot.
+    await added.getByTestId('void-diary').click();
+    const voidDiary = page.getByTestId('void-diary-form');
+    await voidDiary.getByLabel('Reason').fill('Entered for the wrong day');
+    await voidDiary.getByTestId('confirm-void-diary').click();
+    await assertText(page.getByTestId('diary-status'), 'Diary entry of 2025-03-15 voided');
+    const voidedEntry = page.locator('[data-testid="diary-row"][data-status="voided"]');
+    await assertText(voidedEntry.getByTestId('void-reason'), 'Voided: Entered for the wrong day');
+    assert.equal(await voidedEntry.getByTestId('void-diary').count(), 0);
+    await waitForCount('diary points after the void', () => timeline.locator('[data-series="nrs"][data-source="diary"]').count(), 1);
 
     // Reload: everything came from the server.
+    await page.goto(`${env.server.base}/patients/${p.id}/workup`);
+    await page.goto(`${env.server.base}/patients/${p.id}/timeline?range=all`);
     await page.reload();
     await page.getByTestId('series-dn4').waitFor();
     assert.equal(await seriesPoints(page, 'dn4'), 1);
-    // The list and the timeline load side by side: wait for the list rather than sample it.
+    await page.goto(`${env.server.base}/patients/${p.id}/workup`);
     await waitForCount('voided rows after the reload',
       () => workup.locator('[data-testid="assessment-row"][data-status="voided"]').count(), 1);
     assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b/);
@@ -146,10 +191,12 @@ test('front desk opens the patient page without the work-up', { timeout: TIMEOUT
     assert.equal((await clin.post(`/api/v1/patients/${p.id}/assessments`,
       { instrument: 'nrs', performed_at: '2025-03-08', answers: { score: 5 } })).status, 201);
     await signIn(page, 'front_desk');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/workup`);
     await assertText(page.getByTestId('patient-name'), 'Abernethy, Sol');
     await assertText(page.getByTestId('no-workup-access'), 'does not include tests and scores');
     assert.equal(await page.getByTestId('workup').count(), 0);
+    await page.getByTestId('tab-timeline').click();
+    await assertText(page.getByTestId('no-timeline-access'), 'does not include tests and scores');
     assert.equal(await page.getByTestId('timeline').count(), 0);
     assert.equal(await page.getByTestId('plot-point').count(), 0);
     assert.deepEqual(unexpected(problems, []), []);
@@ -164,11 +211,13 @@ test('a server without the timeline says so and still shows the tests and scores
       body: JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404, detail: 'No such API endpoint.' }),
     }));
     await signIn(page, 'nurse');
-    await page.goto(`${env.server.base}/patients/${p.id}`);
+    await page.goto(`${env.server.base}/patients/${p.id}/timeline`);
     await assertText(page.getByTestId('timeline-unavailable'), 'Timeline not available');
+    assert.equal(await page.getByTestId('open-diary-form').count(), 0, 'no diary form without the timeline');
+    await page.getByTestId('tab-workup').click();
     await assertText(page.getByTestId('no-assessments'), 'No test or score is recorded yet');
-    assert.equal(await page.getByTestId('diary-form').count(), 0, 'no diary form without the timeline');
     // A nurse records a PGIC: the label, and whether it is "much improved or better".
+    await page.getByTestId('open-record-instrument').click();
     await page.getByTestId('instrument-select').selectOption('pgic');
     await page.getByLabel('Much improved', { exact: true }).check();
     await page.getByTestId('save-assessment').click();
@@ -176,6 +225,7 @@ test('a server without the timeline says so and still shows the tests and scores
     await assertText(result, 'Much improved');
     await assertText(result, 'Much improved or better (IMMPACT moderately important improvement): yes');
     await assertText(page.locator('[data-testid="assessment-row"][data-instrument="pgic"]'), 'Much improved');
+    await page.getByTestId('tab-timeline').click();
     await assertText(page.getByTestId('timeline-unavailable'), 'Timeline not available');
     assert.deepEqual(unexpected(problems, [404]), []);
   }));
