@@ -51,6 +51,10 @@ void cli_release_treatment(struct treatment_set *set);
 int cli_demo_store(store *st, arena *a, const rec_ctx *cx, const char *decider, patient *p,
                    condition *c, json_t *workup, json_t *treatment);
 
+/* The audit signing key at path into sk (crypto_sign_SECRETKEYBYTES): read, or with create made
+ * (mode 0600) when the file does not exist. Prints the problem; 0 or -1. */
+int cli_audit_key(const char *path, int create, unsigned char *sk);
+
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);

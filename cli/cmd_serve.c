@@ -1,4 +1,5 @@
 /* schwann serve: parse options into a server_cfg and run the HTTP server. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,8 @@
 
 #include "../core/instrument.h"
 #include "../core/neuropathy.h"
-#include "../http/http.h"
 #include "../core/treatment.h"
+#include "../http/http.h"
 #include "cli.h"
 
 static int number(const char *text, const char *name, int lo, int hi, int *out)
@@ -42,6 +43,11 @@ int cmd_serve(int argc, char **argv)
 	     "the clinic's IANA time zone, e.g. America/Chicago (default: "
 	     "the machine's)",
 	     NULL},
+	    {"--audit-key", "PATH",
+	     "the audit signing key (default: the database path + .audit-key; created at the "
+	     "first start, mode 0600)",
+	     NULL},
+	    {"--audit-every", "N", "sign the audit chain's head every N records (1000)", NULL},
 	    {"--quiet", NULL, "no per-request log lines", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
@@ -68,6 +74,10 @@ int cmd_serve(int argc, char **argv)
 	     number(cli_get(opts, "--idle-minutes"), "--idle-minutes", 1, 24 * 60,
 	            &cfg.idle_minutes)))
 		return 2;
+	int every = 1000;
+	if (cli_get(opts, "--audit-every") &&
+	    number(cli_get(opts, "--audit-every"), "--audit-every", 1, 1000000, &every))
+		return 2;
 	const char *tz = cli_get(opts, "--timezone");
 	if (tz) {
 		/* Dates like "today" are the clinic's; instants stay UTC. Set before any thread. */
@@ -85,9 +95,20 @@ int cmd_serve(int argc, char **argv)
 	store *st = cli_open_store(cfg.db_path);
 	if (!st)
 		return 1;
-	st->ops->close(st);
 	arena a;
 	arena_init(&a);
+	const char *key = cli_get(opts, "--audit-key")
+	                      ? cli_get(opts, "--audit-key")
+	                      : arena_printf(&a, "%s.audit-key", cfg.db_path);
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+	if (cli_audit_key(key, 1, sk)) {
+		st->ops->close(st);
+		arena_free(&a);
+		return 1;
+	}
+	store_audit_signing(sk, every);
+	sodium_memzero(sk, sizeof sk);
+	st->ops->close(st);
 	instrument_set set = {0};
 	treatment_set tx = {0};
 	rc = cli_load_instruments(&a, cli_get(opts, "--instruments"), &set);
@@ -97,6 +118,11 @@ int cmd_serve(int argc, char **argv)
 		cfg.instruments = &set;
 		cfg.treatment = &tx;
 		rc = http_serve(&cfg);
+		/* The head as the server leaves it is signed too. */
+		if ((st = cli_open_store(cfg.db_path))) {
+			st->ops->audit_checkpoint_now(st);
+			st->ops->close(st);
+		}
 	} else {
 		rc = 1;
 	}

@@ -31,4 +31,13 @@ void audit_seal(audit_record *r);
 /* 1 when r->hash is what audit_seal would compute. */
 int audit_check(const audit_record *r);
 
+/* Signed checkpoints of the chain's head (Ed25519, libsodium), made with a key kept outside the
+ * database: whoever rewrites the chain without the key cannot make checkpoints that match. */
+#define AUDIT_SIG_HEX 128 /* crypto_sign_BYTES as hex */
+#define AUDIT_PK_HEX 64   /* crypto_sign_PUBLICKEYBYTES as hex */
+/* sig (AUDIT_SIG_HEX + 1) = the signature of checkpoint (seq, hash) with secret key sk. */
+void audit_checkpoint_sign(int64_t seq, const char *hash, const unsigned char *sk, char *sig);
+/* 1 when sig is the signature of checkpoint (seq, hash) by public key pk. */
+int audit_checkpoint_check(int64_t seq, const char *hash, const unsigned char *pk, const char *sig);
+
 #endif

@@ -145,9 +145,10 @@ sw_err sq_audit_insert(sqlite_store *s, audit_record *r)
 	sq_text(st, 13, r->hash);
 	int ok = sqlite3_step(st) == SQLITE_DONE;
 	sqlite3_reset(st);
+	sw_err rc = ok ? sq_audit_checkpoint_due(s, r) : sq_fail(s, "audit insert");
 	if (r->at == at)
 		r->at = NULL; /* do not leave a pointer to this stack frame behind */
-	return ok ? SW_OK : sq_fail(s, "audit insert");
+	return rc;
 }
 
 sw_err sq_step_write(sqlite_store *s, sqlite3_stmt *st, const char *what)

@@ -70,5 +70,9 @@ sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const v
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);
+sw_err sqlite_audit_verify_signed(store *s, const unsigned char *pk, audit_signed_report *out);
+sw_err sqlite_audit_checkpoint_now(store *s);
+/* Signs r when its number is due for a checkpoint (inside the caller's transaction). */
+sw_err sq_audit_checkpoint_due(sqlite_store *s, const audit_record *r);
 sw_err sqlite_backup(store *s, const char *path);
 #endif

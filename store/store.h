@@ -89,6 +89,15 @@ typedef struct audit_query {
 	const char *from, *to; /* dates YYYY-MM-DD, inclusive */
 } audit_query;
 
+/* What the signed checkpoints say of the chain (audit_verify_signed). */
+typedef struct audit_signed_report {
+	int64_t checkpoints; /* checkpoints whose signature and record matched */
+	int64_t last_seq;    /* the last such checkpoint's record, 0 if none */
+	int64_t after_last;  /* records after it (not covered by any signature yet) */
+	int64_t bad_seq;     /* the first checkpoint that failed, 0 if none */
+	const char *problem; /* why it failed, or NULL */
+} audit_signed_report;
+
 typedef struct store_ops {
 	void (*close)(store *s);
 
@@ -159,6 +168,10 @@ typedef struct store_ops {
 	                     int *n);
 	/* Walks the chain: *checked records read; *broken_seq the first bad one, 0 if none. */
 	sw_err (*audit_verify)(store *s, int64_t *checked, int64_t *broken_seq);
+	/* Checks every signed checkpoint against public key pk (crypto_sign_PUBLICKEYBYTES). */
+	sw_err (*audit_verify_signed)(store *s, const unsigned char *pk, audit_signed_report *out);
+	/* Signs the head now (at shutdown), if signing is on and the head is not signed yet. */
+	sw_err (*audit_checkpoint_now)(store *s);
 
 	/* A consistent copy of the whole database to path, safe while others write. */
 	sw_err (*backup)(store *s, const char *path);
@@ -167,6 +180,11 @@ typedef struct store_ops {
 struct store {
 	const store_ops *ops;
 };
+
+/* Signs the audit chain's head with sk (crypto_sign_SECRETKEYBYTES) every `every` records, in the
+ * transaction that appends the record, and writes each checkpoint to stderr as a log line; NULL
+ * stops signing. Process-wide: call before the store is used by several threads. */
+void store_audit_signing(const unsigned char *sk, int every);
 
 /* The CREATE TABLE (and by-patient index) that k's description implies, malloc'd; for writing a
  * new kind's migration and for tests. */

@@ -223,6 +223,8 @@ static const store_ops sqlite_ops = {
     .audit_append = sqlite_audit_append,
     .audit_page = sqlite_audit_page,
     .audit_verify = sqlite_audit_verify,
+    .audit_verify_signed = sqlite_audit_verify_signed,
+    .audit_checkpoint_now = sqlite_audit_checkpoint_now,
     .backup = sqlite_backup,
 };
 

@@ -197,6 +197,38 @@ describe('user add', () => {
   });
 });
 
+describe('signed audit checkpoints', () => {
+  test('the server signs the chain with a key kept beside the database (0600); verify --key proves it; removed records show', async () => {
+    const { db } = freshDb(); // kept after the server stops
+    const srv = await startServer({ db, args: ['--audit-every', '3', '--quiet'] });
+    const key = `${srv.db}.audit-key`;
+    try {
+      const c = client(srv.base, { token: tokenFor(srv.db, 'clinician') });
+      for (let i = 0; i < 4; i++) assert.equal((await c.post('/api/v1/patients', newPatient())).status, 201);
+    } finally {
+      await stopServer(srv);
+    }
+    assert.equal(statSync(key).mode & 0o777, 0o600, 'the key file is private');
+    const ok = cli(['audit', 'verify', '--db', srv.db, '--key', key]);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /signed checkpoints: \d+ hold; the last covers record \d+; 0 records follow it/);
+    const copy = join(dir, 'audit-cut.db');
+    cpSync(srv.db, copy);
+    sqlite(copy, 'DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)');
+    assert.equal(cli(['audit', 'verify', '--db', copy]).status, 0, 'the unkeyed chain cannot tell the newest record is gone');
+    const cut = cli(['audit', 'verify', '--db', copy, '--key', key]);
+    assert.equal(cut.status, 3, cut.stdout);
+    assert.match(cut.stdout, /FAILED: the record it signed is gone/);
+    const other = join(dir, 'other.key');
+    writeFileSync(other, `${'ab'.repeat(64)}\n`, { mode: 0o600 });
+    const wrong = cli(['audit', 'verify', '--db', srv.db, '--key', other]);
+    assert.equal(wrong.status, 3);
+    assert.match(wrong.stdout, /signed with another key/);
+    const bad = cli(['audit', 'verify', '--db', srv.db, '--key', join(dir, 'nope.key')]);
+    assert.equal(bad.status, 1);
+  });
+});
+
 describe('backup while serving and writing', () => {
   let srv;
   before(async () => { srv = await startServer({ args: ['--threads', '16', '--quiet'] }); });

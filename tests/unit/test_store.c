@@ -362,6 +362,82 @@ static void backup_copies_everything(void **state)
 	assert_int_equal(f->st->ops->backup(f->st, "/nonexistent-dir/copy.db"), SW_EIO);
 }
 
+/* The attack an unkeyed chain cannot see: delete a record, renumber and re-hash the rest. The
+ * chain then verifies; the signed checkpoints do not. Deleting the newest records past the last
+ * checkpoint shows as records removed under a checkpoint, or as fewer records after it. */
+static void signed_checkpoints_catch_a_rewritten_chain(void **state)
+{
+	fixture *f = *state;
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	crypto_sign_keypair(pk, sk);
+	store_audit_signing(sk, 4);
+	audit_record recs[10];
+	static const char *const who[] = {"p0", "p1", "p2", "p3", "p4",
+	                                  "p5", "p6", "p7", "p8", "p9"};
+	for (int i = 0; i < 10; i++)
+		recs[i] = rec("patient.read", who[i]);
+	assert_int_equal(f->st->ops->audit_append(f->st, recs, 10), SW_OK);
+	assert_int_equal(f->st->ops->audit_checkpoint_now(f->st), SW_OK); /* at record 10 */
+	audit_signed_report rep;
+	assert_int_equal(f->st->ops->audit_verify_signed(f->st, pk, &rep), SW_OK);
+	assert_null(rep.problem);
+	assert_int_equal(rep.checkpoints, 3); /* 4, 8 and 10 */
+	assert_int_equal(rep.last_seq, 10);
+	assert_int_equal(rep.after_last, 0);
+
+	/* The rewrite: record 3 gone, 4..10 renumbered 3..9 and re-hashed. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DELETE FROM audit WHERE seq = 3; UPDATE audit SET seq = "
+	                              "seq - 1 WHERE seq > 3",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT seq, at, actor_id, actor_role, action, "
+	                                    "resource_type, resource_id, patient_id, ip, "
+	                                    "request_id, detail FROM audit ORDER BY seq",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	char prev[AUDIT_HASH_HEX + 1];
+	memcpy(prev, audit_genesis, sizeof prev);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		audit_record r = {0};
+		const char **cols[] = {
+		    &r.at,          &r.actor_id,   &r.actor_role, &r.action,     &r.resource_type,
+		    &r.resource_id, &r.patient_id, &r.ip,         &r.request_id, &r.detail};
+		r.seq = sqlite3_column_int64(st, 0);
+		for (int i = 0; i < 10; i++)
+			*cols[i] = (const char *)sqlite3_column_text(st, i + 1);
+		memcpy(r.prev_hash, prev, sizeof prev);
+		audit_seal(&r);
+		char *sql =
+		    sqlite3_mprintf("UPDATE audit SET prev_hash = %Q, hash = %Q WHERE seq = "
+		                    "%lld",
+		                    r.prev_hash, r.hash, (long long)r.seq);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_free(sql);
+		memcpy(prev, r.hash, sizeof prev);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	int64_t checked, broken;
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(broken, 0); /* the unkeyed chain is fooled */
+	assert_int_equal(checked, 9);
+	assert_int_equal(f->st->ops->audit_verify_signed(f->st, pk, &rep), SW_OK);
+	assert_non_null(rep.problem); /* the signatures are not */
+	assert_int_equal(rep.bad_seq, 4);
+
+	/* Another key's checkpoints do not count. */
+	unsigned char pk2[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
+	crypto_sign_keypair(pk2, sk2);
+	assert_int_equal(f->st->ops->audit_verify_signed(f->st, pk2, &rep), SW_OK);
+	assert_string_equal(rep.problem, "signed with another key");
+	store_audit_signing(NULL, 0);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -372,7 +448,7 @@ int main(void)
 	    T(patient_roundtrip_and_versions),    T(search_modes_and_pages),
 	    T(failed_audit_rolls_back_the_write), T(conditions_roundtrip),
 	    T(audit_verify_detects_tampering),    T(group_commit_from_threads),
-	    T(backup_copies_everything),
+	    T(backup_copies_everything),          T(signed_checkpoints_catch_a_rewritten_chain),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
