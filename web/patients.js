@@ -272,15 +272,29 @@ export async function patientFormView(ctx, id) {
       ctx.navigate(`/patients/${id}`, { force: true });
       return;
     }
+    await save(body);
+  });
+
+  // Sends the form; confirmNew: the user has seen the possible duplicates and registers anyway.
+  async function save(body, confirmNew = false) {
     await busy(form, async () => {
       try {
         const r = p
           ? await patch(`/api/v1/patients/${id}`, body, { ifMatch: version })
-          : await post('/api/v1/patients', body);
+          : await post('/api/v1/patients', confirmNew ? { ...body, confirm_new: true } : body);
         ctx.setFlash(p ? 'Changes saved.' : `${patientName(r.body)} is registered.`);
         ctx.navigate(`/patients/${r.body.id}`, { force: true });
       } catch (e) {
         if (!ctx.isCurrent()) return;
+        if (e.status === 409 && Array.isArray(e.problem.possible_duplicates)) {
+          showDuplicates(e.problem.possible_duplicates, body);
+          return;
+        }
+        if (e.status === 409 && Array.isArray(e.problem.existing)) {
+          showProblem(form, summary, e);
+          linkExisting(e.problem.existing);
+          return;
+        }
         if (e.status === 412) {
           e.problem = {
             title: 'Someone else changed this patient',
@@ -296,5 +310,39 @@ export async function patientFormView(ctx, id) {
         showProblem(form, summary, e);
       }
     });
-  });
+  }
+
+  // A link that leaves the form on purpose: no "discard what you typed?" question.
+  const openRecord = (x, text, testid) => link(`/patients/${x.id}`, text, { 'data-testid': testid,
+    on: { click: (ev) => {
+      if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      ev.preventDefault();
+      ctx.navigate(`/patients/${x.id}`, { force: true });
+    } } });
+
+  // 409 "Possible duplicate": the patients with this name and birth date, each a link to their
+  // record, and "Register anyway" (the same form again with confirm_new).
+  function showDuplicates(matches, body) {
+    const one = matches.length === 1;
+    showProblem(form, summary, { problem: {
+      title: one ? 'A patient with this name and birth date is already registered'
+        : `${matches.length} patients with this name and birth date are already registered`,
+      detail: `Is this the same person? Open ${one ? 'their record' : 'the right record'} instead of registering them `
+        + 'twice. Register anyway only if this is another person.',
+    } }, [
+      h('ul', { class: 'duplicates', 'data-testid': 'possible-duplicates' }, matches.map((x) => h('li', { 'data-id': x.id },
+        openRecord(x, patientName(x), 'duplicate-link'),
+        ` · MRN ${x.mrn} · born ${x.birth_date}`, x.archived ? [' ', tag('archived', 'archived')] : null))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'register-anyway',
+          on: { click: () => save(body, true) } }, 'Register anyway'))]);
+  }
+
+  // 409 "MRN in use": the patient who has it, linked next to the MRN error.
+  function linkExisting(existing) {
+    const slot = form.querySelector('[data-path="mrn"] .field-error');
+    if (!slot || !existing.length) return;
+    slot.append(h('span', { class: 'existing' }, 'It belongs to ', existing.map((x, i) => [i ? ', ' : '',
+      openRecord(x, `${patientName(x)} (born ${x.birth_date})`, 'mrn-owner')]), '.'));
+  }
 }
