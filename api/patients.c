@@ -1,8 +1,10 @@
 /* Patients: register, search, read, change, archive. Every read and write is audited. */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../core/neuropathy.h"
 #include "../util/dates.h"
 #include "../util/jsonv.h"
 #include "../util/uuid.h"
@@ -158,15 +160,58 @@ bad:
 	return -1;
 }
 
+/* Adds to o what the list shows beside the name, each as the caller's role may read it: the
+ * neuropathy (diagnoses), the latest NRS (clinical), the last visit (anyone who sees the list). */
+static int summarize(http_req *r, const patient *p, json_t *o)
+{
+	patient_summary sm;
+	sw_err rc = r->st->ops->patient_summary(r->st, r->a, p->id, &sm);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	if (perm_allows(r->role, PERM_CONDITION_READ)) {
+		json_t *n = json_null();
+		if (sm.icd10) {
+			civil_date onset;
+			int known = sm.onset_date && date_parse_partial(sm.onset_date, &onset) == 0;
+			nerve_duration d = neuropathy_duration(known ? &onset : NULL, date_today(),
+			                                       r->srv->cfg.chronic_months);
+			n = json_pack("{s:s, s:s?, s:s}", "icd10", sm.icd10, "etiology",
+			              sm.etiology, "chronicity", chronicity_name(d));
+		}
+		json_object_set_new(o, "neuropathy", n);
+	}
+	if (perm_allows(r->role, PERM_CLINICAL_READ))
+		json_object_set_new(
+		    o, "latest_nrs",
+		    sm.has_nrs ? json_pack("{s:f, s:s?}", "value", sm.nrs, "date", sm.nrs_date)
+		               : json_null());
+	json_object_set_new(o, "last_visit", api_str(sm.last_visit));
+	return 0;
+}
+
 int api_patient_list(http_req *r)
 {
 	patient_query q;
 	memset(&q, 0, sizeof q);
 	q.q = http_query(r, "q");
 	q.limit = http_limit(r);
+	const char *sort = http_query(r, "sort");
+	if (sort && strcmp(sort, "name") && strcmp(sort, "last_visit"))
+		v_add(&r->v, "sort", "must be name or last_visit");
+	q.by_last_visit = sort && strcmp(sort, "last_visit") == 0;
+	if (q.by_last_visit && q.q && *q.q)
+		v_add(&r->v, "sort", "last_visit sorts the whole list; a search is sorted by name");
+	/* By last visit the cursor is "~<rows given>"; by name, the last row's names. */
 	const char *cursor = http_query(r, "cursor");
-	if (cursor && *cursor)
+	if (cursor && *cursor && q.by_last_visit) {
+		char *end;
+		long off = cursor[0] == '~' ? strtol(cursor + 1, &end, 10) : -1;
+		if (off < 0 || off > 1000000 || *end)
+			v_add(&r->v, "cursor", "is not a cursor this server gave out");
+		q.offset = (int)off;
+	} else if (cursor && *cursor) {
 		decode_cursor(r, cursor, &q);
+	}
 	const char *arch = http_query(r, "include_archived");
 	if (arch && strcmp(arch, "true") && strcmp(arch, "false"))
 		v_add(&r->v, "include_archived", "must be true or false");
@@ -184,13 +229,21 @@ int api_patient_list(http_req *r)
 	json_t *arr = json_array();
 	audit_record *reads = arena_alloc(r->a, sizeof(audit_record) * (size_t)(shown ? shown : 1));
 	for (int i = 0; i < shown; i++) {
-		json_array_append_new(arr, api_patient_json(&items[i]));
+		json_t *o = api_patient_json(&items[i]);
+		if (summarize(r, &items[i], o)) {
+			json_decref(o);
+			json_decref(arr);
+			return r->status;
+		}
+		json_array_append_new(arr, o);
 		reads[i] = http_audit(r, "patient.list", "patient", items[i].id, items[i].id);
 		reads[i].detail = q.q;
 	}
-	json_t *out = json_pack("{s:o, s:o}", "items", arr, "next_cursor",
-	                        n > q.limit ? json_string(encode_cursor(r, &items[q.limit - 1]))
-	                                    : json_null());
+	json_t *next = n <= q.limit ? json_null()
+	               : q.by_last_visit
+	                   ? json_string(arena_printf(r->a, "~%d", q.offset + q.limit))
+	                   : json_string(encode_cursor(r, &items[q.limit - 1]));
+	json_t *out = json_pack("{s:o, s:o}", "items", arr, "next_cursor", next);
 	http_json(r, 200, out);
 	if (http_audit_reads(r, reads, shown))
 		return r->status;

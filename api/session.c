@@ -70,8 +70,15 @@ int api_session_create(http_req *r)
 	int ok =
 	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !rc && who.active;
 	record(email, r->ip, ok, now);
-	if (!ok)
+	if (!ok) {
+		/* Refused sign-ins are kept too (who tried which account from where). */
+		audit_record a =
+		    http_audit(r, "session.refused", "staff", rc ? NULL : who.id, NULL);
+		a.detail = email;
+		if (http_audit_reads(r, &a, 1))
+			return r->status;
 		return http_problem(r, 401, "Sign-in failed", "The e-mail or password is wrong.");
+	}
 	unsigned char token_hash[SESSION_TOKEN_BYTES], csrf_hash[SESSION_TOKEN_BYTES];
 	const char *token = auth_new_token(r->a, "", token_hash);
 	const char *csrf = auth_new_token(r->a, "", csrf_hash);
@@ -80,6 +87,9 @@ int api_session_create(http_req *r)
 		return http_fail(r, rc, "session");
 	r->who = who;
 	r->signed_in = 1;
+	audit_record a = http_audit(r, "session.create", "staff", who.id, NULL);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
 	r->set_cookie =
 	    arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Strict", SESSION_COOKIE, token);
 	return http_json(r, 201,

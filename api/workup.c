@@ -43,9 +43,13 @@ int api_observation_kinds(http_req *r)
 
 int api_medication_catalogue(http_req *r)
 {
-	json_t *items = json_array();
+	json_t *items = json_array(), *classes = json_array();
 	for (const drug_entry *d = drugs; d->drug; d++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "drug", d->drug, "label",
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s?}", "drug", d->drug, "label",
 		                                       d->label, "drug_class", d->drug_class));
-	return http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+	for (const char *const *c = drug_classes; *c; c++)
+		json_array_append_new(classes, json_string(*c));
+	return http_json(
+	    r, 200,
+	    json_pack("{s:o, s:n, s:o}", "items", items, "next_cursor", "drug_classes", classes));
 }

@@ -45,10 +45,7 @@ static int in_list(const char *const *list, int n, const char *s)
 
 static int known_class(const char *s)
 {
-	for (const drug_entry *d = drugs; d->drug; d++)
-		if (strcmp(d->drug_class, s) == 0)
-			return 1;
-	return 0;
+	return in_list(drug_classes, -1, s);
 }
 
 /* A list of 1..MAX_VALUES strings; ok() says whether one is known (NULL: any). */

@@ -31,8 +31,30 @@ const drug_entry drugs[] = {
     {"clopidogrel", "Clopidogrel", "antiplatelet"},
     {"prasugrel", "Prasugrel", "antiplatelet"},
     {"ticagrelor", "Ticagrelor", "antiplatelet"},
+    {"carbamazepine", "Carbamazepine", "anticonvulsant"},
+    {"metformin", "Metformin", "antidiabetic"},
+    {"insulin", "Insulin (any)", "antidiabetic"},
+    {"glp1_agonist", "GLP-1 receptor agonist (semaglutide, liraglutide, dulaglutide ...)",
+     "antidiabetic"},
+    {"sglt2_inhibitor", "SGLT2 inhibitor (empagliflozin, dapagliflozin ...)", "antidiabetic"},
+    /* Anything else: its name in other_name and its class chosen from drug_classes. */
+    {"other", "Other (name it)", NULL},
     {NULL, NULL, NULL},
 };
+
+const char *const drug_classes[] = {"gabapentinoid",
+                                    "snri",
+                                    "tricyclic",
+                                    "opioid",
+                                    "topical",
+                                    "anticoagulant",
+                                    "antiplatelet",
+                                    "anticonvulsant",
+                                    "antidiabetic",
+                                    "nsaid",
+                                    "corticosteroid",
+                                    "other",
+                                    NULL};
 
 const drug_entry *drug_find(const char *drug)
 {
@@ -90,8 +112,10 @@ static const char *const medication_statuses[] = {"active", "entered_in_error", 
 static const rec_field medication_fields[] = {
     REC_META_HEAD(medication),
     {"drug", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_REQUIRED, offsetof(medication, drug), 0, 48},
-    {"drug_class", NULL, RT_TEXT, RF_MUTABLE | RF_REQUIRED, offsetof(medication, drug_class), 0,
-     32},
+    /* Follows from the drug, except for "other", whose class the user chooses. */
+    {"drug_class", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE, offsetof(medication, drug_class), 0, 32},
+    {"other_name", NULL, RT_TEXT, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
+     offsetof(medication, other_name), 0, 100},
     {"dose_value", NULL, RT_REAL, RF_INPUT | RF_MUTABLE | RF_NULLABLE,
      offsetof(medication, dose_value), offsetof(medication, has_dose), 0, 1e-9, 100000, NULL,
      "must be a positive number"},
@@ -115,16 +139,31 @@ static void medication_check(vctx *v, json_t *body, void *rec, int partial, cons
 {
 	(void)partial, (void)cx;
 	medication *m = rec;
-	if (json_object_get(body, "drug") && m->drug && !v_has(v, "drug")) {
-		const drug_entry *e = drug_find(m->drug);
-		if (!e)
-			v_add(v, "drug",
-			      "is not on the list of pain and bleeding-relevant medicines "
-			      "(see GET /api/v1/medication-list)");
-		else {
-			m->drug = e->drug;
-			m->drug_class = e->drug_class;
-		}
+	const drug_entry *e = m->drug ? drug_find(m->drug) : NULL;
+	int given_class = json_object_get(body, "drug_class") != NULL;
+	if (json_object_get(body, "drug") && m->drug && !v_has(v, "drug") && !e)
+		v_add(v, "drug",
+		      "is not on the list of pain, bleeding and diabetes medicines (see GET "
+		      "/api/v1/medication-list); for another, send drug \"other\" with other_name "
+		      "and drug_class");
+	if (e && e->drug_class) {
+		m->drug = e->drug;
+		if (given_class && !v_has(v, "drug_class"))
+			v_add(v, "drug_class",
+			      "follows from the drug; it is sent only with drug other");
+		m->drug_class = e->drug_class;
+		if (m->other_name && !v_has(v, "other_name"))
+			v_add(v, "other_name", "is only for drug other");
+	} else if (e) { /* other */
+		m->drug = e->drug;
+		if (!m->other_name && !v_has(v, "other_name"))
+			v_add(v, "other_name", "is required for another medicine: its name");
+		int known = 0;
+		for (const char *const *c = drug_classes; m->drug_class && *c; c++)
+			known |= strcmp(*c, m->drug_class) == 0;
+		if (!known && !v_has(v, "drug_class"))
+			v_add(v, "drug_class",
+			      "must be one of the classes of GET /api/v1/medication-list");
 	}
 	if (m->has_dose && !m->dose_unit && !v_has(v, "dose_unit"))
 		v_add(v, "dose_unit", "is required with a dose (e.g. mg)");
@@ -137,8 +176,12 @@ static void medication_check(vctx *v, json_t *body, void *rec, int partial, cons
 static void medication_json(json_t *out, const void *rec, const rec_ctx *cx)
 {
 	(void)cx;
-	const drug_entry *e = drug_find(((const medication *)rec)->drug);
-	json_object_set_new(out, "label", e ? json_string(e->label) : json_null());
+	const medication *m = rec;
+	const drug_entry *e = drug_find(m->drug);
+	json_object_set_new(out, "label",
+	                    m->other_name ? json_string(m->other_name)
+	                    : e           ? json_string(e->label)
+	                                  : json_null());
 }
 
 const rec_kind rk_medication = {

@@ -25,7 +25,8 @@ typedef struct drug_entry {
 	const char *drug_class;
 } drug_entry;
 
-extern const drug_entry drugs[];
+extern const drug_entry drugs[]; /* "other" last, with no class of its own */
+extern const char *const drug_classes[];
 const drug_entry *drug_find(const char *drug);
 
 typedef struct medication {
@@ -33,6 +34,7 @@ typedef struct medication {
 	const char *patient_id;
 	const char *drug;
 	const char *drug_class;
+	const char *other_name; /* drug "other": its name */
 	double dose_value;
 	int has_dose;
 	const char *dose_unit;

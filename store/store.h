@@ -50,7 +50,20 @@ typedef struct patient_query {
 	    *after_id; /* keyset cursor, all NULL for the start */
 	int limit;
 	int include_archived;
+	int by_last_visit; /* the whole list, most recent visit first (q must be empty) */
+	int offset;        /* by_last_visit's cursor: rows already given */
 } patient_query;
+
+/* What the patient list shows beside the name: the newest active diagnosis, the latest NRS
+ * (a diary entry or a clinic reading) and the last visit (the latest assessment, test result or
+ * procedure); each NULL / has_nrs 0 when there is none. Voided records do not count. */
+typedef struct patient_summary {
+	const char *icd10, *etiology, *onset_date;
+	double nrs;
+	int has_nrs;
+	const char *nrs_date;
+	const char *last_visit;
+} patient_summary;
 
 typedef struct rec_query {
 	const char *patient_id;
@@ -117,6 +130,7 @@ typedef struct store_ops {
 	/* Up to q->limit + 1 rows, so the caller can tell whether there is a next page. */
 	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
 	                         int *n);
+	sw_err (*patient_summary)(store *s, arena *a, const char *id, patient_summary *out);
 
 	/* Patient records of every kind (core/record.h): rec points to the kind's struct. Create
 	 * and update commit with their audit record; update writes the changeable fields and the

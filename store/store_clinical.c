@@ -11,6 +11,14 @@
 	"address_city, address_region, address_postal_code, address_country, research_consent, "   \
 	"synthetic, version, created_at, updated_at, updated_by, archived_at, archive_reason"
 
+/* The date of a patient's last visit: the latest assessment, test result or procedure that is
+ * not voided (appointments will count too once they exist). */
+#define LAST_VISIT                                                                                 \
+	"SELECT max(d) FROM (SELECT substr(performed_at, 1, 10) AS d FROM assessments WHERE "      \
+	"patient_id = patients.id AND status != 'voided' UNION ALL SELECT performed_on FROM "      \
+	"observations WHERE patient_id = patients.id AND status != 'voided' UNION ALL SELECT "     \
+	"performed_on FROM procedures WHERE patient_id = patients.id AND status != 'voided')"
+
 static void read_patient(arena *a, sqlite3_stmt *st, patient *p)
 {
 	int i = 0;
@@ -145,6 +153,10 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 	"SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) AND (?7 IS NULL " \
 	"OR (family_name, given_name, id) > (?7, ?8, ?9)) AND "
 #define SEARCH_TAIL " ORDER BY family_name, given_name, id LIMIT ?10"
+	static const char sql_visit[] =
+	    "SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) ORDER BY "
+	    "(" LAST_VISIT ") DESC NULLS LAST, family_name, given_name, id LIMIT ?10 OFFSET ?11";
+	static const char sql_mrn[] = SEARCH_HEAD "mrn LIKE ?3 ESCAPE '\\'" SEARCH_TAIL;
 	static const char sql_all[] = SEARCH_HEAD "1" SEARCH_TAIL;
 	static const char sql_birth[] = SEARCH_HEAD "birth_date = ?1" SEARCH_TAIL;
 	static const char sql_word[] =
@@ -160,15 +172,23 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 	const char *second = sep;
 	while (second && (*second == ' ' || *second == ','))
 		second++;
-	const char *sql = !query                       ? sql_all
+	/* A word with a digit is part of an MRN (names have none): found anywhere in it. */
+	int digit = query && strpbrk(query, "0123456789") != NULL;
+	const char *sql = q->by_last_visit             ? sql_visit
+	                  : !query                     ? sql_all
 	                  : date_parse(query, &d) == 0 ? sql_birth
+	                  : digit && !sep              ? sql_mrn
 	                  : sep && *second             ? sql_words
 	                                               : sql_word;
 	sqlite3_stmt *st = sq_prep(s, sql);
 	if (!st)
 		return SW_EDB;
-	if (sql == sql_birth) {
+	if (sql == sql_visit) {
+		sqlite3_bind_int(st, 11, q->offset);
+	} else if (sql == sql_birth) {
 		sq_text(st, 1, query);
+	} else if (sql == sql_mrn) {
+		sq_text(st, 3, arena_printf(a, "%%%s", prefix_pattern(a, query)));
 	} else if (query) {
 		/* "Smith John", "Smith, John" or "John Smith": two words match both name fields. */
 		sq_text(st, 2, query);
@@ -192,4 +212,47 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 	*items = out;
 	*n = count;
 	return SW_OK;
+}
+
+sw_err sqlite_patient_summary(store *base, arena *a, const char *id, patient_summary *out)
+{
+	sqlite_store *s = SQ(base);
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = sq_prep(
+	    s,
+	    "SELECT (SELECT icd10 FROM conditions WHERE patient_id = patients.id AND status = "
+	    "'active' ORDER BY coalesce(onset_date, '') DESC, created_at DESC LIMIT 1), "
+	    "(SELECT etiology FROM conditions WHERE patient_id = patients.id AND status = "
+	    "'active' ORDER BY coalesce(onset_date, '') DESC, created_at DESC LIMIT 1), "
+	    "(SELECT onset_date FROM conditions WHERE patient_id = patients.id AND status = "
+	    "'active' ORDER BY coalesce(onset_date, '') DESC, created_at DESC LIMIT 1), "
+	    "(SELECT v FROM (SELECT entry_date AS d, nrs AS v, created_at AS c FROM diary_entries "
+	    "WHERE "
+	    "patient_id = patients.id AND status != 'voided' AND nrs IS NOT NULL UNION ALL "
+	    "SELECT substr(performed_at, 1, 10), total, created_at FROM assessments WHERE "
+	    "patient_id = patients.id AND instrument_id = 'nrs' AND status != 'voided') ORDER BY "
+	    "d DESC, c DESC LIMIT 1), "
+	    "(SELECT d FROM (SELECT entry_date AS d, created_at AS c FROM diary_entries WHERE "
+	    "patient_id "
+	    "= patients.id AND status != 'voided' AND nrs IS NOT NULL UNION ALL SELECT "
+	    "substr(performed_at, 1, 10), created_at FROM assessments WHERE patient_id = "
+	    "patients.id AND instrument_id = 'nrs' AND status != 'voided') ORDER BY d DESC, c "
+	    "DESC LIMIT 1), (" LAST_VISIT ") FROM patients WHERE id = ?1");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->icd10 = sq_col(a, st, 0);
+		out->etiology = sq_col(a, st, 1);
+		out->onset_date = sq_col(a, st, 2);
+		out->has_nrs = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		out->nrs = sqlite3_column_double(st, 3);
+		out->nrs_date = sq_col(a, st, 4);
+		out->last_visit = sq_col(a, st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return SW_OK;
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "patient summary");
 }

@@ -25,6 +25,8 @@ const SIDES = { left: 'Left', right: 'Right' };
 export const DRUG_CLASSES = {
   gabapentinoid: 'Gabapentinoid', snri: 'SNRI', ssri: 'SSRI', tricyclic: 'Tricyclic antidepressant',
   opioid: 'Opioid', topical: 'Topical', anticoagulant: 'Anticoagulant', antiplatelet: 'Antiplatelet',
+  anticonvulsant: 'Anticonvulsant', antidiabetic: 'Diabetes medicine', nsaid: 'NSAID (anti-inflammatory)',
+  corticosteroid: 'Corticosteroid', other: 'Other',
 };
 export const drugClassLabel = (c) => DRUG_CLASSES[c] || String(c || '').replace(/_/g, ' ');
 
@@ -584,15 +586,22 @@ function addMedicineForm(ctx, p, list, close, onSaved) {
   const select = drugField.querySelector('select');
   select.setAttribute('data-testid', 'medicine-select');
   const classes = [];
-  for (const d of list) if (!classes.includes(d.drug_class)) classes.push(d.drug_class);
+  for (const d of list) if (d.drug_class && !classes.includes(d.drug_class)) classes.push(d.drug_class);
   for (const c of classes) {
     select.append(h('optgroup', { label: `${drugClassLabel(c)}${BLEEDING.has(c) ? ' (bleeding risk)' : ''}` },
       list.filter((d) => d.drug_class === c).map((d) => h('option', { value: d.drug }, d.label))));
   }
+  // A medicine not on the list: "other", named, with a class chosen here.
+  if (list.some((d) => d.drug === 'other')) select.append(h('option', { value: 'other' }, 'Other (not on the list)…'));
+  const otherName = field({ label: 'Name of the medicine', name: 'other_name', idSuffix: '-med', required: true, maxlength: 100 });
+  const otherClass = field({ label: 'Kind of medicine', name: 'drug_class', idSuffix: '-med', required: true,
+    choices: [['', 'Choose…'], ...Object.keys(DRUG_CLASSES).filter((c) => c !== 'ssri').map((c) => [c, drugClassLabel(c)])] });
+  const other = h('div', { class: 'other-medicine', 'data-testid': 'other-medicine', hidden: true }, otherName, otherClass);
   const note = h('p', { class: 'bleeding-note', 'data-testid': 'bleeding-note', 'aria-live': 'polite' });
   select.addEventListener('change', () => {
     const d = list.find((x) => x.drug === select.value);
     fill(note, d && BLEEDING.has(d.drug_class) ? bleedingTag(d) : null);
+    other.hidden = select.value !== 'other';
   });
   drugField.append(note);
   const datalist = (id, values) => h('datalist', { id }, values.map((v) => h('option', { value: v })));
@@ -613,7 +622,7 @@ function addMedicineForm(ctx, p, list, close, onSaved) {
     h('h3', { id: 'add-med-heading' }, 'Add medicine'),
     summary,
     h('div', { class: 'grid med-grid' },
-      drugField, doseField, unitField, freqField,
+      drugField, other, doseField, unitField, freqField,
       field({ label: 'Started on', name: 'start_date', idSuffix: '-med', hint: 'YYYY-MM-DD, if known',
         placeholder: 'YYYY-MM-DD', inputmode: 'numeric', maxlength: 10, narrow: true }),
       field({ label: 'Stop date', name: 'stop_date', idSuffix: '-med', hint: 'YYYY-MM-DD, optional',
@@ -629,6 +638,9 @@ function addMedicineForm(ctx, p, list, close, onSaved) {
     clearErrors(form, summary);
     const body = {};
     if (valueOf(form, 'drug')) body.drug = valueOf(form, 'drug');
+    if (body.drug === 'other') {
+      for (const key of ['other_name', 'drug_class']) if (valueOf(form, key)) body[key] = valueOf(form, key);
+    }
     const dose = numberFrom(doseInput);
     if (dose !== undefined) body.dose_value = dose;
     for (const key of ['dose_unit', 'frequency', 'start_date', 'stop_date', 'notes']) {

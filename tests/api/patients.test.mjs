@@ -68,6 +68,53 @@ describe('duplicates', () => {
   });
 });
 
+describe('the list beside the names', () => {
+  test('neuropathy, latest NRS and last visit, as each role may read them; sort by last visit; part of an MRN', async () => {
+    const tag = `Lv${rnd(6)}`;
+    const a = await created({ family_name: tag, given_name: 'Ann', mrn: `LV-${tag}-90817` });
+    const b = await created({ family_name: tag, given_name: 'Bea' });
+    const none = await created({ family_name: tag, given_name: 'Cid' });
+    assert.equal((await c.post(`/api/v1/patients/${a.id}/conditions`, { icd10: 'G62.1', onset_date: ymd(addDays(todayUTC(), -60)) })).status, 201);
+    assert.equal((await c.post(`/api/v1/patients/${a.id}/diary`, { entry_date: ymd(addDays(todayUTC(), -1)), nrs: 6 })).status, 201);
+    assert.equal((await c.post(`/api/v1/patients/${a.id}/assessments`, { instrument: 'nrs', performed_at: ymd(addDays(todayUTC(), -20)), answers: { score: 8 } })).status, 201);
+    assert.equal((await c.post(`/api/v1/patients/${b.id}/observations`, { kind: 'hba1c', value: 7, unit: '%', performed_on: ymd(addDays(todayUTC(), -3)) })).status, 201);
+    const rows = (await list({ q: tag })).body.items;
+    const byId = Object.fromEntries(rows.map((x) => [x.id, x]));
+    assert.deepEqual(byId[a.id].neuropathy, { icd10: 'G62.1', etiology: 'alcohol', chronicity: 'recent' });
+    assert.deepEqual(byId[a.id].latest_nrs, { value: 6, date: ymd(addDays(todayUTC(), -1)) }, 'the diary entry is the latest');
+    assert.equal(byId[a.id].last_visit, ymd(addDays(todayUTC(), -20)), 'a home diary entry is not a visit');
+    assert.equal(byId[b.id].last_visit, ymd(addDays(todayUTC(), -3)));
+    assert.equal(byId[none.id].neuropathy, null);
+    assert.equal(byId[none.id].latest_nrs, null);
+    assert.equal(byId[none.id].last_visit, null);
+
+    const fd = await login(srv.base, 'front_desk');
+    const fdRow = (await fd.get(`/api/v1/patients?q=${tag}`)).body.items.find((x) => x.id === a.id);
+    assert.ok(!('neuropathy' in fdRow) && !('latest_nrs' in fdRow), 'the front desk sees no clinical detail');
+    assert.equal(fdRow.last_visit, ymd(addDays(todayUTC(), -20)));
+
+    const found = (await list({ q: '90817' })).body.items.map((x) => x.id);
+    assert.deepEqual(found, [a.id], 'part of an MRN finds it');
+
+    let cursor = null;
+    const order = [];
+    do {
+      const r = await list({ sort: 'last_visit', limit: 100, ...(cursor ? { cursor } : {}) });
+      assert.equal(r.status, 200, r.text);
+      order.push(...r.body.items);
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    const visits = order.map((x) => x.last_visit);
+    const dated = visits.filter((v) => v);
+    assert.deepEqual(dated, [...dated].sort().reverse(), 'newest visit first');
+    assert.ok(visits.indexOf(null) === -1 || visits.slice(visits.indexOf(null)).every((v) => v === null), 'never-seen patients last');
+    assert.equal(new Set(order.map((x) => x.id)).size, order.length, 'each patient once across pages');
+    assertInvalid(await list({ sort: 'age' }), ['sort']);
+    assertInvalid(await list({ sort: 'last_visit', q: tag }), ['sort']);
+    assertInvalid(await list({ sort: 'last_visit', cursor: 'abc' }), ['cursor']);
+  });
+});
+
 describe('create', () => {
   test('201 with Location, ETag and every field round-tripped', async () => {
     const input = FULL();

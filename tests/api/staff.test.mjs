@@ -75,7 +75,7 @@ describe('staff accounts', () => {
     assert.equal((await signIn(e, reset.body.password)).status, 401);
     assert.equal((await admin.patch(`/api/v1/staff/${made.id}`, { active: true })).body.active, true);
     assert.equal((await signIn(e, reset.body.password)).status, 201);
-    assert.match(sqlite(srv.db, `SELECT group_concat(action || ':' || ifnull(detail, ''), ' | ') FROM audit WHERE resource_id = '${made.id}'`),
+    assert.match(sqlite(srv.db, `SELECT group_concat(action || ':' || ifnull(detail, ''), ' | ') FROM audit WHERE resource_id = '${made.id}' AND action LIKE 'staff.%'`),
       /staff.create:front_desk \| staff.update:role clinician renamed \| staff.password_reset: \| staff.update: deactivated \| staff.update: activated/);
   });
 
@@ -148,6 +148,11 @@ describe('the audit log', () => {
     const made = (await admin.post('/api/v1/staff', { email: e, name: 'Aud Itor', role: 'clinician' })).body;
     assert.equal((await signIn(e, made.password)).status, 201);
     const by = (q) => admin.get(`/api/v1/audit?${new URLSearchParams(q)}`);
+    const signIns = (await by({ actor: made.id, action: 'session' })).body.items;
+    assert.deepEqual(signIns.map((x) => [x.action, x.resource_id]), [['session.create', made.id]], 'a sign-in is in the log');
+    assert.equal((await signIn(e, 'not-the-password-1')).status, 401);
+    const refused = (await by({ action: 'session.refused' })).body.items;
+    assert.ok(refused.some((x) => x.detail === e && x.resource_id === made.id && x.actor_id === null), 'so is a refused one');
     const mine = (await by({ actor: admin.staff.id, action: 'staff' })).body.items;
     assert.ok(mine.length >= 1 && mine.every((x) => x.actor_id === admin.staff.id && x.action.startsWith('staff.')));
     assert.ok(mine.some((x) => x.resource_id === made.id && x.action === 'staff.create'));

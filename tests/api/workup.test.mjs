@@ -725,7 +725,8 @@ describe('pain diary', () => {
 
 // ---------------------------------------------------------------- medicines
 
-const CLASSES = ['gabapentinoid', 'snri', 'tricyclic', 'opioid', 'topical', 'anticoagulant', 'antiplatelet'];
+const CLASSES = ['gabapentinoid', 'snri', 'tricyclic', 'opioid', 'topical', 'anticoagulant', 'antiplatelet',
+  'anticonvulsant', 'antidiabetic'];
 
 describe('concomitant medicines', () => {
   test('the list: each drug with a label and a class', async () => {
@@ -733,7 +734,10 @@ describe('concomitant medicines', () => {
     assert.equal(r.status, 200, r.text);
     const by = Object.fromEntries(r.body.items.map((d) => [d.drug, d]));
     assert.equal(Object.keys(by).length, r.body.items.length, 'no duplicates');
-    for (const d of r.body.items) {
+    assert.equal(r.body.items.at(-1).drug, 'other', 'another medicine last');
+    assert.equal(r.body.items.at(-1).drug_class, null, 'its class is chosen');
+    assert.ok(r.body.drug_classes.includes('nsaid') && r.body.drug_classes.includes('antidiabetic'));
+    for (const d of r.body.items.slice(0, -1)) {
       assert.ok(CLASSES.includes(d.drug_class), `${d.drug}: ${d.drug_class}`);
       assert.equal(typeof d.label, 'string');
       assert.ok(d.label.length > 0);
@@ -742,7 +746,8 @@ describe('concomitant medicines', () => {
       pregabalin: 'gabapentinoid', gabapentin: 'gabapentinoid', duloxetine: 'snri', amitriptyline: 'tricyclic',
       tramadol: 'opioid', oxycodone: 'opioid', capsaicin_topical: 'topical', lidocaine_topical: 'topical',
       warfarin: 'anticoagulant', apixaban: 'anticoagulant', rivaroxaban: 'anticoagulant', dabigatran: 'anticoagulant',
-      aspirin: 'antiplatelet', clopidogrel: 'antiplatelet',
+      aspirin: 'antiplatelet', clopidogrel: 'antiplatelet', carbamazepine: 'anticonvulsant', metformin: 'antidiabetic',
+      insulin: 'antidiabetic', glp1_agonist: 'antidiabetic', sglt2_inhibitor: 'antidiabetic',
     };
     for (const [drug, cls] of Object.entries(expect)) assert.equal(by[drug]?.drug_class, cls, drug);
   });
@@ -778,7 +783,7 @@ describe('concomitant medicines', () => {
 
   test('every drug on the list can be recorded and gets its class from the list', async () => {
     const p = await newPat();
-    const cat = (await clin.get('/api/v1/medication-list')).body.items;
+    const cat = (await clin.get('/api/v1/medication-list')).body.items.filter((d) => d.drug !== 'other');
     for (const d of cat) {
       const m = await med({ drug: d.drug }, p);
       assert.equal(m.drug_class, d.drug_class, d.drug);
@@ -795,6 +800,21 @@ describe('concomitant medicines', () => {
     }
     assertInvalid(await postMed({ dose_value: 5, dose_unit: 'mg' }), ['drug']);
     assertInvalid(await postMed({ drug: 'tramadol', drug_class: 'anticoagulant' }), ['drug_class']);
+  });
+
+  test('another medicine: drug other with its name and a class from the list', async () => {
+    const p = await newPat();
+    const m = await med({ drug: 'other', other_name: 'Ibuprofen', drug_class: 'nsaid', dose_value: 400, dose_unit: 'mg' }, p);
+    assert.equal(m.drug, 'other');
+    assert.equal(m.label, 'Ibuprofen');
+    assert.equal(m.drug_class, 'nsaid');
+    assert.equal(m.other_name, 'Ibuprofen');
+    assertInvalid(await postMed({ drug: 'other' }, p), ['other_name', 'drug_class']);
+    assertInvalid(await postMed({ drug: 'other', other_name: 'X', drug_class: 'magic' }, p), ['drug_class']);
+    assertInvalid(await postMed({ drug: 'metformin', other_name: 'Glucophage' }, p), ['other_name']);
+    const r = await clin.patch(`/api/v1/medications/${m.id}`, { other_name: 'Naproxen' }, { 'If-Match': '"1"' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.label, 'Naproxen');
   });
 
   test('dose: a positive number, and only with a unit', async () => {

@@ -223,9 +223,22 @@ test('a nurse does the same, records a graded test and marks a medicine entered 
     await assertText(aspirin.getByTestId('void-reason'), 'Entered in error: Stopped years ago; recorded by mistake');
     assert.equal(await aspirin.getByTestId('medicine-error').count(), 0);
     await waitForCount('bleeding alerts after the correction', () => page.getByTestId('alert-bleeding').count(), 0);
+
+    // A medicine not on the list: named, with its kind.
+    await meds.getByTestId('open-add-medicine').click();
+    const otherForm = page.getByTestId('add-medicine-form');
+    assert.equal(await otherForm.getByTestId('other-medicine').isVisible(), false, 'asked only for another medicine');
+    await otherForm.getByTestId('medicine-select').selectOption('other');
+    await otherForm.getByTestId('save-medicine').click();
+    await assertText(otherForm.getByTestId('error-other_name'), 'Name of the medicine');
+    await otherForm.getByLabel('Name of the medicine').fill('Ibuprofen');
+    await otherForm.getByLabel('Kind of medicine').selectOption('nsaid');
+    await otherForm.getByTestId('save-medicine').click();
+    await assertText(meds.locator('[data-testid="medicine-row"][data-drug="other"]'), 'Ibuprofen');
+    await assertText(meds.locator('[data-testid="medicine-row"][data-drug="other"]'), 'NSAID');
     await page.getByTestId('tab-timeline').click();
     await waitForCount('timeline rows with the tuning fork', () => timeline.getByTestId('observation-row').count(), 2);
-    await waitForCount('timeline medicines after the correction', () => timeline.getByTestId('medication-row').count(), 1);
+    await waitForCount('timeline medicines after the correction (and the ibuprofen)', () => timeline.getByTestId('medication-row').count(), 2);
     assert.deepEqual(unexpected(problems, [422]), []);
   }));
 
