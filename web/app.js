@@ -1,8 +1,8 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
 // (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
-// visits,billing}, /patients/{id}/edit, /lots); the server answers every path without a file
-// extension with index.html, so each route also works on reload. Leaving a page with unsaved
-// input asks first (guard.js).
+// visits,billing}, /patients/{id}/edit, /lots, /admin and /admin/{tokens,audit}, /account); the
+// server answers every path without a file extension with index.html, so each route also works on
+// reload. Leaving a page with unsaved input asks first (guard.js).
 
 import { api, csrf, onSessionLost, ApiError } from './api.js';
 import { h, fill, link, roleLabel } from './dom.js';
@@ -11,6 +11,8 @@ import { patientListView, patientFormView } from './patients.js';
 import { patientView } from './patient.js';
 import { lotView } from './lots.js';
 import { mayDiscard } from './guard.js';
+import { adminView } from './admin.js';
+import { accountView } from './account.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -49,6 +51,9 @@ const routes = [
   { pattern: /^\/patients\/([0-9a-f-]{36})\/?$/, view: (ctx, id) => patientView(ctx, id, 'summary') },
   { pattern: /^\/patients\/([0-9a-f-]{36})\/(workup|treatment|timeline|visits|billing)\/?$/, view: patientView },
   { pattern: /^\/lots\/?$/, view: lotView },
+  { pattern: /^\/admin\/?$/, view: (ctx) => adminView(ctx, 'staff') },
+  { pattern: /^\/admin\/(tokens|audit)\/?$/, view: adminView },
+  { pattern: /^\/account\/?$/, view: accountView },
 ];
 
 let renderCount = 0;
@@ -130,13 +135,39 @@ function renderHeader() {
             : null,
           session.can('clinical.read')
             ? h('li', {}, h('a', { href: '/lots', 'data-match': '^/lots', 'data-testid': 'nav-lots' }, 'Lot recall'))
+            : null,
+          session.can('staff.admin')
+            ? h('li', {}, h('a', { href: '/admin', 'data-match': '^/admin', 'data-testid': 'nav-admin' }, 'Admin'))
             : null)),
-      h('div', { class: 'who', 'data-testid': 'who' },
-        h('span', { class: 'who-name', 'data-testid': 'staff-name' }, me.name),
-        h('span', { class: 'role', 'data-testid': 'staff-role' }, roleLabel(me.role)),
-        signOut)));
+      h('div', { class: 'who', 'data-testid': 'who' }, userMenu(), signOut)));
   topbar.hidden = false;
 }
+
+// The user menu: the name and role; open, it says who is signed in and leads to the account page
+// (the own password change). Closes on a choice, Escape or a click elsewhere.
+function userMenu() {
+  const menu = h('details', { class: 'user-menu', 'data-testid': 'user-menu' },
+    h('summary', { 'data-testid': 'user-menu-button', 'aria-label': `${me.name}, ${roleLabel(me.role)}: account menu` },
+      h('span', { class: 'who-name', 'data-testid': 'staff-name' }, me.name),
+      h('span', { class: 'role', 'data-testid': 'staff-role' }, roleLabel(me.role)),
+      h('span', { class: 'caret', 'aria-hidden': 'true' }, '\u25be')),
+    h('div', { class: 'menu-body' },
+      h('p', { class: 'menu-who' }, 'Signed in as ', h('strong', {}, me.email)),
+      h('a', { href: '/account', 'data-testid': 'menu-account' }, 'Change password')));
+  menu.addEventListener('click', (ev) => { if (ev.target.closest('a')) menu.open = false; });
+  menu.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && menu.open) {
+      menu.open = false;
+      menu.querySelector('summary').focus();
+    }
+  });
+  return menu;
+}
+
+document.addEventListener('click', (ev) => {
+  const menu = topbar.querySelector('.user-menu[open]');
+  if (menu && !menu.contains(ev.target)) menu.open = false;
+});
 
 async function signOutNow() {
   try {

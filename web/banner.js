@@ -28,9 +28,10 @@ export function patientBanner(ctx, p) {
           h('span', {}, age === null ? 'Age unknown' : `${age} years`),
           h('span', {}, SEX_LABELS[p.sex_at_birth] || p.sex_at_birth),
           h('span', {}, 'MRN ', h('span', { class: 'mono' }, p.mrn)),
-          h('span', {}, 'born ', h('span', { class: 'mono' }, p.birth_date)))),
+          h('span', { class: 'banner-born' }, 'born ', h('span', { class: 'mono' }, p.birth_date)))),
       session.can('patient.write') && !p.archived
-        ? link(`/patients/${p.id}/edit`, 'Edit patient', { class: 'btn btn-small', 'data-testid': 'edit-patient' })
+        ? link(`/patients/${p.id}/edit`, ['Edit', h('span', { class: 'banner-wide' }, ' patient')],
+          { class: 'btn btn-small', 'data-testid': 'edit-patient', 'aria-label': 'Edit patient' })
         : null),
     neuropathy, alerts);
 
@@ -62,7 +63,8 @@ export function patientBanner(ctx, p) {
     const current = conditions.filter((c) => c.status !== 'entered_in_error');
     fill(neuropathy, current.length
       ? current.map((c, i) => h('span', { class: 'banner-dx', 'data-code': c.icd10 }, i ? '; ' : '',
-        h('strong', {}, c.icd10), ` ${c.description || ''} · ${etiologyLabel(c.etiology)} · `,
+        h('strong', {}, c.icd10), h('span', { class: 'banner-dx-desc' }, ` ${c.description || ''}`),
+        ` · ${etiologyLabel(c.etiology)} · `,
         c.chronicity === 'unknown' ? 'onset unknown'
           : [tag(c.chronicity, c.chronicity, { 'data-testid': 'banner-chronicity' }),
             c.duration_months === null || c.duration_months === undefined ? '' : ` ${durationText(c.duration_months)}`]))
@@ -75,28 +77,39 @@ export function patientBanner(ctx, p) {
     const out = [];
     for (const m of meds.filter((x) => bleedingRelevant(x) && x.status !== 'entered_in_error'
       && medicineState(x, today) !== 'stopped')) {
-      out.push(h('li', { class: 'alert alert-bleeding', 'data-testid': 'alert-bleeding', 'data-drug': m.drug },
-        h('strong', {}, drugClassLabel(m.drug_class)), `: ${[m.label || m.drug, doseText(m), m.frequency].filter(Boolean).join(' ')}`
-        + (m.stop_date ? ` (stop planned ${m.stop_date})` : '') + ' — bleeding risk'));
+      out.push(alertItem({ kind: 'bleeding', testid: 'alert-bleeding', data: { 'data-drug': m.drug },
+        label: drugClassLabel(m.drug_class), short: m.label || m.drug,
+        long: `: ${[m.label || m.drug, doseText(m), m.frequency].filter(Boolean).join(' ')}`
+          + (m.stop_date ? ` (stop planned ${m.stop_date})` : '') + ' — bleeding risk' }));
     }
     const serious = events.filter(isSerious);
     if (serious.length) {
-      out.push(h('li', { class: 'alert alert-serious', 'data-testid': 'serious-ae-banner' },
-        h('strong', {}, serious.length === 1 ? 'Serious adverse event recorded'
-          : `${serious.length} serious adverse events recorded`), ': ',
-        serious.map((e, i) => [i ? '; ' : '', `${e.term} (${gradeText(e.grade)}, `
-          + `${criterionText(e.serious_criteria).toLowerCase()}, onset ${e.onset_date})`])));
+      out.push(alertItem({ kind: 'serious', testid: 'serious-ae-banner',
+        label: serious.length === 1 ? 'Serious adverse event recorded' : `${serious.length} serious adverse events recorded`,
+        shortLabel: serious.length === 1 ? 'Serious AE' : `${serious.length} serious AEs`,
+        short: serious.map((e) => e.term).join(', '),
+        long: ': ' + serious.map((e) => `${e.term} (${gradeText(e.grade)}, `
+          + `${criterionText(e.serious_criteria).toLowerCase()}, onset ${e.onset_date})`).join('; ') }));
     }
     // The latest platelet count, when it is abnormal.
     const platelets = observations.filter((o) => o.kind === 'platelet_count' && o.status !== 'voided')
       .sort((a, b) => (b.performed_on || '').localeCompare(a.performed_on || ''))[0];
     if (platelets && platelets.abnormal === true) {
-      out.push(h('li', { class: 'alert alert-platelets', 'data-testid': 'alert-platelets' },
-        h('strong', {}, 'Platelet count abnormal'), `: ${resultText(platelets)} on ${platelets.performed_on}`));
+      out.push(alertItem({ kind: 'platelets', testid: 'alert-platelets', label: 'Platelet count abnormal',
+        shortLabel: 'Platelets', short: resultText(platelets),
+        long: `: ${resultText(platelets)} on ${platelets.performed_on}` }));
     }
     fill(alerts, out);
     alerts.hidden = !out.length;
   }
 
   return { element, refresh };
+}
+
+// One alert: in full on a wide screen; on a phone (style.css) a one-line chip, "Anticoagulant:
+// Apixaban", whose full words stay in the page for screen readers and in its title.
+function alertItem({ kind, testid, data = {}, label, shortLabel = label, short, long }) {
+  return h('li', { class: ['alert', `alert-${kind}`], 'data-testid': testid, title: `${label}${long}`, ...data },
+    h('span', { class: 'alert-long' }, h('strong', {}, label), long),
+    h('span', { class: 'alert-short', 'aria-hidden': 'true' }, h('strong', {}, shortLabel), `: ${short}`));
 }

@@ -59,7 +59,7 @@ export async function diagnosesSection(ctx, p, { onChange = async () => {} } = {
     open.addEventListener('click', () => {
       status.hidden = true;
       toggleBelow(tools, open, (close) => addDiagnosisForm(ctx, p, codes, close,
-        (c) => changed(`Added ${c.icd10}: ${c.description}.`, c.id)));
+        (c) => changed(`Added ${c.icd10}: ${c.description}.`, c.id), (id) => highlight(list, id)));
     });
     add(tools, open);
   }
@@ -182,7 +182,8 @@ function correctionForm(c, close, refresh) {
 const SITE_ORDER = [['foot_left', 'foot_right'], ['leg_left', 'leg_right'], ['hand_left', 'hand_right'], ['arm_left', 'arm_right']];
 
 // The form that records a diagnosis; saved(condition) is called after the server took it.
-function addDiagnosisForm(ctx, p, codes, close, saved) {
+// showExisting(id): marks the diagnosis a 409 names as already recorded; returns its row.
+function addDiagnosisForm(ctx, p, codes, close, saved, showExisting) {
   const groups = new Map();
   for (const c of codes) {
     if (!groups.has(c.etiology)) groups.set(c.etiology, []);
@@ -229,6 +230,21 @@ function addDiagnosisForm(ctx, p, codes, close, saved) {
         await saved(r.body);
       } catch (e) {
         if (!ctx.isCurrent()) return;
+        if (e.status === 409 && e.problem.existing_id) {
+          const existingId = e.problem.existing_id;
+          const show = () => {
+            const row = showExisting(existingId);
+            if (row) { row.setAttribute('tabindex', '-1'); row.focus(); }
+          };
+          e.problem = { title: 'This diagnosis is already recorded',
+            detail: 'This patient already has this code with the same onset; it is marked in the list above. '
+              + 'Cancel, or correct the onset if this is another episode.' };
+          showProblem(form, summary, e, h('p', {}, h('button', { type: 'button', class: 'btn btn-small',
+            'data-testid': 'show-existing-diagnosis', on: { click: show } }, 'Show the existing diagnosis')));
+          showExisting(existingId);
+          summary.focus();
+          return;
+        }
         showProblem(form, summary, e);
       }
     });

@@ -1,8 +1,10 @@
-// The patient list (search as you type, "Load more" by cursor) and the form that registers a
-// patient or changes one (PATCH with If-Match, only the fields that changed).
+// The patient list (search as you type, sorted by name or by last visit, "Load more" by cursor;
+// beside each name the neuropathy, the latest NRS and the last visit, as the role may read them)
+// and the form that registers a patient or changes one (PATCH with If-Match, only the fields that
+// changed).
 
 import { get, post, patch } from './api.js';
-import { h, add, fill, link, tag, ageFrom, SEX_LABELS, roleLabel, stacked } from './dom.js';
+import { h, add, fill, link, tag, ageFrom, SEX_LABELS, roleLabel, stacked, etiologyLabel } from './dom.js';
 import { field, checkbox, errorSummary, showProblem, clearErrors, valueOf, busy } from './form.js';
 import { researcherHome } from './research.js';
 
@@ -38,7 +40,10 @@ export async function patientListView(ctx) {
   }
   add(root, heading);
 
-  const initial = new URLSearchParams(location.search).get('q') || '';
+  const initialParams = new URLSearchParams(location.search);
+  const initial = initialParams.get('q') || '';
+  const showDx = session.can('condition.read');
+  const showNrs = session.can('clinical.read');
   const input = h('input', {
     type: 'search', id: 'q', name: 'q', autocomplete: 'off', spellcheck: 'false',
     'aria-describedby': 'q-hint', 'data-testid': 'search',
@@ -49,7 +54,12 @@ export async function patientListView(ctx) {
     h('div', { class: 'search-row' }, input,
       h('button', { type: 'submit', class: 'btn' }, 'Search')),
     h('p', { class: 'hint', id: 'q-hint' },
-      'Family or given name prefix ("smi", "Smith John"), an exact MRN, or a birth date YYYY-MM-DD.'));
+      'Family or given name prefix ("smi", "Smith John"), an MRN or part of one, or a birth date YYYY-MM-DD.'));
+  const sortSelect = h('select', { id: 'sort', name: 'sort', 'aria-describedby': 'sort-hint', 'data-testid': 'sort' },
+    h('option', { value: 'name' }, 'Name'), h('option', { value: 'last_visit' }, 'Last visit, newest first'));
+  sortSelect.value = initialParams.get('sort') === 'last_visit' ? 'last_visit' : 'name';
+  const sortHint = h('span', { class: 'hint', id: 'sort-hint' });
+  const sortRow = h('div', { class: 'sort-row' }, h('label', { for: 'sort' }, 'Sort by'), sortSelect, sortHint);
   const status = h('p', { class: 'result-status', role: 'status', 'data-testid': 'result-status' });
   const tbody = h('tbody');
   const table = h('table', { class: 'data patients', 'data-testid': 'patient-table', hidden: true },
@@ -57,19 +67,27 @@ export async function patientListView(ctx) {
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Name'),
       h('th', { scope: 'col' }, 'MRN'),
-      h('th', { scope: 'col' }, 'Birth date'),
-      h('th', { scope: 'col', class: 'num' }, 'Age'),
-      h('th', { scope: 'col' }, 'Sex at birth'))),
+      h('th', { scope: 'col' }, 'Born'),
+      h('th', { scope: 'col' }, 'Sex'),
+      showDx ? h('th', { scope: 'col' }, 'Neuropathy') : null,
+      showNrs ? h('th', { scope: 'col' }, 'Latest NRS') : null,
+      h('th', { scope: 'col' }, 'Last visit'))),
     tbody);
   const empty = h('div', { class: 'empty', 'data-testid': 'empty', hidden: true });
   const more = h('button', { type: 'button', class: 'btn', 'data-testid': 'load-more', hidden: true }, 'Load more');
   const errorBox = h('div', { class: 'problem', role: 'alert', hidden: true });
-  add(root, h('section', { class: 'card', 'aria-label': 'Patient search' }, form, status, errorBox,
+  add(root, h('section', { class: 'card', 'aria-label': 'Patient search' }, form, sortRow, status, errorBox,
     table, empty, h('div', { class: 'more' }, more)));
   stacked(table);
 
   let cursor = null;
   let query = initial;
+  // A search is sorted by name (the server refuses last_visit with a search).
+  const sortOf = (q) => (q ? 'name' : sortSelect.value);
+  function showSort(q) {
+    sortSelect.disabled = !!q;
+    sortHint.textContent = q ? 'Search results are sorted by name.' : '';
+  }
   let shown = 0;
   let controller = null;
   let timer = null;
@@ -79,6 +97,8 @@ export async function patientListView(ctx) {
     controller = new AbortController();
     const params = new URLSearchParams({ limit: String(PAGE) });
     if (q) params.set('q', q);
+    if (sortOf(q) === 'last_visit') params.set('sort', 'last_visit');
+    showSort(q);
     if (append && cursor) params.set('cursor', cursor);
     table.setAttribute('aria-busy', 'true');
     if (!append) status.textContent = 'Searching…';
@@ -110,25 +130,36 @@ export async function patientListView(ctx) {
     if (shown === 0) {
       fill(empty, q
         ? [h('h2', {}, `No patients match “${q}”`),
-          h('p', {}, 'Try fewer letters of the name, the exact MRN, or a birth date written YYYY-MM-DD.')]
+          h('p', {}, 'Try fewer letters of the name, part of the MRN, or a birth date written YYYY-MM-DD.')]
         : [h('h2', {}, 'No patients registered yet'),
           session.can('patient.write') ? h('p', {}, link('/patients/new', 'Register the first patient')) : null]);
     }
     const noun = shown === 1 ? 'patient' : 'patients';
     status.textContent = shown === 0 ? ''
-      : `${cursor ? 'Showing the first ' : ''}${shown} ${noun}${q ? ` matching “${q}”` : ''}${cursor ? '; more below' : ''}`;
+      : `${cursor ? 'Showing the first ' : ''}${shown} ${noun}${q ? ` matching “${q}”` : ''}`
+        + `${sortOf(q) === 'last_visit' ? ', last visit first' : ''}${cursor ? '; more below' : ''}`;
   }
 
+  // Nothing recorded: a dash on a wide screen, left out on a phone.
+  const none = () => h('td', { class: 'empty-cell muted' }, '\u2014');
   function row(p) {
     const age = ageFrom(p.birth_date);
+    const n = p.neuropathy;
     return h('tr', { 'data-testid': 'patient-row', 'data-id': p.id },
-      h('td', { 'data-label': 'Name' }, link(`/patients/${p.id}`, patientName(p), { class: 'patient-link' }),
+      h('td', { 'data-label': 'Name', class: 'name-cell' }, link(`/patients/${p.id}`, patientName(p), { class: 'patient-link' }),
         p.synthetic ? tag('synthetic', 'synthetic', { title: 'Synthetic demo patient, not a real person' }) : null,
         p.archived ? tag('archived', 'archived') : null),
       h('td', { class: 'mono', 'data-label': 'MRN' }, p.mrn),
-      h('td', { class: 'mono', 'data-label': 'Birth date' }, p.birth_date),
-      h('td', { class: 'num', 'data-label': 'Age' }, age === null ? '' : String(age)),
-      h('td', { 'data-label': 'Sex at birth' }, SEX_LABELS[p.sex_at_birth] || p.sex_at_birth));
+      h('td', { 'data-label': 'Born' }, h('span', { class: 'mono' }, p.birth_date),
+        age === null ? null : [' ', h('span', { class: 'sub' }, `${age} years`)]),
+      h('td', { 'data-label': 'Sex' }, SEX_LABELS[p.sex_at_birth] || p.sex_at_birth),
+      !showDx ? null : n ? h('td', { 'data-label': 'Neuropathy', 'data-testid': 'row-neuropathy' },
+        h('span', { class: 'mono' }, n.icd10), ` ${etiologyLabel(n.etiology)} `,
+        n.chronicity && n.chronicity !== 'unknown' ? tag(n.chronicity, n.chronicity) : null) : none(),
+      !showNrs ? null : p.latest_nrs ? h('td', { 'data-label': 'Latest NRS', 'data-testid': 'row-nrs' },
+        h('strong', {}, String(p.latest_nrs.value)), ' ', h('span', { class: 'sub' }, p.latest_nrs.date)) : none(),
+      p.last_visit ? h('td', { class: 'mono', 'data-label': 'Last visit', 'data-testid': 'row-last-visit' }, p.last_visit)
+        : h('td', { class: 'muted', 'data-label': 'Last visit' }, 'never'));
   }
 
   function searchNow() {
@@ -137,7 +168,10 @@ export async function patientListView(ctx) {
     if (!input.isConnected || location.pathname !== '/') return;
     const q = input.value.trim();
     query = q;
-    const url = q ? `/?q=${encodeURIComponent(q)}` : '/';
+    const u = new URLSearchParams();
+    if (q) u.set('q', q);
+    if (sortSelect.value === 'last_visit') u.set('sort', 'last_visit');
+    const url = u.toString() ? `/?${u}` : '/';
     if (location.pathname + location.search !== url) history.replaceState(null, '', url);
     lastListUrl = url;
     cursor = null;
@@ -152,6 +186,7 @@ export async function patientListView(ctx) {
     ev.preventDefault();
     searchNow();
   });
+  sortSelect.addEventListener('change', searchNow);
   more.addEventListener('click', async () => {
     const before = tbody.rows.length;
     more.disabled = true;
@@ -272,15 +307,29 @@ export async function patientFormView(ctx, id) {
       ctx.navigate(`/patients/${id}`, { force: true });
       return;
     }
+    await save(body);
+  });
+
+  // Sends the form; confirmNew: the user has seen the possible duplicates and registers anyway.
+  async function save(body, confirmNew = false) {
     await busy(form, async () => {
       try {
         const r = p
           ? await patch(`/api/v1/patients/${id}`, body, { ifMatch: version })
-          : await post('/api/v1/patients', body);
+          : await post('/api/v1/patients', confirmNew ? { ...body, confirm_new: true } : body);
         ctx.setFlash(p ? 'Changes saved.' : `${patientName(r.body)} is registered.`);
         ctx.navigate(`/patients/${r.body.id}`, { force: true });
       } catch (e) {
         if (!ctx.isCurrent()) return;
+        if (e.status === 409 && Array.isArray(e.problem.possible_duplicates)) {
+          showDuplicates(e.problem.possible_duplicates, body);
+          return;
+        }
+        if (e.status === 409 && Array.isArray(e.problem.existing)) {
+          showProblem(form, summary, e);
+          linkExisting(e.problem.existing);
+          return;
+        }
         if (e.status === 412) {
           e.problem = {
             title: 'Someone else changed this patient',
@@ -296,5 +345,39 @@ export async function patientFormView(ctx, id) {
         showProblem(form, summary, e);
       }
     });
-  });
+  }
+
+  // A link that leaves the form on purpose: no "discard what you typed?" question.
+  const openRecord = (x, text, testid) => link(`/patients/${x.id}`, text, { 'data-testid': testid,
+    on: { click: (ev) => {
+      if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      ev.preventDefault();
+      ctx.navigate(`/patients/${x.id}`, { force: true });
+    } } });
+
+  // 409 "Possible duplicate": the patients with this name and birth date, each a link to their
+  // record, and "Register anyway" (the same form again with confirm_new).
+  function showDuplicates(matches, body) {
+    const one = matches.length === 1;
+    showProblem(form, summary, { problem: {
+      title: one ? 'A patient with this name and birth date is already registered'
+        : `${matches.length} patients with this name and birth date are already registered`,
+      detail: `Is this the same person? Open ${one ? 'their record' : 'the right record'} instead of registering them `
+        + 'twice. Register anyway only if this is another person.',
+    } }, [
+      h('ul', { class: 'duplicates', 'data-testid': 'possible-duplicates' }, matches.map((x) => h('li', { 'data-id': x.id },
+        openRecord(x, patientName(x), 'duplicate-link'),
+        ` · MRN ${x.mrn} · born ${x.birth_date}`, x.archived ? [' ', tag('archived', 'archived')] : null))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'register-anyway',
+          on: { click: () => save(body, true) } }, 'Register anyway'))]);
+  }
+
+  // 409 "MRN in use": the patient who has it, linked next to the MRN error.
+  function linkExisting(existing) {
+    const slot = form.querySelector('[data-path="mrn"] .field-error');
+    if (!slot || !existing.length) return;
+    slot.append(h('span', { class: 'existing' }, 'It belongs to ', existing.map((x, i) => [i ? ', ' : '',
+      openRecord(x, `${patientName(x)} (born ${x.birth_date})`, 'mrn-owner')]), '.'));
+  }
 }

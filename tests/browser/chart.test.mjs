@@ -120,6 +120,19 @@ test('the banner shows the neuropathy and the alerts before a needle goes in; th
     await assertText(banner.getByTestId('serious-ae-banner'), 'Syncope');
     await assertText(banner.getByTestId('alert-platelets'), 'Platelet count abnormal: 80');
     assert.equal(await banner.getByTestId('alert-bleeding').count(), 1, 'the stopped pregabalin is no alert, nor a bleeding risk');
+    // On a phone the banner, which stays on screen, is compact: every alert still visible, each one line.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('alert-platelets').locator('.alert-short').waitFor();
+    const box = await banner.boundingBox();
+    assert.ok(box.height <= 125, `the banner is ${box.height} px tall on a phone`);
+    for (const id of ['alert-bleeding', 'serious-ae-banner', 'alert-platelets']) {
+      const a = await banner.getByTestId(id).boundingBox();
+      assert.ok(a && a.height <= 22 && a.x >= 0 && a.x + a.width <= 390, `${id} on one line inside the screen`);
+    }
+    await assertText(banner.getByTestId('alert-bleeding'), 'Anticoagulant: Apixaban');
+    await shot(banner, 'chart-banner-390');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await shot(banner, 'chart-banner-1366');
     // The summary: latest pain, abnormal results, current medicines.
     await assertText(page.getByTestId('summary-latest-nrs'), 'NRS 5');
     await assertText(page.getByTestId('summary-trend'), 'Last four weeks');
