@@ -98,19 +98,25 @@ int api_session_create(http_req *r)
 	                           r->srv->cfg.idle_minutes));
 }
 
+/* Ends the cookie's session. A bearer token is no session: answering 204 to it would suggest it
+ * stopped working, so it is refused and the caller is told how tokens end. */
 int api_session_delete(http_req *r)
 {
+	if (!r->by_cookie)
+		return http_problem(
+		    r, 400, "Not a session",
+		    "This request is signed with an API token, which signing out does "
+		    "not end. An admin revokes a token with POST "
+		    "/api/v1/tokens/{id}/revoke.");
 	r->set_cookie = SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
-	if (r->by_cookie) {
-		const char *cookies = http_header(r, "Cookie");
-		char token[128];
-		if (cookies && mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) > 0) {
-			unsigned char hash[SESSION_TOKEN_BYTES];
-			auth_hash_token(token, hash);
-			sw_err rc = r->st->ops->session_delete(r->st, hash);
-			if (rc)
-				return http_fail(r, rc, "session");
-		}
+	const char *cookies = http_header(r, "Cookie");
+	char token[128];
+	if (cookies && mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) > 0) {
+		unsigned char hash[SESSION_TOKEN_BYTES];
+		auth_hash_token(token, hash);
+		sw_err rc = r->st->ops->session_delete(r->st, hash);
+		if (rc)
+			return http_fail(r, rc, "session");
 	}
 	r->status = 204;
 	return 204;

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../util/embedded.h"
 #include "../util/jsonv.h"
 #include "../util/strbuf.h"
+#include "../util/uuid.h"
 #include "auth.h"
 #include "http.h"
 
@@ -148,6 +150,22 @@ static int match(const char *pattern, const char *path, http_req *r)
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* 1 when ctype is application/json, in any case, alone or with parameters ("; charset=utf-8");
+ * not a longer type that starts the same (application/jsonx, application/json-seq). */
+static int json_media_type(const char *ctype)
+{
+	if (!ctype)
+		return 0;
+	while (*ctype == ' ' || *ctype == '\t')
+		ctype++;
+	if (strncasecmp(ctype, "application/json", 16) != 0)
+		return 0;
+	ctype += 16;
+	while (*ctype == ' ' || *ctype == '\t')
+		ctype++;
+	return *ctype == '\0' || *ctype == ';';
+}
+
 /* Reads and parses the JSON body; returns 0 or the error status already set. */
 static int read_body(http_req *r, long long content_length)
 {
@@ -155,8 +173,7 @@ static int read_body(http_req *r, long long content_length)
 	if (content_length > (long long)max)
 		return http_problem(r, 413, "Request too large",
 		                    arena_printf(r->a, "The body may be at most %zu bytes.", max));
-	const char *ctype = http_header(r, "Content-Type");
-	if (!ctype || strncmp(ctype, "application/json", 16) != 0)
+	if (!json_media_type(http_header(r, "Content-Type")))
 		return http_problem(r, 415, "Send JSON",
 		                    "The Content-Type must be application/json.");
 	char *buf = arena_alloc(r->a, max + 1);
@@ -186,6 +203,24 @@ static int read_body(http_req *r, long long content_length)
 	}
 	r->body = body;
 	return 0;
+}
+
+/* 403 for a route the caller's role may not use. The attempt is audited (who tried which
+ * route, and the patient when the route names one), so probing for records leaves a trace. */
+static int refuse(http_req *r, const route *rt)
+{
+	const char *id = strchr(rt->pattern, '{') ? r->params[0] : NULL;
+	const char *patient_id =
+	    strncmp(rt->pattern, "/api/v1/patients/{id}", 21) == 0 && uuid_valid(id) ? id : NULL;
+	const char *type =
+	    rt->kind ? (rt->kind->resource ? rt->kind->resource : rt->kind->name) : "route";
+	audit_record a = http_audit(r, "access.refused", type, id, patient_id);
+	a.detail = arena_printf(r->a, "%s %s", r->method, r->path);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	return http_problem(r, 403, "Forbidden",
+	                    arena_printf(r->a, "The %s role may not do this (%s).", r->who.role,
+	                                 perm_name(rt->permission)));
 }
 
 static int api_dispatch(http_req *r, const struct mg_request_info *ri)
@@ -231,10 +266,7 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 		if (!r->signed_in)
 			return http_problem(r, 401, "Not signed in", "Sign in first.");
 		if (!perm_allows(r->role, found->permission))
-			return http_problem(r, 403, "Forbidden",
-			                    arena_printf(r->a, "The %s role may not do this (%s).",
-			                                 r->who.role,
-			                                 perm_name(found->permission)));
+			return refuse(r, found);
 	}
 	if (found->body && read_body(r, ri->content_length))
 		return r->status;

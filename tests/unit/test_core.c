@@ -78,12 +78,12 @@ static void permission_table(void **state)
 	/* The whole matrix, stated once more here so a change to the table is a deliberate one. */
 	static const int expect[ROLE_COUNT][PERM_COUNT] = {
 	    /* clang-format off */
-	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff */
-	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1},
-	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0},
-	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0},
-	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0},
-	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0},
+	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff arch rest */
+	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1,    1,   1},
+	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0,    1,   0},
+	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0,    0,   0},
+	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0,    0,   0},
+	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0,    0,   0},
 	    /* clang-format on */
 	};
 	for (int r = 0; r < ROLE_COUNT; r++)
@@ -374,6 +374,12 @@ static void staff_rules(void **state)
 	assert_true(text_visible("Zoë"));
 	assert_false(text_visible("\xe2\x80\x8b\xef\xbb\xbf \xe2\x80\xae")); /* ZWSP, BOM, RLO */
 	assert_false(text_visible(""));
+	assert_false(text_visible(NULL));
+	/* LRI..PDI, soft hyphen, ALM, Hangul filler, a C1 control: none of them shows. */
+	assert_false(text_visible("\xe2\x81\xa6\xe2\x81\xa9\xc2\xad\xd8\x9c\xe3\x85\xa4\xc2\x85"));
+	assert_true(text_visible("\xe2\x80\x8b"
+	                         "A\xe2\x80\xae"));
+	assert_true(text_visible("\xf0\x9f\x98\x80")); /* an emoji shows */
 }
 
 int main(void)
