@@ -314,6 +314,26 @@ static void serve_static(http_req *r)
 	send_response(r, mime_type(f->path), (const char *)f->data, f->len);
 }
 
+/* The client's address: the peer's, or, when the peer is the trusted proxy, the last address in
+ * X-Forwarded-For (the one that proxy appended; anything before it came from the client and
+ * proves nothing). An unreadable header leaves the proxy's own address. */
+static const char *client_address(http_req *r, const char *peer)
+{
+	const char *proxy = g_srv.cfg.trusted_proxy;
+	if (!proxy || strcmp(peer, proxy) != 0)
+		return peer;
+	const char *xff = http_header(r, "X-Forwarded-For");
+	if (!xff || strlen(xff) > 1024)
+		return peer;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	size_t n = strspn(last, "0123456789abcdefABCDEF:.");
+	if (n == 0 || n > 45 || last[n + strspn(last + n, " \t")] != '\0')
+		return peer;
+	return arena_strndup(r->a, last, n);
+}
+
 static int on_request(struct mg_connection *conn, void *data)
 {
 	(void)data;
@@ -328,7 +348,7 @@ static int on_request(struct mg_connection *conn, void *data)
 	r.method = ri->request_method;
 	r.path = ri->local_uri ? ri->local_uri : "/";
 	r.query = ri->query_string;
-	r.ip = ri->remote_addr;
+	r.ip = client_address(&r, ri->remote_addr);
 	r.request_id = next_request_id(r.a);
 	vctx_init(&r.v, r.a);
 
