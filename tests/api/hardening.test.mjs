@@ -155,7 +155,7 @@ describe('input', () => {
   });
 
   test('patient names made only of invisible characters are refused, on create and on change', async () => {
-    const invisible = ['\u200b', '\ufeff', '\u202e', '\u200b\ufeff\u202e', '\u2066\u2069', ' \u200d '];
+    const invisible = ['\u200b', '\ufeff', '\u202e', '\u200b\ufeff\u202e', '\u2066\u2069', ' \u200d ', '\u{E0041}\u{E007F}'];
     for (const name of invisible) {
       assertInvalid(await clin.post('/api/v1/patients', newPatient({ family_name: name })), ['family_name'], { msg: JSON.stringify(name) });
       assertInvalid(await clin.post('/api/v1/patients', newPatient({ given_name: name })), ['given_name'], { msg: JSON.stringify(name) });

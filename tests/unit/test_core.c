@@ -425,6 +425,8 @@ static void staff_rules(void **state)
 	assert_true(text_visible("\xe2\x80\x8b"
 	                         "A\xe2\x80\xae"));
 	assert_true(text_visible("\xf0\x9f\x98\x80")); /* an emoji shows */
+	/* Tag characters (U+E0041, U+E007F) and a variation selector (U+FE0F) do not. */
+	assert_false(text_visible("\xf3\xa0\x81\x81\xf3\xa0\x81\xbf\xef\xb8\x8f"));
 }
 
 int main(void)
