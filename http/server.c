@@ -14,7 +14,6 @@
 #include "../util/embedded.h"
 #include "../util/jsonv.h"
 #include "../util/strbuf.h"
-#include "../util/uuid.h"
 #include "auth.h"
 #include "http.h"
 
@@ -205,24 +204,6 @@ static int read_body(http_req *r, long long content_length)
 	return 0;
 }
 
-/* 403 for a route the caller's role may not use. The attempt is audited (who tried which
- * route, and the patient when the route names one), so probing for records leaves a trace. */
-static int refuse(http_req *r, const route *rt)
-{
-	const char *id = strchr(rt->pattern, '{') ? r->params[0] : NULL;
-	const char *patient_id =
-	    strncmp(rt->pattern, "/api/v1/patients/{id}", 21) == 0 && uuid_valid(id) ? id : NULL;
-	const char *type =
-	    rt->kind ? (rt->kind->resource ? rt->kind->resource : rt->kind->name) : "route";
-	audit_record a = http_audit(r, "access.refused", type, id, patient_id);
-	a.detail = arena_printf(r->a, "%s %s", r->method, r->path);
-	if (http_audit_reads(r, &a, 1))
-		return r->status;
-	return http_problem(r, 403, "Forbidden",
-	                    arena_printf(r->a, "The %s role may not do this (%s).", r->who.role,
-	                                 perm_name(rt->permission)));
-}
-
 static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 {
 	const route *found = NULL;
@@ -266,7 +247,7 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 		if (!r->signed_in)
 			return http_problem(r, 401, "Not signed in", "Sign in first.");
 		if (!perm_allows(r->role, found->permission))
-			return refuse(r, found);
+			return auth_refuse(r, found);
 	}
 	if (found->body && read_body(r, ri->content_length))
 		return r->status;

@@ -200,6 +200,13 @@ describe('what was not recorded before', () => {
     assert.equal(recs[0].patient_id, p.id);
     assert.equal(recs[0].detail, `GET /api/v1/patients/${p.id}/conditions`);
 
+    // A record's own route: the audit names its patient too.
+    const k = await clin.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' });
+    const kr = await desk.get(`/api/v1/conditions/${k.body.id}`);
+    assertProblem(kr, 403);
+    const krecs = await auditOf(kr, { patient_id: p.id });
+    assert.deepEqual(krecs.map((a) => [a.action, a.resource_type, a.resource_id]), [['access.refused', 'condition', k.body.id]]);
+
     const s = await research.get(`/api/v1/patients?q=${p.family_name}`);
     assertProblem(s, 403);
     const rs = await auditOf(s, { action: 'access' });
