@@ -17,6 +17,7 @@ int api_patient_list(http_req *r);
 int api_patient_get(http_req *r);
 int api_patient_update(http_req *r);
 int api_patient_archive(http_req *r);
+int api_patient_restore(http_req *r);
 
 int api_audit_list(http_req *r);
 

@@ -43,6 +43,11 @@ int api_audit_list(http_req *r)
 	sw_err rc = r->st->ops->audit_page(r->st, r->a, &q, &items, &n);
 	if (rc)
 		return http_fail(r, rc, "audit record");
+	/* Reading the log is itself recorded, with the filters used. */
+	audit_record read = http_audit(r, "audit.read", "audit", NULL, q.patient_id);
+	read.detail = r->query ? r->query : "";
+	if (http_audit_reads(r, &read, 1))
+		return r->status;
 	int shown = n > q.limit ? q.limit : n;
 	json_t *arr = json_array();
 	for (int i = 0; i < shown; i++) {
@@ -74,6 +79,9 @@ int api_audit_verify(http_req *r)
 	sw_err rc = r->st->ops->audit_verify(r->st, &checked, &broken);
 	if (rc)
 		return http_fail(r, rc, "audit record");
+	audit_record read = http_audit(r, "audit.verify", "audit", NULL, NULL);
+	if (http_audit_reads(r, &read, 1))
+		return r->status;
 	return http_json(r, 200,
 	                 json_pack("{s:b, s:I, s:o}", "intact", broken == 0, "checked",
 	                           (json_int_t)checked, "first_broken_seq",

@@ -7,6 +7,7 @@
 #include "../core/neuropathy.h"
 #include "../util/dates.h"
 #include "../util/jsonv.h"
+#include "../util/text.h"
 #include "../util/uuid.h"
 #include "api.h"
 
@@ -245,7 +246,12 @@ int api_patient_list(http_req *r)
 	                   : json_string(encode_cursor(r, &items[q.limit - 1]));
 	json_t *out = json_pack("{s:o, s:o}", "items", arr, "next_cursor", next);
 	http_json(r, 200, out);
-	if (http_audit_reads(r, reads, shown))
+	/* A search that finds no one is kept too: its query says whom the caller looked for. */
+	if (shown == 0) {
+		reads[0] = http_audit(r, "patient.list", "patient", NULL, NULL);
+		reads[0].detail = q.q ? q.q : "";
+	}
+	if (http_audit_reads(r, reads, shown ? shown : 1))
 		return r->status;
 	return 200;
 }
@@ -262,8 +268,9 @@ int api_patient_get(http_req *r)
 	return http_json(r, 200, api_patient_json(&p));
 }
 
-/* Loads the patient and checks If-Match; 0 when the caller may write. */
-static int load_for_write(http_req *r, patient *p, int *expected)
+/* Loads the patient and checks If-Match and whether it is archived (which must equal
+ * archived); 0 when the caller may go on. */
+static int load_versioned(http_req *r, patient *p, int *expected, int archived)
 {
 	if ((*expected = api_expected_version(r)) < 0)
 		return r->status;
@@ -271,20 +278,29 @@ static int load_for_write(http_req *r, patient *p, int *expected)
 		return r->status;
 	if (p->version != *expected)
 		return http_fail(r, SW_EVERSION, "patient");
-	if (p->archived_at)
+	if (p->archived_at && !archived)
 		return http_problem(r, 409, "Patient archived",
 		                    "This patient is archived and cannot be changed.");
+	if (!p->archived_at && archived)
+		return http_problem(r, 409, "Patient not archived",
+		                    "This patient is not archived; there is nothing to restore.");
 	return 0;
 }
 
-static int save(http_req *r, patient *p, int expected, const char *action)
+/* Loads the patient and checks If-Match; 0 when the caller may write. */
+static int load_for_write(http_req *r, patient *p, int *expected)
+{
+	return load_versioned(r, p, expected, 0);
+}
+
+/* Writes p as version expected + 1 with its audit record (action, reason as its detail). */
+static int save(http_req *r, patient *p, int expected, const char *action, const char *reason)
 {
 	p->version = expected + 1;
 	p->updated_at = http_now(r);
 	p->updated_by = r->who.id;
 	audit_record a = http_audit(r, action, "patient", p->id, p->id);
-	a.detail =
-	    p->archive_reason && strcmp(action, "patient.archive") == 0 ? p->archive_reason : NULL;
+	a.detail = reason;
 	sw_err rc = r->st->ops->patient_update(r->st, p, expected, &a);
 	if (rc == SW_ECONFLICT)
 		return conflict_mrn(r, p->mrn);
@@ -309,25 +325,61 @@ int api_patient_update(http_req *r)
 		sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_condition, &q, &cs, &n);
 		if (rc)
 			return http_fail(r, rc, "diagnosis");
-		condition_check_birth(&r->v, p.birth_date, cs, n);
+		int may_read = perm_allows(r->role, PERM_CONDITION_READ);
+		int hit = condition_check_birth(&r->v, p.birth_date, cs, n, may_read);
+		if (hit >= 0) {
+			/* The refusal tells the caller something about a diagnosis: audit it. */
+			const condition *c = (const condition *)cs + hit;
+			audit_record a =
+			    http_audit(r, "condition.birth_check", "condition", c->id, p.id);
+			if (http_audit_reads(r, &a, 1))
+				return r->status;
+		}
 		if (r->v.n)
 			return http_invalid(r);
 	}
-	return save(r, &p, expected, "patient.update");
+	return save(r, &p, expected, "patient.update", NULL);
 }
 
-int api_patient_archive(http_req *r)
+/* The {reason} of an archive or a restore; NULL with the answer given. */
+static const char *read_reason(http_req *r)
 {
 	static const char *const fields[] = {"reason", NULL};
 	jv_no_unknown(&r->v, r->body, NULL, fields);
 	const char *reason = jv_string(&r->v, r->body, NULL, "reason", 500, JV_REQUIRED, NULL);
-	if (r->v.n)
-		return http_invalid(r);
+	if (reason && !text_visible(reason))
+		v_add(&r->v, "reason", "must say why");
+	if (r->v.n) {
+		http_invalid(r);
+		return NULL;
+	}
+	return reason;
+}
+
+int api_patient_archive(http_req *r)
+{
+	const char *reason = read_reason(r);
+	if (!reason)
+		return r->status;
 	patient p;
 	int expected;
 	if (load_for_write(r, &p, &expected))
 		return r->status;
 	p.archived_at = http_now(r);
 	p.archive_reason = reason;
-	return save(r, &p, expected, "patient.archive");
+	return save(r, &p, expected, "patient.archive", reason);
+}
+
+int api_patient_restore(http_req *r)
+{
+	const char *reason = read_reason(r);
+	if (!reason)
+		return r->status;
+	patient p;
+	int expected;
+	if (load_versioned(r, &p, &expected, 1))
+		return r->status;
+	p.archived_at = NULL;
+	p.archive_reason = NULL;
+	return save(r, &p, expected, "patient.restore", reason);
 }

@@ -1,7 +1,9 @@
-/* Sign-in, sign-out and "who am I". Failed sign-ins are throttled per e-mail and per address. */
+/* Sign-in, sign-out and "who am I". Failed sign-ins are throttled per account and address, and
+ * far above that per account and per address (core/throttle.h). */
 #include <civetweb.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,25 +15,46 @@
 static throttle g_throttle;
 static pthread_mutex_t g_throttle_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static int wait_seconds(const char *email, const char *ip, time_t now)
+/* The three counters of a sign-in attempt: this account from this address, the account from
+ * anywhere, and the address for any account (core/throttle.h has their rules). */
+typedef struct attempt_keys {
+	const char *pair, *account, *address;
+} attempt_keys;
+
+static attempt_keys keys_of(http_req *r, const char *email)
 {
-	pthread_mutex_lock(&g_throttle_mu);
-	int a = throttle_wait(&g_throttle, email, THROTTLE_MAX_FAILURES, now);
-	int b = throttle_wait(&g_throttle, ip, THROTTLE_MAX_PER_ADDRESS, now);
-	pthread_mutex_unlock(&g_throttle_mu);
-	return a > b ? a : b;
+	attempt_keys k = {arena_printf(r->a, "p\x1f%s\x1f%s", email, r->ip),
+	                  arena_printf(r->a, "a\x1f%s", email),
+	                  arena_printf(r->a, "i\x1f%s", r->ip)};
+	return k;
 }
 
-static void record(const char *email, const char *ip, int ok, time_t now)
+static int wait_seconds(const attempt_keys *k, time_t now)
 {
 	pthread_mutex_lock(&g_throttle_mu);
+	int a = throttle_wait(&g_throttle, k->pair, &throttle_pair, now);
+	int b = throttle_wait(&g_throttle, k->account, &throttle_account, now);
+	int c = throttle_wait(&g_throttle, k->address, &throttle_address, now);
+	pthread_mutex_unlock(&g_throttle_mu);
+	return a > b ? (a > c ? a : c) : (b > c ? b : c);
+}
+
+/* A success forgets the pair's failures only: the account's count from elsewhere stays. */
+static void record(const attempt_keys *k, int ok, time_t now)
+{
+	pthread_mutex_lock(&g_throttle_mu);
+	int full = 0;
 	if (ok) {
-		throttle_success(&g_throttle, email);
+		throttle_success(&g_throttle, k->pair);
 	} else {
-		throttle_fail(&g_throttle, email, now);
-		throttle_fail(&g_throttle, ip, now);
+		full |= throttle_fail(&g_throttle, k->pair, now);
+		full |= throttle_fail(&g_throttle, k->account, now);
+		full |= throttle_fail(&g_throttle, k->address, now);
 	}
 	pthread_mutex_unlock(&g_throttle_mu);
+	if (full)
+		fprintf(stderr, "{\"level\":\"warn\",\"what\":\"sign-in throttle full: a failure "
+		                "was not counted\"}\n");
 }
 
 /* Compared against when the e-mail is unknown, so both cases take as long. */
@@ -54,12 +77,14 @@ int api_session_create(http_req *r)
 	if (r->v.n)
 		return http_invalid(r);
 	time_t now = time(NULL);
-	int wait = wait_seconds(email, r->ip, now);
+	attempt_keys keys = keys_of(r, email);
+	int wait = wait_seconds(&keys, now);
 	if (wait) {
 		r->retry_after = wait;
 		return http_problem(
 		    r, 429, "Too many failed sign-ins",
-		    arena_printf(r->a, "Try again in %d minutes.", (wait + 59) / 60));
+		    wait < 120 ? arena_printf(r->a, "Try again in %d seconds.", wait)
+		               : arena_printf(r->a, "Try again in %d minutes.", (wait + 59) / 60));
 	}
 	staff who;
 	sw_err rc = r->st->ops->staff_by_email(r->st, r->a, email, &who);
@@ -69,7 +94,7 @@ int api_session_create(http_req *r)
 	const char *hash = rc ? g_dummy_hash : who.password_hash;
 	int ok =
 	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !rc && who.active;
-	record(email, r->ip, ok, now);
+	record(&keys, ok, now);
 	if (!ok) {
 		/* Refused sign-ins are kept too (who tried which account from where). */
 		audit_record a =
@@ -98,19 +123,25 @@ int api_session_create(http_req *r)
 	                           r->srv->cfg.idle_minutes));
 }
 
+/* Ends the cookie's session. A bearer token is no session: answering 204 to it would suggest it
+ * stopped working, so it is refused and the caller is told how tokens end. */
 int api_session_delete(http_req *r)
 {
+	if (!r->by_cookie)
+		return http_problem(
+		    r, 400, "Not a session",
+		    "This request is signed with an API token, which signing out does "
+		    "not end. An admin revokes a token with POST "
+		    "/api/v1/tokens/{id}/revoke.");
 	r->set_cookie = SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
-	if (r->by_cookie) {
-		const char *cookies = http_header(r, "Cookie");
-		char token[128];
-		if (cookies && mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) > 0) {
-			unsigned char hash[SESSION_TOKEN_BYTES];
-			auth_hash_token(token, hash);
-			sw_err rc = r->st->ops->session_delete(r->st, hash);
-			if (rc)
-				return http_fail(r, rc, "session");
-		}
+	const char *cookies = http_header(r, "Cookie");
+	char token[128];
+	if (cookies && mg_get_cookie(cookies, SESSION_COOKIE, token, sizeof token) > 0) {
+		unsigned char hash[SESSION_TOKEN_BYTES];
+		auth_hash_token(token, hash);
+		sw_err rc = r->st->ops->session_delete(r->st, hash);
+		if (rc)
+			return http_fail(r, rc, "session");
 	}
 	r->status = 204;
 	return 204;

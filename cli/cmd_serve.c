@@ -48,6 +48,10 @@ int cmd_serve(int argc, char **argv)
 	     "first start, mode 0600)",
 	     NULL},
 	    {"--audit-every", "N", "sign the audit chain's head every N records (1000)", NULL},
+	    {"--trusted-proxy", "ADDR",
+	     "the TLS proxy's address: requests from it are taken to come from the last address "
+	     "in their X-Forwarded-For (sign-in limits and the audit use it)",
+	     NULL},
 	    {"--quiet", NULL, "no per-request log lines", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
@@ -65,6 +69,14 @@ int cmd_serve(int argc, char **argv)
 	                  cli_get(opts, "--quiet") != NULL};
 	if (cli_get(opts, "--listen"))
 		cfg.listen = cli_get(opts, "--listen");
+	cfg.trusted_proxy = cli_get(opts, "--trusted-proxy");
+	if (cfg.trusted_proxy &&
+	    (strlen(cfg.trusted_proxy) > 45 || !*cfg.trusted_proxy ||
+	     cfg.trusted_proxy[strspn(cfg.trusted_proxy, "0123456789abcdefABCDEF:.")])) {
+		fprintf(stderr,
+		        "schwann: --trusted-proxy must be an IP address such as 127.0.0.1\n");
+		return 2;
+	}
 	if ((cli_get(opts, "--threads") &&
 	     number(cli_get(opts, "--threads"), "--threads", 1, 256, &cfg.threads)) ||
 	    (cli_get(opts, "--chronic-months") &&

@@ -151,22 +151,28 @@ int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const c
 	return v->n - start;
 }
 
-void condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n)
+int condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n, int may_read)
 {
 	civil_date birth, d;
 	if (!birth_date || date_parse(birth_date, &birth))
-		return;
+		return -1;
 	for (int i = 0; i < n; i++) {
 		if (strcmp(c[i].status, "entered_in_error") == 0)
 			continue;
 		const char *when = c[i].onset_date ? c[i].onset_date : c[i].diagnosed_date;
-		if (when && !date_parse_partial(when, &d) && date_cmp(birth, d) > 0) {
+		if (!when || date_parse_partial(when, &d) || date_cmp(birth, d) <= 0)
+			continue;
+		if (may_read)
 			v_add(v, "birth_date",
 			      "cannot be after the %s of diagnosis %s (%s); correct that first",
 			      c[i].onset_date ? "onset" : "diagnosis date", c[i].icd10, when);
-			return;
-		}
+		else
+			v_add(v, "birth_date",
+			      "cannot be after the onset of one of this patient's diagnoses; ask a "
+			      "clinician to check the birth date and the diagnoses");
+		return i;
 	}
+	return -1;
 }
 
 /* ---- the record kind ---- */

@@ -30,7 +30,9 @@ extern const char *const condition_status_names[];
 int condition_from_json(vctx *v, json_t *obj, condition *c, int partial, const char *birth_date,
                         civil_date today);
 /* Records an error at "birth_date" when birth_date is after the onset or diagnosis date of any
- * of the n diagnoses that are not marked entered_in_error. */
-void condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n);
+ * of the n diagnoses that are not marked entered_in_error, and returns that diagnosis's index
+ * (else -1). The message names its code and date only when may_read (the caller may read
+ * diagnoses): a validation message must not carry what the caller may not read. */
+int condition_check_birth(vctx *v, const char *birth_date, const condition *c, int n, int may_read);
 
 #endif

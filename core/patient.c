@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/jsonv.h"
+#include "../util/text.h"
 
 const char *const sex_at_birth_names[] = {"female", "male", "intersex", "unknown", NULL};
 
@@ -110,13 +111,28 @@ static void take(vctx *v, json_t *obj, const char *key, size_t max, int required
 		*dst = s;
 }
 
+/* take() for a name, which must also have a character that shows (not only spaces, zero-width
+ * or bidi control characters: such a name looks empty on screen). */
+static void take_name(vctx *v, json_t *obj, const char *key, int partial, const char **dst)
+{
+	const char *name = NULL;
+	int before = v->n;
+	take(v, obj, key, 100, 1, partial, &name);
+	if (v->n != before || !name)
+		return;
+	if (text_visible(name))
+		*dst = name;
+	else
+		v_add(v, key, "must have a visible character (not only spaces or invisible ones)");
+}
+
 int patient_from_json(vctx *v, json_t *obj, patient *p, int partial, civil_date today)
 {
 	int start = v->n;
 	jv_no_unknown(v, obj, NULL, patient_fields);
 	take(v, obj, "mrn", 32, 1, partial, &p->mrn);
-	take(v, obj, "family_name", 100, 1, partial, &p->family_name);
-	take(v, obj, "given_name", 100, 1, partial, &p->given_name);
+	take_name(v, obj, "family_name", partial, &p->family_name);
+	take_name(v, obj, "given_name", partial, &p->given_name);
 	take(v, obj, "phone", 32, 0, partial, &p->phone);
 	take(v, obj, "email", 254, 0, partial, &p->email);
 	int present, before = v->n;

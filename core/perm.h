@@ -25,6 +25,8 @@ typedef enum perm {
 	PERM_PLAN_READ,   /* treatment plans and their due dates (front desk: no clinical detail) */
 	PERM_PLAN_WRITE,  /* make plans and move them (clinicians) */
 	PERM_STAFF_ADMIN, /* staff accounts and API tokens (admin) */
+	PERM_PATIENT_ARCHIVE, /* archive a patient with a reason (clinicians and admins) */
+	PERM_PATIENT_RESTORE, /* bring an archived patient back, with a reason (admins) */
 	PERM_COUNT
 } perm;
 

@@ -83,25 +83,6 @@ const char *password_problem(const char *password, const char *email)
 	return NULL;
 }
 
-int text_visible(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (p && *p) {
-		unsigned cp = *p;
-		int len = cp < 0x80 ? 1 : (cp & 0xe0) == 0xc0 ? 2 : (cp & 0xf0) == 0xe0 ? 3 : 4;
-		if (len == 3 && p[1] && p[2])
-			cp = ((cp & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
-		int hidden = (len == 1 && (isspace(cp) || iscntrl(cp))) ||
-		             (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-		             (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff;
-		if (!hidden)
-			return 1;
-		for (int i = 0; i < len && *p; i++)
-			p++;
-	}
-	return 0;
-}
-
 int password_hash(const char *password, char *out)
 {
 	return crypto_pwhash_str(out, password, strlen(password),

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "../util/text.h" /* text_visible, for names */
+
 #define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 1024
 
@@ -16,9 +18,6 @@ const char *staff_email_problem(const char *email);
  * white space, not one character repeated, not on the list of common passwords, and not the
  * e-mail address or its part before the @ (email may be NULL). */
 const char *password_problem(const char *password, const char *email);
-/* 1 when s (UTF-8) has a character that shows: not white space, not a zero-width or bidi
- * control character (U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+FEFF). */
-int text_visible(const char *s);
 /* out (crypto_pwhash_STRBYTES) = the argon2id hash of password; 0, or -1 out of memory. */
 int password_hash(const char *password, char *out);
 /* A random password of n-1 characters from an alphabet without look-alikes, in out[n]. */

@@ -1,4 +1,5 @@
-/* Authentication of a request from its session cookie or bearer token. */
+/* Authentication of a request from its session cookie or bearer token, and the refusal (audited)
+ * of a route the caller's role may not use. */
 #include "auth.h"
 
 #include <civetweb.h>
@@ -6,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "../util/uuid.h"
 
 const char *auth_new_token(arena *a, const char *prefix, unsigned char *hash)
 {
@@ -132,4 +135,36 @@ int auth_check_csrf(http_req *r, const char *csrf)
 	return http_problem(r, 403, "Missing CSRF token",
 	                    "Requests that change data must send the X-CSRF-Token header given at "
 	                    "sign-in.");
+}
+
+/* The patient a refused route would have touched: the {id} of /patients/{id}/..., or the owner
+ * of the record at <kind path>/{id}; NULL when neither (or no such record). */
+static const char *refused_patient(http_req *r, const route *rt, const char *id)
+{
+	if (!uuid_valid(id))
+		return NULL;
+	if (strncmp(rt->pattern, "/api/v1/patients/{id}", 21) == 0)
+		return id;
+	const rec_kind *k = rt->kind;
+	size_t n = k ? strlen(k->path) : 0;
+	if (!k || strncmp(rt->pattern, k->path, n) != 0 || strncmp(rt->pattern + n, "/{id}", 5))
+		return NULL;
+	void *rec = arena_zalloc(r->a, k->size);
+	if (r->st->ops->rec_get(r->st, r->a, k, id, rec) != SW_OK)
+		return NULL;
+	return rec_meta_of(k, rec).patient_id;
+}
+
+int auth_refuse(http_req *r, const route *rt)
+{
+	const char *id = strchr(rt->pattern, '{') ? r->params[0] : NULL;
+	const char *type =
+	    rt->kind ? (rt->kind->resource ? rt->kind->resource : rt->kind->name) : "route";
+	audit_record a = http_audit(r, "access.refused", type, id, refused_patient(r, rt, id));
+	a.detail = arena_printf(r->a, "%s %s", r->method, r->path);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	return http_problem(r, 403, "Forbidden",
+	                    arena_printf(r->a, "The %s role may not do this (%s).", r->who.role,
+	                                 perm_name(rt->permission)));
 }

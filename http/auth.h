@@ -16,5 +16,9 @@ void auth_hash_token(const char *token, unsigned char *hash);
 int auth_identify(http_req *r);
 /* 0 when a state-changing cookie request carries the session's CSRF token; else a 403. */
 int auth_check_csrf(http_req *r, const char *csrf);
+/* The 403 for route rt, which the caller's role may not use. The attempt is audited first
+ * (access.refused: who, METHOD path, and the patient the route would have touched), so probing
+ * for records leaves a trace. Returns the status. */
+int auth_refuse(http_req *r, const route *rt);
 
 #endif

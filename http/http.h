@@ -26,6 +26,7 @@ typedef struct server_cfg {
 	int quiet;          /* no request log lines */
 	const struct instrument_set *instruments; /* loaded definitions, owned by the caller */
 	const struct treatment_set *treatment;    /* biologics and protocols, owned by the caller */
+	const char *trusted_proxy; /* the proxy's address: its X-Forwarded-For names the client */
 } server_cfg;
 
 typedef struct server_ctx {

@@ -119,13 +119,21 @@ int http_if_match(http_req *r)
 	const char *h = http_header(r, "If-Match");
 	if (!h)
 		return -1;
+	/* Exactly one entity tag as this server writes it: "N" (or W/"N"), N a plain number. A
+	 * list, a bare number, spaces or a sign inside the quotes, or anything after the tag is
+	 * not a version. */
 	if (strncmp(h, "W/", 2) == 0)
 		h += 2;
-	if (*h == '"')
-		h++;
-	char *end;
-	long v = strtol(h, &end, 10);
-	if (end == h || (*end && *end != '"') || v < 1 || v > 1000000000)
+	if (*h++ != '"')
+		return -2;
+	long v = 0;
+	int digits = 0;
+	for (; *h >= '0' && *h <= '9'; h++, digits++) {
+		if (digits == 10)
+			return -2;
+		v = v * 10 + (*h - '0');
+	}
+	if (digits == 0 || h[0] != '"' || h[1] != '\0' || v < 1 || v > 1000000000)
 		return -2;
 	return (int)v;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -148,6 +149,22 @@ static int match(const char *pattern, const char *path, http_req *r)
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* 1 when ctype is application/json, in any case, alone or with parameters ("; charset=utf-8");
+ * not a longer type that starts the same (application/jsonx, application/json-seq). */
+static int json_media_type(const char *ctype)
+{
+	if (!ctype)
+		return 0;
+	while (*ctype == ' ' || *ctype == '\t')
+		ctype++;
+	if (strncasecmp(ctype, "application/json", 16) != 0)
+		return 0;
+	ctype += 16;
+	while (*ctype == ' ' || *ctype == '\t')
+		ctype++;
+	return *ctype == '\0' || *ctype == ';';
+}
+
 /* Reads and parses the JSON body; returns 0 or the error status already set. */
 static int read_body(http_req *r, long long content_length)
 {
@@ -155,8 +172,7 @@ static int read_body(http_req *r, long long content_length)
 	if (content_length > (long long)max)
 		return http_problem(r, 413, "Request too large",
 		                    arena_printf(r->a, "The body may be at most %zu bytes.", max));
-	const char *ctype = http_header(r, "Content-Type");
-	if (!ctype || strncmp(ctype, "application/json", 16) != 0)
+	if (!json_media_type(http_header(r, "Content-Type")))
 		return http_problem(r, 415, "Send JSON",
 		                    "The Content-Type must be application/json.");
 	char *buf = arena_alloc(r->a, max + 1);
@@ -231,10 +247,7 @@ static int api_dispatch(http_req *r, const struct mg_request_info *ri)
 		if (!r->signed_in)
 			return http_problem(r, 401, "Not signed in", "Sign in first.");
 		if (!perm_allows(r->role, found->permission))
-			return http_problem(r, 403, "Forbidden",
-			                    arena_printf(r->a, "The %s role may not do this (%s).",
-			                                 r->who.role,
-			                                 perm_name(found->permission)));
+			return auth_refuse(r, found);
 	}
 	if (found->body && read_body(r, ri->content_length))
 		return r->status;
@@ -282,6 +295,26 @@ static void serve_static(http_req *r)
 	send_response(r, mime_type(f->path), (const char *)f->data, f->len);
 }
 
+/* The client's address: the peer's, or, when the peer is the trusted proxy, the last address in
+ * X-Forwarded-For (the one that proxy appended; anything before it came from the client and
+ * proves nothing). An unreadable header leaves the proxy's own address. */
+static const char *client_address(http_req *r, const char *peer)
+{
+	const char *proxy = g_srv.cfg.trusted_proxy;
+	if (!proxy || strcmp(peer, proxy) != 0)
+		return peer;
+	const char *xff = http_header(r, "X-Forwarded-For");
+	if (!xff || strlen(xff) > 1024)
+		return peer;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	size_t n = strspn(last, "0123456789abcdefABCDEF:.");
+	if (n == 0 || n > 45 || last[n + strspn(last + n, " \t")] != '\0')
+		return peer;
+	return arena_strndup(r->a, last, n);
+}
+
 static int on_request(struct mg_connection *conn, void *data)
 {
 	(void)data;
@@ -296,7 +329,7 @@ static int on_request(struct mg_connection *conn, void *data)
 	r.method = ri->request_method;
 	r.path = ri->local_uri ? ri->local_uri : "/";
 	r.query = ri->query_string;
-	r.ip = ri->remote_addr;
+	r.ip = client_address(&r, ri->remote_addr);
 	r.request_id = next_request_id(r.a);
 	vctx_init(&r.v, r.a);
 

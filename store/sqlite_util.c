@@ -1,6 +1,11 @@
 /* Helpers shared by the SQLite store: statement cache, binding, transactions, audit append. */
 #include "sqlite_util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -195,5 +200,24 @@ sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const v
 	if (!rc)
 		return sq_commit(s);
 	sq_rollback(s);
+	return rc;
+}
+
+int sq_create_private(const char *path, int tighten)
+{
+	if (!path || !*path || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	/* O_EXCL: an existing file is never opened here. Closing a descriptor drops every POSIX
+	 * lock this process holds on the file, so opening the live database beside SQLite's own
+	 * connections would release their locks (and let another process delete the WAL). */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST && tighten)
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	int rc = tighten ? fchmod(fd, 0600) : 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
 	return rc;
 }

@@ -30,6 +30,12 @@ sw_err sq_begin(sqlite_store *s);
 sw_err sq_commit(sqlite_store *s);
 void sq_rollback(sqlite_store *s);
 sw_err sq_fail(sqlite_store *s, const char *what);
+/* Makes sure the database file at path exists and, when this creates it, that it is readable
+ * by its owner only (0600); with tighten, an existing file is set to 0600 too (only for a file
+ * no connection of this process has open: see the comment in the function). SQLite gives the
+ * -wal, -shm and journal files the mode of their database. Special names (":memory:", "",
+ * "file:" URIs) are left to SQLite. 0, or -1 with errno set. */
+int sq_create_private(const char *path, int tighten);
 /* Appends r to the chain inside the caller's transaction. */
 sw_err sq_audit_insert(sqlite_store *s, audit_record *r);
 

@@ -1,4 +1,5 @@
 /* SQLite store: the audit chain (append, page, verify) and online backup. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +114,11 @@ sw_err sqlite_backup(store *base, const char *path)
 	sqlite_store *s = SQ(base);
 	sqlite3 *dst = NULL;
 	sw_err rc = SW_EIO;
+	/* A backup holds every record: readable by its owner only, like the database. */
+	if (sq_create_private(path, 1)) {
+		fprintf(stderr, "schwann: cannot create %s: %s\n", path, strerror(errno));
+		goto out;
+	}
 	if (sqlite3_open(path, &dst) != SQLITE_OK) {
 		fprintf(stderr, "schwann: cannot create %s: %s\n", path, sqlite3_errmsg(dst));
 		goto out;

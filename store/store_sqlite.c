@@ -1,5 +1,6 @@
 /* SQLite engine: opening with the durability settings, migrations, staff, sessions and tokens.
  * Patients and diagnoses are in store_clinical.c, the audit chain in store_audit.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,10 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 		return SW_EDB;
 	}
 	s->base.ops = &sqlite_ops;
+	if (sq_create_private(path, 0)) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		goto out;
+	}
 	if (sqlite3_open_v2(path, &s->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {

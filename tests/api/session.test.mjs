@@ -1,10 +1,13 @@
 // Sign-in, the session cookie and CSRF, bearer tokens, sign-out, idle expiry and login throttling.
-// Failed sign-ins are counted per e-mail and per client address, so the tests that fail on purpose
-// use their own source addresses (127.0.0.x) or their own server.
+// Failed sign-ins are counted per account and address (and, far above that, per account and per
+// address), so the tests that fail on purpose use their own source addresses (127.0.0.x) or their
+// own server.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, login, client, newPatient, emailOf, PASSWORDS, schwann } from '../lib/server.mjs';
-import { cDefine, cli, sqlite, assertProblem, assertInvalid, rawRequest, parseRolePerms, parsePermNames, stopServer } from './helpers.mjs';
+import { ROOT, cli, sqlite, assertProblem, assertInvalid, rawRequest, parseRolePerms, parsePermNames, stopServer } from './helpers.mjs';
 
 let srv;
 let anon;
@@ -258,34 +261,59 @@ describe('sign-in', () => {
 });
 
 describe('throttling failed sign-ins', () => {
-  test('5 failures for one e-mail (from different addresses): the 6th is 429 with Retry-After, even with the right password', async () => {
-    assert.equal(cDefine('core/throttle.h', 'THROTTLE_MAX_FAILURES'), 5);
-    for (let i = 0; i < 5; i++) {
-      const r = await signInFrom(`127.0.1.${i + 1}`, emailOf('nurse'), `wrong-${i}`);
-      assertProblem(r, 401, `attempt ${i + 1}`);
+  // The rules of core/throttle.c: [free failures, first delay, max delay].
+  const rule = (name) => {
+    const m = readFileSync(join(ROOT, 'core/throttle.c'), 'utf8').match(new RegExp(`throttle_${name} = \\{(\\d+), (\\d+), (\\d+)\\}`));
+    return { free: Number(m[1]), first: Number(m[2]), max: Number(m[3]) };
+  };
+  const pair = rule('pair');
+
+  test('5 failures for one account from one address: the 6th is 429 with a short Retry-After, even with the right password; another address signs in', async () => {
+    assert.equal(pair.free, 5);
+    for (let i = 0; i < pair.free; i++) {
+      assertProblem(await signInFrom('127.0.1.1', emailOf('nurse'), `wrong-${i}`), 401, `attempt ${i + 1}`);
     }
-    const r = await signInFrom('127.0.1.6', emailOf('nurse'), PASSWORDS.nurse);
+    const r = await signInFrom('127.0.1.1', emailOf('nurse'), PASSWORDS.nurse);
     assertProblem(r, 429);
     const ra = Number(r.headers.get('retry-after'));
-    assert.ok(Number.isInteger(ra) && ra > 0 && ra <= 900, `Retry-After ${r.headers.get('retry-after')}`);
+    assert.ok(Number.isInteger(ra) && ra > 0 && ra <= pair.first, `a delay, not a wall: Retry-After ${r.headers.get('retry-after')}`);
     assert.equal(r.headers.get('set-cookie'), null);
     // The e-mail's case does not get around it.
-    assertProblem(await signInFrom('127.0.1.7', emailOf('nurse').toUpperCase(), PASSWORDS.nurse), 429);
+    assertProblem(await signInFrom('127.0.1.1', emailOf('nurse').toUpperCase(), PASSWORDS.nurse), 429);
+    // The owner, elsewhere, is not locked out by it.
+    assert.equal((await signInFrom('127.0.1.2', emailOf('nurse'), PASSWORDS.nurse)).status, 201);
   });
 
-  test('a success resets the e-mail count', async () => {
+  test('an unknown e-mail is slowed the same way (nothing tells it apart)', async () => {
+    const email = 'nobody-grows@test.schwann.test';
+    for (let i = 0; i < pair.free; i++) assertProblem(await signInFrom('127.0.1.9', email, 'wrong'), 401);
+    const first = Number((await signInFrom('127.0.1.9', email, 'wrong')).headers.get('retry-after'));
+    assert.ok(first > 0 && first <= pair.first, `first delay ${first}`);
+  });
+
+  test('a success resets the count of that account from that address', async () => {
     const email = emailOf('front_desk');
-    for (let i = 0; i < 4; i++) assertProblem(await signInFrom(`127.0.2.${i + 1}`, email, 'wrong'), 401);
-    assert.equal((await signInFrom('127.0.2.5', email, PASSWORDS.front_desk)).status, 201);
-    for (let i = 0; i < 4; i++) assertProblem(await signInFrom(`127.0.2.${i + 6}`, email, 'wrong'), 401);
-    assert.equal((await signInFrom('127.0.2.10', email, PASSWORDS.front_desk)).status, 201,
+    for (let i = 0; i < 4; i++) assertProblem(await signInFrom('127.0.2.1', email, 'wrong'), 401);
+    assert.equal((await signInFrom('127.0.2.1', email, PASSWORDS.front_desk)).status, 201);
+    for (let i = 0; i < 4; i++) assertProblem(await signInFrom('127.0.2.1', email, 'wrong'), 401);
+    assert.equal((await signInFrom('127.0.2.1', email, PASSWORDS.front_desk)).status, 201,
       'four failures after a success are not five');
   });
 
-  test('failures from one address up to its (higher) limit: then that address is refused, others are not', async () => {
-    const perAddress = cDefine('core/throttle.h', 'THROTTLE_MAX_PER_ADDRESS');
-    const perEmail = cDefine('core/throttle.h', 'THROTTLE_MAX_FAILURES');
-    assert.ok(perAddress > perEmail, 'staff sharing one address are not locked out by one person');
+  test('the admin signs in from another address while an attacker hammers the admin account', async () => {
+    let refused = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = await signInFrom('127.0.5.1', emailOf('admin'), `guess-${i}`);
+      assert.ok(r.status === 401 || r.status === 429, `${r.status}`);
+      refused += r.status === 429;
+    }
+    assert.ok(refused >= 40 - pair.free, `the attacker is slowed (${refused} of 40 refused at once)`);
+    assert.equal((await signInFrom('127.0.5.2', emailOf('admin'), PASSWORDS.admin)).status, 201);
+  });
+
+  test('failures from one address up to its (much higher) limit: then that address is slowed, others are not', async () => {
+    const perAddress = rule('address').free;
+    assert.ok(perAddress >= 10 * pair.free && rule('account').free >= 10 * pair.free, 'staff sharing one address are not locked out by one person');
     for (let i = 0; i < perAddress; i++) {
       assertProblem(await signInFrom('127.0.3.1', `nobody${i}@test.schwann.test`, 'whatever-1'), 401, `failure ${i + 1}`);
     }
@@ -293,5 +321,40 @@ describe('throttling failed sign-ins', () => {
     assertProblem(r, 429);
     assert.ok(Number(r.headers.get('retry-after')) > 0);
     assert.equal((await signInFrom('127.0.3.2', emailOf('clinician'), PASSWORDS.clinician)).status, 201);
+  });
+});
+
+describe('behind a trusted proxy', () => {
+  let px;
+  before(async () => { px = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] }); });
+  after(async () => { await stopServer(px); });
+  const via = (peer, forwarded, email, password) => rawRequest(px.base, {
+    method: 'POST', path: '/api/v1/session', localAddress: peer,
+    headers: { 'Content-Type': 'application/json', ...(forwarded ? { 'X-Forwarded-For': forwarded } : {}) },
+    body: JSON.stringify({ email, password }),
+  });
+
+  test('the client address comes from X-Forwarded-For only when the peer is the proxy', async () => {
+    // Everyone arrives from the proxy's address; the attacker's limit is not the admin's.
+    for (let i = 0; i < 12; i++) {
+      const r = await via('127.0.0.1', '203.0.113.9', emailOf('admin'), `guess-${i}`);
+      assert.ok(r.status === 401 || r.status === 429);
+    }
+    assertProblem(await via('127.0.0.1', '203.0.113.9', emailOf('admin'), PASSWORDS.admin), 429);
+    // A client cannot choose its address by sending the header itself: the proxy's entry is last.
+    assertProblem(await via('127.0.0.1', '198.51.100.7, 203.0.113.9', emailOf('admin'), PASSWORDS.admin), 429);
+    const ok = await via('127.0.0.1', '203.0.113.9, 198.51.100.7', emailOf('admin'), PASSWORDS.admin);
+    assert.equal(ok.status, 201, ok.text);
+    // Not from the proxy: the header is ignored, the peer's address counts.
+    const direct = await via('127.0.0.2', '10.9.9.9', emailOf('nurse'), PASSWORDS.nurse);
+    assert.equal(direct.status, 201);
+    const rows = sqlite(px.db, "SELECT action || ' ' || ip FROM audit WHERE action = 'session.create' ORDER BY seq");
+    assert.deepEqual(rows.split('\n'), ['session.create 198.51.100.7', 'session.create 127.0.0.2']);
+  });
+
+  test('--trusted-proxy must be an address', () => {
+    const r = cli(['serve', '--db', px.db, '--listen', '127.0.0.1:1', '--trusted-proxy', 'proxy.example']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--trusted-proxy/);
   });
 });

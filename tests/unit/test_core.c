@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/audit.h"
@@ -78,12 +79,12 @@ static void permission_table(void **state)
 	/* The whole matrix, stated once more here so a change to the table is a deliberate one. */
 	static const int expect[ROLE_COUNT][PERM_COUNT] = {
 	    /* clang-format off */
-	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff */
-	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1},
-	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0},
-	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0},
-	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0},
-	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0},
+	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff arch rest */
+	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1,    1,   1},
+	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0,    1,   0},
+	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0,    0,   0},
+	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0,    0,   0},
+	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0,    0,   0},
 	    /* clang-format on */
 	};
 	for (int r = 0; r < ROLE_COUNT; r++)
@@ -271,29 +272,73 @@ static void audit_chain(void **state)
 static void throttle_logins(void **state)
 {
 	(void)state;
-	static throttle t;
+	throttle t;
 	memset(&t, 0, sizeof t);
 	time_t now = 1000000;
-	for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++)
-		throttle_fail(&t, "a@x.org", now);
-	assert_int_equal(throttle_wait(&t, "a@x.org", THROTTLE_MAX_FAILURES, now), 0);
+	for (int i = 0; i < throttle_pair.free_failures - 1; i++)
+		assert_int_equal(throttle_fail(&t, "a@x.org", now), 0);
+	assert_int_equal(throttle_wait(&t, "a@x.org", &throttle_pair, now), 0);
 	throttle_fail(&t, "A@X.org", now + 1); /* case-insensitive */
-	assert_true(throttle_wait(&t, "a@x.org", THROTTLE_MAX_FAILURES, now + 2) > 0);
-	assert_int_equal(throttle_wait(&t, "b@x.org", THROTTLE_MAX_FAILURES, now + 2), 0);
-	assert_int_equal(
-	    throttle_wait(&t, "a@x.org", THROTTLE_MAX_FAILURES, now + THROTTLE_WINDOW_S + 1), 0);
-	throttle_fail(&t, "c@x.org", now);
-	throttle_success(&t, "c@x.org");
-	for (int i = 0; i < THROTTLE_MAX_FAILURES - 1; i++)
+	/* A growing delay, not a wall: first_delay_s after the last failure, then twice that. */
+	assert_int_equal(throttle_wait(&t, "a@x.org", &throttle_pair, now + 2),
+	                 throttle_pair.first_delay_s - 1);
+	assert_int_equal(throttle_wait(&t, "b@x.org", &throttle_pair, now + 2), 0);
+	assert_int_equal(throttle_wait(&t, "a@x.org", &throttle_pair, now + 1 + 15), 0);
+	throttle_fail(&t, "a@x.org", now + 16);
+	assert_int_equal(throttle_wait(&t, "a@x.org", &throttle_pair, now + 16), 30);
+	for (int i = 0; i < 20; i++)
+		throttle_fail(&t, "a@x.org", now + 17);
+	assert_int_equal(throttle_wait(&t, "a@x.org", &throttle_pair, now + 17),
+	                 throttle_pair.max_delay_s);
+	/* Forgotten a window after the last failure. */
+	assert_int_equal(throttle_wait(&t, "a@x.org", &throttle_pair, now + 18 + THROTTLE_WINDOW_S),
+	                 0);
+	/* A success forgets the key's failures. */
+	for (int i = 0; i < throttle_pair.free_failures; i++)
 		throttle_fail(&t, "c@x.org", now);
-	assert_int_equal(throttle_wait(&t, "c@x.org", THROTTLE_MAX_FAILURES, now), 0);
-	/* A higher limit for a shared key (a client address). */
-	for (int i = 0; i < THROTTLE_MAX_FAILURES; i++)
-		throttle_fail(&t, "127.0.0.1", now);
-	assert_int_equal(throttle_wait(&t, "127.0.0.1", THROTTLE_MAX_PER_ADDRESS, now), 0);
-	for (int i = THROTTLE_MAX_FAILURES; i < THROTTLE_MAX_PER_ADDRESS; i++)
-		throttle_fail(&t, "127.0.0.1", now);
-	assert_true(throttle_wait(&t, "127.0.0.1", THROTTLE_MAX_PER_ADDRESS, now) > 0);
+	assert_true(throttle_wait(&t, "c@x.org", &throttle_pair, now) > 0);
+	throttle_success(&t, "c@x.org");
+	assert_int_equal(throttle_wait(&t, "c@x.org", &throttle_pair, now), 0);
+	/* The account and address rules are far above the pair's. */
+	assert_true(throttle_account.free_failures >= 10 * throttle_pair.free_failures);
+	assert_true(throttle_address.free_failures > throttle_account.free_failures);
+	throttle_free(&t);
+}
+
+/* 1,000 failures with made-up e-mails (and as many addresses) push no counter out: the victim's
+ * pair and the attacker's address are still limited afterwards. */
+static void throttle_cannot_be_flushed(void **state)
+{
+	(void)state;
+	throttle t;
+	memset(&t, 0, sizeof t);
+	time_t now = 2000000;
+	for (int i = 0; i < throttle_pair.free_failures; i++)
+		throttle_fail(&t, "p|victim@x.org|10.0.0.1", now);
+	int before = throttle_wait(&t, "p|victim@x.org|10.0.0.1", &throttle_pair, now);
+	assert_true(before > 0);
+	char key[64];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof key, "p|made-up-%d@x.org|10.0.0.1", i);
+		assert_int_equal(throttle_fail(&t, key, now), 0);
+		snprintf(key, sizeof key, "a|made-up-%d@x.org", i);
+		assert_int_equal(throttle_fail(&t, key, now), 0);
+		snprintf(key, sizeof key, "i|10.1.%d.%d", i / 256, i % 256);
+		assert_int_equal(throttle_fail(&t, key, now), 0);
+		assert_int_equal(throttle_fail(&t, "i|10.0.0.1", now), 0);
+	}
+	assert_true(throttle_keys(&t) >= 3001);
+	assert_int_equal(throttle_wait(&t, "p|victim@x.org|10.0.0.1", &throttle_pair, now), before);
+	assert_true(throttle_wait(&t, "i|10.0.0.1", &throttle_address, now) > 0);
+	/* Expired keys are dropped when the table is rebuilt, live ones kept. */
+	time_t later = now + THROTTLE_WINDOW_S + 1;
+	for (int i = 0; i < 6000; i++) {
+		snprintf(key, sizeof key, "later-%d", i);
+		assert_int_equal(throttle_fail(&t, key, later), 0);
+	}
+	assert_true(throttle_keys(&t) <= 6000);
+	assert_int_equal(throttle_wait(&t, "later-0", &throttle_pair, later), 0);
+	throttle_free(&t);
 }
 
 static void demo_is_deterministic(void **state)
@@ -374,6 +419,14 @@ static void staff_rules(void **state)
 	assert_true(text_visible("Zoë"));
 	assert_false(text_visible("\xe2\x80\x8b\xef\xbb\xbf \xe2\x80\xae")); /* ZWSP, BOM, RLO */
 	assert_false(text_visible(""));
+	assert_false(text_visible(NULL));
+	/* LRI..PDI, soft hyphen, ALM, Hangul filler, a C1 control: none of them shows. */
+	assert_false(text_visible("\xe2\x81\xa6\xe2\x81\xa9\xc2\xad\xd8\x9c\xe3\x85\xa4\xc2\x85"));
+	assert_true(text_visible("\xe2\x80\x8b"
+	                         "A\xe2\x80\xae"));
+	assert_true(text_visible("\xf0\x9f\x98\x80")); /* an emoji shows */
+	/* Tag characters (U+E0041, U+E007F) and a variation selector (U+FE0F) do not. */
+	assert_false(text_visible("\xf3\xa0\x81\x81\xf3\xa0\x81\xbf\xef\xb8\x8f"));
 }
 
 int main(void)
@@ -381,11 +434,11 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(icd10_etiologies), cmocka_unit_test(chronicity_boundary),
-	    cmocka_unit_test(permission_table), cmocka_unit_test(patient_rules),
-	    cmocka_unit_test(condition_rules),  cmocka_unit_test(audit_chain),
-	    cmocka_unit_test(throttle_logins),  cmocka_unit_test(demo_is_deterministic),
-	    cmocka_unit_test(staff_rules),
+	    cmocka_unit_test(icd10_etiologies),      cmocka_unit_test(chronicity_boundary),
+	    cmocka_unit_test(permission_table),      cmocka_unit_test(patient_rules),
+	    cmocka_unit_test(condition_rules),       cmocka_unit_test(audit_chain),
+	    cmocka_unit_test(throttle_logins),       cmocka_unit_test(throttle_cannot_be_flushed),
+	    cmocka_unit_test(demo_is_deterministic), cmocka_unit_test(staff_rules),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
