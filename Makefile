@@ -3,7 +3,7 @@
 # installs, builds, loads a synthetic clinic and serves it.
 
 CC      ?= cc
-PKGS    := jansson libsodium sqlite3
+PKGS    := jansson libsodium sqlite3 gsl
 CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wno-missing-field-initializers -I. -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm

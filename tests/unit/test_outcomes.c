@@ -1,0 +1,131 @@
+/* Unit tests for the outcome rules (core/outcomes.c) on small hand-built patients with known
+ * answers, and for the statistics (stats/) against reference values made by R
+ * (tests/cases/stats/, remade by the R scripts beside them). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/outcomes.h"
+#include "stats/binom.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static void binomial_interval_matches_r(void **state)
+{
+	(void)state;
+	json_error_t err;
+	json_t *doc = json_load_file("tests/cases/stats/binom.json", 0, &err);
+	assert_non_null(doc);
+	size_t i;
+	json_t *c;
+	int checked = 0;
+	json_array_foreach(json_object_get(doc, "cases"), i, c)
+	{
+		int x = (int)json_integer_value(json_object_get(c, "x"));
+		int n = (int)json_integer_value(json_object_get(c, "n"));
+		double lo, hi;
+		assert_int_equal(binom_exact_ci(x, n, 0.95, &lo, &hi), 0);
+		double want_lo = json_number_value(json_object_get(c, "lo"));
+		double want_hi = json_number_value(json_object_get(c, "hi"));
+		if (fabs(lo - want_lo) > 1e-9 || fabs(hi - want_hi) > 1e-9)
+			fail_msg("%d/%d: [%.12g, %.12g], R says [%.12g, %.12g]", x, n, lo, hi,
+			         want_lo, want_hi);
+		checked++;
+	}
+	json_decref(doc);
+	assert_true(checked >= 10);
+	double lo, hi;
+	assert_int_equal(binom_exact_ci(3, 2, 0.95, &lo, &hi), -1);
+	assert_int_equal(binom_exact_ci(0, 0, 0.95, &lo, &hi), -1);
+}
+
+static void baseline_rules(void **state)
+{
+	(void)state;
+	outcome_patient p;
+	/* Day values from -14 to 0 (day 0 counts as before the injection): their mean; two
+	 * readings on one day are one day value. */
+	nrs_reading mean[] = {{-20, 9}, {-10, 6}, {-10, 8}, {0, 5}, {3, 1}};
+	outcome_evaluate(mean, N(mean), 400, &p);
+	assert_int_equal(p.baseline_kind, BASELINE_MEAN);
+	assert_true(fabs(p.baseline - 6) < 1e-12); /* (7 + 5) / 2, not (6 + 8 + 5) / 3 */
+	assert_true(p.evaluable);
+	/* None then: the latest day value from -30 to -15. */
+	nrs_reading latest[] = {{-31, 2}, {-29, 8}, {-15, 7}, {1, 1}};
+	outcome_evaluate(latest, N(latest), 400, &p);
+	assert_int_equal(p.baseline_kind, BASELINE_LATEST);
+	assert_true(p.baseline == 7);
+	/* Nothing from -30 to 0: not evaluable; a baseline of 0: not evaluable either. */
+	nrs_reading none[] = {{-31, 8}, {30, 2}};
+	outcome_evaluate(none, N(none), 400, &p);
+	assert_int_equal(p.baseline_kind, BASELINE_NONE);
+	assert_false(p.evaluable);
+	assert_false(outcome_responder(&p, 0, 30));
+	nrs_reading zero[] = {{-3, 0}, {30, 0}};
+	outcome_evaluate(zero, N(zero), 400, &p);
+	assert_int_equal(p.baseline_kind, BASELINE_ZERO);
+	assert_false(p.evaluable);
+	outcome_evaluate(NULL, 0, 400, &p);
+	assert_false(p.evaluable);
+}
+
+static void milestone_rules(void **state)
+{
+	(void)state;
+	outcome_patient p;
+	/* Day 30 +- 14: 16 and 44 are inside, 15 and 45 outside. Nearest wins; on a tie the
+	 * later day. */
+	nrs_reading edge[] = {{0, 10}, {15, 1}, {16, 4}, {45, 1}};
+	outcome_evaluate(edge, N(edge), 400, &p);
+	assert_true(p.has_value[0]);
+	assert_int_equal(p.value_day[0], 16);
+	nrs_reading tie[] = {{0, 10}, {28, 6}, {32, 5}};
+	outcome_evaluate(tie, N(tie), 400, &p);
+	assert_int_equal(p.value_day[0], 32);
+	assert_true(p.value[0] == 5);
+	nrs_reading near[] = {{0, 10}, {25, 2}, {31, 7}};
+	outcome_evaluate(near, N(near), 400, &p);
+	assert_int_equal(p.value_day[0], 31);
+	/* Missing: nothing inside day 91 +- 21. */
+	assert_false(p.has_value[1]);
+	/* Due once the window has closed before today: day 30's window ends on day 44. */
+	outcome_evaluate(near, N(near), 44, &p);
+	assert_false(p.due[0]);
+	outcome_evaluate(near, N(near), 45, &p);
+	assert_true(p.due[0]);
+	assert_false(p.due[1]);
+	outcome_evaluate(near, N(near), 411, &p);
+	assert_true(p.due[3]); /* 365 + 45 = 410 */
+}
+
+static void responder_rules(void **state)
+{
+	(void)state;
+	outcome_patient p;
+	/* Baseline 8: 30 % is at or under 5.6, 50 % at or under 4. */
+	nrs_reading r[] = {{-5, 8}, {30, 5.6}, {91, 4}, {182, 4.1}};
+	outcome_evaluate(r, N(r), 400, &p);
+	assert_true(outcome_responder(&p, 0, 30));
+	assert_false(outcome_responder(&p, 0, 50));
+	assert_true(outcome_responder(&p, 1, 50)); /* exactly half */
+	assert_false(outcome_responder(&p, 2, 50));
+	assert_true(outcome_responder(&p, 2, 30));
+	assert_false(outcome_responder(&p, 3, 30)); /* no value at a year */
+	assert_false(outcome_responder(&p, 9, 30));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(binomial_interval_matches_r),
+	    cmocka_unit_test(baseline_rules),
+	    cmocka_unit_test(milestone_rules),
+	    cmocka_unit_test(responder_rules),
+	};
+	return cmocka_run_group_tests_name("outcomes", tests, NULL, NULL);
+}
