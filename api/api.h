@@ -51,6 +51,7 @@ int api_token_list(http_req *r);
 int api_token_create(http_req *r);
 int api_token_revoke(http_req *r);
 int api_audit_verify(http_req *r);
+int api_outcomes_responders(http_req *r);
 int api_plan_step_done(http_req *r);
 int api_lot_get(http_req *r);
 int api_plan_step_accept(http_req *r);

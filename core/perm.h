@@ -27,6 +27,7 @@ typedef enum perm {
 	PERM_STAFF_ADMIN, /* staff accounts and API tokens (admin) */
 	PERM_PATIENT_ARCHIVE, /* archive a patient with a reason (clinicians and admins) */
 	PERM_PATIENT_RESTORE, /* bring an archived patient back, with a reason (admins) */
+	PERM_OUTCOMES_READ,   /* de-identified outcome reports (admins, clinicians, researchers) */
 	PERM_COUNT
 } perm;
 

@@ -45,6 +45,7 @@ sw_err sqlite_patient_get(store *s, arena *a, const char *id, patient *out);
 sw_err sqlite_patient_update(store *s, const patient *p, int expected_version, audit_record *audit);
 sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items, int *n);
 sw_err sqlite_patient_summary(store *s, arena *a, const char *id, patient_summary *out);
+sw_err sqlite_outcome_cohort(store *s, arena *a, outcome_subject **items, int *n);
 void sq_read_staff(arena *a, sqlite3_stmt *st, staff *out); /* the columns of STAFF_COLS */
 sw_err sqlite_staff_list(store *s, arena *a, staff **items, int *n);
 sw_err sqlite_staff_get(store *s, arena *a, const char *id, staff *out);

@@ -158,6 +158,7 @@ function probe(rt) {
     'POST /api/v1/tokens': 422,
     'POST /api/v1/tokens/{id}/revoke': 404,
     'GET /api/v1/audit/verify': 200,
+    'GET /api/v1/outcomes/responders': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
@@ -209,11 +210,11 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
-  assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
+  assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
   assert.deepEqual(may('nurse'), ['clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
   assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
-  assert.deepEqual(may('researcher'), ['public', 'signed_in']);
+  assert.deepEqual(may('researcher'), ['outcomes.read', 'public', 'signed_in']);
 });
 
 test('anonymous: public routes answer, every other route is 401', async () => {
