@@ -334,8 +334,10 @@ static void *queued(loader *l, const rec_kind *k, const char *date_field, const 
 	const rec_field *f = date_field ? rec_field_find(k, date_field) : NULL;
 	*n = 0;
 	for (int i = 0; i < l->n; i++) {
+		if (l->w[i].k != k)
+			continue;
 		const char *d = f ? REC_CAT(l->w[i].rec, f->off, const char *) : NULL;
-		if (l->w[i].k == k && (!d || strncmp(d, on, 10) <= 0))
+		if (!d || strncmp(d, on, 10) <= 0)
 			memcpy(out + k->size * (size_t)(*n)++, l->w[i].rec, k->size);
 	}
 	return out;

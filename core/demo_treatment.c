@@ -335,6 +335,15 @@ json_t *demo_treatment(demo_rng *g, arena *a, const demo_course *course, const c
 		    !s[i].ps->optional)
 			first = s[i].due;
 	x.response = response(&x, first);
+	/* A clinic pain score in the days before the first injection: the outcomes' baseline. */
+	civil_date pre = date_add_days(first, -9 + pick(&x, 4));
+	if (!after_today(&x, pre)) {
+		int nrs = x.pain + pick(&x, 3) - 1;
+		nrs = nrs < 0 ? 0 : nrs > 10 ? 10 : nrs;
+		emit(&x, json_pack("{s:s, s:{s:s, s:s, s:{s:i}}}", "op", "assessment", "body",
+		                   "instrument", "nrs", "performed_at", iso(&x, pre), "answers",
+		                   "score", nrs));
+	}
 	/* A stopped plan stops before its first procedure (after the consent, signed by day 2) or
 	 * within 150 days of it. */
 	int early = state == DEMO_STOPPED && chance(&x, 30);
