@@ -1,18 +1,21 @@
 /* Outcome reports (docs/OUTCOMES.md), computed from the raw records on each request. So far the
  * responder table: at a milestone and threshold, over every treated patient who is due (primary:
  * not evaluable or no value counts as not responding) or over those observed (a sensitivity
- * analysis), overall and by biologic, each rate with its numerator, denominator and exact 95 %
- * interval, or `insufficient` under the minimum n. No identifier appears in any answer. */
+ * analysis), overall and by biologic or chronicity at day 0, each rate with its numerator,
+ * denominator and exact 95 % interval, or `insufficient` under the minimum n. No identifier appears
+ * in any answer. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/neuropathy.h"
 #include "../core/outcomes.h"
 #include "../stats/binom.h"
 #include "../util/dates.h"
 #include "api.h"
 
 typedef struct tally {
-	const char *biologic; /* NULL: every patient */
+	const char *by;    /* the stratifying variable, NULL for every patient */
+	const char *value; /* its value in this stratum */
 	int treated, due, not_evaluable, missing, observed, responders;
 } tally;
 
@@ -28,6 +31,14 @@ static int param(http_req *r, const char *name, int dflt, int lo, int hi, const 
 		return dflt;
 	}
 	return (int)n;
+}
+
+/* recent, chronic or unknown at day 0, by the server's threshold. */
+static const char *chronicity_at(const char *onset, civil_date day0, int chronic_months)
+{
+	civil_date o;
+	int known = onset && date_parse_partial(onset, &o) == 0;
+	return chronicity_name(neuropathy_duration(known ? &o : NULL, day0, chronic_months));
 }
 
 static void count(tally *t, const outcome_patient *p, int m, int threshold)
@@ -49,11 +60,11 @@ static void count(tally *t, const outcome_patient *p, int m, int threshold)
 static json_t *row(const tally *t, int primary, int min_n)
 {
 	int denominator = primary ? t->due : t->observed;
-	json_t *o = json_pack(
-	    "{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum",
-	    t->biologic ? json_pack("{s:s}", "biologic", t->biologic) : json_object(), "treated",
-	    t->treated, "due", t->due, "not_evaluable", t->not_evaluable, "missing", t->missing,
-	    "observed", t->observed, "responders", t->responders, "denominator", denominator);
+	json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum",
+	                      t->by ? json_pack("{s:s}", t->by, t->value) : json_object(),
+	                      "treated", t->treated, "due", t->due, "not_evaluable",
+	                      t->not_evaluable, "missing", t->missing, "observed", t->observed,
+	                      "responders", t->responders, "denominator", denominator);
 	double lo, hi;
 	int insufficient =
 	    denominator < min_n || binom_exact_ci(t->responders, denominator, 0.95, &lo, &hi);
@@ -80,8 +91,8 @@ int api_outcomes_responders(http_req *r)
 		v_add(&r->v, "milestone", "must be 30, 91, 182 or 365 (days)");
 	if (analysis && strcmp(analysis, "primary") && strcmp(analysis, "observed"))
 		v_add(&r->v, "analysis", "must be primary or observed");
-	if (by && *by && strcmp(by, "biologic"))
-		v_add(&r->v, "by", "can be biologic (more strata come with the next reports)");
+	if (by && *by && strcmp(by, "biologic") && strcmp(by, "chronicity"))
+		v_add(&r->v, "by", "can be biologic or chronicity (more strata come next)");
 	if (r->v.n)
 		return http_invalid(r);
 	int primary = !analysis || strcmp(analysis, "primary") == 0;
@@ -102,11 +113,17 @@ int api_outcomes_responders(http_req *r)
 		count(&all, &p, m, threshold);
 		if (!by || !*by)
 			continue;
+		const char *value =
+		    strcmp(by, "biologic") == 0
+		        ? subjects[i].biologic
+		        : chronicity_at(subjects[i].onset, d0, r->srv->cfg.chronic_months);
 		int g = 0;
-		while (g < n_groups && strcmp(groups[g].biologic, subjects[i].biologic) != 0)
+		while (g < n_groups && strcmp(groups[g].value, value) != 0)
 			g++;
-		if (g == n_groups)
-			groups[n_groups++].biologic = subjects[i].biologic;
+		if (g == n_groups) {
+			groups[n_groups].by = by;
+			groups[n_groups++].value = value;
+		}
 		count(&groups[g], &p, m, threshold);
 	}
 	json_t *rows = json_array();

@@ -41,6 +41,7 @@ typedef struct staff {
 typedef struct outcome_subject {
 	const char *day0;
 	const char *biologic;
+	const char *onset; /* the onset of the plan's diagnosis (YYYY-MM-DD or YYYY-MM), or NULL */
 	nrs_reading *readings;
 	int n_readings;
 } outcome_subject;

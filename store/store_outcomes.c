@@ -9,7 +9,7 @@
 
 typedef struct subject_row {
 	const char *patient_id;
-	const char *day0_text, *biologic;
+	const char *day0_text, *biologic, *onset;
 	civil_date day0;
 	outcome_subject *s;
 	int cap;
@@ -26,8 +26,9 @@ sw_err sqlite_outcome_cohort(store *base, arena *a, outcome_subject **items, int
 	/* The first live injection of each patient (ties by creation), with its plan's biologic. */
 	sqlite3_stmt *st = sq_prep(
 	    s,
-	    "SELECT pr.patient_id, pr.performed_on, pl.biologic FROM procedures pr JOIN plans pl "
-	    "ON pl.id = pr.plan_id WHERE pr.kind = 'injection' AND pr.status != 'voided' AND "
+	    "SELECT pr.patient_id, pr.performed_on, pl.biologic, c.onset_date FROM procedures pr "
+	    "JOIN plans pl ON pl.id = pr.plan_id LEFT JOIN conditions c ON c.id = pl.condition_id "
+	    "WHERE pr.kind = 'injection' AND pr.status != 'voided' AND "
 	    "pr.rowid = (SELECT x.rowid FROM procedures x WHERE x.patient_id = pr.patient_id AND "
 	    "x.kind = 'injection' AND x.status != 'voided' ORDER BY x.performed_on, x.created_at "
 	    "LIMIT 1) ORDER BY pr.patient_id");
@@ -49,6 +50,7 @@ sw_err sqlite_outcome_cohort(store *base, arena *a, outcome_subject **items, int
 		r->patient_id = sq_col(a, st, 0);
 		r->day0_text = sq_col(a, st, 1);
 		r->biologic = sq_col(a, st, 2);
+		r->onset = sq_col(a, st, 3);
 		date_parse(r->day0_text, &r->day0);
 	}
 	sqlite3_reset(st);
@@ -57,6 +59,7 @@ sw_err sqlite_outcome_cohort(store *base, arena *a, outcome_subject **items, int
 		rows[i].s = &out[i];
 		out[i].day0 = rows[i].day0_text;
 		out[i].biologic = rows[i].biologic;
+		out[i].onset = rows[i].onset;
 	}
 	/* The readings of every patient; those of untreated patients are passed over. */
 	st = sq_prep(s, "SELECT patient_id, entry_date, nrs FROM diary_entries WHERE status != "

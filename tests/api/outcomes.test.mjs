@@ -23,9 +23,9 @@ async function ok(r) {
 }
 
 // A patient injected with PRP on `injected` (days from today), with NRS diary readings {day: value}.
-async function treated(injected, readings) {
+async function treated(injected, readings, onset = null) {
   const p = await ok(await c.post('/api/v1/patients', newPatient()));
-  const cond = await ok(await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' }));
+  const cond = await ok(await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42', ...(onset ? { onset_date: onset } : {}) }));
   const pl = await ok(await c.post(`/api/v1/patients/${p.id}/plans`, { protocol: 'prp-series', condition_id: cond.id, start_date: day(injected - 7) }));
   await ok(await c.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' }));
   await ok(await c.post(`/api/v1/patients/${p.id}/consents`, { document: 'prp', version: '1', plan_id: pl.id, signed_on: day(injected - 7), witness: 'x' }));
@@ -86,6 +86,18 @@ describe('responders', () => {
     assert.equal(thin.denominator, 4, 'the counts are still shown');
     const d30 = (await c.get('/api/v1/outcomes/responders?milestone=30&min_n=1')).body.rows[0];
     assert.equal(d30.due, 4, 'the patient injected 30 days ago is not due at day 30 until day 45');
+  });
+
+  test('by chronicity at day 0 (the onset of the plan\'s diagnosis; unknown without one)', async () => {
+    await treated(-120, { '-3': 8, 91: 2 }, day(-120 - 2 * 365)); // chronic at day 0, responder
+    await treated(-120, { '-3': 8, 91: 8 }, day(-120 - 60)); // recent at day 0
+    const rows = (await c.get('/api/v1/outcomes/responders?milestone=91&by=chronicity&min_n=1')).body.rows;
+    const by = Object.fromEntries(rows.slice(1).map((x) => [x.stratum.chronicity, x]));
+    assert.deepEqual(Object.keys(by).sort(), ['chronic', 'recent', 'unknown']);
+    assert.deepEqual([by.chronic.due, by.chronic.responders], [1, 1]);
+    assert.deepEqual([by.recent.due, by.recent.responders], [1, 0]);
+    assert.equal(by.unknown.due, 4);
+    assert.equal(rows[0].due, 6);
   });
 
   test('bad parameters: each named', async () => {
