@@ -86,6 +86,17 @@ int api_plan_list(http_req *r)
 	return api_patient_items(r, "plan.list", pt.id, arr);
 }
 
+/* The plan in the route and its steps; 0, or the answer given (404). */
+static int load_plan(http_req *r, plan *p, plan_step **steps, int *n)
+{
+	sw_err rc = uuid_valid(r->params[0])
+	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], p)
+	                : SW_ENOTFOUND;
+	if (!rc)
+		rc = load_steps(r, p->patient_id, p->id, steps, n);
+	return rc ? http_fail(r, rc, "plan") : 0;
+}
+
 /* Runs a record-layer handler on the plan in the route and adds the plan's steps to its answer.
  * The steps are read first: a plan's change or move leaves them as they are, and a write that
  * committed is never answered with an error. */
@@ -94,13 +105,8 @@ static int with_steps(http_req *r, int (*handler)(http_req *r))
 	plan p;
 	plan_step *steps;
 	int n;
-	sw_err rc = uuid_valid(r->params[0])
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
-	                : SW_ENOTFOUND;
-	if (!rc)
-		rc = load_steps(r, p.patient_id, p.id, &steps, &n);
-	if (rc)
-		return http_fail(r, rc, "plan");
+	if (load_plan(r, &p, &steps, &n))
+		return r->status;
 	int status = handler(r);
 	if (status != 200)
 		return status;
@@ -170,20 +176,15 @@ int api_plan_move(http_req *r)
 	plan p;
 	plan_step *steps;
 	int n;
-	sw_err rc = uuid_valid(r->params[0])
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
-	                : SW_ENOTFOUND;
-	if (!rc)
-		rc = load_steps(r, p.patient_id, p.id, &steps, &n);
-	if (rc)
-		return http_fail(r, rc, "plan");
+	if (load_plan(r, &p, &steps, &n))
+		return r->status;
 	audit_record *a = api_rec_prepare_move(r, &rk_plan, &p, to, reason, expected);
 	if (!a)
 		return r->status;
 	rec_write *w = arena_zalloc(r->a, sizeof(rec_write) * (size_t)(n + 1));
 	w[0] = (rec_write){&rk_plan, &p, expected, NULL};
 	int k = 1 + close_writes(r, &p, steps, n, w + 1, n);
-	rc = r->st->ops->rec_write_all(r->st, r->a, w, k, a);
+	sw_err rc = r->st->ops->rec_write_all(r->st, r->a, w, k, a);
 	if (rc)
 		return http_fail(r, rc, "plan");
 	r->etag = api_etag(r, p.version);
@@ -264,13 +265,8 @@ int api_plan_step_add(http_req *r)
 	plan p;
 	plan_step *steps;
 	int n;
-	sw_err rc = uuid_valid(r->params[0])
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
-	                : SW_ENOTFOUND;
-	if (!rc)
-		rc = load_steps(r, p.patient_id, p.id, &steps, &n);
-	if (rc)
-		return http_fail(r, rc, "plan");
+	if (load_plan(r, &p, &steps, &n))
+		return r->status;
 	if (api_patient_writable(r, p.patient_id, NULL))
 		return r->status;
 	if (rec_ended(&rk_plan, &p))
@@ -291,7 +287,7 @@ int api_plan_step_add(http_req *r)
 	audit_record *a = api_rec_audit(
 	    r, &rk_plan_step, "add", s,
 	    arena_printf(r->a, "%s on %s: %s", s->kind, s->due_date, s->added_reason));
-	rc = r->st->ops->rec_create(r->st, r->a, &rk_plan_step, s, a);
+	sw_err rc = r->st->ops->rec_create(r->st, r->a, &rk_plan_step, s, a);
 	if (rc)
 		return http_fail(r, rc, "plan step");
 	return api_created(r, rk_plan_step.path, s->id, 1, api_rec_json(r, &rk_plan_step, s));

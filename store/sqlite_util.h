@@ -47,6 +47,8 @@ sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient
 sw_err sqlite_patient_summary(store *s, arena *a, const char *id, patient_summary *out);
 sw_err sqlite_outcome_cohort(store *s, arena *a, outcome_subject **items, int *n);
 void sq_read_staff(arena *a, sqlite3_stmt *st, staff *out); /* the columns of STAFF_COLS */
+/* The one staff member sql (a literal, one parameter: value) selects; SW_ENOTFOUND if none. */
+sw_err sq_staff_one(sqlite_store *s, arena *a, const char *sql, const char *value, staff *out);
 sw_err sqlite_staff_list(store *s, arena *a, staff **items, int *n);
 sw_err sqlite_staff_get(store *s, arena *a, const char *id, staff *out);
 sw_err sqlite_staff_add(store *s, const staff *p, audit_record *audit);

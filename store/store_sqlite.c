@@ -44,20 +44,10 @@ static sw_err sqlite_staff_create(store *base, const staff *p)
 
 static sw_err sqlite_staff_by_email(store *base, arena *a, const char *email, staff *out)
 {
-	sqlite_store *s = SQ(base);
-	static const char sql[] = "SELECT id, email, name, role, password_hash, active, created_at "
-	                          "FROM staff WHERE email = ?";
-	sqlite3_stmt *st = sq_prep(s, sql);
-	if (!st)
-		return SW_EDB;
-	sq_text(st, 1, email);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		sq_read_staff(a, st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return SW_OK;
-	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "staff by email");
+	return sq_staff_one(SQ(base), a,
+	                    "SELECT id, email, name, role, password_hash, active, created_at "
+	                    "FROM staff WHERE email = ?",
+	                    email, out);
 }
 
 static sw_err sqlite_staff_count(store *base, int64_t *n)

@@ -44,20 +44,24 @@ sw_err sqlite_staff_list(store *base, arena *a, staff **items, int *n)
 	return SW_OK;
 }
 
-sw_err sqlite_staff_get(store *base, arena *a, const char *id, staff *out)
+sw_err sq_staff_one(sqlite_store *s, arena *a, const char *sql, const char *value, staff *out)
 {
-	sqlite_store *s = SQ(base);
-	sqlite3_stmt *st = sq_prep(s, "SELECT " STAFF_COLS " FROM staff WHERE id = ?");
+	sqlite3_stmt *st = sq_prep(s, sql);
 	if (!st)
 		return SW_EDB;
-	sq_text(st, 1, id);
+	sq_text(st, 1, value);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		sq_read_staff(a, st, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return SW_OK;
-	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "staff get");
+	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "staff lookup");
+}
+
+sw_err sqlite_staff_get(store *base, arena *a, const char *id, staff *out)
+{
+	return sq_staff_one(SQ(base), a, "SELECT " STAFF_COLS " FROM staff WHERE id = ?", id, out);
 }
 
 static sw_err insert_staff(sqlite_store *s, const void *arg)

@@ -84,3 +84,18 @@ export function neuropathyCodes() {
   }
   return codesPromise;
 }
+
+// A catalogue's items (they change only with a new server version): fetched once per page load,
+// again after a failure.
+export function cached(path) {
+  let promise = null;
+  return () => {
+    if (!promise) {
+      promise = get(path).then((r) => r.body.items).catch((e) => {
+        promise = null;
+        throw e;
+      });
+    }
+    return promise;
+  };
+}

@@ -8,7 +8,7 @@
 // Wording: the server decides what is abnormal and says by which rule; the page repeats it.
 // Medicines are listed, never linked to scores or results.
 
-import { get, post, patch } from './api.js';
+import { get, post, patch, cached } from './api.js';
 import { h, add, fill, tag, todayText, stacked, highlight } from './dom.js';
 import { toggleBelow } from './inline.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict,
@@ -78,19 +78,6 @@ export function doseText(m) {
   return `${num(m.dose_value)}${m.dose_unit ? ` ${m.dose_unit}` : ''}`;
 }
 
-// Catalogues change only with a new server version: fetched once per page load.
-function cached(path) {
-  let promise = null;
-  return () => {
-    if (!promise) {
-      promise = get(path).then((r) => r.body.items).catch((e) => {
-        promise = null;
-        throw e;
-      });
-    }
-    return promise;
-  };
-}
 const observationKinds = cached('/api/v1/observation-kinds');
 const medicationList = cached('/api/v1/medication-list');
 

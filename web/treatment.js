@@ -8,7 +8,7 @@
 // front desk sees plans and their steps' due dates (the API leaves the clinical fields out, and
 // so do these screens); a researcher has no plan.read and sees nothing of it.
 
-import { get, post, patch } from './api.js';
+import { get, post, patch, cached } from './api.js';
 import { h, add, fill, tag, todayText, roleLabel, classLabel } from './dom.js';
 import { field, valueOf, problemBox, conflict } from './form.js';
 import { procedureTable, procedureForm } from './procedures.js';
@@ -17,19 +17,6 @@ import { stepsView, addStepForm, ENDED, planStatusText } from './steps.js';
 import { eventTable, eventForm, syncProcedureChoices } from './adverse-events.js';
 import { candidacySection } from './candidacy.js';
 
-// Catalogues change only with a new server version: fetched once per page load.
-function cached(path) {
-  let promise = null;
-  return () => {
-    if (!promise) {
-      promise = get(path).then((r) => r.body.items).catch((e) => {
-        promise = null;
-        throw e;
-      });
-    }
-    return promise;
-  };
-}
 const protocolList = cached('/api/v1/protocols');
 const biologicList = cached('/api/v1/biologics');
 const consentDocuments = cached('/api/v1/consent-documents');
