@@ -1,23 +1,27 @@
-/* Outcome reports (docs/OUTCOMES.md), computed from the raw records on each request. So far the
- * responder table: at a milestone and threshold, over every treated patient who is due (primary:
- * not evaluable or no value counts as not responding) or over those observed (a sensitivity
- * analysis), overall and by biologic or chronicity at day 0, each rate with its numerator,
- * denominator and exact 95 % interval, or `insufficient` under the minimum n. No identifier appears
- * in any answer. */
+/* Outcome reports (docs/OUTCOMES.md), computed from the raw records on each request. The
+ * responder table: at a milestone and threshold (NRS) or by PGIC, over every patient who is due
+ * (primary: not evaluable or no value counts as not responding) or over those observed (a
+ * sensitivity analysis), filtered by any strata and split by up to two, each rate with its
+ * numerator, denominator and exact 95 % interval, or `insufficient` under the minimum n; as JSON
+ * or CSV. No identifier appears in any answer. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/neuropathy.h"
-#include "../core/outcomes.h"
+#include "../core/outcome_report.h"
+#include "../core/treatment.h"
 #include "../stats/binom.h"
 #include "../util/dates.h"
 #include "api.h"
 
-typedef struct tally {
-	const char *by;    /* the stratifying variable, NULL for every patient */
-	const char *value; /* its value in this stratum */
-	int treated, due, not_evaluable, missing, observed, responders;
-} tally;
+#define COMPARATOR_NOTE "observational comparison, not a randomised control"
+
+typedef struct report_params {
+	outcome_scheme scheme;
+	outcome_query q;
+	int min_n;
+	int csv;
+	const char *filters; /* "etiology=diabetic, biologic=prp" or "none" */
+} report_params;
 
 static int param(http_req *r, const char *name, int dflt, int lo, int hi, const char *what)
 {
@@ -33,122 +37,240 @@ static int param(http_req *r, const char *name, int dflt, int lo, int hi, const 
 	return (int)n;
 }
 
-/* recent, chronic or unknown at day 0, by the server's threshold. */
-static const char *chronicity_at(const char *onset, civil_date day0, int chronic_months)
+/* "a, b or c" for variable v. */
+static const char *choices(http_req *r, const outcome_scheme *s, int v)
 {
-	civil_date o;
-	int known = onset && date_parse_partial(onset, &o) == 0;
-	return chronicity_name(neuropathy_duration(known ? &o : NULL, day0, chronic_months));
+	const char *out = "";
+	for (int i = 0; i < s->n_values[v]; i++)
+		out = arena_printf(r->a, "%s%s%s", out,
+		                   i == 0                    ? ""
+		                   : i == s->n_values[v] - 1 ? " or "
+		                                             : ", ",
+		                   s->values[v][i]);
+	return out;
 }
 
-static void count(tally *t, const outcome_patient *p, int m, int threshold)
+/* The comma-separated list in text split in place into at most max parts; returns how many. */
+static int split(char *text, const char **parts, int max)
 {
-	t->treated++;
-	if (!p->due[m])
-		return;
-	t->due++;
-	if (!p->evaluable)
-		t->not_evaluable++;
-	else if (!p->has_value[m])
-		t->missing++;
-	else {
-		t->observed++;
-		t->responders += outcome_responder(p, m, threshold);
+	int n = 0;
+	for (char *p = text; p && n <= max;) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (n < max)
+			parts[n] = p;
+		n++;
+		p = comma ? comma + 1 : NULL;
+	}
+	return n;
+}
+
+static void read_filters(http_req *r, report_params *p)
+{
+	p->filters = "none";
+	for (int v = 0; v < OV_COUNT; v++) {
+		const char *name = p->scheme.name[v], *given = http_query(r, name);
+		if (!given)
+			continue;
+		const char *parts[OV_MAX_VALUES];
+		int n = split(arena_strdup(r->a, given), parts, OV_MAX_VALUES);
+		for (int i = 0; i < n && i < OV_MAX_VALUES; i++) {
+			int k = outcome_value(&p->scheme, v, parts[i]);
+			if (k < 0) {
+				v_add(&r->v, name, "can be %s (several with commas)",
+				      choices(r, &p->scheme, v));
+				break;
+			}
+			p->q.filter[v] |= 1u << k;
+		}
+		p->filters = strcmp(p->filters, "none") == 0
+		                 ? arena_printf(r->a, "%s=%s", name, given)
+		                 : arena_printf(r->a, "%s, %s=%s", p->filters, name, given);
 	}
 }
 
-static json_t *row(const tally *t, int primary, int min_n)
+static void read_by(http_req *r, report_params *p)
 {
-	int denominator = primary ? t->due : t->observed;
-	json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum",
-	                      t->by ? json_pack("{s:s}", t->by, t->value) : json_object(),
-	                      "treated", t->treated, "due", t->due, "not_evaluable",
-	                      t->not_evaluable, "missing", t->missing, "observed", t->observed,
-	                      "responders", t->responders, "denominator", denominator);
+	const char *given = http_query(r, "by");
+	if (!given || !*given)
+		return;
+	const char *parts[3];
+	int n = split(arena_strdup(r->a, given), parts, 2);
+	const char *names = "";
+	for (int v = 0; v < OV_COUNT; v++)
+		names = arena_printf(r->a, "%s%s%s", names, v ? ", " : "", p->scheme.name[v]);
+	if (n > 2) {
+		v_add(&r->v, "by", "takes at most two variables, e.g. by=biologic,chronicity");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		p->q.by[i] = outcome_var(&p->scheme, parts[i]);
+		if (p->q.by[i] < 0) {
+			v_add(&r->v, "by", "names one or two of %s, with a comma", names);
+			return;
+		}
+	}
+	if (n == 2 && p->q.by[0] == p->q.by[1])
+		v_add(&r->v, "by", "names the same variable twice");
+}
+
+/* The parameters every report takes; 0 when good, or the 422 already set. */
+static int read_params(http_req *r, report_params *p)
+{
+	const treatment_set *tx = r->srv->cfg.treatment;
+	const char *ids[OV_MAX_VALUES];
+	int n = 0;
+	for (int i = 0; tx && i < tx->n_biologics && n < OV_MAX_VALUES - 1; i++)
+		ids[n++] = tx->biologics[i].id;
+	outcome_scheme_init(&p->scheme, ids, n, r->srv->cfg.chronic_months);
+	outcome_query_init(&p->q, date_days(date_today()));
+	int day = param(r, "milestone", 91, 30, 365, "must be 30, 91, 182 or 365 (days)");
+	p->q.threshold = param(r, "threshold", 30, 1, 99, "must be a whole percent from 1 to 99");
+	p->min_n = param(r, "min_n", 10, 1, 1000, "must be a whole number from 1 to 1000");
+	p->q.milestone = -1;
+	for (int i = 0; i < OUTCOME_MILESTONES; i++)
+		if (outcome_milestone_day[i] == day)
+			p->q.milestone = i;
+	if (p->q.milestone < 0 && !v_has(&r->v, "milestone"))
+		v_add(&r->v, "milestone", "must be 30, 91, 182 or 365 (days)");
+	const char *analysis = http_query(r, "analysis"), *measure = http_query(r, "measure");
+	const char *format = http_query(r, "format");
+	if (analysis && strcmp(analysis, "primary") && strcmp(analysis, "observed"))
+		v_add(&r->v, "analysis", "must be primary or observed");
+	if (measure && strcmp(measure, "nrs") && strcmp(measure, "pgic"))
+		v_add(&r->v, "measure",
+		      "must be nrs (a fall in pain by the threshold) or pgic "
+		      "(much improved or better)");
+	if (format && strcmp(format, "json") && strcmp(format, "csv"))
+		v_add(&r->v, "format", "must be json or csv");
+	p->q.primary = !analysis || strcmp(analysis, "primary") == 0;
+	p->q.measure = measure && strcmp(measure, "pgic") == 0 ? MEASURE_PGIC : MEASURE_NRS;
+	p->csv = format && strcmp(format, "csv") == 0;
+	read_filters(r, p);
+	read_by(r, p);
+	return r->v.n ? http_invalid(r) : 0;
+}
+
+/* Every patient of the cohort as a profile, in the arena. */
+static int load_profiles(http_req *r, const report_params *p, outcome_profile **out, int *n)
+{
+	outcome_subject *subjects;
+	int count;
+	sw_err rc = r->st->ops->outcome_cohort(r->st, r->a, &subjects, &count);
+	if (rc)
+		return http_fail(r, rc, "outcome");
+	outcome_profile *profiles = arena_zalloc(r->a, sizeof *profiles * (size_t)(count + 1));
+	int k = 0;
+	for (int i = 0; profiles && i < count; i++)
+		k += outcome_profile_make(&p->scheme, &subjects[i], &profiles[k]) == 0;
+	if (!profiles)
+		return http_problem(r, 500, "Out of memory", "The report could not be computed.");
+	*out = profiles;
+	*n = k;
+	return 0;
+}
+
+static json_t *row_json(const report_params *p, const outcome_tally *t)
+{
+	json_t *stratum = json_object();
+	for (int i = 0; i < 2; i++)
+		if (p->q.by[i] >= 0 && t->value[i] >= 0)
+			json_object_set_new(stratum, p->scheme.name[p->q.by[i]],
+			                    json_string(p->scheme.values[p->q.by[i]][t->value[i]]));
+	int denominator = p->q.primary ? t->due : t->observed;
+	json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum", stratum,
+	                      "patients", t->patients, "treated", t->treated, "due", t->due,
+	                      "not_evaluable", t->not_evaluable, "missing", t->missing, "observed",
+	                      t->observed, "responders", t->responders, "denominator", denominator);
 	double lo, hi;
 	int insufficient =
-	    denominator < min_n || binom_exact_ci(t->responders, denominator, 0.95, &lo, &hi);
+	    denominator < p->min_n || binom_exact_ci(t->responders, denominator, 0.95, &lo, &hi);
 	json_object_set_new(o, "insufficient", json_boolean(insufficient));
 	json_object_set_new(
 	    o, "rate", insufficient ? json_null() : json_real((double)t->responders / denominator));
 	json_object_set_new(o, "ci_low", insufficient ? json_null() : json_real(lo));
 	json_object_set_new(o, "ci_high", insufficient ? json_null() : json_real(hi));
+	if (t->treated < t->patients)
+		json_object_set_new(o, "note", json_string(COMPARATOR_NOTE));
 	return o;
+}
+
+static const char *responder_text(const report_params *p)
+{
+	static const char *const text[2][2] = {
+	    {"NRS at the milestone at or under baseline x (1 - threshold), among the patients with "
+	     "a baseline and a value (a sensitivity analysis)",
+	     "NRS at the milestone at or under baseline x (1 - threshold); every patient who is "
+	     "due "
+	     "counts, those not evaluable or with no value as not responding"},
+	    {"PGIC much improved or better, the answer nearest the milestone, among the patients "
+	     "with an answer (a sensitivity analysis)",
+	     "PGIC much improved or better, the answer nearest the milestone; every patient who is "
+	     "due counts, those with no answer as not responding"},
+	};
+	return text[p->q.measure == MEASURE_PGIC][p->q.primary];
+}
+
+static json_t *definition(http_req *r, const report_params *p, const char *as_of)
+{
+	int m = p->q.milestone;
+	json_t *by = json_array();
+	for (int i = 0; i < 2; i++)
+		if (p->q.by[i] >= 0)
+			json_array_append_new(by, json_string(p->scheme.name[p->q.by[i]]));
+	json_t *d = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:i, s:s, s:o, s:i}", "report",
+	                      "responders", "as_of", as_of, "milestone_day",
+	                      outcome_milestone_day[m], "window_days", outcome_milestone_window[m],
+	                      "measure", p->q.measure == MEASURE_PGIC ? "pgic" : "nrs", "analysis",
+	                      p->q.primary ? "primary" : "observed", "min_n", p->min_n, "filters",
+	                      p->filters, "by", by, "chronic_months", p->scheme.chronic_months);
+	if (p->q.measure == MEASURE_NRS)
+		json_object_set_new(d, "threshold_percent", json_integer(p->q.threshold));
+	json_object_set_new(d, "responder", json_string(responder_text(p)));
+	json_object_set_new(d, "interval", json_string("exact (Clopper-Pearson) 95 %"));
+	if (p->q.filter[OV_GROUP] || p->q.by[0] == OV_GROUP || p->q.by[1] == OV_GROUP)
+		json_object_set_new(
+		    d, "comparator",
+		    json_string("patients with a neuropathy diagnosis and no "
+		                "regenerative injection, day 0 their first clinic NRS: "
+		                "an " COMPARATOR_NOTE));
+	(void)r;
+	return d;
 }
 
 int api_outcomes_responders(http_req *r)
 {
-	int day = param(r, "milestone", 91, 30, 365, "must be 30, 91, 182 or 365 (days)");
-	int threshold = param(r, "threshold", 30, 1, 99, "must be a whole percent from 1 to 99");
-	int min_n = param(r, "min_n", 10, 1, 1000, "must be a whole number from 1 to 1000");
-	const char *analysis = http_query(r, "analysis");
-	const char *by = http_query(r, "by");
-	int m = -1;
-	for (int i = 0; i < OUTCOME_MILESTONES; i++)
-		if (outcome_milestone_day[i] == day)
-			m = i;
-	if (m < 0 && !v_has(&r->v, "milestone"))
-		v_add(&r->v, "milestone", "must be 30, 91, 182 or 365 (days)");
-	if (analysis && strcmp(analysis, "primary") && strcmp(analysis, "observed"))
-		v_add(&r->v, "analysis", "must be primary or observed");
-	if (by && *by && strcmp(by, "biologic") && strcmp(by, "chronicity"))
-		v_add(&r->v, "by", "can be biologic or chronicity (more strata come next)");
-	if (r->v.n)
-		return http_invalid(r);
-	int primary = !analysis || strcmp(analysis, "primary") == 0;
-	outcome_subject *subjects;
-	int n;
-	sw_err rc = r->st->ops->outcome_cohort(r->st, r->a, &subjects, &n);
-	if (rc)
-		return http_fail(r, rc, "outcome");
-	civil_date today = date_today(), d0;
-	tally all = {0}, *groups = arena_zalloc(r->a, sizeof(tally) * (size_t)(n + 1));
-	int n_groups = 0;
-	for (int i = 0; i < n; i++) {
-		outcome_patient p;
-		if (date_parse(subjects[i].day0, &d0))
-			continue;
-		outcome_evaluate(subjects[i].readings, subjects[i].n_readings,
-		                 date_days(today) - date_days(d0), &p);
-		count(&all, &p, m, threshold);
-		if (!by || !*by)
-			continue;
-		const char *value =
-		    strcmp(by, "biologic") == 0
-		        ? subjects[i].biologic
-		        : chronicity_at(subjects[i].onset, d0, r->srv->cfg.chronic_months);
-		int g = 0;
-		while (g < n_groups && strcmp(groups[g].value, value) != 0)
-			g++;
-		if (g == n_groups) {
-			groups[n_groups].by = by;
-			groups[n_groups++].value = value;
-		}
-		count(&groups[g], &p, m, threshold);
-	}
+	report_params p;
+	memset(&p, 0, sizeof p);
+	if (read_params(r, &p))
+		return r->status;
+	outcome_profile *profiles = NULL;
+	int n = 0;
+	if (load_profiles(r, &p, &profiles, &n))
+		return r->status;
+	outcome_tally *tallies;
+	int n_rows;
+	if (outcome_responders(&p.scheme, profiles, n, &p.q, r->a, &tallies, &n_rows))
+		return http_problem(r, 500, "Out of memory", "The report could not be computed.");
 	json_t *rows = json_array();
-	json_array_append_new(rows, row(&all, primary, min_n));
-	for (int g = 0; g < n_groups; g++)
-		json_array_append_new(rows, row(&groups[g], primary, min_n));
+	for (int i = 0; i < n_rows; i++)
+		json_array_append_new(rows, row_json(&p, &tallies[i]));
 	char as_of[11];
-	date_format(today, as_of);
-	json_t *def = json_pack(
-	    "{s:i, s:i, s:i, s:s, s:i, s:s}", "milestone_day", day, "window_days",
-	    outcome_milestone_window[m], "threshold_percent", threshold, "analysis",
-	    primary ? "primary" : "observed", "min_n", min_n, "responder",
-	    primary ? "NRS at the milestone at or under baseline x (1 - threshold); every treated "
-	              "patient who is due counts, those not evaluable or with no value as not "
-	              "responding"
-	            : "NRS at the milestone at or under baseline x (1 - threshold), among the "
-	              "patients with a baseline and a value (a sensitivity analysis)");
+	date_format(date_from_days(p.q.today), as_of);
+	json_t *def = definition(r, &p, as_of);
 	audit_record a = http_audit(r, "outcomes.read", "outcomes", "responders", NULL);
-	a.detail = arena_printf(r->a, "milestone %d, threshold %d, %s", day, threshold,
-	                        primary ? "primary" : "observed");
+	a.detail = arena_printf(r->a, "milestone %d, %s, %s, filters %s",
+	                        outcome_milestone_day[p.q.milestone],
+	                        p.q.measure == MEASURE_PGIC ? "pgic" : "nrs",
+	                        p.q.primary ? "primary" : "observed", p.filters);
 	if (http_audit_reads(r, &a, 1)) {
 		json_decref(rows);
 		json_decref(def);
 		return r->status;
 	}
+	if (p.csv)
+		return api_csv(r, "responders.csv", def, rows);
 	return http_json(
 	    r, 200, json_pack("{s:o, s:s, s:o}", "definition", def, "as_of", as_of, "rows", rows));
 }

@@ -55,6 +55,10 @@ typedef struct http_req {
 	/* response */
 	int status;
 	json_t *out;
+	const char *text; /* a body that is not JSON (CSV), with its type; out is then NULL */
+	size_t text_len;
+	const char *text_type;
+	const char *disposition; /* Content-Disposition, e.g. for a download */
 	const char *location;
 	const char *etag;
 	const char *set_cookie;
@@ -79,6 +83,10 @@ extern const route routes[];
 /* Responses. Each returns the status, so a handler ends with `return http_json(r, 200, obj);`. */
 int http_json(http_req *r, int status, json_t *out);
 int http_problem(http_req *r, int status, const char *title, const char *detail);
+/* A body that is not JSON (text in the arena), e.g. text/csv; filename, when given, makes it a
+ * download. */
+int http_text(http_req *r, int status, const char *type, const char *text, size_t len,
+              const char *filename);
 /* 422 with every error in r->v. */
 int http_invalid(http_req *r);
 /* Maps a store error to its response; `what` names the resource for 404s. */

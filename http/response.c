@@ -16,6 +16,21 @@ int http_json(http_req *r, int status, json_t *out)
 	return status;
 }
 
+int http_text(http_req *r, int status, const char *type, const char *text, size_t len,
+              const char *filename)
+{
+	if (r->out)
+		json_decref(r->out);
+	r->out = NULL;
+	r->text = text;
+	r->text_len = len;
+	r->text_type = type;
+	if (filename)
+		r->disposition = arena_printf(r->a, "attachment; filename=\"%s\"", filename);
+	r->status = status;
+	return status;
+}
+
 static const char *problem_type(int status)
 {
 	switch (status) {

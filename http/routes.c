@@ -175,8 +175,11 @@ const route routes[] = {
     {"GET", "/api/v1/patients/{id}/timeline", api_timeline, PERM_CLINICAL_READ,
      "The work-up on one time axis: NRS, score histories with cut-offs, tests, medicines", 0},
     {"GET", "/api/v1/outcomes/responders", api_outcomes_responders, PERM_OUTCOMES_READ,
-     "Responder rates at a milestone (milestone, threshold, analysis=primary|observed, "
-     "by=biologic, min_n) with n and exact 95 % intervals; no identifiers",
+     "Responder rates at a milestone (milestone, threshold, measure=nrs|pgic, "
+     "analysis=primary|observed, min_n, format=json|csv) over the treated or the comparator, "
+     "filtered by any stratum (group, biologic, etiology, chronicity, duration, injections, "
+     "age, sex, hba1c) and split by up to two (by=biologic,chronicity), with n and exact 95 % "
+     "intervals; no identifiers",
      0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},

@@ -103,6 +103,8 @@ static void send_response(http_req *r, const char *ctype, const char *body, size
 		bad |= strbuf_printf(&b, "Set-Cookie: %s\r\n", r->set_cookie);
 	if (r->allow)
 		bad |= strbuf_printf(&b, "Allow: %s\r\n", r->allow);
+	if (r->disposition)
+		bad |= strbuf_printf(&b, "Content-Disposition: %s\r\n", r->disposition);
 	if (r->retry_after)
 		bad |= strbuf_printf(&b, "Retry-After: %d\r\n", r->retry_after);
 	bad |= strbuf_append(&b, "\r\n", 2);
@@ -343,7 +345,9 @@ static int on_request(struct mg_connection *conn, void *data)
 		    r.out ? json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 		const char *ctype =
 		    r.status >= 400 ? "application/problem+json" : "application/json";
-		if (r.status == 204)
+		if (r.text && !r.out)
+			send_response(&r, r.text_type, r.text, r.text_len);
+		else if (r.status == 204)
 			send_response(&r, ctype, "", 0);
 		else
 			send_response(&r, ctype, text ? text : "{}", text ? strlen(text) : 2);

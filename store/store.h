@@ -15,7 +15,7 @@
 #include "../core/condition.h"
 #include "../core/diary.h"
 #include "../core/observation.h"
-#include "../core/outcomes.h"
+#include "../core/outcome_report.h"
 #include "../core/patient.h"
 #include "../core/record.h"
 #include "../util/arena.h"
@@ -34,17 +34,6 @@ typedef struct staff {
 	int active;
 	const char *created_at;
 } staff;
-
-/* A treated patient for the outcome reports: day 0 (the first injection not voided), the
- * biologic of that injection's plan, and the NRS readings (diary and `nrs` assessments, voided
- * ones left out) as days from day 0. No identifier leaves the store's caller. */
-typedef struct outcome_subject {
-	const char *day0;
-	const char *biologic;
-	const char *onset; /* the onset of the plan's diagnosis (YYYY-MM-DD or YYYY-MM), or NULL */
-	nrs_reading *readings;
-	int n_readings;
-} outcome_subject;
 
 /* An API token as the admin console lists it (never the token itself). */
 typedef struct api_token {
@@ -152,7 +141,7 @@ typedef struct store_ops {
 	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
 	                         int *n);
 	sw_err (*patient_summary)(store *s, arena *a, const char *id, patient_summary *out);
-	/* Every treated patient, for the outcome reports. */
+	/* The outcome cohort: every treated patient and the comparator (core/outcome_report.h). */
 	sw_err (*outcome_cohort)(store *s, arena *a, outcome_subject **items, int *n);
 
 	/* Patient records of every kind (core/record.h): rec points to the kind's struct. Create

@@ -1,5 +1,7 @@
-/* SQLite store: the treated cohort for the outcome reports, read in two passes over all
- * patients (first injections, then NRS readings), each row placed by a binary search. */
+/* SQLite store: the cohort for the outcome reports. The treated (the first live injection and
+ * its plan) and the comparator (a diagnosis, no injection, the first clinic NRS) are read first,
+ * sorted by patient; then each kind of dated value (injections, NRS, PGIC, HbA1c) in one pass over
+ * its table, every row placed by a binary search. No identifier leaves this file. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,90 +11,172 @@
 
 typedef struct subject_row {
 	const char *patient_id;
-	const char *day0_text, *biologic, *onset;
 	civil_date day0;
 	outcome_subject *s;
-	int cap;
+	int cap[3]; /* room in s->injections, s->readings, s->pgic */
 } subject_row;
 
-static int by_patient(const void *key, const void *row)
+typedef struct cohort {
+	sqlite_store *s;
+	arena *a;
+	subject_row *rows;
+	int n, cap;
+} cohort;
+
+static int by_patient(const void *a, const void *b)
+{
+	return strcmp(((const subject_row *)a)->patient_id, ((const subject_row *)b)->patient_id);
+}
+
+static int by_key(const void *key, const void *row)
 {
 	return strcmp(key, ((const subject_row *)row)->patient_id);
 }
 
-sw_err sqlite_outcome_cohort(store *base, arena *a, outcome_subject **items, int *n)
+/* Columns: patient id, day 0, biologic, etiology, onset, birth date, sex. */
+static sw_err read_subjects(cohort *c, const char *sql, int treated)
 {
-	sqlite_store *s = SQ(base);
-	/* The first live injection of each patient (ties by creation), with its plan's biologic. */
-	sqlite3_stmt *st = sq_prep(
-	    s,
-	    "SELECT pr.patient_id, pr.performed_on, pl.biologic, c.onset_date FROM procedures pr "
-	    "JOIN plans pl ON pl.id = pr.plan_id LEFT JOIN conditions c ON c.id = pl.condition_id "
-	    "WHERE pr.kind = 'injection' AND pr.status != 'voided' AND "
-	    "pr.rowid = (SELECT x.rowid FROM procedures x WHERE x.patient_id = pr.patient_id AND "
-	    "x.kind = 'injection' AND x.status != 'voided' ORDER BY x.performed_on, x.created_at "
-	    "LIMIT 1) ORDER BY pr.patient_id");
+	sqlite3_stmt *st = sq_prep(c->s, sql);
 	if (!st)
 		return SW_EDB;
-	int cap = 64, count = 0, rc;
-	subject_row *rows = malloc(sizeof *rows * (size_t)cap);
-	outcome_subject *out = NULL;
-	while (rows && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			subject_row *bigger = realloc(rows, sizeof *rows * (size_t)cap * 2);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (c->n == c->cap) {
+			int cap = c->cap ? c->cap * 2 : 256;
+			subject_row *bigger = realloc(c->rows, sizeof *bigger * (size_t)cap);
 			if (!bigger)
 				break;
-			rows = bigger;
-			cap *= 2;
+			c->rows = bigger;
+			c->cap = cap;
 		}
-		subject_row *r = &rows[count++];
+		outcome_subject *sub = arena_zalloc(c->a, sizeof *sub);
+		subject_row *r = &c->rows[c->n];
 		memset(r, 0, sizeof *r);
-		r->patient_id = sq_col(a, st, 0);
-		r->day0_text = sq_col(a, st, 1);
-		r->biologic = sq_col(a, st, 2);
-		r->onset = sq_col(a, st, 3);
-		date_parse(r->day0_text, &r->day0);
+		r->patient_id = sq_col(c->a, st, 0);
+		sub->treated = treated;
+		sub->day0 = sq_col(c->a, st, 1);
+		sub->biologic = sq_col(c->a, st, 2);
+		sub->etiology = sq_col(c->a, st, 3);
+		sub->onset = sq_col(c->a, st, 4);
+		sub->birth_date = sq_col(c->a, st, 5);
+		sub->sex = sq_col(c->a, st, 6);
+		r->s = sub;
+		if (!sub->day0 || date_parse(sub->day0, &r->day0))
+			continue; /* no day 0: not part of the cohort */
+		c->n++;
 	}
 	sqlite3_reset(st);
-	out = arena_zalloc(a, sizeof *out * (size_t)(count ? count : 1));
-	for (int i = 0; rows && i < count; i++) {
-		rows[i].s = &out[i];
-		out[i].day0 = rows[i].day0_text;
-		out[i].biologic = rows[i].biologic;
-		out[i].onset = rows[i].onset;
+	return rc == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+/* Appends (day, value) to one of a subject's lists, growing it in the arena. */
+static void append(arena *a, nrs_reading **list, int *n, int *cap, long day, double value)
+{
+	if (*n == *cap) {
+		int grow = *cap ? *cap * 2 : 8;
+		nrs_reading *bigger = arena_alloc(a, sizeof *bigger * (size_t)grow);
+		if (*n)
+			memcpy(bigger, *list, sizeof *bigger * (size_t)*n);
+		*list = bigger;
+		*cap = grow;
 	}
-	/* The readings of every patient; those of untreated patients are passed over. */
-	st = sq_prep(s, "SELECT patient_id, entry_date, nrs FROM diary_entries WHERE status != "
-	                "'voided' UNION ALL SELECT patient_id, substr(performed_at, 1, 10), total "
-	                "FROM assessments WHERE instrument_id = 'nrs' AND status != 'voided' AND "
-	                "total IS NOT NULL");
-	while (st && rows && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	(*list)[(*n)++] = (nrs_reading){day, value};
+}
+
+enum { INJECTIONS, NRS, PGIC, HBA1C };
+
+/* Columns: patient id, date (YYYY-MM-DD...), value. */
+static sw_err read_values(cohort *c, const char *sql, int kind)
+{
+	sqlite3_stmt *st = sq_prep(c->s, sql);
+	if (!st)
+		return SW_EDB;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *pid = (const char *)sqlite3_column_text(st, 0);
-		subject_row *r =
-		    count ? bsearch(pid, rows, (size_t)count, sizeof *rows, by_patient) : NULL;
+		const char *date = (const char *)sqlite3_column_text(st, 1);
+		subject_row *r = c->n && pid
+		                     ? bsearch(pid, c->rows, (size_t)c->n, sizeof *c->rows, by_key)
+		                     : NULL;
 		civil_date d;
-		if (!r || date_parse((const char *)sqlite3_column_text(st, 1), &d))
+		if (!r || !date || date_parse(date, &d))
 			continue;
 		outcome_subject *sub = r->s;
-		if (sub->n_readings == r->cap) {
-			int grow = r->cap ? r->cap * 2 : 16;
-			nrs_reading *bigger = arena_alloc(a, sizeof *bigger * (size_t)grow);
-			if (sub->n_readings)
-				memcpy(bigger, sub->readings,
-				       sizeof *bigger * (size_t)sub->n_readings);
-			sub->readings = bigger;
-			r->cap = grow;
+		long day = date_days(d) - date_days(r->day0);
+		double value = sqlite3_column_double(st, 2);
+		if (kind == INJECTIONS) {
+			if (sub->n_injections == r->cap[0]) {
+				int grow = r->cap[0] ? r->cap[0] * 2 : 4;
+				long *bigger = arena_alloc(c->a, sizeof *bigger * (size_t)grow);
+				if (sub->n_injections)
+					memcpy(bigger, sub->injections,
+					       sizeof *bigger * (size_t)sub->n_injections);
+				sub->injections = bigger;
+				r->cap[0] = grow;
+			}
+			sub->injections[sub->n_injections++] = day;
+		} else if (kind == NRS) {
+			append(c->a, &sub->readings, &sub->n_readings, &r->cap[1], day, value);
+		} else if (kind == PGIC) {
+			append(c->a, &sub->pgic, &sub->n_pgic, &r->cap[2], day, value);
+		} else if (day <= 0) { /* HbA1c: rows come in date order, the last one wins */
+			sub->has_hba1c = 1;
+			sub->hba1c = value;
 		}
-		sub->readings[sub->n_readings++] =
-		    (nrs_reading){date_days(d) - date_days(r->day0), sqlite3_column_double(st, 2)};
 	}
-	if (st)
-		sqlite3_reset(st);
-	int ok = st && rows;
-	free(rows);
-	if (!ok)
-		return SW_EDB;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+/* A live injection; t is the table's alias with its dot, or nothing. */
+#define LIVE_INJECTION(t) t "kind = 'injection' AND " t "status != 'voided'"
+
+static const char treated_sql[] =
+    "SELECT pr.patient_id, pr.performed_on, pl.biologic, c.etiology, c.onset_date, "
+    "p.birth_date, p.sex_at_birth FROM procedures pr JOIN plans pl ON pl.id = pr.plan_id "
+    "JOIN patients p ON p.id = pr.patient_id LEFT JOIN conditions c ON c.id = pl.condition_id "
+    "WHERE " LIVE_INJECTION("pr.") " AND pr.rowid = (SELECT x.rowid FROM procedures x WHERE "
+                                   "x.patient_id = pr.patient_id AND " LIVE_INJECTION(
+                                       "x.") " ORDER BY x.performed_on, "
+                                             "x.created_at LIMIT 1)";
+
+static const char comparator_sql[] =
+    "SELECT p.id, (SELECT min(substr(a.performed_at, 1, 10)) FROM assessments a WHERE "
+    "a.patient_id = p.id AND a.instrument_id = 'nrs' AND a.status != 'voided' AND a.total IS "
+    "NOT NULL), NULL, c.etiology, c.onset_date, p.birth_date, p.sex_at_birth FROM patients p "
+    "JOIN conditions c ON c.rowid = (SELECT x.rowid FROM conditions x WHERE x.patient_id = p.id "
+    "AND x.status != 'entered_in_error' ORDER BY x.created_at LIMIT 1) WHERE NOT EXISTS (SELECT "
+    "1 FROM procedures y WHERE y.patient_id = p.id AND " LIVE_INJECTION("y.") ")";
+
+static const char *const value_sql[] = {
+    [INJECTIONS] = "SELECT patient_id, performed_on, 0 FROM procedures WHERE " LIVE_INJECTION(""),
+    [NRS] = "SELECT patient_id, entry_date, nrs FROM diary_entries WHERE status != 'voided' "
+            "UNION ALL SELECT patient_id, substr(performed_at, 1, 10), total FROM assessments "
+            "WHERE instrument_id = 'nrs' AND status != 'voided' AND total IS NOT NULL",
+    [PGIC] = "SELECT patient_id, substr(performed_at, 1, 10), json_extract(answers, '$.change') "
+             "IN ('very_much_improved', 'much_improved') FROM assessments WHERE instrument_id "
+             "= 'pgic' AND status != 'voided'",
+    [HBA1C] = "SELECT patient_id, performed_on, value FROM observations WHERE kind = 'hba1c' "
+              "AND status != 'voided' AND value IS NOT NULL ORDER BY performed_on, created_at",
+};
+
+sw_err sqlite_outcome_cohort(store *base, arena *a, outcome_subject **items, int *n)
+{
+	cohort c = {SQ(base), a, NULL, 0, 0};
+	sw_err rc = read_subjects(&c, treated_sql, 1);
+	if (!rc)
+		rc = read_subjects(&c, comparator_sql, 0);
+	if (!rc && c.n)
+		qsort(c.rows, (size_t)c.n, sizeof *c.rows, by_patient);
+	for (int k = INJECTIONS; !rc && k <= HBA1C; k++)
+		rc = read_values(&c, value_sql[k], k);
+	outcome_subject *out = rc ? NULL : arena_zalloc(a, sizeof *out * (size_t)(c.n ? c.n : 1));
+	for (int i = 0; out && i < c.n; i++)
+		out[i] = *c.rows[i].s;
+	free(c.rows);
+	if (rc)
+		return rc;
 	*items = out;
-	*n = count;
+	*n = c.n;
 	return SW_OK;
 }

@@ -101,8 +101,98 @@ describe('responders', () => {
   });
 
   test('bad parameters: each named', async () => {
-    assertInvalid(await c.get('/api/v1/outcomes/responders?milestone=60&threshold=0&analysis=best&by=age&min_n=0'),
+    assertInvalid(await c.get('/api/v1/outcomes/responders?milestone=60&threshold=0&analysis=best&by=colour&min_n=0'),
       ['milestone', 'threshold', 'analysis', 'by', 'min_n']);
+    assertInvalid(await c.get('/api/v1/outcomes/responders?by=biologic,age,sex'), ['by'], { msg: 'at most two' });
+    assertInvalid(await c.get('/api/v1/outcomes/responders?by=age,age'), ['by'], { msg: 'twice' });
+    assertInvalid(await c.get('/api/v1/outcomes/responders?etiology=diabetes&measure=vas&format=pdf'),
+      ['etiology', 'measure', 'format']);
+    const bad = await c.get('/api/v1/outcomes/responders?chronicity=old');
+    assert.match(bad.text, /recent, chronic or unknown/, 'the error lists the values');
+  });
+
+  test('filters by any stratum (several values with commas) and splits by two at once', async () => {
+    const all = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1')).body.rows[0];
+    const diabetic = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&etiology=diabetic')).body;
+    assert.equal(diabetic.rows[0].due, all.due, 'every test patient is diabetic (E11.42)');
+    assert.equal(diabetic.definition.filters, 'etiology=diabetic');
+    const none = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&etiology=alcohol,hereditary')).body.rows;
+    assert.deepEqual([none.length, none[0].patients, none[0].due, none[0].rate], [1, 0, 0, null]);
+    const chronicPrp = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&biologic=prp&chronicity=chronic')).body.rows[0];
+    assert.deepEqual([chronicPrp.due, chronicPrp.responders], [1, 1]);
+    const two = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&by=biologic,duration')).body.rows;
+    assert.deepEqual(two.map((x) => x.stratum), [{},
+      { biologic: 'prp', duration: 'under_1y' }, { biologic: 'prp', duration: '1_to_5y' }, { biologic: 'prp', duration: 'unknown' }]);
+    assert.equal(two.slice(1).reduce((n, x) => n + x.due, 0), two[0].due, 'the strata add up');
+    const age = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&by=age,sex')).body.rows;
+    assert.deepEqual(age.slice(1).map((x) => x.stratum), [{ age: '65_plus', sex: 'female' }], 'born 1960, female');
+    const hba1c = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&by=hba1c')).body.rows;
+    assert.deepEqual(hba1c.slice(1).map((x) => x.stratum.hba1c), ['none']);
+  });
+
+  test('HbA1c band from the latest result on or before day 0; injections counted by the milestone', async () => {
+    const p = await treated(-200, { '-3': 8, 30: 4, 91: 4 });
+    await ok(await c.post(`/api/v1/patients/${p.id}/observations`, { kind: 'hba1c', value: 9.4, unit: '%', performed_on: day(-260) }));
+    await ok(await c.post(`/api/v1/patients/${p.id}/observations`, { kind: 'hba1c', value: 7.5, unit: '%', performed_on: day(-210) }));
+    await ok(await c.post(`/api/v1/patients/${p.id}/observations`, { kind: 'hba1c', value: 11, unit: '%', performed_on: day(-100) }));
+    const rows = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&hba1c=7_to_8.9')).body.rows;
+    assert.deepEqual([rows[0].patients, rows[0].responders], [1, 1], 'the 7.5 % before day 0, not the 11 % after');
+    const inj = (await c.get(`/api/v1/patients/${p.id}/procedures`)).body.items.find((x) => x.kind === 'injection');
+    await ok(await c.post(`/api/v1/plans/${inj.plan_id}/procedures`, { kind: 'injection', performed_on: day(-200 + 60), product: inj.product,
+      volume_ml: 2, side: 'right', nerves: ['tibial'], guidance: 'ultrasound', operator: 'Dr Test' }));
+    const by30 = (await c.get('/api/v1/outcomes/responders?milestone=30&min_n=1&hba1c=7_to_8.9&by=injections')).body.rows;
+    const by91 = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&hba1c=7_to_8.9&by=injections')).body.rows;
+    assert.deepEqual([by30[1].stratum, by91[1].stratum], [{ injections: '1' }, { injections: '2' }], 'the second injection on day 60');
+  });
+
+  test('the comparator: a diagnosis and no injection, day 0 the first clinic NRS, labelled', async () => {
+    const p = await ok(await c.post('/api/v1/patients', newPatient()));
+    await ok(await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'G62.1' }));
+    await ok(await c.post(`/api/v1/patients/${p.id}/assessments`, { instrument: 'nrs', performed_at: day(-150), answers: { score: 7 } }));
+    await ok(await c.post(`/api/v1/patients/${p.id}/diary`, { entry_date: day(-150 + 92), nrs: 6 }));
+    const treatedOnly = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&etiology=alcohol')).body.rows[0];
+    assert.equal(treatedOnly.patients, 0, 'the treated only unless the group is named');
+    const r = await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&by=group');
+    const comp = r.body.rows.find((x) => x.stratum.group === 'comparator');
+    assert.deepEqual([comp.patients, comp.treated, comp.due, comp.observed, comp.responders], [1, 0, 1, 1, 0]);
+    assert.match(comp.note, /observational comparison, not a randomised control/);
+    assert.match(r.body.definition.comparator, /not a randomised control/);
+    assert.equal(r.body.rows.find((x) => x.stratum.group === 'treated').note, undefined);
+    const alc = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&group=comparator&etiology=alcohol')).body.rows[0];
+    assert.deepEqual([alc.patients, alc.due], [1, 1]);
+  });
+
+  test('PGIC much improved or better as a second responder definition', async () => {
+    const p = await treated(-150, { '-3': 8 });
+    const answer = (k, change) => c.post(`/api/v1/patients/${p.id}/assessments`,
+      { instrument: 'pgic', performed_at: day(-150 + k), answers: { change } });
+    await ok(await answer(85, 'minimally_improved'));
+    await ok(await answer(95, 'much_improved')); // nearer to day 91
+    await ok(await answer(31, 'no_change'));
+    const r = await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&measure=pgic&analysis=observed');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.body.rows[0].observed, r.body.rows[0].responders], [1, 1]);
+    assert.match(r.body.definition.responder, /PGIC much improved or better/);
+    assert.equal(r.body.definition.threshold_percent, undefined);
+    const d30 = (await c.get('/api/v1/outcomes/responders?milestone=30&min_n=1&measure=pgic&analysis=observed')).body.rows[0];
+    assert.deepEqual([d30.observed, d30.responders], [1, 0]);
+    const primary = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&measure=pgic')).body.rows[0];
+    assert.ok(primary.due > 1 && primary.missing === primary.due - 1, 'no answer counts as not responding');
+  });
+
+  test('CSV with the definition in its header lines', async () => {
+    const r = await c.call('GET', '/api/v1/outcomes/responders?milestone=91&min_n=1&by=biologic&format=csv');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type'), /^text\/csv/);
+    assert.match(r.headers.get('content-disposition'), /attachment; filename="responders.csv"/);
+    const lines = r.text.trim().split('\r\n');
+    assert.ok(lines.includes('# report: responders') && lines.includes('# milestone_day: 91'), lines.slice(0, 12).join('\n'));
+    const header = lines.find((l) => !l.startsWith('#'));
+    assert.match(header, /^biologic,patients,treated,due,not_evaluable,missing,observed,responders,denominator,insufficient,rate,ci_low,ci_high/);
+    const data = lines.slice(lines.indexOf(header) + 1);
+    const json = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1&by=biologic')).body.rows;
+    assert.equal(data.length, json.length);
+    assert.ok(data[1].startsWith(`"prp",${json[1].patients},${json[1].treated},${json[1].due},`), data[1]);
   });
 
   test('researchers and admins read it; nurses and the front desk do not', async () => {

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/outcome_report.h"
 #include "core/outcomes.h"
 #include "stats/binom.h"
 
@@ -119,6 +120,118 @@ static void responder_rules(void **state)
 	assert_false(outcome_responder(&p, 9, 30));
 }
 
+/* The strata at day 0 2026-01-15 of a subject with these details. */
+static outcome_profile profile_of(const outcome_scheme *s, const char *onset, const char *birth,
+                                  double hba1c, int treated)
+{
+	outcome_subject sub = {.treated = treated,
+	                       .day0 = "2026-01-15",
+	                       .biologic = treated ? "prp" : NULL,
+	                       .etiology = "diabetic",
+	                       .onset = onset,
+	                       .birth_date = birth,
+	                       .sex = "male",
+	                       .has_hba1c = hba1c > 0,
+	                       .hba1c = hba1c};
+	outcome_profile p;
+	assert_int_equal(outcome_profile_make(s, &sub, &p), 0);
+	return p;
+}
+
+static const char *value(const outcome_scheme *s, const outcome_profile *p, int v)
+{
+	return s->values[v][p->var[v]];
+}
+
+static void strata_bands(void **state)
+{
+	(void)state;
+	const char *bio[] = {"prp", "bmac"};
+	outcome_scheme s;
+	outcome_scheme_init(&s, bio, 2, 12);
+	/* Duration at day 0: under 12 months, 12 to 60 months, over 60; chronic from 12. */
+	outcome_profile p = profile_of(&s, "2025-01-16", "1976-01-15", 6.9, 1);
+	assert_string_equal(value(&s, &p, OV_DURATION), "under_1y");
+	assert_string_equal(value(&s, &p, OV_CHRONICITY), "recent");
+	assert_string_equal(value(&s, &p, OV_AGE), "50_to_64"); /* 50 on day 0 */
+	assert_string_equal(value(&s, &p, OV_HBA1C), "under_7");
+	p = profile_of(&s, "2025-01-15", "1976-01-16", 7.0, 1);
+	assert_string_equal(value(&s, &p, OV_DURATION), "1_to_5y");
+	assert_string_equal(value(&s, &p, OV_CHRONICITY), "chronic");
+	assert_string_equal(value(&s, &p, OV_AGE), "under_50"); /* 50 the next day */
+	assert_string_equal(value(&s, &p, OV_HBA1C), "7_to_8.9");
+	p = profile_of(&s, "2021-01-15", "1961-01-15", 9.0, 1);
+	assert_string_equal(value(&s, &p, OV_DURATION), "1_to_5y"); /* exactly 60 months */
+	assert_string_equal(value(&s, &p, OV_AGE), "65_plus");
+	assert_string_equal(value(&s, &p, OV_HBA1C), "9_plus");
+	p = profile_of(&s, "2020-12", NULL, 0, 0);
+	assert_string_equal(value(&s, &p, OV_DURATION), "over_5y");
+	assert_string_equal(value(&s, &p, OV_AGE), "unknown");
+	assert_string_equal(value(&s, &p, OV_HBA1C), "none");
+	assert_string_equal(value(&s, &p, OV_BIOLOGIC), "none");
+	assert_string_equal(value(&s, &p, OV_GROUP), "comparator");
+	assert_string_equal(s.values[OV_INJECTIONS][p.injections_by[0]], "none");
+	p = profile_of(&s, NULL, "1960-01-01", 0, 1);
+	assert_string_equal(value(&s, &p, OV_DURATION), "unknown");
+	assert_string_equal(value(&s, &p, OV_CHRONICITY), "unknown");
+}
+
+static void tallies_by_two(void **state)
+{
+	(void)state;
+	const char *bio[] = {"prp", "bmac"};
+	outcome_scheme s;
+	outcome_scheme_init(&s, bio, 2, 12);
+	outcome_profile p[4] = {
+	    profile_of(&s, "2020-01-01", "1950-01-01", 0, 1), /* chronic, 65+ */
+	    profile_of(&s, "2025-12-01", "1950-01-01", 0, 1), /* recent, 65+ */
+	    profile_of(&s, "2025-12-01", "1990-01-01", 0, 1), /* recent, under 50 */
+	    profile_of(&s, "2025-12-01", "1990-01-01", 0, 0), /* the comparator */
+	};
+	outcome_query q;
+	outcome_query_init(&q, p[0].day0 + 400);
+	q.by[0] = OV_AGE;
+	q.by[1] = OV_CHRONICITY;
+	arena a;
+	arena_init(&a);
+	outcome_tally *rows;
+	int n;
+	assert_int_equal(outcome_responders(&s, p, 4, &q, &a, &rows, &n), 0);
+	/* The treated only; cells in the scheme's order, empty ones left out. */
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[0].patients, 3);
+	assert_int_equal(rows[0].due, 3);
+	assert_int_equal(rows[0].not_evaluable, 3); /* no readings at all */
+	int want[3][2] = {{0, 0}, {2, 0}, {2, 1}};  /* under_50 recent, 65+ recent, 65+ chronic */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rows[1 + i].value[0], want[i][0]);
+		assert_int_equal(rows[1 + i].value[1], want[i][1]);
+		assert_int_equal(rows[1 + i].patients, 1);
+	}
+	/* By group: the comparator too; a filter on two values of a variable. */
+	q.by[0] = OV_GROUP;
+	q.by[1] = -1;
+	q.filter[OV_AGE] = 1u << 0 | 1u << 2;
+	assert_int_equal(outcome_responders(&s, p, 4, &q, &a, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].patients, 4);
+	assert_int_equal(rows[0].treated, 3);
+	assert_int_equal(rows[2].value[0], 1);
+	assert_int_equal(rows[2].patients, 1);
+	q.filter[OV_AGE] = 1u << 1; /* 50 to 64: nobody */
+	assert_int_equal(outcome_responders(&s, p, 4, &q, &a, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].patients, 0);
+	/* Not due until the window has closed. */
+	outcome_query_init(&q, p[0].day0 + 91 + 21);
+	assert_int_equal(outcome_responders(&s, p, 4, &q, &a, &rows, &n), 0);
+	assert_int_equal(rows[0].due, 0);
+	outcome_query_init(&q, p[0].day0 + 91 + 22);
+	assert_int_equal(outcome_responders(&s, p, 4, &q, &a, &rows, &n), 0);
+	assert_int_equal(rows[0].due, 3);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +239,8 @@ int main(void)
 	    cmocka_unit_test(baseline_rules),
 	    cmocka_unit_test(milestone_rules),
 	    cmocka_unit_test(responder_rules),
+	    cmocka_unit_test(strata_bands),
+	    cmocka_unit_test(tallies_by_two),
 	};
 	return cmocka_run_group_tests_name("outcomes", tests, NULL, NULL);
 }
