@@ -16,7 +16,7 @@
 #define COMPARATOR_NOTE "observational comparison, not a randomised control"
 
 typedef struct report_params {
-	outcome_scheme scheme;
+	const outcome_scheme *scheme;
 	outcome_query q;
 	int min_n;
 	int csv;
@@ -70,16 +70,16 @@ static void read_filters(http_req *r, report_params *p)
 {
 	p->filters = "none";
 	for (int v = 0; v < OV_COUNT; v++) {
-		const char *name = p->scheme.name[v], *given = http_query(r, name);
+		const char *name = p->scheme->name[v], *given = http_query(r, name);
 		if (!given)
 			continue;
 		const char *parts[OV_MAX_VALUES];
 		int n = split(arena_strdup(r->a, given), parts, OV_MAX_VALUES);
 		for (int i = 0; i < n && i < OV_MAX_VALUES; i++) {
-			int k = outcome_value(&p->scheme, v, parts[i]);
+			int k = outcome_value(p->scheme, v, parts[i]);
 			if (k < 0) {
 				v_add(&r->v, name, "can be %s (several with commas)",
-				      choices(r, &p->scheme, v));
+				      choices(r, p->scheme, v));
 				break;
 			}
 			p->q.filter[v] |= 1u << k;
@@ -99,13 +99,13 @@ static void read_by(http_req *r, report_params *p)
 	int n = split(arena_strdup(r->a, given), parts, 2);
 	const char *names = "";
 	for (int v = 0; v < OV_COUNT; v++)
-		names = arena_printf(r->a, "%s%s%s", names, v ? ", " : "", p->scheme.name[v]);
+		names = arena_printf(r->a, "%s%s%s", names, v ? ", " : "", p->scheme->name[v]);
 	if (n > 2) {
 		v_add(&r->v, "by", "takes at most two variables, e.g. by=biologic,chronicity");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		p->q.by[i] = outcome_var(&p->scheme, parts[i]);
+		p->q.by[i] = outcome_var(p->scheme, parts[i]);
 		if (p->q.by[i] < 0) {
 			v_add(&r->v, "by", "names one or two of %s, with a comma", names);
 			return;
@@ -118,12 +118,7 @@ static void read_by(http_req *r, report_params *p)
 /* The parameters every report takes; 0 when good, or the 422 already set. */
 static int read_params(http_req *r, report_params *p)
 {
-	const treatment_set *tx = r->srv->cfg.treatment;
-	const char *ids[OV_MAX_VALUES];
-	int n = 0;
-	for (int i = 0; tx && i < tx->n_biologics && n < OV_MAX_VALUES - 1; i++)
-		ids[n++] = tx->biologics[i].id;
-	outcome_scheme_init(&p->scheme, ids, n, r->srv->cfg.chronic_months);
+	p->scheme = outcome_cache_scheme(r->srv->outcomes);
 	outcome_query_init(&p->q, date_days(date_today()));
 	int day = param(r, "milestone", 91, 30, 365, "must be 30, 91, 182 or 365 (days)");
 	p->q.threshold = param(r, "threshold", 30, 1, 99, "must be a whole percent from 1 to 99");
@@ -152,22 +147,18 @@ static int read_params(http_req *r, report_params *p)
 	return r->v.n ? http_invalid(r) : 0;
 }
 
-/* Every patient of the cohort as a profile, in the arena. */
-static int load_profiles(http_req *r, const report_params *p, outcome_profile **out, int *n)
+/* The tallies over the cache, brought up to date first. */
+static int tally(http_req *r, const report_params *p, outcome_tally **rows, int *n_rows)
 {
-	outcome_subject *subjects;
-	int count;
-	sw_err rc = r->st->ops->outcome_cohort(r->st, r->a, &subjects, &count);
+	sw_err rc = outcome_cache_refresh(r->srv->outcomes, r->st);
 	if (rc)
 		return http_fail(r, rc, "outcome");
-	outcome_profile *profiles = arena_zalloc(r->a, sizeof *profiles * (size_t)(count + 1));
-	int k = 0;
-	for (int i = 0; profiles && i < count; i++)
-		k += outcome_profile_make(&p->scheme, &subjects[i], &profiles[k]) == 0;
-	if (!profiles)
+	int n;
+	const outcome_profile *profiles = outcome_cache_acquire(r->srv->outcomes, &n);
+	int bad = outcome_responders(p->scheme, profiles, n, &p->q, r->a, rows, n_rows);
+	outcome_cache_release(r->srv->outcomes);
+	if (bad)
 		return http_problem(r, 500, "Out of memory", "The report could not be computed.");
-	*out = profiles;
-	*n = k;
 	return 0;
 }
 
@@ -176,8 +167,9 @@ static json_t *row_json(const report_params *p, const outcome_tally *t)
 	json_t *stratum = json_object();
 	for (int i = 0; i < 2; i++)
 		if (p->q.by[i] >= 0 && t->value[i] >= 0)
-			json_object_set_new(stratum, p->scheme.name[p->q.by[i]],
-			                    json_string(p->scheme.values[p->q.by[i]][t->value[i]]));
+			json_object_set_new(
+			    stratum, p->scheme->name[p->q.by[i]],
+			    json_string(p->scheme->values[p->q.by[i]][t->value[i]]));
 	int denominator = p->q.primary ? t->due : t->observed;
 	json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum", stratum,
 	                      "patients", t->patients, "treated", t->treated, "due", t->due,
@@ -218,13 +210,13 @@ static json_t *definition(http_req *r, const report_params *p, const char *as_of
 	json_t *by = json_array();
 	for (int i = 0; i < 2; i++)
 		if (p->q.by[i] >= 0)
-			json_array_append_new(by, json_string(p->scheme.name[p->q.by[i]]));
+			json_array_append_new(by, json_string(p->scheme->name[p->q.by[i]]));
 	json_t *d = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:i, s:s, s:o, s:i}", "report",
 	                      "responders", "as_of", as_of, "milestone_day",
 	                      outcome_milestone_day[m], "window_days", outcome_milestone_window[m],
 	                      "measure", p->q.measure == MEASURE_PGIC ? "pgic" : "nrs", "analysis",
 	                      p->q.primary ? "primary" : "observed", "min_n", p->min_n, "filters",
-	                      p->filters, "by", by, "chronic_months", p->scheme.chronic_months);
+	                      p->filters, "by", by, "chronic_months", p->scheme->chronic_months);
 	if (p->q.measure == MEASURE_NRS)
 		json_object_set_new(d, "threshold_percent", json_integer(p->q.threshold));
 	json_object_set_new(d, "responder", json_string(responder_text(p)));
@@ -245,14 +237,10 @@ int api_outcomes_responders(http_req *r)
 	memset(&p, 0, sizeof p);
 	if (read_params(r, &p))
 		return r->status;
-	outcome_profile *profiles = NULL;
-	int n = 0;
-	if (load_profiles(r, &p, &profiles, &n))
+	outcome_tally *tallies = NULL;
+	int n_rows = 0;
+	if (tally(r, &p, &tallies, &n_rows))
 		return r->status;
-	outcome_tally *tallies;
-	int n_rows;
-	if (outcome_responders(&p.scheme, profiles, n, &p.q, r->a, &tallies, &n_rows))
-		return http_problem(r, 500, "Out of memory", "The report could not be computed.");
 	json_t *rows = json_array();
 	for (int i = 0; i < n_rows; i++)
 		json_array_append_new(rows, row_json(&p, &tallies[i]));

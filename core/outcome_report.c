@@ -114,6 +114,7 @@ int outcome_profile_make(const outcome_scheme *s, const outcome_subject *sub, ou
 	if (!sub->day0 || date_parse(sub->day0, &d0))
 		return -1;
 	out->day0 = date_days(d0);
+	out->live = 1;
 	out->var[OV_GROUP] = sub->treated ? 0 : 1;
 	out->var[OV_BIOLOGIC] =
 	    value_or(s, OV_BIOLOGIC, sub->treated ? sub->biologic : "none", "none");
@@ -191,7 +192,7 @@ int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
 	if (!cells)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		int pass = !group || (group >> p[i].var[OV_GROUP] & 1u);
+		int pass = p[i].live && (!group || (group >> p[i].var[OV_GROUP] & 1u));
 		for (int v = 0; pass && v < OV_COUNT; v++)
 			if (v != OV_GROUP && q->filter[v])
 				pass = q->filter[v] >> value_of(&p[i], v, m) & 1u;

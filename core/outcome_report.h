@@ -14,6 +14,7 @@
  * voided, the biologic its plan's) or comparator (a neuropathy diagnosis and no injection, day 0
  * the first clinic NRS). Days of readings and injections count from day 0. No identifier. */
 typedef struct outcome_subject {
+	const char *patient_id; /* for the store's cache only: never in a report */
 	int treated;
 	const char *day0;       /* YYYY-MM-DD */
 	const char *biologic;   /* the plan's biologic; NULL for the comparator */
@@ -67,7 +68,8 @@ int outcome_value(const outcome_scheme *s, int v, const char *value);
 /* One patient reduced for the reports. Values of OV_INJECTIONS depend on the milestone and live
  * in injections_by[]. */
 typedef struct outcome_profile {
-	long day0; /* days since 1970-01-01 */
+	long day0;    /* days since 1970-01-01 */
+	uint8_t live; /* 0: a slot whose patient left the cohort; reports pass over it */
 	uint8_t var[OV_COUNT];
 	uint8_t injections_by[OUTCOME_MILESTONES];
 	int8_t

@@ -9,6 +9,7 @@
 #include "../core/audit.h"
 #include "../core/perm.h"
 #include "../store/audit_queue.h"
+#include "../store/outcome_cache.h"
 #include "../store/store.h"
 #include "../util/arena.h"
 #include "../util/err.h"
@@ -32,6 +33,7 @@ typedef struct server_cfg {
 typedef struct server_ctx {
 	server_cfg cfg;
 	audit_queue *audit;
+	outcome_cache *outcomes; /* the outcome reports' profiles, shared by the threads */
 } server_ctx;
 
 typedef struct http_req {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/treatment.h"
 #include "../util/embedded.h"
 #include "../util/jsonv.h"
 #include "../util/strbuf.h"
@@ -381,6 +382,20 @@ int http_serve(const server_cfg *cfg)
 		fprintf(stderr, "schwann: %s\n", err);
 		return 1;
 	}
+	const char *biologics[OV_MAX_VALUES];
+	int n_biologics = 0;
+	for (int i = 0;
+	     cfg->treatment && i < cfg->treatment->n_biologics && n_biologics < OV_MAX_VALUES - 1;
+	     i++)
+		biologics[n_biologics++] = cfg->treatment->biologics[i].id;
+	outcome_scheme scheme;
+	outcome_scheme_init(&scheme, biologics, n_biologics, cfg->chronic_months);
+	g_srv.outcomes = outcome_cache_new(&scheme);
+	if (!g_srv.outcomes) {
+		fputs("schwann: out of memory\n", stderr);
+		audit_queue_stop(g_srv.audit);
+		return 1;
+	}
 	/* CivetWeb holds a worker thread for as long as a connection stays open, so idle keep-alive
 	 * connections (a browser opens six) must be let go soon or they starve everyone else. */
 	char threads[16];
@@ -408,6 +423,7 @@ int http_serve(const server_cfg *cfg)
 		fprintf(stderr, "schwann: cannot listen on %s (in use, or not an address)\n",
 		        cfg->listen);
 		audit_queue_stop(g_srv.audit);
+		outcome_cache_free(g_srv.outcomes);
 		mg_exit_library();
 		return 1;
 	}
@@ -422,6 +438,7 @@ int http_serve(const server_cfg *cfg)
 		sleep(1);
 	mg_stop(ctx);
 	audit_queue_stop(g_srv.audit);
+	outcome_cache_free(g_srv.outcomes);
 	mg_exit_library();
 	return 0;
 }

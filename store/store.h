@@ -35,6 +35,15 @@ typedef struct staff {
 	const char *created_at;
 } staff;
 
+/* A load of the outcome cohort (see outcome_cohort). */
+typedef struct outcome_batch {
+	outcome_subject *items;
+	int n;
+	const char **changed;
+	int n_changed;
+	long long seq; /* the latest change the load includes */
+} outcome_batch;
+
 /* An API token as the admin console lists it (never the token itself). */
 typedef struct api_token {
 	const char *id;
@@ -142,7 +151,9 @@ typedef struct store_ops {
 	                         int *n);
 	sw_err (*patient_summary)(store *s, arena *a, const char *id, patient_summary *out);
 	/* The outcome cohort: every treated patient and the comparator (core/outcome_report.h). */
-	sw_err (*outcome_cohort)(store *s, arena *a, outcome_subject **items, int *n);
+	/* since < 0: everyone; else only the patients changed after that sequence number, all of
+	 * them named in changed[] (those no longer in the cohort are there and not in items). */
+	sw_err (*outcome_cohort)(store *s, arena *a, long long since, outcome_batch *out);
 
 	/* Patient records of every kind (core/record.h): rec points to the kind's struct. Create
 	 * and update commit with their audit record; update writes the changeable fields and the

@@ -34,11 +34,13 @@ static int by_key(const void *key, const void *row)
 }
 
 /* Columns: patient id, day 0, biologic, etiology, onset, birth date, sex. */
-static sw_err read_subjects(cohort *c, const char *sql, int treated)
+static sw_err read_subjects(cohort *c, const char *sql, long long since, int treated)
 {
 	sqlite3_stmt *st = sq_prep(c->s, sql);
 	if (!st)
 		return SW_EDB;
+	if (since >= 0)
+		sqlite3_bind_int64(st, 1, since);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (c->n == c->cap) {
@@ -53,6 +55,7 @@ static sw_err read_subjects(cohort *c, const char *sql, int treated)
 		subject_row *r = &c->rows[c->n];
 		memset(r, 0, sizeof *r);
 		r->patient_id = sq_col(c->a, st, 0);
+		sub->patient_id = r->patient_id;
 		sub->treated = treated;
 		sub->day0 = sq_col(c->a, st, 1);
 		sub->biologic = sq_col(c->a, st, 2);
@@ -86,11 +89,13 @@ static void append(arena *a, nrs_reading **list, int *n, int *cap, long day, dou
 enum { INJECTIONS, NRS, PGIC, HBA1C };
 
 /* Columns: patient id, date (YYYY-MM-DD...), value. */
-static sw_err read_values(cohort *c, const char *sql, int kind)
+static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 {
 	sqlite3_stmt *st = sq_prep(c->s, sql);
 	if (!st)
 		return SW_EDB;
+	if (since >= 0)
+		sqlite3_bind_int64(st, 1, since);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *pid = (const char *)sqlite3_column_text(st, 0);
@@ -130,53 +135,126 @@ static sw_err read_values(cohort *c, const char *sql, int kind)
 
 /* A live injection; t is the table's alias with its dot, or nothing. */
 #define LIVE_INJECTION(t) t "kind = 'injection' AND " t "status != 'voided'"
+/* Only the patients changed since the sequence number bound to ?1. */
+#define CHANGED(col) " AND " col " IN (SELECT patient_id FROM outcome_changes WHERE seq > ?1)"
 
-static const char treated_sql[] =
-    "SELECT pr.patient_id, pr.performed_on, pl.biologic, c.etiology, c.onset_date, "
-    "p.birth_date, p.sex_at_birth FROM procedures pr JOIN plans pl ON pl.id = pr.plan_id "
-    "JOIN patients p ON p.id = pr.patient_id LEFT JOIN conditions c ON c.id = pl.condition_id "
-    "WHERE " LIVE_INJECTION("pr.") " AND pr.rowid = (SELECT x.rowid FROM procedures x WHERE "
-                                   "x.patient_id = pr.patient_id AND " LIVE_INJECTION(
-                                       "x.") " ORDER BY x.performed_on, "
-                                             "x.created_at LIMIT 1)";
+#define TREATED_SQL(f)                                                                             \
+	"SELECT pr.patient_id, pr.performed_on, pl.biologic, c.etiology, c.onset_date, "           \
+	"p.birth_date, p.sex_at_birth FROM procedures pr JOIN plans pl ON pl.id = pr.plan_id "     \
+	"JOIN patients p ON p.id = pr.patient_id LEFT JOIN conditions c ON c.id = "                \
+	"pl.condition_id WHERE " LIVE_INJECTION(                                                   \
+	    "pr.") " AND pr.rowid = (SELECT x.rowid FROM "                                         \
+	           "procedures x WHERE x.patient_id = pr.patient_id AND " LIVE_INJECTION(          \
+	               "x.") " ORDER BY x.performed_on, x.created_at LIMIT 1)" f
 
-static const char comparator_sql[] =
-    "SELECT p.id, (SELECT min(substr(a.performed_at, 1, 10)) FROM assessments a WHERE "
-    "a.patient_id = p.id AND a.instrument_id = 'nrs' AND a.status != 'voided' AND a.total IS "
-    "NOT NULL), NULL, c.etiology, c.onset_date, p.birth_date, p.sex_at_birth FROM patients p "
-    "JOIN conditions c ON c.rowid = (SELECT x.rowid FROM conditions x WHERE x.patient_id = p.id "
-    "AND x.status != 'entered_in_error' ORDER BY x.created_at LIMIT 1) WHERE NOT EXISTS (SELECT "
-    "1 FROM procedures y WHERE y.patient_id = p.id AND " LIVE_INJECTION("y.") ")";
+#define COMPARATOR_SQL(f)                                                                          \
+	"SELECT p.id, (SELECT min(substr(a.performed_at, 1, 10)) FROM assessments a WHERE "        \
+	"a.patient_id = p.id AND a.instrument_id = 'nrs' AND a.status != 'voided' AND a.total IS " \
+	"NOT NULL), NULL, c.etiology, c.onset_date, p.birth_date, p.sex_at_birth FROM patients p " \
+	"JOIN conditions c ON c.rowid = (SELECT x.rowid FROM conditions x WHERE x.patient_id = "   \
+	"p.id AND x.status != 'entered_in_error' ORDER BY x.created_at LIMIT 1) WHERE NOT EXISTS " \
+	"(SELECT 1 FROM procedures y WHERE y.patient_id = p.id AND " LIVE_INJECTION("y.") ")" f
 
-static const char *const value_sql[] = {
-    [INJECTIONS] = "SELECT patient_id, performed_on, 0 FROM procedures WHERE " LIVE_INJECTION(""),
-    [NRS] = "SELECT patient_id, entry_date, nrs FROM diary_entries WHERE status != 'voided' "
-            "UNION ALL SELECT patient_id, substr(performed_at, 1, 10), total FROM assessments "
-            "WHERE instrument_id = 'nrs' AND status != 'voided' AND total IS NOT NULL",
-    [PGIC] = "SELECT patient_id, substr(performed_at, 1, 10), json_extract(answers, '$.change') "
-             "IN ('very_much_improved', 'much_improved') FROM assessments WHERE instrument_id "
-             "= 'pgic' AND status != 'voided'",
-    [HBA1C] = "SELECT patient_id, performed_on, value FROM observations WHERE kind = 'hba1c' "
-              "AND status != 'voided' AND value IS NOT NULL ORDER BY performed_on, created_at",
+#define INJECTIONS_SQL(f)                                                                          \
+	"SELECT patient_id, performed_on, 0 FROM procedures WHERE " LIVE_INJECTION("") f
+
+#define NRS_SQL(f)                                                                                 \
+	"SELECT patient_id, entry_date, nrs FROM diary_entries WHERE status != 'voided'" f         \
+	" UNION ALL SELECT patient_id, substr(performed_at, 1, 10), total FROM assessments WHERE " \
+	"instrument_id = 'nrs' AND status != 'voided' AND total IS NOT NULL" f
+
+#define PGIC_SQL(f)                                                                                \
+	"SELECT patient_id, substr(performed_at, 1, 10), json_extract(answers, '$.change') IN "    \
+	"('very_much_improved', 'much_improved') FROM assessments WHERE instrument_id = 'pgic' "   \
+	"AND status != 'voided'" f
+
+#define HBA1C_SQL(f)                                                                               \
+	"SELECT patient_id, performed_on, value FROM observations WHERE kind = 'hba1c' AND "       \
+	"status != 'voided' AND value IS NOT NULL" f " ORDER BY performed_on, created_at"
+
+/* [0] every patient, [1] those changed since ?1. */
+static const char *const treated_sql[2] = {TREATED_SQL(""), TREATED_SQL(CHANGED("pr.patient_id"))};
+static const char *const comparator_sql[2] = {COMPARATOR_SQL(""), COMPARATOR_SQL(CHANGED("p.id"))};
+static const char *const value_sql[][2] = {
+    [INJECTIONS] = {INJECTIONS_SQL(""), INJECTIONS_SQL(CHANGED("patient_id"))},
+    [NRS] = {NRS_SQL(""), NRS_SQL(CHANGED("patient_id"))},
+    [PGIC] = {PGIC_SQL(""), PGIC_SQL(CHANGED("patient_id"))},
+    [HBA1C] = {HBA1C_SQL(""), HBA1C_SQL(CHANGED("patient_id"))},
 };
 
-sw_err sqlite_outcome_cohort(store *base, arena *a, outcome_subject **items, int *n)
+/* The patients changed since `since` and the latest sequence number. */
+static sw_err read_changes(cohort *c, long long since, outcome_batch *out)
+{
+	sqlite3_stmt *st =
+	    sq_prep(c->s, "SELECT patient_id, seq FROM outcome_changes WHERE seq > ?1 "
+	                  "ORDER BY seq");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_int64(st, 1, since);
+	int rc, cap = 0;
+	out->seq = since < 0 ? 0 : since;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n_changed == cap) {
+			cap = cap ? cap * 2 : 64;
+			const char **bigger = arena_alloc(c->a, sizeof *bigger * (size_t)cap);
+			if (out->n_changed)
+				memcpy(bigger, out->changed,
+				       sizeof *bigger * (size_t)out->n_changed);
+			out->changed = bigger;
+		}
+		out->changed[out->n_changed++] = sq_col(c->a, st, 0);
+		out->seq = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+static sw_err read_cohort(cohort *c, long long since, outcome_batch *out)
+{
+	int only = since >= 0;
+	sw_err rc = SW_OK;
+	if (only) {
+		rc = read_changes(c, since, out);
+		if (rc || !out->n_changed)
+			return rc;
+	} else {
+		sqlite3_stmt *st =
+		    sq_prep(c->s, "SELECT coalesce(max(seq), 0) FROM outcome_changes");
+		if (!st || sqlite3_step(st) != SQLITE_ROW)
+			rc = SW_EDB;
+		else
+			out->seq = sqlite3_column_int64(st, 0);
+		if (st)
+			sqlite3_reset(st);
+	}
+	if (!rc)
+		rc = read_subjects(c, treated_sql[only], since, 1);
+	if (!rc)
+		rc = read_subjects(c, comparator_sql[only], since, 0);
+	if (!rc && c->n)
+		qsort(c->rows, (size_t)c->n, sizeof *c->rows, by_patient);
+	for (int k = INJECTIONS; !rc && k <= HBA1C; k++)
+		rc = read_values(c, value_sql[k][only], since, k);
+	return rc;
+}
+
+sw_err sqlite_outcome_cohort(store *base, arena *a, long long since, outcome_batch *out)
 {
 	cohort c = {SQ(base), a, NULL, 0, 0};
-	sw_err rc = read_subjects(&c, treated_sql, 1);
-	if (!rc)
-		rc = read_subjects(&c, comparator_sql, 0);
-	if (!rc && c.n)
-		qsort(c.rows, (size_t)c.n, sizeof *c.rows, by_patient);
-	for (int k = INJECTIONS; !rc && k <= HBA1C; k++)
-		rc = read_values(&c, value_sql[k], k);
-	outcome_subject *out = rc ? NULL : arena_zalloc(a, sizeof *out * (size_t)(c.n ? c.n : 1));
-	for (int i = 0; out && i < c.n; i++)
-		out[i] = *c.rows[i].s;
+	memset(out, 0, sizeof *out);
+	/* One read transaction: the changes and the rows agree. */
+	if (sqlite3_exec(c.s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return sq_fail(c.s, "outcome cohort");
+	sw_err rc = read_cohort(&c, since, out);
+	sqlite3_exec(c.s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	outcome_subject *items =
+	    rc ? NULL : arena_zalloc(a, sizeof *items * (size_t)(c.n ? c.n : 1));
+	for (int i = 0; items && i < c.n; i++)
+		items[i] = *c.rows[i].s;
 	free(c.rows);
 	if (rc)
 		return rc;
-	*items = out;
-	*n = c.n;
+	out->items = items;
+	out->n = c.n;
 	return SW_OK;
 }

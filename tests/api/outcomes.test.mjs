@@ -195,6 +195,35 @@ describe('responders', () => {
     assert.ok(data[1].startsWith(`"prp",${json[1].patients},${json[1].treated},${json[1].due},`), data[1]);
   });
 
+  test('never stale: a reading written or voided a moment ago shows in the next report, and a fresh server agrees', async () => {
+    const q = '/api/v1/outcomes/responders?milestone=182&min_n=1&by=chronicity';
+    const before = (await c.get(q)).body.rows[0];
+    const p = await treated(-250, { '-2': 9 }, day(-250 - 3 * 365));
+    const added = (await c.get(q)).body.rows[0];
+    assert.deepEqual([added.due - before.due, added.missing - before.missing], [1, 1]);
+    const d = await ok(await c.post(`/api/v1/patients/${p.id}/diary`, { entry_date: day(-250 + 180), nrs: 3 }));
+    const now = (await c.get(q)).body.rows[0];
+    assert.deepEqual([now.missing, now.observed, now.responders], [before.missing, before.observed + 1, before.responders + 1]);
+    await ok(await c.post(`/api/v1/diary-entries/${d.id}/void`, { reason: 'entered for the wrong day' }, { 'If-Match': '"1"' }));
+    assert.equal((await c.get(q)).body.rows[0].responders, before.responders, 'the voided reading is gone');
+    // Void the only injection: the patient leaves the treated cohort.
+    const inj = (await c.get(`/api/v1/patients/${p.id}/procedures`)).body.items.find((x) => x.kind === 'injection');
+    await ok(await c.post(`/api/v1/procedures/${inj.id}/void`, { reason: 'never given' }, { 'If-Match': `"${inj.version}"` }));
+    assert.equal((await c.get(q)).body.rows[0].due, before.due);
+    // A second server on the same database loads everyone at once: the same answers.
+    const other = await startServer({ db: srv.db });
+    try {
+      const c2 = await login(other.base, 'clinician');
+      for (const query of [q, '/api/v1/outcomes/responders?milestone=91&min_n=1&by=group,biologic',
+        '/api/v1/outcomes/responders?milestone=30&min_n=1&by=injections&measure=pgic']) {
+        const [a, b] = [(await c.get(query)).body, (await c2.get(query)).body];
+        assert.deepEqual(a.rows, b.rows, query);
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
   test('researchers and admins read it; nurses and the front desk do not', async () => {
     for (const role of ['researcher', 'admin']) {
       assert.equal((await (await login(srv.base, role)).get('/api/v1/outcomes/responders')).status, 200, role);
