@@ -1,7 +1,7 @@
 /* CSV for the reports (RFC 4180): the definition as "# key: value" lines, a header row, one line
  * per row object. Nested objects (a row's stratum) become columns of their own; the columns are
- * keys in the order first seen, the nested ones first. A text that a spreadsheet would run as a
- * formula gets a leading apostrophe. */
+ * keys in the order first seen: the stratum's, the row's own, then the others. A text that a
+ * spreadsheet would run as a formula gets a leading apostrophe. */
 #include <string.h>
 
 #include "../util/strbuf.h"
@@ -42,17 +42,23 @@ static json_t *column(json_t *row, const char *key)
 	return NULL;
 }
 
-/* The keys of row's nested objects (nested 1) or its own scalar members (nested 0). */
-static void add_columns(json_t *cols, json_t *row, int nested)
+/* Adds row's columns of one pass: 0 the stratum's, 1 the row's own scalars, 2 those of its
+ * other objects. */
+static void add_columns(json_t *cols, json_t *row, int pass)
 {
-	const char *k;
-	json_t *v;
+	const char *k, *k2;
+	json_t *v, *v2;
 	json_object_foreach(row, k, v)
 	{
-		if (json_is_object(v) && nested)
-			add_columns(cols, v, 0);
-		else if (!json_is_object(v) && !nested && !json_object_get(cols, k))
+		int nested = json_is_object(v), stratum = nested && strcmp(k, "stratum") == 0;
+		if (!nested && pass == 1 && !json_object_get(cols, k))
 			json_object_set_new(cols, k, json_true());
+		if (nested && (pass == 0) == stratum && pass != 1)
+			json_object_foreach(v, k2, v2)
+			{
+				if (!json_object_get(cols, k2))
+					json_object_set_new(cols, k2, json_true());
+			}
 	}
 }
 
@@ -73,8 +79,8 @@ int api_csv(http_req *r, const char *filename, json_t *definition, json_t *rows)
 		bad |= strbuf_puts(&b, "\r\n");
 	}
 	json_t *cols = json_object(); /* jansson keeps insertion order */
-	for (int nested = 1; nested >= 0; nested--)
-		json_array_foreach(rows, i, row) add_columns(cols, row, nested);
+	for (int pass = 0; pass < 3; pass++)
+		json_array_foreach(rows, i, row) add_columns(cols, row, pass);
 	int first = 1;
 	json_object_foreach(cols, k, v)
 	{

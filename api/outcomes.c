@@ -13,15 +13,7 @@
 #include "../util/dates.h"
 #include "api.h"
 
-#define COMPARATOR_NOTE "observational comparison, not a randomised control"
-
-typedef struct report_params {
-	const outcome_scheme *scheme;
-	outcome_query q;
-	int min_n;
-	int csv;
-	const char *filters; /* "etiology=diabetic, biologic=prp" or "none" */
-} report_params;
+#include "outcomes.h"
 
 static int param(http_req *r, const char *name, int dflt, int lo, int hi, const char *what)
 {
@@ -115,8 +107,7 @@ static void read_by(http_req *r, report_params *p)
 		v_add(&r->v, "by", "names the same variable twice");
 }
 
-/* The parameters every report takes; 0 when good, or the 422 already set. */
-static int read_params(http_req *r, report_params *p)
+int outcome_params(http_req *r, report_params *p)
 {
 	p->scheme = outcome_cache_scheme(r->srv->outcomes);
 	outcome_query_init(&p->q, date_days(date_today()));
@@ -147,8 +138,7 @@ static int read_params(http_req *r, report_params *p)
 	return r->v.n ? http_invalid(r) : 0;
 }
 
-/* The tallies over the cache, brought up to date first. */
-static int tally(http_req *r, const report_params *p, outcome_tally **rows, int *n_rows)
+int outcome_tallies(http_req *r, const report_params *p, outcome_tally **rows, int *n_rows)
 {
 	sw_err rc = outcome_cache_refresh(r->srv->outcomes, r->st);
 	if (rc)
@@ -162,7 +152,7 @@ static int tally(http_req *r, const report_params *p, outcome_tally **rows, int 
 	return 0;
 }
 
-static json_t *row_json(const report_params *p, const outcome_tally *t)
+json_t *outcome_stratum(const report_params *p, const outcome_tally *t)
 {
 	json_t *stratum = json_object();
 	for (int i = 0; i < 2; i++)
@@ -170,11 +160,70 @@ static json_t *row_json(const report_params *p, const outcome_tally *t)
 			json_object_set_new(
 			    stratum, p->scheme->name[p->q.by[i]],
 			    json_string(p->scheme->values[p->q.by[i]][t->value[i]]));
+	return stratum;
+}
+
+json_t *outcome_definition(const report_params *p, const char *report)
+{
+	char as_of[11];
+	date_format(date_from_days(p->q.today), as_of);
+	json_t *by = json_array();
+	for (int i = 0; i < 2; i++)
+		if (p->q.by[i] >= 0)
+			json_array_append_new(by, json_string(p->scheme->name[p->q.by[i]]));
+	json_t *d =
+	    json_pack("{s:s, s:s, s:s, s:o, s:i}", "report", report, "as_of", as_of, "filters",
+	              p->filters, "by", by, "chronic_months", p->scheme->chronic_months);
+	if (p->q.filter[OV_GROUP] || p->q.by[0] == OV_GROUP || p->q.by[1] == OV_GROUP)
+		json_object_set_new(d, "comparator",
+		                    json_string("patients with a neuropathy diagnosis and no "
+		                                "regenerative injection, day 0 their first clinic "
+		                                "NRS: an " COMPARATOR_NOTE));
+	else
+		json_object_set_new(d, "patients",
+		                    json_string("treated: at least one injection "
+		                                "not voided; day 0 the first"));
+	return d;
+}
+
+int outcome_answer(http_req *r, const report_params *p, const char *report, json_t *def,
+                   json_t *rows, json_t *extra)
+{
+	audit_record a = http_audit(r, "outcomes.read", "outcomes", report, NULL);
+	a.detail = arena_printf(r->a, "filters %s", p->filters);
+	if (http_audit_reads(r, &a, 1)) {
+		json_decref(rows);
+		json_decref(def);
+		json_decref(extra);
+		return r->status;
+	}
+	if (p->csv) {
+		json_decref(extra);
+		return api_csv(r, arena_printf(r->a, "%s.csv", report), def, rows);
+	}
+	json_t *as_of = json_object_get(def, "as_of");
+	json_t *out = json_pack("{s:o, s:O, s:o}", "definition", def, "as_of", as_of, "rows", rows);
+	if (extra)
+		json_object_update(out, extra);
+	json_decref(extra);
+	return http_json(r, 200, out);
+}
+
+/* Adverse events beside the rates: who had any, who had a serious one. */
+static json_t *events_json(const outcome_tally *t)
+{
+	return json_pack("{s:i, s:i, s:i}", "patients_with_event", t->with_event,
+	                 "patients_with_serious", t->with_serious, "serious_events", t->serious);
+}
+
+static json_t *responder_row(const report_params *p, const outcome_tally *t)
+{
 	int denominator = p->q.primary ? t->due : t->observed;
-	json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum", stratum,
-	                      "patients", t->patients, "treated", t->treated, "due", t->due,
-	                      "not_evaluable", t->not_evaluable, "missing", t->missing, "observed",
-	                      t->observed, "responders", t->responders, "denominator", denominator);
+	json_t *o =
+	    json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum",
+	              outcome_stratum(p, t), "patients", t->patients, "treated", t->treated, "due",
+	              t->due, "not_evaluable", t->not_evaluable, "missing", t->missing, "observed",
+	              t->observed, "responders", t->responders, "denominator", denominator);
 	double lo, hi;
 	int insufficient =
 	    denominator < p->min_n || binom_exact_ci(t->responders, denominator, 0.95, &lo, &hi);
@@ -183,6 +232,7 @@ static json_t *row_json(const report_params *p, const outcome_tally *t)
 	    o, "rate", insufficient ? json_null() : json_real((double)t->responders / denominator));
 	json_object_set_new(o, "ci_low", insufficient ? json_null() : json_real(lo));
 	json_object_set_new(o, "ci_high", insufficient ? json_null() : json_real(hi));
+	json_object_set_new(o, "adverse_events", events_json(t));
 	if (t->treated < t->patients)
 		json_object_set_new(o, "note", json_string(COMPARATOR_NOTE));
 	return o;
@@ -204,61 +254,34 @@ static const char *responder_text(const report_params *p)
 	return text[p->q.measure == MEASURE_PGIC][p->q.primary];
 }
 
-static json_t *definition(http_req *r, const report_params *p, const char *as_of)
-{
-	int m = p->q.milestone;
-	json_t *by = json_array();
-	for (int i = 0; i < 2; i++)
-		if (p->q.by[i] >= 0)
-			json_array_append_new(by, json_string(p->scheme->name[p->q.by[i]]));
-	json_t *d = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:i, s:s, s:o, s:i}", "report",
-	                      "responders", "as_of", as_of, "milestone_day",
-	                      outcome_milestone_day[m], "window_days", outcome_milestone_window[m],
-	                      "measure", p->q.measure == MEASURE_PGIC ? "pgic" : "nrs", "analysis",
-	                      p->q.primary ? "primary" : "observed", "min_n", p->min_n, "filters",
-	                      p->filters, "by", by, "chronic_months", p->scheme->chronic_months);
-	if (p->q.measure == MEASURE_NRS)
-		json_object_set_new(d, "threshold_percent", json_integer(p->q.threshold));
-	json_object_set_new(d, "responder", json_string(responder_text(p)));
-	json_object_set_new(d, "interval", json_string("exact (Clopper-Pearson) 95 %"));
-	if (p->q.filter[OV_GROUP] || p->q.by[0] == OV_GROUP || p->q.by[1] == OV_GROUP)
-		json_object_set_new(
-		    d, "comparator",
-		    json_string("patients with a neuropathy diagnosis and no "
-		                "regenerative injection, day 0 their first clinic NRS: "
-		                "an " COMPARATOR_NOTE));
-	(void)r;
-	return d;
-}
-
 int api_outcomes_responders(http_req *r)
 {
 	report_params p;
 	memset(&p, 0, sizeof p);
-	if (read_params(r, &p))
+	if (outcome_params(r, &p))
 		return r->status;
 	outcome_tally *tallies = NULL;
 	int n_rows = 0;
-	if (tally(r, &p, &tallies, &n_rows))
+	if (outcome_tallies(r, &p, &tallies, &n_rows))
 		return r->status;
 	json_t *rows = json_array();
 	for (int i = 0; i < n_rows; i++)
-		json_array_append_new(rows, row_json(&p, &tallies[i]));
-	char as_of[11];
-	date_format(date_from_days(p.q.today), as_of);
-	json_t *def = definition(r, &p, as_of);
-	audit_record a = http_audit(r, "outcomes.read", "outcomes", "responders", NULL);
-	a.detail = arena_printf(r->a, "milestone %d, %s, %s, filters %s",
-	                        outcome_milestone_day[p.q.milestone],
-	                        p.q.measure == MEASURE_PGIC ? "pgic" : "nrs",
-	                        p.q.primary ? "primary" : "observed", p.filters);
-	if (http_audit_reads(r, &a, 1)) {
-		json_decref(rows);
-		json_decref(def);
-		return r->status;
-	}
-	if (p.csv)
-		return api_csv(r, "responders.csv", def, rows);
-	return http_json(
-	    r, 200, json_pack("{s:o, s:s, s:o}", "definition", def, "as_of", as_of, "rows", rows));
+		json_array_append_new(rows, responder_row(&p, &tallies[i]));
+	int m = p.q.milestone;
+	json_t *def = outcome_definition(&p, "responders");
+	json_object_set_new(def, "milestone_day", json_integer(outcome_milestone_day[m]));
+	json_object_set_new(def, "window_days", json_integer(outcome_milestone_window[m]));
+	json_object_set_new(def, "measure",
+	                    json_string(p.q.measure == MEASURE_PGIC ? "pgic" : "nrs"));
+	json_object_set_new(def, "analysis", json_string(p.q.primary ? "primary" : "observed"));
+	if (p.q.measure == MEASURE_NRS)
+		json_object_set_new(def, "threshold_percent", json_integer(p.q.threshold));
+	json_object_set_new(def, "responder", json_string(responder_text(&p)));
+	json_object_set_new(def, "interval", json_string("exact (Clopper-Pearson) 95 %"));
+	json_object_set_new(def, "min_n", json_integer(p.min_n));
+	json_object_set_new(def, "adverse_events",
+	                    json_string("patients in the row with any adverse event recorded, "
+	                                "and with a serious one; details in "
+	                                "/api/v1/outcomes/adverse-events"));
+	return outcome_answer(r, &p, "responders", def, rows, NULL);
 }

@@ -7,6 +7,9 @@
 #include "neuropathy.h"
 #include "patient.h"
 
+const char *const outcome_relatedness[] = {"unrelated", "unlikely", "possible",
+                                           "probable",  "definite", NULL};
+
 static const char *const group_values[] = {"treated", "comparator", NULL};
 static const char *const chronicity_values[] = {"recent", "chronic", "unknown", NULL};
 static const char *const duration_values[] = {"under_1y", "1_to_5y", "over_5y", "unknown", NULL};
@@ -135,6 +138,18 @@ int outcome_profile_make(const outcome_scheme *s, const outcome_subject *sub, ou
 		out->injections_by[m] = value_or(s, OV_INJECTIONS, count, "none");
 		out->pgic[m] = pgic_at(sub->pgic, sub->n_pgic, m);
 	}
+	for (int i = 0; i < sub->n_events; i++) {
+		const outcome_event *e = &sub->events[i];
+		int g = e->grade >= 1 && e->grade <= AE_GRADES ? e->grade - 1 : -1;
+		if (out->ae_events == UINT8_MAX)
+			break;
+		out->ae_events++;
+		if (g >= 0)
+			out->ae_grade[g]++;
+		if (e->related >= 0 && e->related < AE_RELATEDNESS)
+			out->ae_related[e->related]++;
+		out->ae_serious += e->serious != 0;
+	}
 	/* today 0: nothing is due; the report decides that from its own today. */
 	outcome_evaluate(sub->readings, sub->n_readings, 0, &out->nrs);
 	return 0;
@@ -160,9 +175,22 @@ static void count(outcome_tally *t, const outcome_profile *p, const outcome_quer
 	int m = q->milestone;
 	t->patients++;
 	t->treated += p->var[OV_GROUP] == 0;
+	t->with_event += p->ae_events > 0;
+	t->with_serious += p->ae_serious > 0;
+	t->events += p->ae_events;
+	t->serious += p->ae_serious;
+	int known = 0;
+	for (int g = 0; g < AE_GRADES; g++)
+		t->grade[g] += p->ae_grade[g];
+	for (int k = 0; k < AE_RELATEDNESS; k++) {
+		t->related[k] += p->ae_related[k];
+		known += p->ae_related[k];
+	}
+	t->related[AE_RELATEDNESS] += p->ae_events - known;
 	if (p->day0 + outcome_milestone_day[m] + outcome_milestone_window[m] >= q->today)
 		return;
 	t->due++;
+	t->with_value += p->nrs.has_value[m];
 	if (q->measure == MEASURE_PGIC) {
 		if (p->pgic[m] < 0) {
 			t->missing++;
@@ -180,23 +208,30 @@ static void count(outcome_tally *t, const outcome_profile *p, const outcome_quer
 	}
 }
 
+int outcome_passes(const outcome_query *q, const outcome_profile *p)
+{
+	/* The treated only, unless the query names the group. */
+	int named = q->filter[OV_GROUP] || q->by[0] == OV_GROUP || q->by[1] == OV_GROUP;
+	uint32_t group = named ? q->filter[OV_GROUP] : 1u;
+	if (!p->live || (group && !(group >> p->var[OV_GROUP] & 1u)))
+		return 0;
+	for (int v = 0; v < OV_COUNT; v++)
+		if (v != OV_GROUP && q->filter[v] &&
+		    !(q->filter[v] >> value_of(p, v, q->milestone) & 1u))
+			return 0;
+	return 1;
+}
+
 int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
                        const outcome_query *q, arena *a, outcome_tally **rows, int *n_rows)
 {
 	int m = q->milestone, b0 = q->by[0], b1 = q->by[1];
 	int n0 = b0 >= 0 ? s->n_values[b0] : 1, n1 = b1 >= 0 ? s->n_values[b1] : 1;
-	/* The treated only, unless the query names the group. */
-	uint32_t group =
-	    q->filter[OV_GROUP] || b0 == OV_GROUP || b1 == OV_GROUP ? q->filter[OV_GROUP] : 1u;
 	outcome_tally *cells = arena_zalloc(a, sizeof *cells * (size_t)(n0 * n1 + 1));
 	if (!cells)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		int pass = p[i].live && (!group || (group >> p[i].var[OV_GROUP] & 1u));
-		for (int v = 0; pass && v < OV_COUNT; v++)
-			if (v != OV_GROUP && q->filter[v])
-				pass = q->filter[v] >> value_of(&p[i], v, m) & 1u;
-		if (!pass)
+		if (!outcome_passes(q, &p[i]))
 			continue;
 		count(&cells[0], &p[i], q);
 		if (b0 < 0)

@@ -30,7 +30,20 @@ typedef struct outcome_subject {
 	int n_readings;
 	nrs_reading *pgic; /* PGIC: value 1 for much improved or better, 0 otherwise */
 	int n_pgic;
+	struct outcome_event *events; /* adverse events not entered in error */
+	int n_events;
 } outcome_subject;
+
+#define AE_GRADES 5
+#define AE_RELATEDNESS 5
+extern const char *const outcome_relatedness[]; /* unrelated, unlikely, possible, ... */
+
+typedef struct outcome_event {
+	long day;    /* onset, from day 0 */
+	int grade;   /* CTCAE 1-5 */
+	int related; /* index into outcome_relatedness, -1 unknown */
+	int serious;
+} outcome_event;
 
 /* The stratifying variables; each is also a filter by its name. */
 enum {
@@ -74,7 +87,9 @@ typedef struct outcome_profile {
 	uint8_t injections_by[OUTCOME_MILESTONES];
 	int8_t
 	    pgic[OUTCOME_MILESTONES]; /* -1 none in the window, 0 no, 1 much improved or better */
-	outcome_patient nrs;          /* due[] is left 0: the report sets it from today */
+	/* Adverse events (counts stop at 255): by grade, by relatedness, serious. */
+	uint8_t ae_grade[AE_GRADES], ae_related[AE_RELATEDNESS], ae_serious, ae_events;
+	outcome_patient nrs; /* due[] is left 0: the report sets it from today */
 } outcome_profile;
 
 /* The profile of one subject; -1 when its day 0 is not a date. */
@@ -98,6 +113,10 @@ void outcome_query_init(outcome_query *q, long today);
 typedef struct outcome_tally {
 	int value[2]; /* the stratum's value of by[0] and by[1]; -1 for none */
 	int patients, treated, due, not_evaluable, missing, observed, responders;
+	int with_value; /* due with an NRS value in the window, baseline or not (completeness) */
+	/* Adverse events of every patient in the row, due or not. */
+	int with_event, with_serious, events, serious;
+	int grade[AE_GRADES], related[AE_RELATEDNESS + 1]; /* related[5]: not stated */
 } outcome_tally;
 
 /* The tallies of the patients passing the filters (the treated only unless the query filters or
@@ -105,5 +124,8 @@ typedef struct outcome_tally {
  * in the scheme's value order. Arena-allocated; -1 when out of memory. */
 int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
                        const outcome_query *q, arena *a, outcome_tally **rows, int *n_rows);
+
+/* 1 when profile p passes the query's filters (the group's default included). */
+int outcome_passes(const outcome_query *q, const outcome_profile *p);
 
 #endif

@@ -181,6 +181,15 @@ const route routes[] = {
      "age, sex, hba1c) and split by up to two (by=biologic,chronicity), with n and exact 95 % "
      "intervals; no identifiers",
      0},
+    {"GET", "/api/v1/outcomes/completeness", api_outcomes_completeness, PERM_OUTCOMES_READ,
+     "Follow-up completeness at each milestone (due, with an NRS value, percent), with the "
+     "responder table's filters and strata (format=json|csv); no identifiers",
+     0},
+    {"GET", "/api/v1/outcomes/adverse-events", api_outcomes_adverse_events, PERM_OUTCOMES_READ,
+     "Adverse events of the patients the outcome reports cover: patients with any and with a "
+     "serious event (rate, exact 95 % interval), events by grade and relatedness, the serious "
+     "ones listed with days from day 0; same filters and strata; no identifiers",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

@@ -209,6 +209,17 @@ const outcome_scheme *outcome_cache_scheme(const outcome_cache *c)
 	return &c->scheme;
 }
 
+int outcome_cache_find(const outcome_cache *c, const char *id, outcome_profile *out)
+{
+	if (!c->table_size || !usable_id(id))
+		return -1;
+	int at = find(c, id);
+	if (!c->table[at] || !c->profiles[c->table[at] - 1].live)
+		return -1;
+	*out = c->profiles[c->table[at] - 1];
+	return 0;
+}
+
 void outcome_cache_stats_get(outcome_cache *c, outcome_cache_stats *out)
 {
 	pthread_rwlock_rdlock(&c->lock);

@@ -24,6 +24,9 @@ sw_err outcome_cache_refresh(outcome_cache *c, store *st);
 const outcome_profile *outcome_cache_acquire(outcome_cache *c, int *n);
 void outcome_cache_release(outcome_cache *c);
 const outcome_scheme *outcome_cache_scheme(const outcome_cache *c);
+/* The live profile of patient id into *out (call between acquire and release); 0, or -1 when
+ * the patient is not in the cohort. */
+int outcome_cache_find(const outcome_cache *c, const char *id, outcome_profile *out);
 
 typedef struct outcome_cache_stats {
 	int patients;      /* live profiles */

@@ -35,6 +35,14 @@ typedef struct staff {
 	const char *created_at;
 } staff;
 
+/* A serious adverse event for the outcome reports; patient_id only to find the patient's
+ * profile, never shown. */
+typedef struct serious_event {
+	const char *patient_id;
+	const char *onset_date, *term, *relatedness, *outcome, *criteria;
+	int grade, expected;
+} serious_event;
+
 /* A load of the outcome cohort (see outcome_cohort). */
 typedef struct outcome_batch {
 	outcome_subject *items;
@@ -154,6 +162,10 @@ typedef struct store_ops {
 	/* since < 0: everyone; else only the patients changed after that sequence number, all of
 	 * them named in changed[] (those no longer in the cohort are there and not in items). */
 	sw_err (*outcome_cohort)(store *s, arena *a, long long since, outcome_batch *out);
+	/* Every serious adverse event not entered in error, oldest first, at most max (*more set
+	 * when there were others). */
+	sw_err (*serious_events)(store *s, arena *a, int max, serious_event **items, int *n,
+	                         int *more);
 
 	/* Patient records of every kind (core/record.h): rec points to the kind's struct. Create
 	 * and update commit with their audit record; update writes the changeable fields and the

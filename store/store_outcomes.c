@@ -13,7 +13,7 @@ typedef struct subject_row {
 	const char *patient_id;
 	civil_date day0;
 	outcome_subject *s;
-	int cap[3]; /* room in s->injections, s->readings, s->pgic */
+	int cap[4]; /* room in s->injections, s->readings, s->pgic, s->events */
 } subject_row;
 
 typedef struct cohort {
@@ -86,7 +86,28 @@ static void append(arena *a, nrs_reading **list, int *n, int *cap, long day, dou
 	(*list)[(*n)++] = (nrs_reading){day, value};
 }
 
-enum { INJECTIONS, NRS, PGIC, HBA1C };
+enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS };
+
+/* An adverse event's grade, relatedness and seriousness (columns 2 to 4). */
+static void add_event(arena *a, subject_row *r, long day, sqlite3_stmt *st)
+{
+	outcome_subject *sub = r->s;
+	if (sub->n_events == r->cap[3]) {
+		int grow = r->cap[3] ? r->cap[3] * 2 : 4;
+		outcome_event *bigger = arena_alloc(a, sizeof *bigger * (size_t)grow);
+		if (sub->n_events)
+			memcpy(bigger, sub->events, sizeof *bigger * (size_t)sub->n_events);
+		sub->events = bigger;
+		r->cap[3] = grow;
+	}
+	const char *related = (const char *)sqlite3_column_text(st, 3);
+	int k = -1;
+	for (int i = 0; related && outcome_relatedness[i]; i++)
+		if (strcmp(outcome_relatedness[i], related) == 0)
+			k = i;
+	sub->events[sub->n_events++] =
+	    (outcome_event){day, sqlite3_column_int(st, 2), k, sqlite3_column_int(st, 4)};
+}
 
 /* Columns: patient id, date (YYYY-MM-DD...), value. */
 static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
@@ -122,6 +143,8 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 			sub->injections[sub->n_injections++] = day;
 		} else if (kind == NRS) {
 			append(c->a, &sub->readings, &sub->n_readings, &r->cap[1], day, value);
+		} else if (kind == EVENTS) {
+			add_event(c->a, r, day, st);
 		} else if (kind == PGIC) {
 			append(c->a, &sub->pgic, &sub->n_pgic, &r->cap[2], day, value);
 		} else if (day <= 0) { /* HbA1c: rows come in date order, the last one wins */
@@ -172,6 +195,10 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 	"SELECT patient_id, performed_on, value FROM observations WHERE kind = 'hba1c' AND "       \
 	"status != 'voided' AND value IS NOT NULL" f " ORDER BY performed_on, created_at"
 
+#define EVENTS_SQL(f)                                                                              \
+	"SELECT patient_id, onset_date, grade, relatedness, serious FROM adverse_events WHERE "    \
+	"status != 'entered_in_error'" f
+
 /* [0] every patient, [1] those changed since ?1. */
 static const char *const treated_sql[2] = {TREATED_SQL(""), TREATED_SQL(CHANGED("pr.patient_id"))};
 static const char *const comparator_sql[2] = {COMPARATOR_SQL(""), COMPARATOR_SQL(CHANGED("p.id"))};
@@ -180,6 +207,7 @@ static const char *const value_sql[][2] = {
     [NRS] = {NRS_SQL(""), NRS_SQL(CHANGED("patient_id"))},
     [PGIC] = {PGIC_SQL(""), PGIC_SQL(CHANGED("patient_id"))},
     [HBA1C] = {HBA1C_SQL(""), HBA1C_SQL(CHANGED("patient_id"))},
+    [EVENTS] = {EVENTS_SQL(""), EVENTS_SQL(CHANGED("patient_id"))},
 };
 
 /* The patients changed since `since` and the latest sequence number. */
@@ -233,7 +261,7 @@ static sw_err read_cohort(cohort *c, long long since, outcome_batch *out)
 		rc = read_subjects(c, comparator_sql[only], since, 0);
 	if (!rc && c->n)
 		qsort(c->rows, (size_t)c->n, sizeof *c->rows, by_patient);
-	for (int k = INJECTIONS; !rc && k <= HBA1C; k++)
+	for (int k = INJECTIONS; !rc && k <= EVENTS; k++)
 		rc = read_values(c, value_sql[k][only], since, k);
 	return rc;
 }
@@ -256,5 +284,42 @@ sw_err sqlite_outcome_cohort(store *base, arena *a, long long since, outcome_bat
 		return rc;
 	out->items = items;
 	out->n = c.n;
+	return SW_OK;
+}
+
+sw_err sqlite_serious_events(store *base, arena *a, int max, serious_event **items, int *n,
+                             int *more)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(s, "SELECT patient_id, onset_date, term, relatedness, outcome, "
+	                              "serious_criteria, grade, expected FROM adverse_events WHERE "
+	                              "serious = 1 AND status != 'entered_in_error' ORDER BY "
+	                              "onset_date, created_at LIMIT ?1");
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_int(st, 1, max + 1);
+	serious_event *out = arena_zalloc(a, sizeof *out * (size_t)(max + 1));
+	int k = 0, rc;
+	*more = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == max) {
+			*more = 1;
+			continue;
+		}
+		serious_event *e = &out[k++];
+		e->patient_id = sq_col(a, st, 0);
+		e->onset_date = sq_col(a, st, 1);
+		e->term = sq_col(a, st, 2);
+		e->relatedness = sq_col(a, st, 3);
+		e->outcome = sq_col(a, st, 4);
+		e->criteria = sq_col(a, st, 5);
+		e->grade = sqlite3_column_int(st, 6);
+		e->expected = sqlite3_column_int(st, 7);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return SW_EDB;
+	*items = out;
+	*n = k;
 	return SW_OK;
 }

@@ -205,6 +205,7 @@ static const store_ops sqlite_ops = {
     .patient_search = sqlite_patient_search,
     .patient_summary = sqlite_patient_summary,
     .outcome_cohort = sqlite_outcome_cohort,
+    .serious_events = sqlite_serious_events,
     .rec_create = sqlite_rec_create,
     .rec_get = sqlite_rec_get,
     .rec_list = sqlite_rec_list,

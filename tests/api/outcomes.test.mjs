@@ -224,6 +224,55 @@ describe('responders', () => {
     }
   });
 
+  test('completeness: at each milestone, due patients with an NRS value in the window', async () => {
+    const r = await c.get('/api/v1/outcomes/completeness?by=biologic');
+    assert.equal(r.status, 200, r.text);
+    const all = r.body.rows.filter((x) => Object.keys(x.stratum).length === 0);
+    assert.deepEqual(all.map((x) => x.milestone_day), [30, 91, 182, 365]);
+    const resp = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1')).body.rows[0];
+    const at91 = all[1];
+    assert.equal(at91.due, resp.due);
+    assert.ok(at91.with_value >= resp.observed, 'with a value counts those without a baseline too');
+    assert.equal(at91.percent, (100 * at91.with_value) / at91.due);
+    assert.equal(all[3].due, 0);
+    assert.equal(all[3].percent, null, 'nobody due at a year: no percent');
+    assert.match(r.body.definition.with_value, /inside the milestone's window/);
+    const csv = await c.get('/api/v1/outcomes/completeness?format=csv');
+    assert.match(csv.text, /^# report: completeness/);
+    assert.match(csv.text, /\r\nmilestone_day,patients,due,with_value,percent\r\n30,/);
+  });
+
+  test('adverse events beside the rates: counts by grade and relatedness, serious ones listed without identifiers', async () => {
+    const p = await treated(-100, { '-2': 7, 91: 3 });
+    const ae = (body) => c.post(`/api/v1/patients/${p.id}/adverse-events`, {
+      term: 'Pain at the injection site', onset_date: day(-99), grade: 2, serious: false,
+      relatedness: 'probable', expected: true, outcome: 'recovered', ...body });
+    await ok(await ae({}));
+    await ok(await ae({ term: 'Cellulitis of the foot', grade: 3, serious: true, serious_criteria: 'hospitalisation',
+      relatedness: 'possible', expected: false, outcome: 'recovering', onset_date: day(-90) }));
+    const r = await c.get('/api/v1/outcomes/adverse-events?min_n=1');
+    assert.equal(r.status, 200, r.text);
+    const all = r.body.rows[0];
+    assert.ok(all.patients > 1);
+    assert.deepEqual([all.patients_with_event, all.patients_with_serious, all.events, all.serious_events], [1, 1, 2, 1]);
+    assert.deepEqual(all.by_grade, { 1: 0, 2: 1, 3: 1, 4: 0, 5: 0 });
+    assert.deepEqual([all.by_relatedness.probable, all.by_relatedness.possible, all.by_relatedness.unrelated], [1, 1, 0]);
+    assert.equal(all.rate, 1 / all.patients);
+    assert.ok(all.ci_low >= 0 && all.ci_high > all.rate);
+    const item = r.body.serious.items.find((x) => x.term === 'Cellulitis of the foot');
+    assert.deepEqual([item.grade, item.onset_day, item.biologic, item.criteria, item.relatedness], [3, 10, 'prp', 'hospitalisation', 'possible']);
+    assert.ok(!r.text.includes(p.id) && !r.text.includes(p.mrn) && !r.text.includes(p.given_name), 'nothing identifies the patient');
+    // Beside the responder table too, and filtered with it.
+    const resp = (await c.get('/api/v1/outcomes/responders?milestone=91&min_n=1')).body.rows[0];
+    assert.deepEqual(resp.adverse_events, { patients_with_event: 1, patients_with_serious: 1, serious_events: 1 });
+    const alcohol = await c.get('/api/v1/outcomes/adverse-events?min_n=1&etiology=alcohol');
+    assert.deepEqual([alcohol.body.rows[0].events, alcohol.body.serious.items.length], [0, 0]);
+    const researcher = await login(srv.base, 'researcher');
+    const rr = await researcher.get('/api/v1/outcomes/adverse-events?min_n=1');
+    assert.equal(rr.status, 200);
+    assert.ok(!rr.text.includes(p.id) && !rr.text.includes('patient_id'));
+  });
+
   test('researchers and admins read it; nurses and the front desk do not', async () => {
     for (const role of ['researcher', 'admin']) {
       assert.equal((await (await login(srv.base, role)).get('/api/v1/outcomes/responders')).status, 200, role);

@@ -159,6 +159,8 @@ function probe(rt) {
     'POST /api/v1/tokens/{id}/revoke': 404,
     'GET /api/v1/audit/verify': 200,
     'GET /api/v1/outcomes/responders': 200,
+    'GET /api/v1/outcomes/completeness': 200,
+    'GET /api/v1/outcomes/adverse-events': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
