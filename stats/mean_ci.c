@@ -1,0 +1,35 @@
+/* Two passes, as R does: the mean (with R's correction term, summed in long double), then the sum
+ * of squared deviations from it; the t quantile from GSL. */
+#include "mean_ci.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+int mean_t_ci(const double *x, int n, double level, mean_ci *out)
+{
+	int rc = -1;
+	out->n = n;
+	out->mean = out->sd = out->lo = out->hi = NAN;
+	if (n < 1)
+		goto out;
+	long double sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += x[i];
+	long double mean = sum / n, correction = 0;
+	for (int i = 0; i < n; i++)
+		correction += x[i] - mean;
+	mean += correction / n;
+	out->mean = (double)mean;
+	if (n < 2 || !(level > 0 && level < 1))
+		goto out;
+	double ss = 0;
+	for (int i = 0; i < n; i++)
+		ss += (x[i] - out->mean) * (x[i] - out->mean);
+	out->sd = sqrt(ss / (n - 1));
+	double half = gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, n - 1) * out->sd / sqrt(n);
+	out->lo = out->mean - half;
+	out->hi = out->mean + half;
+	rc = 0;
+out:
+	return rc;
+}
