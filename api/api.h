@@ -51,12 +51,9 @@ int api_token_list(http_req *r);
 int api_token_create(http_req *r);
 int api_token_revoke(http_req *r);
 int api_audit_verify(http_req *r);
-int api_outcomes_responders(http_req *r);
-int api_outcomes_completeness(http_req *r);
-int api_outcomes_adverse_events(http_req *r);
-/* A report as CSV: the definition's scalar members as "# key: value" lines, then the rows (a
- * row's nested objects become columns). Takes both references. */
-int api_csv(http_req *r, const char *filename, json_t *definition, json_t *rows);
+/* GET /api/v1/outcomes/{report} (api/outcomes.h lists the reports). */
+int api_outcomes_report(http_req *r);
+int api_expected_outcomes(http_req *r);
 int api_plan_step_done(http_req *r);
 int api_lot_get(http_req *r);
 int api_plan_step_accept(http_req *r);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../util/strbuf.h"
-#include "api.h"
+#include "outcomes.h"
 
 static int put_value(strbuf *b, json_t *v)
 {
@@ -62,10 +62,8 @@ static void add_columns(json_t *cols, json_t *row, int pass)
 	}
 }
 
-int api_csv(http_req *r, const char *filename, json_t *definition, json_t *rows)
+int outcome_csv(strbuf *b, json_t *definition, json_t *rows)
 {
-	strbuf b;
-	strbuf_init(&b, 16u << 20);
 	int bad = 0;
 	const char *k;
 	json_t *v, *row;
@@ -74,9 +72,9 @@ int api_csv(http_req *r, const char *filename, json_t *definition, json_t *rows)
 	{
 		if (json_is_object(v) || json_is_array(v))
 			continue;
-		bad |= strbuf_printf(&b, "# %s: ", k);
-		bad |= json_is_string(v) ? strbuf_puts(&b, json_string_value(v)) : put_value(&b, v);
-		bad |= strbuf_puts(&b, "\r\n");
+		bad |= strbuf_printf(b, "# %s: ", k);
+		bad |= json_is_string(v) ? strbuf_puts(b, json_string_value(v)) : put_value(b, v);
+		bad |= strbuf_puts(b, "\r\n");
 	}
 	json_t *cols = json_object(); /* jansson keeps insertion order */
 	for (int pass = 0; pass < 3; pass++)
@@ -84,32 +82,21 @@ int api_csv(http_req *r, const char *filename, json_t *definition, json_t *rows)
 	int first = 1;
 	json_object_foreach(cols, k, v)
 	{
-		bad |= strbuf_printf(&b, "%s%s", first ? "" : ",", k);
+		bad |= strbuf_printf(b, "%s%s", first ? "" : ",", k);
 		first = 0;
 	}
-	bad |= strbuf_puts(&b, "\r\n");
+	bad |= strbuf_puts(b, "\r\n");
 	json_array_foreach(rows, i, row)
 	{
 		first = 1;
 		json_object_foreach(cols, k, v)
 		{
-			bad |= first ? 0 : strbuf_puts(&b, ",");
-			bad |= put_value(&b, column(row, k));
+			bad |= first ? 0 : strbuf_puts(b, ",");
+			bad |= put_value(b, column(row, k));
 			first = 0;
 		}
-		bad |= strbuf_puts(&b, "\r\n");
+		bad |= strbuf_puts(b, "\r\n");
 	}
 	json_decref(cols);
-	json_decref(definition);
-	json_decref(rows);
-	char *text = bad ? NULL : arena_alloc(r->a, b.len + 1);
-	if (text && b.len)
-		memcpy(text, b.buf, b.len);
-	if (text)
-		text[b.len] = '\0';
-	size_t len = b.len;
-	strbuf_free(&b);
-	if (!text)
-		return http_problem(r, 500, "Out of memory", "The report could not be written.");
-	return http_text(r, 200, "text/csv; charset=utf-8", text, len, filename);
+	return bad ? -1 : 0;
 }

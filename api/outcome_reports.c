@@ -1,30 +1,106 @@
-/* The outcome reports beside the responder table (docs/OUTCOMES.md): follow-up completeness at
- * each milestone, and the adverse events of the same patients (counts by grade and relatedness,
- * the serious events listed without anything that identifies the patient). Same parameters,
- * filters and strata as the responder table, JSON or CSV. */
+/* The outcome reports (docs/OUTCOMES.md), each built from the profiles and the parameters alone
+ * (api/outcomes.h): the responder table (NRS at a threshold or PGIC, primary or observed, exact
+ * intervals, insufficient under the minimum n, adverse events beside each rate), follow-up
+ * completeness at each milestone, and the adverse events of the same patients with the serious
+ * ones listed without anything that identifies the patient. */
 #include <string.h>
 
 #include "../stats/binom.h"
+#include "../util/dates.h"
 #include "outcomes.h"
 
-int api_outcomes_completeness(http_req *r)
+/* Adverse events beside the rates: who had any, who had a serious one. */
+static json_t *events_json(const outcome_tally *t)
 {
-	report_params p;
-	memset(&p, 0, sizeof p);
-	if (outcome_params(r, &p))
-		return r->status;
-	json_t *rows = json_array();
+	return json_pack("{s:i, s:i, s:i}", "patients_with_event", t->with_event,
+	                 "patients_with_serious", t->with_serious, "serious_events", t->serious);
+}
+
+static json_t *responder_row(const report_params *p, const outcome_tally *t)
+{
+	int denominator = p->q.primary ? t->due : t->observed;
+	json_t *o =
+	    json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "stratum",
+	              outcome_stratum(p, t), "patients", t->patients, "treated", t->treated, "due",
+	              t->due, "not_evaluable", t->not_evaluable, "missing", t->missing, "observed",
+	              t->observed, "responders", t->responders, "denominator", denominator);
+	double lo, hi;
+	int insufficient =
+	    denominator < p->min_n || binom_exact_ci(t->responders, denominator, 0.95, &lo, &hi);
+	json_object_set_new(o, "insufficient", json_boolean(insufficient));
+	json_object_set_new(
+	    o, "rate", insufficient ? json_null() : json_real((double)t->responders / denominator));
+	json_object_set_new(o, "ci_low", insufficient ? json_null() : json_real(lo));
+	json_object_set_new(o, "ci_high", insufficient ? json_null() : json_real(hi));
+	json_object_set_new(o, "adverse_events", events_json(t));
+	if (t->treated < t->patients)
+		json_object_set_new(o, "note", json_string(COMPARATOR_NOTE));
+	return o;
+}
+
+static const char *responder_text(const report_params *p)
+{
+	static const char *const text[2][2] = {
+	    {"NRS at the milestone at or under baseline x (1 - threshold), among the patients with "
+	     "a baseline and a value (a sensitivity analysis)",
+	     "NRS at the milestone at or under baseline x (1 - threshold); every patient who is "
+	     "due "
+	     "counts, those not evaluable or with no value as not responding"},
+	    {"PGIC much improved or better, the answer nearest the milestone, among the patients "
+	     "with an answer (a sensitivity analysis)",
+	     "PGIC much improved or better, the answer nearest the milestone; every patient who is "
+	     "due counts, those with no answer as not responding"},
+	};
+	return text[p->q.measure == MEASURE_PGIC][p->q.primary];
+}
+
+static sw_err responders(const report_input *in, json_t **def, json_t **rows, json_t **extra)
+{
+	const report_params *p = in->p;
+	outcome_tally *t = NULL;
+	int n = 0;
+	(void)extra;
+	if (outcome_tallies(in, &t, &n))
+		return SW_EDB;
+	*rows = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(*rows, responder_row(p, &t[i]));
+	int m = p->q.milestone;
+	json_t *d = *def = outcome_definition(p, "responders");
+	json_object_set_new(d, "milestone_day", json_integer(outcome_milestone_day[m]));
+	json_object_set_new(d, "window_days", json_integer(outcome_milestone_window[m]));
+	json_object_set_new(d, "measure",
+	                    json_string(p->q.measure == MEASURE_PGIC ? "pgic" : "nrs"));
+	json_object_set_new(d, "analysis", json_string(p->q.primary ? "primary" : "observed"));
+	if (p->q.measure == MEASURE_NRS)
+		json_object_set_new(d, "threshold_percent", json_integer(p->q.threshold));
+	json_object_set_new(d, "responder", json_string(responder_text(p)));
+	json_object_set_new(d, "interval", json_string("exact (Clopper-Pearson) 95 %"));
+	json_object_set_new(d, "min_n", json_integer(p->min_n));
+	json_object_set_new(d, "adverse_events",
+	                    json_string("patients in the row with any adverse event recorded, and "
+	                                "with a serious one; details in "
+	                                "/api/v1/outcomes/adverse-events"));
+	return SW_OK;
+}
+
+static sw_err completeness(const report_input *in, json_t **def, json_t **rows, json_t **extra)
+{
+	report_params p = *in->p;
+	report_input each = {&p, in->cache, in->st};
+	(void)extra;
+	*rows = json_array();
 	for (int m = 0; m < OUTCOME_MILESTONES; m++) {
 		p.q.milestone = m;
 		outcome_tally *t = NULL;
 		int n = 0;
-		if (outcome_tallies(r, &p, &t, &n)) {
-			json_decref(rows);
-			return r->status;
+		if (outcome_tallies(&each, &t, &n)) {
+			json_decref(*rows);
+			return SW_EDB;
 		}
 		for (int i = 0; i < n; i++)
 			json_array_append_new(
-			    rows,
+			    *rows,
 			    json_pack("{s:o, s:i, s:i, s:i, s:i, s:o}", "stratum",
 			              outcome_stratum(&p, &t[i]), "milestone_day",
 			              outcome_milestone_day[m], "patients", t[i].patients, "due",
@@ -32,12 +108,12 @@ int api_outcomes_completeness(http_req *r)
 			              t[i].due ? json_real(100.0 * t[i].with_value / t[i].due)
 			                       : json_null()));
 	}
-	json_t *def = outcome_definition(&p, "completeness");
-	json_object_set_new(def, "with_value",
+	*def = outcome_definition(&p, "completeness");
+	json_object_set_new(*def, "with_value",
 	                    json_string("due patients with an NRS day value inside the "
 	                                "milestone's window (30 +/-14, 91 +/-21, 182 +/-30, "
 	                                "365 +/-45 days), with a baseline or not"));
-	return outcome_answer(r, &p, "completeness", def, rows, NULL);
+	return SW_OK;
 }
 
 static json_t *counts(const int *values, const char *const *names, int n)
@@ -49,20 +125,20 @@ static json_t *counts(const int *values, const char *const *names, int n)
 }
 
 /* The serious events of the patients passing the filters, with days from their day 0. */
-static int serious_list(http_req *r, const report_params *p, json_t **out, int *more)
+static sw_err serious_list(const report_input *in, json_t **out)
 {
+	const report_params *p = in->p;
 	serious_event *ev = NULL;
-	int n = 0;
-	sw_err rc = r->st->ops->serious_events(r->st, r->a, 500, &ev, &n, more);
+	int n = 0, more = 0, size;
+	sw_err rc = in->st->ops->serious_events(in->st, p->a, 500, &ev, &n, &more);
 	if (rc)
-		return http_fail(r, rc, "adverse event");
+		return rc;
 	json_t *list = json_array();
-	int size;
-	outcome_cache_acquire(r->srv->outcomes, &size);
+	outcome_cache_acquire(in->cache, &size);
 	for (int i = 0; i < n; i++) {
 		outcome_profile prof;
 		civil_date onset;
-		if (outcome_cache_find(r->srv->outcomes, ev[i].patient_id, &prof) ||
+		if (outcome_cache_find(in->cache, ev[i].patient_id, &prof) ||
 		    !outcome_passes(&p->q, &prof) || date_parse(ev[i].onset_date, &onset))
 			continue;
 		json_t *e =
@@ -75,36 +151,33 @@ static int serious_list(http_req *r, const report_params *p, json_t **out, int *
 			json_object_set_new(e, "note", json_string(COMPARATOR_NOTE));
 		json_array_append_new(list, e);
 	}
-	outcome_cache_release(r->srv->outcomes);
-	*out = list;
-	return 0;
+	outcome_cache_release(in->cache);
+	*out = json_pack("{s:{s:o, s:b}}", "serious", "items", list, "truncated", more);
+	return SW_OK;
 }
 
-int api_outcomes_adverse_events(http_req *r)
+static sw_err adverse_events(const report_input *in, json_t **def, json_t **rows, json_t **extra)
 {
 	static const char *const grades[AE_GRADES] = {"1", "2", "3", "4", "5"};
 	static const char *const related[AE_RELATEDNESS + 1] = {
 	    "unrelated", "unlikely", "possible", "probable", "definite", "not_stated"};
-	report_params p;
-	memset(&p, 0, sizeof p);
-	if (outcome_params(r, &p))
-		return r->status;
+	const report_params *p = in->p;
 	outcome_tally *t = NULL;
-	int n = 0, more = 0;
-	if (outcome_tallies(r, &p, &t, &n))
-		return r->status;
-	json_t *serious = NULL;
-	if (!p.csv && serious_list(r, &p, &serious, &more))
-		return r->status;
-	json_t *rows = json_array();
+	int n = 0;
+	if (outcome_tallies(in, &t, &n))
+		return SW_EDB;
+	sw_err rc = serious_list(in, extra);
+	if (rc)
+		return rc;
+	*rows = json_array();
 	for (int i = 0; i < n; i++) {
 		json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:i}", "stratum",
-		                      outcome_stratum(&p, &t[i]), "patients", t[i].patients,
+		                      outcome_stratum(p, &t[i]), "patients", t[i].patients,
 		                      "patients_with_event", t[i].with_event,
 		                      "patients_with_serious", t[i].with_serious, "events",
 		                      t[i].events, "serious_events", t[i].serious);
 		double lo, hi;
-		int thin = t[i].patients < p.min_n ||
+		int thin = t[i].patients < p->min_n ||
 		           binom_exact_ci(t[i].with_event, t[i].patients, 0.95, &lo, &hi);
 		json_object_set_new(o, "insufficient", json_boolean(thin));
 		json_object_set_new(o, "rate",
@@ -117,18 +190,21 @@ int api_outcomes_adverse_events(http_req *r)
 		                    counts(t[i].related, related, AE_RELATEDNESS + 1));
 		if (t[i].treated < t[i].patients)
 			json_object_set_new(o, "note", json_string(COMPARATOR_NOTE));
-		json_array_append_new(rows, o);
+		json_array_append_new(*rows, o);
 	}
-	json_t *def = outcome_definition(&p, "adverse-events");
-	json_object_set_new(def, "events",
-	                    json_string("every adverse event recorded for the patients in the row "
-	                                "and not entered in error (CTCAE grade, relatedness as "
-	                                "the clinician judged it); rate: patients with any event, "
-	                                "exact 95 % interval"));
-	json_object_set_new(def, "min_n", json_integer(p.min_n));
-	/* JSON: the serious events listed beside the counts (not in the CSV of the counts). */
-	json_t *extra =
-	    serious ? json_pack("{s:{s:o, s:b}}", "serious", "items", serious, "truncated", more)
-	            : NULL;
-	return outcome_answer(r, &p, "adverse-events", def, rows, extra);
+	*def = outcome_definition(p, "adverse-events");
+	json_object_set_new(
+	    *def, "events",
+	    json_string("every adverse event recorded for the patients in the row "
+	                "and not entered in error (CTCAE grade, relatedness as the "
+	                "clinician judged it); rate: patients with any event, exact "
+	                "95 % interval; the serious ones listed in the JSON"));
+	json_object_set_new(*def, "min_n", json_integer(p->min_n));
+	return SW_OK;
 }
+
+const outcome_report outcome_reports[] = {
+    {"responders", responders},         {"completeness", completeness},
+    {"adverse-events", adverse_events}, {"time-to-response", outcome_report_time},
+    {"change", outcome_report_change},  {NULL, NULL},
+};

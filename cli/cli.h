@@ -56,6 +56,7 @@ int cli_demo_store(store *st, arena *a, const rec_ctx *cx, const char *decider, 
 int cli_audit_key(const char *path, int create, unsigned char *sk);
 
 int cmd_serve(int argc, char **argv);
+int cmd_outcomes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -1,6 +1,8 @@
 /* The strata of a patient at day 0 and the responder tallies over profiles (outcome_report.h). */
 #include "outcome_report.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,8 @@
 
 const char *const outcome_relatedness[] = {"unrelated", "unlikely", "possible",
                                            "probable",  "definite", NULL};
+
+const char *const outcome_score_ids[OUTCOME_SCORES] = {"dn4", "mnsi-history", "tcns"};
 
 static const char *const group_values[] = {"treated", "comparator", NULL};
 static const char *const chronicity_values[] = {"recent", "chronic", "unknown", NULL};
@@ -89,6 +93,41 @@ static const char *age_band(const char *birth_date, civil_date day0)
 	return years < 50 ? "under_50" : years < 65 ? "50_to_64" : "65_plus";
 }
 
+/* The mean of the readings on the day nearest `at` within [from, to] (the later day on a tie);
+ * NaN when none. */
+static float nearest_mean(const nrs_reading *r, int n, long at, long from, long to)
+{
+	long best = LONG_MIN;
+	for (int i = 0; i < n; i++) {
+		if (r[i].day < from || r[i].day > to)
+			continue;
+		if (best == LONG_MIN || labs(r[i].day - at) < labs(best - at) ||
+		    (labs(r[i].day - at) == labs(best - at) && r[i].day > best))
+			best = r[i].day;
+	}
+	double sum = 0;
+	int k = 0;
+	for (int i = 0; best != LONG_MIN && i < n; i++)
+		if (r[i].day == best) {
+			sum += r[i].value;
+			k++;
+		}
+	return k ? (float)(sum / k) : NAN;
+}
+
+static void scores(const outcome_subject *sub, outcome_profile *out)
+{
+	for (int s = 0; s < OUTCOME_SCORES; s++) {
+		/* The latest from day -90 to day 0: the nearest to day 0 in that span. */
+		out->score_base[s] = nearest_mean(sub->scores[s], sub->n_scores[s], 0, -90, 0);
+		for (int m = 0; m < OUTCOME_MILESTONES; m++) {
+			long at = outcome_milestone_day[m], w = outcome_milestone_window[m];
+			out->score_at[s][m] =
+			    nearest_mean(sub->scores[s], sub->n_scores[s], at, at - w, at + w);
+		}
+	}
+}
+
 /* The PGIC answer nearest the milestone inside its window (the later day on a tie); on a day
  * with two answers, much improved or better only when both say so. */
 static int8_t pgic_at(const nrs_reading *r, int n, int m)
@@ -150,6 +189,7 @@ int outcome_profile_make(const outcome_scheme *s, const outcome_subject *sub, ou
 			out->ae_related[e->related]++;
 		out->ae_serious += e->serious != 0;
 	}
+	scores(sub, out);
 	/* today 0: nothing is due; the report decides that from its own today. */
 	outcome_evaluate(sub->readings, sub->n_readings, 0, &out->nrs);
 	return 0;
@@ -222,31 +262,50 @@ int outcome_passes(const outcome_query *q, const outcome_profile *p)
 	return 1;
 }
 
+int outcome_cells(const outcome_scheme *s, const outcome_query *q)
+{
+	return (q->by[0] >= 0 ? s->n_values[q->by[0]] : 1) *
+	       (q->by[1] >= 0 ? s->n_values[q->by[1]] : 1);
+}
+
+int outcome_cell(const outcome_scheme *s, const outcome_query *q, const outcome_profile *p)
+{
+	int b0 = q->by[0], b1 = q->by[1], m = q->milestone;
+	if (b0 < 0)
+		return 0;
+	int n1 = b1 >= 0 ? s->n_values[b1] : 1;
+	return value_of(p, b0, m) * n1 + (b1 >= 0 ? value_of(p, b1, m) : 0);
+}
+
+void outcome_cell_values(const outcome_scheme *s, const outcome_query *q, int cell, int value[2])
+{
+	int b0 = q->by[0], b1 = q->by[1];
+	int n1 = b1 >= 0 ? s->n_values[b1] : 1;
+	value[0] = b0 >= 0 ? cell / n1 : -1;
+	value[1] = b1 >= 0 ? cell % n1 : -1;
+}
+
 int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
                        const outcome_query *q, arena *a, outcome_tally **rows, int *n_rows)
 {
-	int m = q->milestone, b0 = q->by[0], b1 = q->by[1];
-	int n0 = b0 >= 0 ? s->n_values[b0] : 1, n1 = b1 >= 0 ? s->n_values[b1] : 1;
-	outcome_tally *cells = arena_zalloc(a, sizeof *cells * (size_t)(n0 * n1 + 1));
+	int cells_n = outcome_cells(s, q), by = q->by[0] >= 0;
+	outcome_tally *cells = arena_zalloc(a, sizeof *cells * (size_t)(cells_n + 1));
 	if (!cells)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		if (!outcome_passes(q, &p[i]))
 			continue;
 		count(&cells[0], &p[i], q);
-		if (b0 < 0)
-			continue;
-		int c = value_of(&p[i], b0, m) * n1 + (b1 >= 0 ? value_of(&p[i], b1, m) : 0);
-		count(&cells[1 + c], &p[i], q);
+		if (by)
+			count(&cells[1 + outcome_cell(s, q, &p[i])], &p[i], q);
 	}
 	cells[0].value[0] = cells[0].value[1] = -1;
 	int k = 1;
-	for (int c = 0; b0 >= 0 && c < n0 * n1; c++) {
+	for (int c = 0; by && c < cells_n; c++) {
 		if (!cells[1 + c].patients)
 			continue;
 		cells[k] = cells[1 + c];
-		cells[k].value[0] = c / n1;
-		cells[k].value[1] = b1 >= 0 ? c % n1 : -1;
+		outcome_cell_values(s, q, c, cells[k].value);
 		k++;
 	}
 	*rows = cells;

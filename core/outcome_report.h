@@ -32,7 +32,12 @@ typedef struct outcome_subject {
 	int n_pgic;
 	struct outcome_event *events; /* adverse events not entered in error */
 	int n_events;
+	nrs_reading *scores[3]; /* totals of DN4, MNSI history, TCNS (outcome_score_ids) */
+	int n_scores[3];
 } outcome_subject;
+
+#define OUTCOME_SCORES 3
+extern const char *const outcome_score_ids[OUTCOME_SCORES]; /* dn4, mnsi-history, tcns */
 
 #define AE_GRADES 5
 #define AE_RELATEDNESS 5
@@ -89,6 +94,9 @@ typedef struct outcome_profile {
 	    pgic[OUTCOME_MILESTONES]; /* -1 none in the window, 0 no, 1 much improved or better */
 	/* Adverse events (counts stop at 255): by grade, by relatedness, serious. */
 	uint8_t ae_grade[AE_GRADES], ae_related[AE_RELATEDNESS], ae_serious, ae_events;
+	/* DN4, MNSI history, TCNS: the latest total from day -90 to day 0, and the total nearest
+	 * each milestone inside its window (the later day on a tie); NaN when none. */
+	float score_base[OUTCOME_SCORES], score_at[OUTCOME_SCORES][OUTCOME_MILESTONES];
 	outcome_patient nrs; /* due[] is left 0: the report sets it from today */
 } outcome_profile;
 
@@ -124,6 +132,12 @@ typedef struct outcome_tally {
  * in the scheme's value order. Arena-allocated; -1 when out of memory. */
 int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
                        const outcome_query *q, arena *a, outcome_tally **rows, int *n_rows);
+
+/* The strata of a query as cells: how many (1 without `by`), the cell of a profile, and the
+ * values (-1 for none) of a cell. */
+int outcome_cells(const outcome_scheme *s, const outcome_query *q);
+int outcome_cell(const outcome_scheme *s, const outcome_query *q, const outcome_profile *p);
+void outcome_cell_values(const outcome_scheme *s, const outcome_query *q, int cell, int value[2]);
 
 /* 1 when profile p passes the query's filters (the group's default included). */
 int outcome_passes(const outcome_query *q, const outcome_profile *p);

@@ -88,8 +88,35 @@ void outcome_evaluate(const nrs_reading *readings, int n, long today, outcome_pa
 			out->value[m] = values[best];
 		}
 	}
+	for (int i = 0; i < k; i++) {
+		if (days[i] <= 0)
+			continue;
+		out->last_day = days[i];
+		if (out->n_lows && values[i] >= out->low_value[out->n_lows - 1])
+			continue;
+		if (out->n_lows == OUTCOME_LOWS) {
+			out->lows_cut = 1;
+			continue;
+		}
+		out->low_day[out->n_lows] = days[i];
+		out->low_value[out->n_lows++] = values[i];
+	}
 	free(days);
 	free(values);
+}
+
+int outcome_first_response(const outcome_patient *p, int threshold, long *day)
+{
+	if (!p->evaluable || p->last_day <= 0)
+		return -1;
+	double at = p->baseline * (1 - threshold / 100.0) + 1e-9; /* as outcome_responder */
+	for (int i = 0; i < p->n_lows; i++)
+		if (p->low_value[i] <= at) {
+			*day = p->low_day[i];
+			return 1;
+		}
+	*day = p->last_day;
+	return 0;
 }
 
 int outcome_responder(const outcome_patient *p, int m, int threshold)

@@ -27,6 +27,11 @@ typedef enum baseline_kind {
 	BASELINE_LATEST, /* the latest day value from day -30 to day -15 */
 } baseline_kind;
 
+/* Time to response: the new lows after day 0 (day values lower than every earlier one after
+ * day 0), the first OUTCOME_LOWS of them, enough to find the first day at or under any
+ * threshold; and the day of the last reading after day 0. */
+#define OUTCOME_LOWS 8
+
 typedef struct outcome_patient {
 	baseline_kind baseline_kind;
 	double baseline;
@@ -35,6 +40,11 @@ typedef struct outcome_patient {
 	int has_value[OUTCOME_MILESTONES]; /* a day value inside the window */
 	long value_day[OUTCOME_MILESTONES];
 	double value[OUTCOME_MILESTONES];
+	int n_lows;
+	int lows_cut; /* there were more new lows than OUTCOME_LOWS */
+	long low_day[OUTCOME_LOWS];
+	double low_value[OUTCOME_LOWS];
+	long last_day; /* the last day with a reading after day 0; 0 when none */
 } outcome_patient;
 
 /* The outcome of one patient from readings[0..n) (any order, days relative to day 0) with
@@ -43,5 +53,10 @@ void outcome_evaluate(const nrs_reading *readings, int n, long today, outcome_pa
 
 /* 1 when milestone m makes the patient a responder at threshold percent (1..99). */
 int outcome_responder(const outcome_patient *p, int m, int threshold);
+
+/* The time to response at threshold percent: 1 with *day the first day after day 0 whose value
+ * is at or under baseline x (1 - T/100); 0 with *day the last reading after day 0 (censored);
+ * -1 when the patient is not in the curve (not evaluable, or no reading after day 0). */
+int outcome_first_response(const outcome_patient *p, int threshold, long *day);
 
 #endif

@@ -106,6 +106,11 @@ const route routes[] = {
      "The treatment protocols plans are made from", 0},
     {"GET", "/api/v1/protocols/{id}", api_protocol_get, PERM_SIGNED_IN,
      "One protocol with its steps, days, windows and follow-up instruments", 0},
+    {"GET", "/api/v1/patients/{id}/expected-outcomes", api_expected_outcomes, PERM_PLAN_READ,
+     "Patients like this: the responder rate among past treated patients with the same "
+     "etiology, duration and biologic (biologic, milestone, threshold, min_n), widened a "
+     "criterion at a time while too few, with its n, interval and adverse events",
+     0},
     {"GET", "/api/v1/patients/{id}/candidacy", api_candidacy_get, PERM_CLINICAL_READ,
      "Candidacy for every biologic: each finding with its level, rule, reason and source records",
      0},
@@ -174,18 +179,26 @@ const route routes[] = {
      1, &rk_procedure},
     {"GET", "/api/v1/patients/{id}/timeline", api_timeline, PERM_CLINICAL_READ,
      "The work-up on one time axis: NRS, score histories with cut-offs, tests, medicines", 0},
-    {"GET", "/api/v1/outcomes/responders", api_outcomes_responders, PERM_OUTCOMES_READ,
+    {"GET", "/api/v1/outcomes/responders", api_outcomes_report, PERM_OUTCOMES_READ,
      "Responder rates at a milestone (milestone, threshold, measure=nrs|pgic, "
      "analysis=primary|observed, min_n, format=json|csv) over the treated or the comparator, "
      "filtered by any stratum (group, biologic, etiology, chronicity, duration, injections, "
      "age, sex, hba1c) and split by up to two (by=biologic,chronicity), with n and exact 95 % "
      "intervals; no identifiers",
      0},
-    {"GET", "/api/v1/outcomes/completeness", api_outcomes_completeness, PERM_OUTCOMES_READ,
+    {"GET", "/api/v1/outcomes/time-to-response", api_outcomes_report, PERM_OUTCOMES_READ,
+     "Time to response (threshold, filters, by): Kaplan-Meier curves per stratum with log-log "
+     "95 % intervals and the median, the log-rank test between strata; no identifiers",
+     0},
+    {"GET", "/api/v1/outcomes/change", api_outcomes_report, PERM_OUTCOMES_READ,
+     "Mean change from baseline at each milestone (NRS absolute and percent, DN4, MNSI history, "
+     "TCNS) with n and t 95 % intervals, same filters and strata; no identifiers",
+     0},
+    {"GET", "/api/v1/outcomes/completeness", api_outcomes_report, PERM_OUTCOMES_READ,
      "Follow-up completeness at each milestone (due, with an NRS value, percent), with the "
      "responder table's filters and strata (format=json|csv); no identifiers",
      0},
-    {"GET", "/api/v1/outcomes/adverse-events", api_outcomes_adverse_events, PERM_OUTCOMES_READ,
+    {"GET", "/api/v1/outcomes/adverse-events", api_outcomes_report, PERM_OUTCOMES_READ,
      "Adverse events of the patients the outcome reports cover: patients with any and with a "
      "serious event (rate, exact 95 % interval), events by grade and relatedness, the serious "
      "ones listed with days from day 0; same filters and strata; no identifiers",

@@ -17,4 +17,15 @@ typedef struct mean_ci {
 int mean_t_ci(const double *x, int n, double level, mean_ci *out)
     __attribute__((warn_unused_result));
 
+/* The same from n, the mean and the sum of squared deviations from it. */
+int mean_t_ci_sums(int n, double mean, double ss, double level, mean_ci *out)
+    __attribute__((warn_unused_result));
+
+/* Welford's running mean and sum of squared deviations, for values seen one at a time. */
+typedef struct mean_acc {
+	int n;
+	double mean, ss;
+} mean_acc;
+void mean_acc_add(mean_acc *acc, double x);
+
 #endif

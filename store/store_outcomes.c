@@ -13,7 +13,7 @@ typedef struct subject_row {
 	const char *patient_id;
 	civil_date day0;
 	outcome_subject *s;
-	int cap[4]; /* room in s->injections, s->readings, s->pgic, s->events */
+	int cap[4 + OUTCOME_SCORES]; /* room in injections, readings, pgic, events, scores[] */
 } subject_row;
 
 typedef struct cohort {
@@ -86,7 +86,7 @@ static void append(arena *a, nrs_reading **list, int *n, int *cap, long day, dou
 	(*list)[(*n)++] = (nrs_reading){day, value};
 }
 
-enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS };
+enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS, SCORES };
 
 /* An adverse event's grade, relatedness and seriousness (columns 2 to 4). */
 static void add_event(arena *a, subject_row *r, long day, sqlite3_stmt *st)
@@ -143,6 +143,12 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 			sub->injections[sub->n_injections++] = day;
 		} else if (kind == NRS) {
 			append(c->a, &sub->readings, &sub->n_readings, &r->cap[1], day, value);
+		} else if (kind == SCORES) {
+			const char *id = (const char *)sqlite3_column_text(st, 3);
+			for (int k = 0; id && k < OUTCOME_SCORES; k++)
+				if (strcmp(id, outcome_score_ids[k]) == 0)
+					append(c->a, &sub->scores[k], &sub->n_scores[k],
+					       &r->cap[4 + k], day, value);
 		} else if (kind == EVENTS) {
 			add_event(c->a, r, day, st);
 		} else if (kind == PGIC) {
@@ -199,6 +205,11 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 	"SELECT patient_id, onset_date, grade, relatedness, serious FROM adverse_events WHERE "    \
 	"status != 'entered_in_error'" f
 
+#define SCORES_SQL(f)                                                                              \
+	"SELECT patient_id, substr(performed_at, 1, 10), total, instrument_id FROM assessments "   \
+	"WHERE instrument_id IN ('dn4', 'mnsi-history', 'tcns') AND status != 'voided' AND total " \
+	"IS NOT NULL" f
+
 /* [0] every patient, [1] those changed since ?1. */
 static const char *const treated_sql[2] = {TREATED_SQL(""), TREATED_SQL(CHANGED("pr.patient_id"))};
 static const char *const comparator_sql[2] = {COMPARATOR_SQL(""), COMPARATOR_SQL(CHANGED("p.id"))};
@@ -208,6 +219,7 @@ static const char *const value_sql[][2] = {
     [PGIC] = {PGIC_SQL(""), PGIC_SQL(CHANGED("patient_id"))},
     [HBA1C] = {HBA1C_SQL(""), HBA1C_SQL(CHANGED("patient_id"))},
     [EVENTS] = {EVENTS_SQL(""), EVENTS_SQL(CHANGED("patient_id"))},
+    [SCORES] = {SCORES_SQL(""), SCORES_SQL(CHANGED("patient_id"))},
 };
 
 /* The patients changed since `since` and the latest sequence number. */
@@ -261,7 +273,7 @@ static sw_err read_cohort(cohort *c, long long since, outcome_batch *out)
 		rc = read_subjects(c, comparator_sql[only], since, 0);
 	if (!rc && c->n)
 		qsort(c->rows, (size_t)c->n, sizeof *c->rows, by_patient);
-	for (int k = INJECTIONS; !rc && k <= EVENTS; k++)
+	for (int k = INJECTIONS; !rc && k <= SCORES; k++)
 		rc = read_values(c, value_sql[k][only], since, k);
 	return rc;
 }

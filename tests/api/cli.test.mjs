@@ -14,7 +14,7 @@ after(() => { rmSync(dir, { recursive: true, force: true }); });
 const COMMANDS = {
   serve: ['serve'], 'user add': ['user', 'add'], 'token create': ['token', 'create'],
   'token revoke': ['token', 'revoke'], demo: ['demo'],
-  backup: ['backup'], 'audit verify': ['audit', 'verify'],
+  backup: ['backup'], 'audit verify': ['audit', 'verify'], outcomes: ['outcomes', 'responders'],
 };
 
 describe('version and help', () => {
@@ -91,7 +91,7 @@ describe('exit codes and messages', () => {
   test('missing --db: exit 2 with a message, for every command', () => {
     const rest = {
       serve: [], 'user add': ['--email', 'a@b.test', '--name', 'A', '--role', 'admin'],
-      'token create': ['--email', 'a@b.test'], 'token revoke': ['--token', 'sw_x'], demo: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [],
+      'token create': ['--email', 'a@b.test'], 'token revoke': ['--token', 'sw_x'], demo: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [], outcomes: [],
     };
     for (const [name, args] of Object.entries(COMMANDS)) {
       const r = cli([...args, ...rest[name]], 'password-123\n');
@@ -603,5 +603,42 @@ describe('data folders given at start-up', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('outcomes', () => {
+  test('prints the report the API gives for the same parameters, JSON and CSV, audited; bad parameters exit 2 naming the option', async () => {
+    const db = join(dir, 'outcomes.db');
+    assert.equal(cli(['demo', '--db', db]).status, 0);
+    const args = ['--milestone', '91', '--by', 'biologic,chronicity', '--min-n', '5'];
+    const json = cli(['outcomes', 'responders', '--db', db, ...args]);
+    assert.equal(json.status, 0, json.stderr);
+    const mine = JSON.parse(json.stdout);
+    assert.ok(mine.rows[0].due > 0, 'the demo has treated patients who are due at 91 days');
+    const csv = cli(['outcomes', 'responders', '--db', db, ...args, '--format', 'csv']);
+    assert.equal(csv.status, 0, csv.stderr);
+    const srv = await startServer({ db });
+    try {
+      const token = cli(['token', 'create', '--db', db, '--email', 'researcher@demo.schwann.test']).stdout.trim();
+      const c = client(srv.base, { token });
+      const q = '/api/v1/outcomes/responders?milestone=91&by=biologic,chronicity&min_n=5';
+      const api = await c.get(q);
+      assert.deepEqual(mine, api.body, 'the same answer');
+      assert.equal(csv.stdout, (await c.get(`${q}&format=csv`)).text, 'the same CSV');
+      const ae = JSON.parse(cli(['outcomes', 'adverse-events', '--db', db, '--biologic', 'prp']).stdout);
+      assert.deepEqual(ae.rows, (await c.get('/api/v1/outcomes/adverse-events?biologic=prp')).body.rows);
+    } finally {
+      await stopServer(srv);
+    }
+    assert.ok(Number(sqlite(db, "SELECT count(*) FROM audit WHERE action = 'outcomes.read' AND actor_role = 'system'")) >= 3);
+    const bad = cli(['outcomes', 'responders', '--db', db, '--milestone', '60', '--etiology', 'sugar', '--min-n', '0']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--milestone must be 30, 91, 182 or 365/);
+    assert.match(bad.stderr, /--etiology can be diabetic, /);
+    assert.match(bad.stderr, /--min-n must be/);
+    const unknown = cli(['outcomes', 'cure-rates', '--db', db]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /no report 'cure-rates'; reports: responders completeness adverse-events/);
+    assert.equal(cli(['outcomes', 'responders', '--db', join(dir, 'nothing-here.db')]).status, 1);
   });
 });

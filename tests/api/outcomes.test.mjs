@@ -282,3 +282,124 @@ describe('responders', () => {
     }
   });
 });
+
+describe('time to response and mean change', () => {
+  let own;
+  let cc;
+  before(async () => {
+    own = await startServer();
+    cc = await login(own.base, 'clinician');
+    const make = async (readings) => {
+      const keep = c;
+      c = cc;
+      try { return await treated(-120, readings); } finally { c = keep; }
+    };
+    await make({ '-2': 8, 10: 7, 20: 5, 30: 4 }); // responds on day 20 (5 <= 8 x 0.7)
+    await make({ '-2': 8, 30: 7, 60: 7 }); // no response: censored at day 60
+    await make({ 30: 3 }); // no baseline: not evaluable, left out of the curve
+    await make({ '-2': 6 }); // nothing after day 0: left out of the curve
+  });
+  after(async () => { await stopServer(own); });
+
+  test('Kaplan-Meier: the first day at or under the threshold, censored at the last reading, with who is left out', async () => {
+    const r = await cc.get('/api/v1/outcomes/time-to-response?threshold=30&min_n=1');
+    assert.equal(r.status, 200, r.text);
+    const [all] = r.body.rows;
+    assert.deepEqual([all.patients, all.in_curve, all.responses, all.not_evaluable, all.no_follow_up], [4, 2, 1, 1, 1]);
+    const steps = r.body.curves[0].steps;
+    assert.deepEqual(steps.map((x) => [x.day, x.at_risk, x.events, x.censored, x.survival]), [[20, 2, 1, 0, 0.5], [60, 1, 0, 1, 0.5]]);
+    // R: survfit(Surv(c(20, 60), c(1, 0)) ~ 1, conf.type = "log-log") gives 0.5 [0.00596, 0.910] at day 20.
+    assert.ok(Math.abs(steps[0].lower - 0.00596) < 1e-4 && Math.abs(steps[0].upper - 0.910) < 1e-3, JSON.stringify(steps[0]));
+    assert.equal(all.median, 20, 'S reaches 0.5 on day 20 and never drops again');
+    assert.equal(r.body.logrank, undefined, 'no strata, no test');
+    const half = (await cc.get('/api/v1/outcomes/time-to-response?threshold=50&min_n=1')).body.rows[0];
+    assert.equal(half.responses, 1, '4 on day 30 is half of 8');
+    assert.equal((await cc.get('/api/v1/outcomes/time-to-response?threshold=60&min_n=1')).body.rows[0].responses, 0);
+    const thin = (await cc.get('/api/v1/outcomes/time-to-response')).body;
+    assert.deepEqual([thin.rows[0].insufficient, thin.rows[0].median, thin.curves[0].steps], [true, null, []]);
+    const by = (await cc.get('/api/v1/outcomes/time-to-response?min_n=1&by=etiology')).body;
+    assert.ok(by.logrank && 'chisq' in by.logrank, 'a test between strata when split');
+    const csv = await cc.get('/api/v1/outcomes/time-to-response?min_n=1&format=csv');
+    assert.match(csv.text, /\r\nday,at_risk,events,censored,survival,lower,upper\r\n20,2,1,0,0.5,/);
+  });
+
+  test('mean change from baseline with its t interval, at each milestone', async () => {
+    const r = await cc.get('/api/v1/outcomes/change?milestone=30&min_n=1');
+    assert.equal(r.status, 200, r.text);
+    const m = Object.fromEntries(r.body.rows.map((x) => [x.measure, x]));
+    assert.deepEqual(Object.keys(m), ['nrs', 'nrs_percent', 'dn4', 'mnsi_history', 'tcns']);
+    assert.deepEqual([m.nrs.n, m.nrs.mean], [2, -2.5]); // 8 -> 4 and 8 -> 7
+    assert.ok(Math.abs(m.nrs.sd - Math.sqrt(4.5)) < 1e-12);
+    const half = 12.706204736174707 * Math.sqrt(4.5) / Math.sqrt(2); // R: qt(0.975, 1)
+    assert.ok(Math.abs(m.nrs.ci_low - (-2.5 - half)) < 1e-9 && Math.abs(m.nrs.ci_high - (-2.5 + half)) < 1e-9);
+    assert.equal(m.nrs_percent.mean, -31.25);
+    assert.deepEqual([m.dn4.n, m.dn4.insufficient, m.dn4.mean], [0, true, null]);
+    const all = (await cc.get('/api/v1/outcomes/change?min_n=1')).body.rows;
+    assert.deepEqual([...new Set(all.map((x) => x.milestone_day))], [30, 91, 182, 365]);
+    assert.equal(all.find((x) => x.milestone_day === 91 && x.measure === 'nrs').n, 0, 'nobody has a value at 91 days');
+    const one = (await cc.get('/api/v1/outcomes/change?milestone=30&min_n=2&by=biologic')).body.rows;
+    assert.equal(one.filter((x) => x.measure === 'nrs').length, 2, 'all and prp');
+  });
+});
+
+describe('expected outcomes for a patient like this', () => {
+  let own;
+  let cc;
+  const make = async (onsetDays, readings) => {
+    const keep = c;
+    c = cc;
+    try { return await treated(-120, readings, day(-120 - onsetDays)); } finally { c = keep; }
+  };
+  before(async () => {
+    own = await startServer();
+    cc = await login(own.base, 'clinician');
+    // Diabetic (E11.42), PRP: three with 1-5 years at day 0 (two respond), two recent (none does).
+    await make(800, { '-2': 8, 91: 3 });
+    await make(900, { '-2': 8, 91: 4 });
+    await make(1000, { '-2': 8, 91: 8 });
+    await make(100, { '-2': 8, 91: 8 });
+    await make(120, { '-2': 8, 91: 7 });
+  });
+  after(async () => { await stopServer(own); });
+
+  test('the same etiology, duration and biologic first; widened a criterion at a time, saying which', async () => {
+    const p = await ok(await cc.post('/api/v1/patients', newPatient()));
+    await ok(await cc.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42', onset_date: day(-3 * 365) }));
+    const exact = await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?biologic=prp&min_n=3`);
+    assert.equal(exact.status, 200, exact.text);
+    assert.deepEqual(exact.body.patient, { etiology: 'diabetic', duration: '1_to_5y', chronicity: 'chronic' });
+    const [prp] = exact.body.items;
+    assert.deepEqual(prp.match, { etiology: 'diabetic', duration: '1_to_5y' });
+    assert.deepEqual(prp.dropped, []);
+    assert.deepEqual([prp.responders, prp.denominator], [2, 3]);
+    assert.ok(prp.ci_low < prp.rate && prp.rate < prp.ci_high);
+    assert.match(prp.statement, /^Of 3 past patients with diabetic neuropathy for 1 to 5y treated with .* 2 \(67 %, 95 % CI 9-99 %\)/);
+    assert.match(prp.statement, /adverse event/);
+    const wide = (await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?biologic=prp&min_n=5`)).body.items[0];
+    assert.deepEqual(wide.dropped, ['duration band (widened to recent / chronic)', 'etiology', 'chronicity']);
+    assert.deepEqual([wide.denominator, wide.responders, wide.match], [5, 2, {}]);
+    assert.deepEqual(wide.tried.map((x) => x.denominator), [3, 3, 3, 5]);
+    const thin = (await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?biologic=prp`)).body.items[0];
+    assert.equal(thin.insufficient, true);
+    assert.equal(thin.rate, null);
+    assert.match(thin.statement, /^Not enough data: 5 past patients treated with .* are due at 91 days; at least 10 are needed/);
+    const every = (await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?min_n=3`)).body.items;
+    assert.ok(every.length >= 3 && every.some((x) => x.biologic === 'bmac' && x.denominator === 0 && x.insufficient));
+    for (const x of every) assert.ok(!JSON.stringify(x).includes(p.id));
+    assertInvalid(await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?biologic=gold&milestone=5`), ['biologic', 'milestone']);
+    assertProblem(await cc.get('/api/v1/patients/01234567-89ab-7def-8123-456789abcdef/expected-outcomes'), 404);
+    const fd = await login(own.base, 'front_desk');
+    assert.equal((await fd.get(`/api/v1/patients/${p.id}/expected-outcomes`)).status, 200, 'the front desk talks through costs and expected results');
+    assertProblem(await (await login(own.base, 'researcher')).get(`/api/v1/patients/${p.id}/expected-outcomes`), 403);
+    assert.ok(Number(sqlite(own.db, `SELECT count(*) FROM audit WHERE action = 'patient.read' AND patient_id = '${p.id}' AND detail = 'expected outcomes'`)) >= 1);
+  });
+
+  test('a patient without an onset: matched on etiology and biologic, the duration said to be unknown', async () => {
+    const p = await ok(await cc.post('/api/v1/patients', newPatient()));
+    await ok(await cc.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' }));
+    const r = (await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?biologic=prp&min_n=5`)).body;
+    assert.deepEqual(r.patient.duration, null);
+    assert.deepEqual(r.items[0].match, { etiology: 'diabetic' });
+    assert.deepEqual([r.items[0].denominator, r.items[0].responders], [5, 2]);
+  });
+});

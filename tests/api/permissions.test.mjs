@@ -140,6 +140,7 @@ function probe(rt) {
     'GET /api/v1/procedures/{id}': 404,
     'POST /api/v1/procedures/{id}/void': 422,
     'GET /api/v1/patients/{id}/candidacy': 200,
+    'GET /api/v1/patients/{id}/expected-outcomes': 200,
     'GET /api/v1/patients/{id}/candidacy-decisions': 200,
     'POST /api/v1/patients/{id}/candidacy-decisions': 422,
     'GET /api/v1/candidacy-decisions/{id}': 404,
@@ -160,6 +161,8 @@ function probe(rt) {
     'GET /api/v1/audit/verify': 200,
     'GET /api/v1/outcomes/responders': 200,
     'GET /api/v1/outcomes/completeness': 200,
+    'GET /api/v1/outcomes/time-to-response': 200,
+    'GET /api/v1/outcomes/change': 200,
     'GET /api/v1/outcomes/adverse-events': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };

@@ -232,6 +232,61 @@ static void tallies_by_two(void **state)
 	arena_free(&a);
 }
 
+static void time_to_response(void **state)
+{
+	(void)state;
+	outcome_patient p;
+	long day;
+	/* Baseline 8; new lows after day 0: 7 on day 5, 6 on day 9, 5 on day 20 (the 6 on day 30 is
+	 * not a new low); the last reading on day 40. */
+	nrs_reading r[] = {{-1, 8}, {5, 7}, {9, 6}, {12, 7}, {20, 5}, {30, 6}, {40, 6}};
+	outcome_evaluate(r, N(r), 400, &p);
+	assert_int_equal(p.n_lows, 3);
+	assert_int_equal(outcome_first_response(&p, 30, &day), 1);
+	assert_int_equal(day, 20); /* 5 <= 5.6; 6 is not */
+	assert_int_equal(outcome_first_response(&p, 25, &day), 1);
+	assert_int_equal(day, 9); /* 6 <= 6 exactly */
+	assert_int_equal(outcome_first_response(&p, 10, &day), 1);
+	assert_int_equal(day, 5);
+	assert_int_equal(outcome_first_response(&p, 50, &day), 0);
+	assert_int_equal(day, 40); /* censored at the last reading */
+	/* Day 0 belongs to the baseline, not the course. */
+	nrs_reading none[] = {{-1, 8}, {0, 2}};
+	outcome_evaluate(none, N(none), 400, &p);
+	assert_int_equal(outcome_first_response(&p, 30, &day), -1);
+	/* Not evaluable: out of the curve. */
+	nrs_reading nobase[] = {{10, 2}};
+	outcome_evaluate(nobase, N(nobase), 400, &p);
+	assert_int_equal(outcome_first_response(&p, 30, &day), -1);
+	/* More new lows than kept: the cut is flagged. */
+	nrs_reading many[12];
+	many[0] = (nrs_reading){-1, 10};
+	for (int i = 1; i < 12; i++)
+		many[i] = (nrs_reading){i, 10 - 0.5 * i};
+	outcome_evaluate(many, N(many), 400, &p);
+	assert_int_equal(p.n_lows, OUTCOME_LOWS);
+	assert_true(p.lows_cut);
+}
+
+static void scores_at_milestones(void **state)
+{
+	(void)state;
+	const char *bio[] = {"prp"};
+	outcome_scheme s;
+	outcome_scheme_init(&s, bio, 1, 12);
+	nrs_reading dn4[] = {{-100, 9}, {-60, 7}, {-20, 6}, {25, 4}, {40, 2}, {91, 1}, {91, 3}};
+	outcome_subject sub = {.treated = 1, .day0 = "2026-01-15", .biologic = "prp"};
+	sub.scores[0] = dn4;
+	sub.n_scores[0] = N(dn4);
+	outcome_profile p;
+	assert_int_equal(outcome_profile_make(&s, &sub, &p), 0);
+	assert_true(p.score_base[0] == 6);  /* the latest from day -90 to day 0 */
+	assert_true(p.score_at[0][0] == 4); /* day 25 is nearer 30 than day 40 */
+	assert_true(p.score_at[0][1] == 2); /* two on day 91: their mean */
+	assert_true(isnan(p.score_at[0][2]));
+	assert_true(isnan(p.score_base[1]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +296,8 @@ int main(void)
 	    cmocka_unit_test(responder_rules),
 	    cmocka_unit_test(strata_bands),
 	    cmocka_unit_test(tallies_by_two),
+	    cmocka_unit_test(time_to_response),
+	    cmocka_unit_test(scores_at_milestones),
 	};
 	return cmocka_run_group_tests_name("outcomes", tests, NULL, NULL);
 }

@@ -107,6 +107,15 @@ static void mean_ci_matches_r(void **state)
 		expect_close(ci.sd, field(c, "sd"), "sd", name, 0);
 		expect_close(ci.lo, field(c, "lo"), "lo", name, 0);
 		expect_close(ci.hi, field(c, "hi"), "hi", name, 0);
+		/* The same from Welford's running sums, as the reports compute it. */
+		mean_acc acc = {0};
+		for (int k = 0; k < n; k++)
+			mean_acc_add(&acc, x[k]);
+		assert_int_equal(mean_t_ci_sums(acc.n, acc.mean, acc.ss, 0.95, &ci), 0);
+		expect_close(ci.mean, field(c, "mean"), "running mean", name, 0);
+		expect_close(ci.sd, field(c, "sd"), "running sd", name, 0);
+		expect_close(ci.lo, field(c, "lo"), "running lo", name, 0);
+		expect_close(ci.hi, field(c, "hi"), "running hi", name, 0);
 		checked++;
 	}
 	print_message("mean_ci: %d cases, largest difference %.3g\n", checked, worst);
