@@ -120,14 +120,15 @@ export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 const SETTING_LABELS = { milestone: 'Milestone', threshold: 'Threshold', measure: 'Responder by', analysis: 'Analysis',
   min_n: 'Minimum n', by: 'Split by', format: 'Format' };
 
-// A report's refusal or failure: the problem's title and detail, and for a 422 each parameter
-// named in its words with the server's message.
+// A report's refusal or failure: the problem's title and detail; for a 422, instead of the
+// detail, each parameter in its words with the server's message.
 export function reportProblem(e) {
-  const box = problemBox(e);
   const errors = (e.problem && Array.isArray(e.problem.errors)) ? e.problem.errors : [];
-  if (errors.length) {
-    box.append(h('ul', { 'data-testid': 'problem-errors' }, errors.map((x) => h('li', {},
-      h('strong', {}, SETTING_LABELS[x.path] || (byName[x.path] ? byName[x.path].label : x.path)), ` ${x.message}`))));
-  }
-  return box;
+  if (!errors.length) return problemBox(e);
+  const p = e.problem;
+  return h('div', { class: 'problem', role: 'alert', 'data-testid': 'problem' },
+    h('h2', {}, p.title || 'Some settings are not valid'),
+    h('ul', { 'data-testid': 'problem-errors' }, errors.map((x) => h('li', {},
+      h('strong', {}, SETTING_LABELS[x.path] || (byName[x.path] ? byName[x.path].label : x.path)), ` ${x.message}`))),
+    p.request_id ? h('p', { class: 'muted small' }, `Request id ${p.request_id}`) : null);
 }
