@@ -2,10 +2,9 @@
 // and their values as the API names them, their labels on screen, and the page's state, which is
 // its address: /outcomes?milestone=91&threshold=30&etiology=diabetic&by=biologic. The address
 // uses the API's own parameter names, so a report's query is the page's query. Shared by the
-// page (outcomes.js) and its sections (responders.js).
+// page (outcomes.js) and its sections.
 
-import { h, SEX_LABELS, etiologyLabel } from './dom.js';
-import { problemBox } from './form.js';
+import { SEX_LABELS, etiologyLabel } from './dom.js';
 
 export const MILESTONES = [
   [30, 'Day 30 (1 month)'], [91, 'Day 91 (3 months)'], [182, 'Day 182 (6 months)'], [365, 'Day 365 (12 months)'],
@@ -116,19 +115,3 @@ export function pct(x) {
 }
 
 export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-
-const SETTING_LABELS = { milestone: 'Milestone', threshold: 'Threshold', measure: 'Responder by', analysis: 'Analysis',
-  min_n: 'Minimum n', by: 'Split by', format: 'Format' };
-
-// A report's refusal or failure: the problem's title and detail; for a 422, instead of the
-// detail, each parameter in its words with the server's message.
-export function reportProblem(e) {
-  const errors = (e.problem && Array.isArray(e.problem.errors)) ? e.problem.errors : [];
-  if (!errors.length) return problemBox(e);
-  const p = e.problem;
-  return h('div', { class: 'problem', role: 'alert', 'data-testid': 'problem' },
-    h('h2', {}, p.title || 'Some settings are not valid'),
-    h('ul', { 'data-testid': 'problem-errors' }, errors.map((x) => h('li', {},
-      h('strong', {}, SETTING_LABELS[x.path] || (byName[x.path] ? byName[x.path].label : x.path)), ` ${x.message}`))),
-    p.request_id ? h('p', { class: 'muted small' }, `Request id ${p.request_id}`) : null);
-}

@@ -1,8 +1,9 @@
 // The outcomes page (/outcomes?…): the report's settings (milestone, threshold, NRS or PGIC,
 // primary or observed, group, minimum n), filters by any stratum and a split by up to two, all
 // kept in the address so that a view can be linked; then one section per report. Each section
-// is a module with {id, title, hint, render({query, el, isCurrent, signal})} (responders.js);
-// the reports whose endpoints are still to come have a section that says so. For admins,
+// is a module with {id, title, hint, render({query, el, isCurrent, signal})} (responders.js,
+// outcome-adverse.js, completeness.js, on outcome-parts.js); the reports whose endpoints are
+// still to come have a section that says so. For admins,
 // clinicians and researchers (outcomes.read); the server audits each report read.
 
 import { get, neuropathyCodes, cached } from './api.js';
@@ -10,21 +11,21 @@ import { h, add, fill, roleLabel } from './dom.js';
 import { field, checkbox, problemBox } from './form.js';
 import { MILESTONES, VARIABLES, DEFAULTS, setCatalogues, stateFromQuery, queryOf, variable } from './outcome-terms.js';
 import { respondersSection } from './responders.js';
+import { adverseSection } from './outcome-adverse.js';
+import { completenessSection } from './completeness.js';
 
 const biologics = cached('/api/v1/biologics');
 
 // The reports, in page order. pending: the server has no endpoint for it yet.
 const SECTIONS = [
   respondersSection,
+  adverseSection,
+  completenessSection,
   { id: 'time-to-response', title: 'Time to response (Kaplan-Meier)', pending: true,
     hint: 'The share of patients who have responded by each day after day 0, with patients not yet followed that long '
       + 'counted as long as they were followed.' },
   { id: 'mean-change', title: 'Mean change in pain and scores', pending: true,
     hint: 'The mean change from baseline to each milestone in the NRS and the instrument scores, with its 95 % interval.' },
-  { id: 'completeness', title: 'Follow-up completeness', pending: true,
-    hint: 'How many patients due at each milestone have a value in its window, so that missing follow-up is seen.' },
-  { id: 'adverse-events', title: 'Adverse events', pending: true,
-    hint: 'Adverse events by grade, seriousness and relatedness for the same patients, reported beside efficacy.' },
 ];
 
 const GROUP_CHOICES = [['treated', 'Treated'], ['comparator', 'Comparator (no injection)'], ['treated,comparator', 'Both']];
