@@ -1,6 +1,6 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
 // (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
-// visits,billing}, /patients/{id}/edit, /lots, /admin and /admin/{tokens,audit}, /account); the
+// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /admin and /admin/{tokens,audit}, /account); the
 // server answers every path without a file extension with index.html, so each route also works on
 // reload. Leaving a page with unsaved input asks first (guard.js).
 
@@ -10,6 +10,7 @@ import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBo
 import { patientListView, patientFormView } from './patients.js';
 import { patientView } from './patient.js';
 import { lotView } from './lots.js';
+import { outcomesView } from './outcomes.js';
 import { mayDiscard } from './guard.js';
 import { adminView } from './admin.js';
 import { accountView } from './account.js';
@@ -51,6 +52,7 @@ const routes = [
   { pattern: /^\/patients\/([0-9a-f-]{36})\/?$/, view: (ctx, id) => patientView(ctx, id, 'summary') },
   { pattern: /^\/patients\/([0-9a-f-]{36})\/(workup|treatment|timeline|visits|billing)\/?$/, view: patientView },
   { pattern: /^\/lots\/?$/, view: lotView },
+  { pattern: /^\/outcomes\/?$/, view: outcomesView },
   { pattern: /^\/admin\/?$/, view: (ctx) => adminView(ctx, 'staff') },
   { pattern: /^\/admin\/(tokens|audit)\/?$/, view: adminView },
   { pattern: /^\/account\/?$/, view: accountView },
@@ -135,6 +137,9 @@ function renderHeader() {
             : null,
           session.can('clinical.read')
             ? h('li', {}, h('a', { href: '/lots', 'data-match': '^/lots', 'data-testid': 'nav-lots' }, 'Lot recall'))
+            : null,
+          session.can('outcomes.read')
+            ? h('li', {}, h('a', { href: '/outcomes', 'data-match': '^/outcomes', 'data-testid': 'nav-outcomes' }, 'Outcomes'))
             : null,
           session.can('staff.admin')
             ? h('li', {}, h('a', { href: '/admin', 'data-match': '^/admin', 'data-testid': 'nav-admin' }, 'Admin'))

@@ -1,9 +1,9 @@
-// The researcher's home page. A researcher sees de-identified data only, and the outcome reports
-// it is for arrive with the outcomes issue: until then the page says what the role can use now
-// (the instruments the clinic scores and how) and what is coming, instead of a dead end.
+// The researcher's home page. A researcher sees de-identified data only: the page says what the
+// role can use (the outcome reports, and the instruments the clinic scores and how) and what is
+// coming, instead of a dead end.
 
 import { get } from './api.js';
-import { h, add, fill } from './dom.js';
+import { h, add, fill, link } from './dom.js';
 
 export async function researcherHome(ctx) {
   const { root } = ctx;
@@ -17,14 +17,16 @@ export async function researcherHome(ctx) {
       h('p', {}, 'Your role (researcher) works with de-identified data only: no names, record numbers, contact details '
         + 'or individual patient records are shown to it, and the patient list is not open to it.'),
       h('h3', {}, 'Now'),
+      h('p', { 'data-testid': 'research-outcomes' }, link('/outcomes', 'Outcome reports', { 'data-testid': 'research-outcomes-link' }),
+        ': the share of patients whose pain fell by at least 30 % or 50 % (or who felt much improved) at 1, 3, 6 and 12 '
+        + 'months, with its 95 % interval, by biologic, etiology, chronicity and other strata, with a CSV download.'),
       h('p', {}, 'The instruments the clinic scores, as each patient\u2019s work-up and follow-ups use them:'),
       instruments,
-      h('h3', {}, 'Coming with the outcomes issue'),
+      h('h3', {}, 'Coming'),
       h('ul', {},
-        h('li', {}, 'Outcome reports over the patients who consented to research: change in pain (NRS) and in the '
-          + 'instrument scores from before the first injection to each follow-up, and the share of patients whose pain '
-          + 'fell by at least 30% and at least 50%.'),
-        h('li', {}, 'Adverse events by grade and seriousness, per biologic.')),
+        h('li', {}, 'More outcome reports: time to response (Kaplan-Meier), the mean change in pain and in the '
+          + 'instrument scores, and how complete the follow-up is.'),
+        h('li', {}, 'Adverse events by grade and seriousness, per biologic, beside the outcomes.')),
       h('p', { class: 'muted' }, 'If you need to see identified records for clinical work, ask an administrator for a clinical role.')));
   try {
     const r = await get('/api/v1/instruments');
