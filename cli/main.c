@@ -15,6 +15,7 @@ static const struct command {
     {"user", cmd_user, "manage staff accounts (user add)"},
     {"token", cmd_token, "API tokens for scripts (token create, token revoke)"},
     {"demo", cmd_demo, "create a database holding a synthetic demo clinic"},
+    {"synth", cmd_synth, "write a synthetic registry for the outcome reports (synth --patients N)"},
     {"backup", cmd_backup, "copy the database consistently, even while serving"},
     {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
     {"schema", cmd_schema, "print the tables the record kinds' descriptions imply"},
