@@ -60,6 +60,7 @@ int cmd_outcomes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_schema(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct command {
     {"token", cmd_token, "API tokens for scripts (token create, token revoke)"},
     {"demo", cmd_demo, "create a database holding a synthetic demo clinic"},
     {"outcomes", cmd_outcomes, "print an outcome report (responders, ...) as JSON or CSV"},
+    {"synth", cmd_synth, "write a synthetic registry for the outcome reports (synth --patients N)"},
     {"backup", cmd_backup, "copy the database consistently, even while serving"},
     {"audit", cmd_audit, "check the audit log's hash chain (audit verify)"},
     {"schema", cmd_schema, "print the tables the record kinds' descriptions imply"},

@@ -19,6 +19,7 @@ typedef struct sqlite_store {
 	} cache[STMT_CACHE];
 	int n_cached;
 	int in_write; /* holds the process's write mutex (sq_begin until commit or rollback) */
+	int bulk;     /* a bulk load is open (store_synth.c): patients since its last commit + 1 */
 } sqlite_store;
 
 /* A ready statement for sql (which must be a string literal: the cache keys on its address), or
@@ -69,6 +70,12 @@ sw_err sqlite_rec_find(store *s, arena *a, const rec_kind *k, const char *value,
                        void **items, int *n);
 sw_err sqlite_rec_write_all(store *s, arena *a, const rec_write *w, int n, audit_record *audit);
 sw_err sqlite_rec_check_table(store *s, const rec_kind *k, char *err, size_t errlen);
+/* Inserts inside the caller's transaction, without an audit record (the bulk load's rows). */
+sw_err sq_patient_insert(sqlite_store *s, const patient *p);
+sw_err sq_rec_insert(sqlite_store *s, arena *a, const rec_kind *k, const void *rec);
+sw_err sqlite_bulk_begin(store *s);
+sw_err sqlite_bulk_put(store *s, arena *a, const patient *p, const rec_write *w, int n);
+sw_err sqlite_bulk_end(store *s, audit_record *audit);
 /* Runs a prepared write and resets it; a UNIQUE violation is SW_ECONFLICT. */
 sw_err sq_step_write(sqlite_store *s, sqlite3_stmt *st, const char *what);
 /* The stored version of row id (sql selects it), checked inside the caller's transaction. */

@@ -201,6 +201,17 @@ typedef struct store_ops {
 
 	/* A consistent copy of the whole database to path, safe while others write. */
 	sw_err (*backup)(store *s, const char *path);
+
+	/* The bulk load of a synthetic registry (schwann synth). bulk_begin refuses a database
+	 * that holds a patient who is not synthetic (SW_ECONFLICT), then opens a long write with
+	 * durability relaxed (synchronous off, a large page cache); bulk_put inserts a patient and
+	 * its records (w: inserts only, no audit record of their own), committing every few
+	 * thousand patients (a taken MRN or id: SW_ECONFLICT); bulk_end with an audit record
+	 * commits and appends it for the whole load, without one rolls back what is not yet
+	 * committed (batches already committed stay), and either way restores durability. */
+	sw_err (*bulk_begin)(store *s);
+	sw_err (*bulk_put)(store *s, arena *a, const patient *p, const rec_write *w, int n);
+	sw_err (*bulk_end)(store *s, audit_record *audit);
 } store_ops;
 
 struct store {

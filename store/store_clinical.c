@@ -72,14 +72,19 @@ static void bind_patient(sqlite3_stmt *st, const patient *p)
 	sq_text(st, i++, p->archive_reason);
 }
 
-static sw_err insert_patient(sqlite_store *s, const void *row)
+sw_err sq_patient_insert(sqlite_store *s, const patient *p)
 {
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO patients (" PATIENT_COLS ") VALUES "
 	                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return SW_EDB;
-	bind_patient(st, row);
+	bind_patient(st, p);
 	return sq_step_write(s, st, "patient insert");
+}
+
+static sw_err insert_patient(sqlite_store *s, const void *row)
+{
+	return sq_patient_insert(s, row);
 }
 
 static sw_err update_patient(sqlite_store *s, const void *row)

@@ -293,6 +293,12 @@ static sw_err write_update(sqlite_store *s, const void *arg)
 	return step == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "record exists");
 }
 
+sw_err sq_rec_insert(sqlite_store *s, arena *a, const rec_kind *k, const void *rec)
+{
+	write_args w = {a, sql_of(k), rec, 0};
+	return w.q ? write_insert(s, &w) : SW_EDB;
+}
+
 sw_err sqlite_rec_create(store *base, arena *a, const rec_kind *k, const void *rec,
                          audit_record *audit)
 {

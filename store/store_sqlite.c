@@ -219,6 +219,9 @@ static const store_ops sqlite_ops = {
     .audit_verify_signed = sqlite_audit_verify_signed,
     .audit_checkpoint_now = sqlite_audit_checkpoint_now,
     .backup = sqlite_backup,
+    .bulk_begin = sqlite_bulk_begin,
+    .bulk_put = sqlite_bulk_put,
+    .bulk_end = sqlite_bulk_end,
 };
 
 /* Applies each embedded migration whose number is not yet recorded, each in its own

@@ -35,6 +35,33 @@ void uuid_v7(char out[UUID_STR_LEN + 1])
 	uuid_v7_from(out, ms, rnd);
 }
 
+void uuid_seq_init(uuid_seq *q)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	q->ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	q->count = 0;
+	randombytes_buf(q->rnd, sizeof q->rnd);
+}
+
+void uuid_seq_next(uuid_seq *q, char out[UUID_STR_LEN + 1])
+{
+	/* rand_a (12 bits) and the first 30 bits of rand_b hold the counter; uuid_v7_from sets the
+	 * version and variant bits over the two gaps. */
+	uint64_t c = q->count++;
+	unsigned char rnd[10] = {(unsigned char)(c >> 38),
+	                         (unsigned char)(c >> 30),
+	                         (unsigned char)((c >> 24) & 0x3f),
+	                         (unsigned char)(c >> 16),
+	                         (unsigned char)(c >> 8),
+	                         (unsigned char)c,
+	                         q->rnd[0],
+	                         q->rnd[1],
+	                         q->rnd[2],
+	                         q->rnd[3]};
+	uuid_v7_from(out, q->ms, rnd);
+}
+
 int uuid_valid(const char *s)
 {
 	if (!s || strlen(s) != UUID_STR_LEN)

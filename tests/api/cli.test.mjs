@@ -13,7 +13,7 @@ after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 const COMMANDS = {
   serve: ['serve'], 'user add': ['user', 'add'], 'token create': ['token', 'create'],
-  'token revoke': ['token', 'revoke'], demo: ['demo'],
+  'token revoke': ['token', 'revoke'], demo: ['demo'], synth: ['synth'],
   backup: ['backup'], 'audit verify': ['audit', 'verify'], outcomes: ['outcomes', 'responders'],
 };
 
@@ -28,7 +28,7 @@ describe('version and help', () => {
     for (const args of [['--help'], ['help']]) {
       const r = cli(args);
       assert.equal(r.status, 0);
-      for (const name of ['serve', 'user', 'token', 'demo', 'backup', 'audit']) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
+      for (const name of ['serve', 'user', 'token', 'demo', 'synth', 'backup', 'audit']) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
       assert.equal(r.stderr, '');
     }
   });
@@ -91,7 +91,7 @@ describe('exit codes and messages', () => {
   test('missing --db: exit 2 with a message, for every command', () => {
     const rest = {
       serve: [], 'user add': ['--email', 'a@b.test', '--name', 'A', '--role', 'admin'],
-      'token create': ['--email', 'a@b.test'], 'token revoke': ['--token', 'sw_x'], demo: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [], outcomes: [],
+      'token create': ['--email', 'a@b.test'], 'token revoke': ['--token', 'sw_x'], demo: [], synth: [], backup: ['--to', join(dir, 'never.db')], 'audit verify': [], outcomes: [],
     };
     for (const [name, args] of Object.entries(COMMANDS)) {
       const r = cli([...args, ...rest[name]], 'password-123\n');

@@ -2,6 +2,7 @@
 # Remake with: Rscript tests/cases/stats/binom.R > tests/cases/stats/binom.json
 # (Debian: apt-get install r-base-core). The unit test reads the JSON; it does not need R.
 cases <- list(c(0, 1), c(1, 1), c(0, 10), c(10, 10), c(1, 10), c(3, 10), c(7, 20), c(9, 10),
+              c(1400, 7000), c(5000, 10000), c(123456, 1000000), c(3, 1000000),
               c(12, 37), c(50, 100), c(1, 1000), c(333, 1000), c(999, 1000), c(5, 11),
               c(17, 23), c(2, 3))
 out <- sapply(cases, function(k) {
