@@ -1,6 +1,7 @@
 /* The server: CivetWeb set-up, the request path (route match, authentication, permission, body,
  * handler, one-write response, log line) and the embedded web UI. */
 #include <civetweb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -368,6 +369,33 @@ static int on_request(struct mg_connection *conn, void *data)
 	return status;
 }
 
+/* Loads the outcome profiles while the server starts answering, so that the first report
+ * does not wait for the whole cohort (a report that comes first waits for this load). */
+static void *warm_outcomes(void *arg)
+{
+	(void)arg;
+	store *st = NULL;
+	char err[256];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (store_sqlite_open(g_srv.cfg.db_path, &st, err, sizeof err) == 0) {
+		sw_err rc = outcome_cache_refresh(g_srv.outcomes, st);
+		st->ops->close(st);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		outcome_cache_stats stats;
+		outcome_cache_stats_get(g_srv.outcomes, &stats);
+		if (!g_srv.cfg.quiet)
+			fprintf(stderr,
+			        "{\"level\":\"%s\",\"what\":\"outcome profiles "
+			        "loaded\",\"patients\":%d,"
+			        "\"bytes\":%zu,\"ms\":%.0f}\n",
+			        rc ? "error" : "info", stats.patients, stats.bytes,
+			        (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			            (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+	return NULL;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -428,6 +456,8 @@ int http_serve(const server_cfg *cfg)
 		return 1;
 	}
 	mg_set_request_handler(ctx, "/", on_request, NULL);
+	pthread_t warm;
+	int warming = pthread_create(&warm, NULL, warm_outcomes, NULL) == 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -437,6 +467,8 @@ int http_serve(const server_cfg *cfg)
 	while (!g_stop)
 		sleep(1);
 	mg_stop(ctx);
+	if (warming)
+		pthread_join(warm, NULL);
 	audit_queue_stop(g_srv.audit);
 	outcome_cache_free(g_srv.outcomes);
 	mg_exit_library();
