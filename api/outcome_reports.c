@@ -204,7 +204,11 @@ static sw_err adverse_events(const report_input *in, json_t **def, json_t **rows
 }
 
 const outcome_report outcome_reports[] = {
-    {"responders", responders},         {"completeness", completeness},
-    {"adverse-events", adverse_events}, {"time-to-response", outcome_report_time},
-    {"change", outcome_report_change},  {NULL, NULL},
+    {"responders", responders},
+    {"completeness", completeness},
+    {"adverse-events", adverse_events},
+    {"time-to-response", outcome_report_time},
+    {"change", outcome_report_change},
+    {"dose-response", outcome_report_dose},
+    {NULL, NULL},
 };

@@ -50,6 +50,7 @@ typedef struct outcome_report {
 
 extern const outcome_report outcome_reports[]; /* NULL-name terminated */
 sw_err outcome_report_time(const report_input *in, json_t **def, json_t **rows, json_t **extra);
+sw_err outcome_report_dose(const report_input *in, json_t **def, json_t **rows, json_t **extra);
 sw_err outcome_report_change(const report_input *in, json_t **def, json_t **rows, json_t **extra);
 const outcome_report *outcome_report_find(const char *name);
 

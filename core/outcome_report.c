@@ -170,9 +170,17 @@ int outcome_profile_make(const outcome_scheme *s, const outcome_subject *sub, ou
 	                                     : "9_plus";
 	out->var[OV_HBA1C] = value_or(s, OV_HBA1C, hba1c, "none");
 	for (int m = 0; m < OUTCOME_MILESTONES; m++) {
-		int k = 0;
+		int k = 0, cells = 0;
+		double given = 0;
 		for (int i = 0; i < sub->n_injections; i++)
-			k += sub->injections[i] <= outcome_milestone_day[m];
+			if (sub->injections[i].day <= outcome_milestone_day[m]) {
+				k++;
+				if (!isnan(sub->injections[i].value)) {
+					given += sub->injections[i].value;
+					cells++;
+				}
+			}
+		out->cells_by[m] = cells ? given : NAN;
 		const char *count = !sub->treated ? "none" : k <= 1 ? "1" : k == 2 ? "2" : "3_plus";
 		out->injections_by[m] = value_or(s, OV_INJECTIONS, count, "none");
 		out->pgic[m] = pgic_at(sub->pgic, sub->n_pgic, m);
@@ -190,6 +198,7 @@ int outcome_profile_make(const outcome_scheme *s, const outcome_subject *sub, ou
 		out->ae_serious += e->serious != 0;
 	}
 	scores(sub, out);
+	out->fold = sub->has_fold && sub->fold > 0 ? sub->fold : NAN;
 	/* today 0: nothing is due; the report decides that from its own today. */
 	outcome_evaluate(sub->readings, sub->n_readings, 0, &out->nrs);
 	return 0;
@@ -210,7 +219,7 @@ static uint8_t value_of(const outcome_profile *p, int v, int m)
 	return v == OV_INJECTIONS ? p->injections_by[m] : p->var[v];
 }
 
-static void count(outcome_tally *t, const outcome_profile *p, const outcome_query *q)
+void outcome_count(outcome_tally *t, const outcome_profile *p, const outcome_query *q)
 {
 	int m = q->milestone;
 	t->patients++;
@@ -295,9 +304,9 @@ int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
 	for (int i = 0; i < n; i++) {
 		if (!outcome_passes(q, &p[i]))
 			continue;
-		count(&cells[0], &p[i], q);
+		outcome_count(&cells[0], &p[i], q);
 		if (by)
-			count(&cells[1 + outcome_cell(s, q, &p[i])], &p[i], q);
+			outcome_count(&cells[1 + outcome_cell(s, q, &p[i])], &p[i], q);
 	}
 	cells[0].value[0] = cells[0].value[1] = -1;
 	int k = 1;

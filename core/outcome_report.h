@@ -22,9 +22,11 @@ typedef struct outcome_subject {
 	const char *onset;      /* that diagnosis's onset (YYYY-MM-DD or YYYY-MM), or NULL */
 	const char *birth_date; /* YYYY-MM-DD */
 	const char *sex;        /* sex at birth */
+	int has_fold;
+	double fold; /* the first injection's platelet fold concentration (PRP) */
 	int has_hba1c;
-	double hba1c;     /* the latest HbA1c (%) on or before day 0 */
-	long *injections; /* days of the live injections, in order (the first is 0) */
+	double hba1c;            /* the latest HbA1c (%) on or before day 0 */
+	nrs_reading *injections; /* live injections: day, and cells given (NaN unrecorded) */
 	int n_injections;
 	nrs_reading *readings; /* NRS: diary entries and `nrs` assessments */
 	int n_readings;
@@ -97,6 +99,9 @@ typedef struct outcome_profile {
 	/* DN4, MNSI history, TCNS: the latest total from day -90 to day 0, and the total nearest
 	 * each milestone inside its window (the later day on a tie); NaN when none. */
 	float score_base[OUTCOME_SCORES], score_at[OUTCOME_SCORES][OUTCOME_MILESTONES];
+	/* Dose: cells given by the injections on or before each milestone day (NaN when none was
+	 * recorded) and the first injection's platelet fold concentration (NaN when none). */
+	double cells_by[OUTCOME_MILESTONES], fold;
 	outcome_patient nrs; /* due[] is left 0: the report sets it from today */
 } outcome_profile;
 
@@ -138,6 +143,9 @@ int outcome_responders(const outcome_scheme *s, const outcome_profile *p, int n,
 int outcome_cells(const outcome_scheme *s, const outcome_query *q);
 int outcome_cell(const outcome_scheme *s, const outcome_query *q, const outcome_profile *p);
 void outcome_cell_values(const outcome_scheme *s, const outcome_query *q, int cell, int value[2]);
+
+/* Adds profile p to tally t for the query's milestone, threshold, measure and analysis. */
+void outcome_count(outcome_tally *t, const outcome_profile *p, const outcome_query *q);
 
 /* 1 when profile p passes the query's filters (the group's default included). */
 int outcome_passes(const outcome_query *q, const outcome_profile *p);

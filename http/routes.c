@@ -194,6 +194,10 @@ const route routes[] = {
      "Mean change from baseline at each milestone (NRS absolute and percent, DN4, MNSI history, "
      "TCNS) with n and t 95 % intervals, same filters and strata; no identifiers",
      0},
+    {"GET", "/api/v1/outcomes/dose-response", api_outcomes_report, PERM_OUTCOMES_READ,
+     "Responder rates by tertile of cells given and of platelet fold concentration, with a row "
+     "for doses not recorded; same milestone, threshold and filters; no identifiers",
+     0},
     {"GET", "/api/v1/outcomes/completeness", api_outcomes_report, PERM_OUTCOMES_READ,
      "Follow-up completeness at each milestone (due, with an NRS value, percent), with the "
      "responder table's filters and strata (format=json|csv); no identifiers",

@@ -2,6 +2,7 @@
  * its plan) and the comparator (a diagnosis, no injection, the first clinic NRS) are read first,
  * sorted by patient; then each kind of dated value (injections, NRS, PGIC, HbA1c) in one pass over
  * its table, every row placed by a binary search. No identifier leaves this file. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,7 @@ static void append(arena *a, nrs_reading **list, int *n, int *cap, long day, dou
 	(*list)[(*n)++] = (nrs_reading){day, value};
 }
 
-enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS, SCORES };
+enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS, SCORES, FOLD };
 
 /* An adverse event's grade, relatedness and seriousness (columns 2 to 4). */
 static void add_event(arena *a, subject_row *r, long day, sqlite3_stmt *st)
@@ -130,17 +131,15 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 		outcome_subject *sub = r->s;
 		long day = date_days(d) - date_days(r->day0);
 		double value = sqlite3_column_double(st, 2);
-		if (kind == INJECTIONS) {
-			if (sub->n_injections == r->cap[0]) {
-				int grow = r->cap[0] ? r->cap[0] * 2 : 4;
-				long *bigger = arena_alloc(c->a, sizeof *bigger * (size_t)grow);
-				if (sub->n_injections)
-					memcpy(bigger, sub->injections,
-					       sizeof *bigger * (size_t)sub->n_injections);
-				sub->injections = bigger;
-				r->cap[0] = grow;
+		if (kind == INJECTIONS) { /* the value: the cells it gave, NaN when not recorded */
+			if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+				value = NAN;
+			append(c->a, &sub->injections, &sub->n_injections, &r->cap[0], day, value);
+		} else if (kind == FOLD) {
+			if (day == 0 && !sub->has_fold) {
+				sub->has_fold = 1;
+				sub->fold = value;
 			}
-			sub->injections[sub->n_injections++] = day;
 		} else if (kind == NRS) {
 			append(c->a, &sub->readings, &sub->n_readings, &r->cap[1], day, value);
 		} else if (kind == SCORES) {
@@ -185,7 +184,14 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 	"(SELECT 1 FROM procedures y WHERE y.patient_id = p.id AND " LIVE_INJECTION("y.") ")" f
 
 #define INJECTIONS_SQL(f)                                                                          \
-	"SELECT patient_id, performed_on, 0 FROM procedures WHERE " LIVE_INJECTION("") f
+	"SELECT patient_id, performed_on, cells FROM procedures WHERE " LIVE_INJECTION("") f
+
+/* The platelet fold concentration of an injection's product (PRP). */
+#define FOLD_SQL(f)                                                                                \
+	"SELECT pr.patient_id, pr.performed_on, pp.platelets_per_ul / "                            \
+	"pp.baseline_platelets_per_ul "                                                            \
+	"FROM procedures pr JOIN procedures pp ON pp.id = pr.product_id WHERE " LIVE_INJECTION(    \
+	    "pr.") " AND pp.platelets_per_ul > 0 AND pp.baseline_platelets_per_ul > 0" f
 
 #define NRS_SQL(f)                                                                                 \
 	"SELECT patient_id, entry_date, nrs FROM diary_entries WHERE status != 'voided'" f         \
@@ -220,6 +226,7 @@ static const char *const value_sql[][2] = {
     [HBA1C] = {HBA1C_SQL(""), HBA1C_SQL(CHANGED("patient_id"))},
     [EVENTS] = {EVENTS_SQL(""), EVENTS_SQL(CHANGED("patient_id"))},
     [SCORES] = {SCORES_SQL(""), SCORES_SQL(CHANGED("patient_id"))},
+    [FOLD] = {FOLD_SQL(""), FOLD_SQL(CHANGED("pr.patient_id"))},
 };
 
 /* The patients changed since `since` and the latest sequence number. */
@@ -273,7 +280,7 @@ static sw_err read_cohort(cohort *c, long long since, outcome_batch *out)
 		rc = read_subjects(c, comparator_sql[only], since, 0);
 	if (!rc && c->n)
 		qsort(c->rows, (size_t)c->n, sizeof *c->rows, by_patient);
-	for (int k = INJECTIONS; !rc && k <= SCORES; k++)
+	for (int k = INJECTIONS; !rc && k <= FOLD; k++)
 		rc = read_values(c, value_sql[k][only], since, k);
 	return rc;
 }

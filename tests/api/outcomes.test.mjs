@@ -23,7 +23,7 @@ async function ok(r) {
 }
 
 // A patient injected with PRP on `injected` (days from today), with NRS diary readings {day: value}.
-async function treated(injected, readings, onset = null) {
+async function treated(injected, readings, onset = null, processing = {}) {
   const p = await ok(await c.post('/api/v1/patients', newPatient()));
   const cond = await ok(await c.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42', ...(onset ? { onset_date: onset } : {}) }));
   const pl = await ok(await c.post(`/api/v1/patients/${p.id}/plans`, { protocol: 'prp-series', condition_id: cond.id, start_date: day(injected - 7) }));
@@ -31,7 +31,7 @@ async function treated(injected, readings, onset = null) {
   await ok(await c.post(`/api/v1/patients/${p.id}/consents`, { document: 'prp', version: '1', plan_id: pl.id, signed_on: day(injected - 7), witness: 'x' }));
   const on = day(injected);
   const draw = await ok(await c.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'blood_draw', performed_on: on, volume_ml: 30 }));
-  const proc = await ok(await c.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'processing', performed_on: on, from: draw.id, method: 'spin' }));
+  const proc = await ok(await c.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'processing', performed_on: on, from: draw.id, method: 'spin', ...processing }));
   await ok(await c.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'injection', performed_on: on, product: proc.id, volume_ml: 4,
     side: 'left', nerves: ['tibial'], guidance: 'ultrasound', operator: 'Dr Test' }));
   for (const [k, nrs] of Object.entries(readings)) {
@@ -401,5 +401,38 @@ describe('expected outcomes for a patient like this', () => {
     assert.deepEqual(r.patient.duration, null);
     assert.deepEqual(r.items[0].match, { etiology: 'diabetic' });
     assert.deepEqual([r.items[0].denominator, r.items[0].responders], [5, 2]);
+  });
+});
+
+describe('dose-response', () => {
+  let own;
+  let cc;
+  before(async () => {
+    own = await startServer();
+    cc = await login(own.base, 'clinician');
+    const keep = c;
+    c = cc;
+    try {
+      // Platelet fold 2 to 7 (platelets over a blood count of 200,000/uL); the top two respond.
+      for (const [fold, after] of [[2, 8], [3, 7], [4, 3], [5, 8], [6, 2], [7, 3]]) {
+        await treated(-120, { '-2': 8, 91: after }, null, { platelets_per_ul: fold * 200000, baseline_platelets_per_ul: 200000 });
+      }
+      await treated(-120, { '-2': 8, 91: 2 }); // no counts: not recorded
+    } finally { c = keep; }
+  });
+  after(async () => { await stopServer(own); });
+
+  test('responder rates by tertile of platelet fold, with the range of each and a row for doses not recorded', async () => {
+    const r = await cc.get('/api/v1/outcomes/dose-response?milestone=91&min_n=1');
+    assert.equal(r.status, 200, r.text);
+    const fold = r.body.rows.filter((x) => x.dose === 'platelet_fold');
+    assert.deepEqual(fold.map((x) => [x.tertile, x.due, x.responders, x.dose_low, x.dose_high]),
+      [['1', 2, 0, 2, 3], ['2', 2, 1, 4, 5], ['3', 2, 2, 6, 7], ['not_recorded', 1, 1, null, null]]);
+    assert.equal(fold[2].rate, 1);
+    const cells = r.body.rows.filter((x) => x.dose === 'cells');
+    assert.deepEqual(cells.map((x) => x.due), [0, 0, 0, 7], 'PRP gives no cell count');
+    assert.match(r.body.definition.dose, /not proof that more works better/);
+    const csv = await cc.get('/api/v1/outcomes/dose-response?milestone=91&min_n=1&format=csv');
+    assert.match(csv.text, /\r\ndose,tertile,patients,due,/);
   });
 });

@@ -163,6 +163,7 @@ function probe(rt) {
     'GET /api/v1/outcomes/completeness': 200,
     'GET /api/v1/outcomes/time-to-response': 200,
     'GET /api/v1/outcomes/change': 200,
+    'GET /api/v1/outcomes/dose-response': 200,
     'GET /api/v1/outcomes/adverse-events': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
