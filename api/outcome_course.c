@@ -187,9 +187,15 @@ sw_err outcome_report_time(const report_input *in, json_t **def, json_t **rows, 
 	return SW_OK;
 }
 
-enum { CH_NRS, CH_NRS_PERCENT, CH_DN4, CH_MNSI, CH_TCNS, CH_COUNT };
-static const char *const change_names[CH_COUNT] = {"nrs", "nrs_percent", "dn4", "mnsi_history",
-                                                   "tcns"};
+/* NRS, NRS percent, then the scores of outcome_score_names. */
+enum { CH_NRS, CH_NRS_PERCENT, CH_SCORES, CH_COUNT = CH_SCORES + OUTCOME_SCORES };
+
+static const char *change_name(int k)
+{
+	return k == CH_NRS           ? "nrs"
+	       : k == CH_NRS_PERCENT ? "nrs_percent"
+	                             : outcome_score_names[k - CH_SCORES];
+}
 
 /* The changes of one profile at milestone m into acc[CH_COUNT] (due patients with both ends). */
 static void add_changes(const outcome_profile *pr, int m, long today, mean_acc *acc)
@@ -203,7 +209,7 @@ static void add_changes(const outcome_profile *pr, int m, long today, mean_acc *
 	}
 	for (int s = 0; s < OUTCOME_SCORES; s++)
 		if (!isnan(pr->score_base[s]) && !isnan(pr->score_at[s][m]))
-			mean_acc_add(&acc[CH_DN4 + s],
+			mean_acc_add(&acc[CH_SCORES + s],
 			             (double)pr->score_at[s][m] - pr->score_base[s]);
 }
 
@@ -252,7 +258,7 @@ sw_err outcome_report_change(const report_input *in, json_t **def, json_t **rows
 				json_t *o =
 				    json_pack("{s:o, s:i, s:s, s:i, s:b}", "stratum",
 				              outcome_stratum(&pm, &cell), "milestone_day",
-				              outcome_milestone_day[m], "measure", change_names[k],
+				              outcome_milestone_day[m], "measure", change_name(k),
 				              "n", a->n, "insufficient", thin);
 				json_object_set_new(o, "mean",
 				                    thin ? json_null() : number(ci.mean));

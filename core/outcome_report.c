@@ -12,7 +12,20 @@
 const char *const outcome_relatedness[] = {"unrelated", "unlikely", "possible",
                                            "probable",  "definite", NULL};
 
-const char *const outcome_score_ids[OUTCOME_SCORES] = {"dn4", "mnsi-history", "tcns"};
+const char *const outcome_score_ids[OUTCOME_TOTALS] = {"dn4", "mnsi-history", "tcns"};
+const char *const outcome_score_names[OUTCOME_SCORES] = {
+    "dn4",
+    "mnsi_history",
+    "tcns",
+    "rand36_physical_functioning",
+    "rand36_role_physical",
+    "rand36_role_emotional",
+    "rand36_energy_fatigue",
+    "rand36_emotional_wellbeing",
+    "rand36_social_functioning",
+    "rand36_pain",
+    "rand36_general_health",
+};
 
 static const char *const group_values[] = {"treated", "comparator", NULL};
 static const char *const chronicity_values[] = {"recent", "chronic", "unknown", NULL};

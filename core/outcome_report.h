@@ -10,6 +10,14 @@
 #include "../util/arena.h"
 #include "outcomes.h"
 
+/* The scores whose change the reports follow: the totals of DN4, MNSI history and TCNS (lower
+ * is better), then the eight RAND-36 scales (0-100, higher is better). */
+#define OUTCOME_SCORES 11
+#define OUTCOME_TOTALS 3 /* the first three are instrument totals */
+extern const char *const outcome_score_names[OUTCOME_SCORES]; /* dn4, mnsi_history, tcns,
+                                                                 rand36_physical_functioning, ... */
+extern const char *const outcome_score_ids[OUTCOME_TOTALS];   /* dn4, mnsi-history, tcns */
+
 /* One patient of the cohort as the store reads it: treated (day 0 the first injection not
  * voided, the biologic its plan's) or comparator (a neuropathy diagnosis and no injection, day 0
  * the first clinic NRS). Days of readings and injections count from day 0. No identifier. */
@@ -34,12 +42,9 @@ typedef struct outcome_subject {
 	int n_pgic;
 	struct outcome_event *events; /* adverse events not entered in error */
 	int n_events;
-	nrs_reading *scores[3]; /* totals of DN4, MNSI history, TCNS (outcome_score_ids) */
-	int n_scores[3];
+	nrs_reading *scores[OUTCOME_SCORES]; /* outcome_score_names, by day */
+	int n_scores[OUTCOME_SCORES];
 } outcome_subject;
-
-#define OUTCOME_SCORES 3
-extern const char *const outcome_score_ids[OUTCOME_SCORES]; /* dn4, mnsi-history, tcns */
 
 #define AE_GRADES 5
 #define AE_RELATEDNESS 5
@@ -96,13 +101,14 @@ typedef struct outcome_profile {
 	    pgic[OUTCOME_MILESTONES]; /* -1 none in the window, 0 no, 1 much improved or better */
 	/* Adverse events (counts stop at 255): by grade, by relatedness, serious. */
 	uint8_t ae_grade[AE_GRADES], ae_related[AE_RELATEDNESS], ae_serious, ae_events;
-	/* DN4, MNSI history, TCNS: the latest total from day -90 to day 0, and the total nearest
+	outcome_patient nrs; /* due[] is left 0: the report sets it from today */
+	/* What only some reports read comes last, out of the responder scan's way. */
+	/* The scores (outcome_score_names): the latest from day -90 to day 0, and the total nearest
 	 * each milestone inside its window (the later day on a tie); NaN when none. */
 	float score_base[OUTCOME_SCORES], score_at[OUTCOME_SCORES][OUTCOME_MILESTONES];
 	/* Dose: cells given by the injections on or before each milestone day (NaN when none was
 	 * recorded) and the first injection's platelet fold concentration (NaN when none). */
 	double cells_by[OUTCOME_MILESTONES], fold;
-	outcome_patient nrs; /* due[] is left 0: the report sets it from today */
 } outcome_profile;
 
 /* The profile of one subject; -1 when its day 0 is not a date. */

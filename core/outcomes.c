@@ -84,21 +84,21 @@ void outcome_evaluate(const nrs_reading *readings, int n, long today, outcome_pa
 		}
 		if (best >= 0) {
 			out->has_value[m] = 1;
-			out->value_day[m] = days[best];
+			out->value_day[m] = (int32_t)days[best];
 			out->value[m] = values[best];
 		}
 	}
 	for (int i = 0; i < k; i++) {
 		if (days[i] <= 0)
 			continue;
-		out->last_day = days[i];
+		out->last_day = (int32_t)days[i];
 		if (out->n_lows && values[i] >= out->low_value[out->n_lows - 1])
 			continue;
 		if (out->n_lows == OUTCOME_LOWS) {
 			out->lows_cut = 1;
 			continue;
 		}
-		out->low_day[out->n_lows] = days[i];
+		out->low_day[out->n_lows] = (int32_t)days[i];
 		out->low_value[out->n_lows++] = values[i];
 	}
 	free(days);

@@ -7,6 +7,8 @@
 #ifndef SCHWANN_OUTCOMES_H
 #define SCHWANN_OUTCOMES_H
 
+#include <stdint.h>
+
 #include "../util/dates.h"
 
 #define OUTCOME_MILESTONES 4
@@ -33,18 +35,19 @@ typedef enum baseline_kind {
 #define OUTCOME_LOWS 8
 
 typedef struct outcome_patient {
-	baseline_kind baseline_kind;
+	/* Kept small, what the responder table reads first: the reports hold one per patient. */
 	double baseline;
-	int evaluable;
-	int due[OUTCOME_MILESTONES];       /* the milestone's window has closed before today */
-	int has_value[OUTCOME_MILESTONES]; /* a day value inside the window */
-	long value_day[OUTCOME_MILESTONES];
 	double value[OUTCOME_MILESTONES];
-	int n_lows;
-	int lows_cut; /* there were more new lows than OUTCOME_LOWS */
-	long low_day[OUTCOME_LOWS];
+	uint8_t baseline_kind; /* a baseline_kind */
+	uint8_t evaluable;
+	uint8_t due[OUTCOME_MILESTONES];       /* the milestone's window has closed before today */
+	uint8_t has_value[OUTCOME_MILESTONES]; /* a day value inside the window */
+	uint8_t n_lows;
+	uint8_t lows_cut; /* there were more new lows than OUTCOME_LOWS */
+	int32_t value_day[OUTCOME_MILESTONES];
+	int32_t last_day; /* the last day with a reading after day 0; 0 when none */
+	int32_t low_day[OUTCOME_LOWS];
 	double low_value[OUTCOME_LOWS];
-	long last_day; /* the last day with a reading after day 0; 0 when none */
 } outcome_patient;
 
 /* The outcome of one patient from readings[0..n) (any order, days relative to day 0) with

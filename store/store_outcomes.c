@@ -87,7 +87,7 @@ static void append(arena *a, nrs_reading **list, int *n, int *cap, long day, dou
 	(*list)[(*n)++] = (nrs_reading){day, value};
 }
 
-enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS, SCORES, FOLD };
+enum { INJECTIONS, NRS, PGIC, HBA1C, EVENTS, SCORES, FOLD, RAND36 };
 
 /* An adverse event's grade, relatedness and seriousness (columns 2 to 4). */
 static void add_event(arena *a, subject_row *r, long day, sqlite3_stmt *st)
@@ -144,10 +144,17 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 			append(c->a, &sub->readings, &sub->n_readings, &r->cap[1], day, value);
 		} else if (kind == SCORES) {
 			const char *id = (const char *)sqlite3_column_text(st, 3);
-			for (int k = 0; id && k < OUTCOME_SCORES; k++)
+			for (int k = 0; id && k < OUTCOME_TOTALS; k++)
 				if (strcmp(id, outcome_score_ids[k]) == 0)
 					append(c->a, &sub->scores[k], &sub->n_scores[k],
 					       &r->cap[4 + k], day, value);
+		} else if (kind == RAND36) { /* columns 2 to 9: the eight scales */
+			for (int k = 0; k < OUTCOME_SCORES - OUTCOME_TOTALS; k++)
+				if (sqlite3_column_type(st, 2 + k) != SQLITE_NULL)
+					append(c->a, &sub->scores[OUTCOME_TOTALS + k],
+					       &sub->n_scores[OUTCOME_TOTALS + k],
+					       &r->cap[4 + OUTCOME_TOTALS + k], day,
+					       sqlite3_column_double(st, 2 + k));
 		} else if (kind == EVENTS) {
 			add_event(c->a, r, day, st);
 		} else if (kind == PGIC) {
@@ -216,6 +223,15 @@ static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 	"WHERE instrument_id IN ('dn4', 'mnsi-history', 'tcns') AND status != 'voided' AND total " \
 	"IS NOT NULL" f
 
+#define SCALE(name) "json_extract(score, '$.subscores." name ".value'), "
+#define RAND36_SQL(f)                                                                              \
+	"SELECT patient_id, substr(performed_at, 1, 10), " SCALE("physical_functioning")           \
+	    SCALE("role_physical") SCALE("role_emotional") SCALE("energy_fatigue")                 \
+	        SCALE("emotional_wellbeing") SCALE("social_functioning")                           \
+	            SCALE("pain") "json_extract(score, '$.subscores.general_health.value') FROM "  \
+	                          "assessments "                                                   \
+	                          "WHERE instrument_id = 'rand-36' AND status != 'voided'" f
+
 /* [0] every patient, [1] those changed since ?1. */
 static const char *const treated_sql[2] = {TREATED_SQL(""), TREATED_SQL(CHANGED("pr.patient_id"))};
 static const char *const comparator_sql[2] = {COMPARATOR_SQL(""), COMPARATOR_SQL(CHANGED("p.id"))};
@@ -227,6 +243,7 @@ static const char *const value_sql[][2] = {
     [EVENTS] = {EVENTS_SQL(""), EVENTS_SQL(CHANGED("patient_id"))},
     [SCORES] = {SCORES_SQL(""), SCORES_SQL(CHANGED("patient_id"))},
     [FOLD] = {FOLD_SQL(""), FOLD_SQL(CHANGED("pr.patient_id"))},
+    [RAND36] = {RAND36_SQL(""), RAND36_SQL(CHANGED("patient_id"))},
 };
 
 /* The patients changed since `since` and the latest sequence number. */
@@ -280,7 +297,7 @@ static sw_err read_cohort(cohort *c, long long since, outcome_batch *out)
 		rc = read_subjects(c, comparator_sql[only], since, 0);
 	if (!rc && c->n)
 		qsort(c->rows, (size_t)c->n, sizeof *c->rows, by_patient);
-	for (int k = INJECTIONS; !rc && k <= FOLD; k++)
+	for (int k = INJECTIONS; !rc && k <= RAND36; k++)
 		rc = read_values(c, value_sql[k][only], since, k);
 	return rc;
 }

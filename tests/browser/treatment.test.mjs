@@ -284,6 +284,7 @@ test('nurse: reads the plan and its consent, records a blood draw and a serious 
     assert.ok(top >= 0 && top < 2, `the banner stays at the top of the screen (top ${top})`);
     await page.getByTestId('tab-summary').click();
     await assertText(page.getByTestId('serious-ae-banner'), 'Cellulitis of the left leg');
+    await page.getByTestId('demographics').waitFor(); // the summary renders after its reads
     const above = await page.evaluate(() => {
       const b = document.querySelector('[data-testid="serious-ae-banner"]');
       const d = document.querySelector('[data-testid="demographics"]');

@@ -278,8 +278,14 @@ static void scores_at_milestones(void **state)
 	outcome_subject sub = {.treated = 1, .day0 = "2026-01-15", .biologic = "prp"};
 	sub.scores[0] = dn4;
 	sub.n_scores[0] = N(dn4);
+	nrs_reading pf[] = {{-3, 40}, {180, 65}}; /* RAND-36 physical functioning */
+	sub.scores[OUTCOME_TOTALS] = pf;
+	sub.n_scores[OUTCOME_TOTALS] = N(pf);
 	outcome_profile p;
 	assert_int_equal(outcome_profile_make(&s, &sub, &p), 0);
+	assert_true(p.score_base[OUTCOME_TOTALS] == 40);
+	assert_true(p.score_at[OUTCOME_TOTALS][2] == 65);
+	assert_string_equal(outcome_score_names[OUTCOME_TOTALS], "rand36_physical_functioning");
 	assert_true(p.score_base[0] == 6);  /* the latest from day -90 to day 0 */
 	assert_true(p.score_at[0][0] == 4); /* day 25 is nearer 30 than day 40 */
 	assert_true(p.score_at[0][1] == 2); /* two on day 91: their mean */
