@@ -79,6 +79,10 @@ describe('responders', () => {
     assert.equal(half.responders, 1, '8 -> 3 is a fall of more than half');
     const by = (await c.get('/api/v1/outcomes/responders?milestone=91&by=biologic&min_n=1')).body.rows;
     assert.deepEqual(by.map((x) => x.stratum), [{}, { biologic: 'prp' }]);
+    const at = (await c.get(`/api/v1/outcomes/responders?milestone=91&min_n=4`)).body.rows[0];
+    assert.deepEqual([at.denominator, at.insufficient, at.rate], [4, false, 0.25], 'a denominator exactly at the minimum gives a rate');
+    const under = (await c.get(`/api/v1/outcomes/responders?milestone=91&min_n=5`)).body.rows[0];
+    assert.deepEqual([under.denominator, under.insufficient, under.rate], [4, true, null], 'one under it does not');
     const thin = (await c.get('/api/v1/outcomes/responders?milestone=91')).body.rows[0];
     assert.equal(thin.insufficient, true, 'under the default minimum of 10');
     assert.equal(thin.rate, null);
