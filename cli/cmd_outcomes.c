@@ -1,6 +1,6 @@
-/* schwann outcomes REPORT --db PATH [parameters]: prints an outcome report (responders,
- * completeness, adverse-events, ...) as JSON or CSV, the very answer the API gives for the same
- * parameters (api/outcomes.h builds both). The read is audited as the system's. */
+/* schwann outcomes [REPORT] --db PATH [parameters]: prints an outcome report (responders, the
+ * default, completeness, adverse-events, ...) as JSON or CSV, the very answer the API gives for the
+ * same parameters (api/outcomes.h builds both). The read is audited as the system's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,13 +83,15 @@ int cmd_outcomes(int argc, char **argv)
 	const char *usage =
 	    "schwann outcomes REPORT --db PATH [--milestone DAYS] [--threshold PCT] "
 	    "[--by VAR[,VAR]] [--FILTER VALUES] [--format json|csv]";
-	if (argc < 1 || argv[0][0] == '-') {
-		int help = argc >= 1 && strcmp(argv[0], "--help") == 0;
+	int help = argc >= 1 && strcmp(argv[0], "--help") == 0;
+	if (argc < 1 || help) {
 		fprintf(help ? stdout : stderr, "usage: %s\n", usage);
 		usage_reports(help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
-	const outcome_report *rep = outcome_report_find(argv[0]);
+	/* No report named: the responder table. */
+	int named = argv[0][0] != '-';
+	const outcome_report *rep = outcome_report_find(named ? argv[0] : "responders");
 	if (!rep) {
 		fprintf(stderr, "schwann: no report '%s'; ", argv[0]);
 		usage_reports(stderr);
@@ -118,7 +120,7 @@ int cmd_outcomes(int argc, char **argv)
 	    {"--chronic-months", "N", "onset this many months before day 0 is chronic (12)", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
-	int rc = cli_parse(usage, opts, argc - 1, argv + 1);
+	int rc = cli_parse(usage, opts, argc - named, argv + named);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (cli_require(opts, "--db"))

@@ -636,6 +636,8 @@ describe('outcomes', () => {
     assert.match(bad.stderr, /--milestone must be 30, 91, 182 or 365/);
     assert.match(bad.stderr, /--etiology can be diabetic, /);
     assert.match(bad.stderr, /--min-n must be/);
+    const plain = cli(['outcomes', '--db', db, ...args]);
+    assert.deepEqual(JSON.parse(plain.stdout), mine, 'no report named: the responder table');
     const unknown = cli(['outcomes', 'cure-rates', '--db', db]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /no report 'cure-rates'; reports: responders completeness adverse-events/);

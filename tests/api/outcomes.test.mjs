@@ -134,6 +134,34 @@ describe('responders', () => {
     assert.deepEqual(hba1c.slice(1).map((x) => x.stratum.hba1c), ['none']);
   });
 
+  test('every filter partitions the patients: its values add up to everyone', async () => {
+    const values = {
+      group: ['treated', 'comparator'], biologic: ['prp', 'bmac', 'adipose_svf', 'none'],
+      etiology: ['diabetic', 'alcohol', 'chemotherapy_drug', 'other_toxic', 'hereditary', 'idiopathic', 'b12_deficiency', 'post_herpetic', 'other'],
+      chronicity: ['recent', 'chronic', 'unknown'], duration: ['under_1y', '1_to_5y', 'over_5y', 'unknown'],
+      injections: ['1', '2', '3_plus', 'none'], age: ['under_50', '50_to_64', '65_plus', 'unknown'],
+      sex: ['female', 'male', 'intersex', 'unknown'], hba1c: ['under_7', '7_to_8.9', '9_plus', 'none'],
+    };
+    const base = '/api/v1/outcomes/responders?milestone=91&min_n=1&group=treated,comparator';
+    const everyone = (await c.get(base)).body.rows[0];
+    assert.ok(everyone.patients > 5);
+    for (const [name, list] of Object.entries(values)) {
+      let patients = 0;
+      let due = 0;
+      for (const v of list) {
+        const url = name === 'group' ? `/api/v1/outcomes/responders?milestone=91&min_n=1&group=${v}` : `${base}&${name}=${encodeURIComponent(v)}`;
+        const r = await c.get(url);
+        assert.equal(r.status, 200, `${name}=${v}: ${r.text}`);
+        patients += r.body.rows[0].patients;
+        due += r.body.rows[0].due;
+        if (name !== 'group') assert.equal(r.body.definition.filters, `group=treated,comparator, ${name}=${v}`);
+      }
+      assert.deepEqual([patients, due], [everyone.patients, everyone.due], name);
+      const split = (await c.get(name === 'group' ? '/api/v1/outcomes/responders?milestone=91&min_n=1&by=group' : `${base}&by=${name}`)).body.rows;
+      assert.equal(split.slice(1).reduce((n, x) => n + x.patients, 0), everyone.patients, `by=${name}`);
+    }
+  });
+
   test('HbA1c band from the latest result on or before day 0; injections counted by the milestone', async () => {
     const p = await treated(-200, { '-3': 8, 30: 4, 91: 4 });
     await ok(await c.post(`/api/v1/patients/${p.id}/observations`, { kind: 'hba1c', value: 9.4, unit: '%', performed_on: day(-260) }));
