@@ -4,6 +4,7 @@
  * left the cohort is marked dead and keeps its key, so the patient returns to it. */
 #include "outcome_cache.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,8 @@ sw_err outcome_cache_refresh(outcome_cache *c, store *st)
 	free(profiles);
 	free(ok);
 	arena_free(&a);
+	if (full)
+		malloc_trim(0); /* give the load's working memory back (glibc keeps freed memory) */
 	pthread_mutex_unlock(&c->refreshing);
 	return rc;
 }
