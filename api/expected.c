@@ -5,6 +5,7 @@
  * then the etiology, then everything but the biologic) and says which criterion it dropped;
  * where data are still too thin it says so. The adverse events of the same patients stand beside
  * the rate. No other patient is identified. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,11 +15,6 @@
 #include "../util/dates.h"
 #include "api.h"
 #include "outcomes.h"
-
-static const char *query_get(void *ctx, const char *name)
-{
-	return http_query(ctx, name);
-}
 
 /* The patient's strata today: etiology, duration band, chronicity (-1 when unknown). */
 typedef struct likeness {
@@ -117,16 +113,13 @@ static json_t *expected_for(report_input *in, report_params *p, int b, const lik
 	                      used ? match_json(s, used) : json_object(), "dropped", dropped,
 	                      "tried", tried);
 	int d = found ? found->due : 0, x = found ? found->responders : 0;
-	double lo, hi;
-	int thin = !found || d < p->min_n || binom_exact_ci(x, d, 0.95, &lo, &hi);
+	int thin = outcome_rate(o, x, d, found ? p->min_n : INT_MAX);
+	double lo = thin ? 0 : json_real_value(json_object_get(o, "ci_low"));
+	double hi = thin ? 0 : json_real_value(json_object_get(o, "ci_high"));
 	const char *milestone =
 	    arena_printf(p->a, "%d days", outcome_milestone_day[p->q.milestone]);
-	json_object_set_new(o, "insufficient", json_boolean(thin));
 	json_object_set_new(o, "responders", json_integer(x));
 	json_object_set_new(o, "denominator", json_integer(d));
-	json_object_set_new(o, "rate", thin ? json_null() : json_real((double)x / d));
-	json_object_set_new(o, "ci_low", thin ? json_null() : json_real(lo));
-	json_object_set_new(o, "ci_high", thin ? json_null() : json_real(hi));
 	json_object_set_new(o, "adverse_events",
 	                    json_pack("{s:i, s:i, s:i}", "patients", found ? found->patients : 0,
 	                              "patients_with_event", found ? found->with_event : 0,
@@ -171,13 +164,8 @@ int api_expected_outcomes(http_req *r)
 	if (rc)
 		return http_fail(r, rc, "patient");
 	report_params p;
-	memset(&p, 0, sizeof p);
-	p.a = r->a;
-	p.v = &r->v;
-	p.get = query_get;
-	p.ctx = r;
-	if (outcome_parse(&p, outcome_cache_scheme(r->srv->outcomes), date_days(date_today())))
-		return http_invalid(r);
+	if (outcome_request_params(r, &p))
+		return r->status;
 	uint32_t asked = p.q.filter[OV_BIOLOGIC];
 	rc = outcome_cache_refresh(r->srv->outcomes, r->st);
 	if (rc)

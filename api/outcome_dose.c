@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../stats/binom.h"
 #include "outcomes.h"
 
 static int by_value(const void *a, const void *b)
@@ -60,21 +59,15 @@ static void dose_rows(const report_input *in, int kind, json_t *rows)
 	static const char *const groups[4] = {"1", "2", "3", "not_recorded"};
 	for (int g = 0; g < 4; g++) {
 		int d = p->q.primary ? t[g].due : t[g].observed;
-		double cl, ch;
-		int thin = d < p->min_n || binom_exact_ci(t[g].responders, d, 0.95, &cl, &ch);
-		json_t *o =
-		    json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b}", "dose",
-		              names[kind], "tertile", groups[g], "patients", t[g].patients, "due",
-		              t[g].due, "not_evaluable", t[g].not_evaluable, "missing",
-		              t[g].missing, "observed", t[g].observed, "responders",
-		              t[g].responders, "denominator", d, "insufficient", thin);
+		json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "dose",
+		                      names[kind], "tertile", groups[g], "patients", t[g].patients,
+		                      "due", t[g].due, "not_evaluable", t[g].not_evaluable,
+		                      "missing", t[g].missing, "observed", t[g].observed,
+		                      "responders", t[g].responders, "denominator", d);
 		int ranged = g < 3 && isfinite(lo[g]);
 		json_object_set_new(o, "dose_low", ranged ? json_real(lo[g]) : json_null());
 		json_object_set_new(o, "dose_high", ranged ? json_real(hi[g]) : json_null());
-		json_object_set_new(o, "rate",
-		                    thin ? json_null() : json_real((double)t[g].responders / d));
-		json_object_set_new(o, "ci_low", thin ? json_null() : json_real(cl));
-		json_object_set_new(o, "ci_high", thin ? json_null() : json_real(ch));
+		outcome_rate(o, t[g].responders, d, p->min_n);
 		json_array_append_new(rows, o);
 	}
 }

@@ -5,7 +5,6 @@
  * ones listed without anything that identifies the patient. */
 #include <string.h>
 
-#include "../stats/binom.h"
 #include "../util/dates.h"
 #include "outcomes.h"
 
@@ -24,14 +23,7 @@ static json_t *responder_row(const report_params *p, const outcome_tally *t)
 	              outcome_stratum(p, t), "patients", t->patients, "treated", t->treated, "due",
 	              t->due, "not_evaluable", t->not_evaluable, "missing", t->missing, "observed",
 	              t->observed, "responders", t->responders, "denominator", denominator);
-	double lo, hi;
-	int insufficient =
-	    denominator < p->min_n || binom_exact_ci(t->responders, denominator, 0.95, &lo, &hi);
-	json_object_set_new(o, "insufficient", json_boolean(insufficient));
-	json_object_set_new(
-	    o, "rate", insufficient ? json_null() : json_real((double)t->responders / denominator));
-	json_object_set_new(o, "ci_low", insufficient ? json_null() : json_real(lo));
-	json_object_set_new(o, "ci_high", insufficient ? json_null() : json_real(hi));
+	outcome_rate(o, t->responders, denominator, p->min_n);
 	json_object_set_new(o, "adverse_events", events_json(t));
 	if (t->treated < t->patients)
 		json_object_set_new(o, "note", json_string(COMPARATOR_NOTE));
@@ -176,15 +168,7 @@ static sw_err adverse_events(const report_input *in, json_t **def, json_t **rows
 		                      "patients_with_event", t[i].with_event,
 		                      "patients_with_serious", t[i].with_serious, "events",
 		                      t[i].events, "serious_events", t[i].serious);
-		double lo, hi;
-		int thin = t[i].patients < p->min_n ||
-		           binom_exact_ci(t[i].with_event, t[i].patients, 0.95, &lo, &hi);
-		json_object_set_new(o, "insufficient", json_boolean(thin));
-		json_object_set_new(o, "rate",
-		                    thin ? json_null()
-		                         : json_real((double)t[i].with_event / t[i].patients));
-		json_object_set_new(o, "ci_low", thin ? json_null() : json_real(lo));
-		json_object_set_new(o, "ci_high", thin ? json_null() : json_real(hi));
+		outcome_rate(o, t[i].with_event, t[i].patients, p->min_n);
 		json_object_set_new(o, "by_grade", counts(t[i].grade, grades, AE_GRADES));
 		json_object_set_new(o, "by_relatedness",
 		                    counts(t[i].related, related, AE_RELATEDNESS + 1));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stats/binom.h"
 #include "../util/dates.h"
 #include "../util/strbuf.h"
 #include "api.h"
@@ -188,6 +189,29 @@ static const char *query_get(void *ctx, const char *name)
 	return http_query(ctx, name);
 }
 
+int outcome_request_params(http_req *r, report_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->a = r->a;
+	p->v = &r->v;
+	p->get = query_get;
+	p->ctx = r;
+	if (outcome_parse(p, outcome_cache_scheme(r->srv->outcomes), date_days(date_today())))
+		return http_invalid(r);
+	return 0;
+}
+
+int outcome_rate(json_t *o, int x, int n, int min_n)
+{
+	double lo, hi;
+	int thin = n < min_n || binom_exact_ci(x, n, 0.95, &lo, &hi);
+	json_object_set_new(o, "insufficient", json_boolean(thin));
+	json_object_set_new(o, "rate", thin ? json_null() : json_real((double)x / n));
+	json_object_set_new(o, "ci_low", thin ? json_null() : json_real(lo));
+	json_object_set_new(o, "ci_high", thin ? json_null() : json_real(hi));
+	return thin;
+}
+
 /* GET /api/v1/outcomes/{report}: the report named by the path's last segment. */
 int api_outcomes_report(http_req *r)
 {
@@ -197,13 +221,8 @@ int api_outcomes_report(http_req *r)
 		return http_problem(r, 404, "No such report",
 		                    "There is no outcome report by that name.");
 	report_params p;
-	memset(&p, 0, sizeof p);
-	p.a = r->a;
-	p.v = &r->v;
-	p.get = query_get;
-	p.ctx = r;
-	if (outcome_parse(&p, outcome_cache_scheme(r->srv->outcomes), date_days(date_today())))
-		return http_invalid(r);
+	if (outcome_request_params(r, &p))
+		return r->status;
 	sw_err rc = outcome_cache_refresh(r->srv->outcomes, r->st);
 	json_t *def = NULL, *rows = NULL, *extra = NULL;
 	report_input in = {&p, r->srv->outcomes, r->st};

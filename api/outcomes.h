@@ -9,6 +9,7 @@
 #include "../store/outcome_cache.h"
 #include "../util/strbuf.h"
 #include "../util/verr.h"
+#include "api.h"
 
 #define COMPARATOR_NOTE "observational comparison, not a randomised control"
 
@@ -53,6 +54,13 @@ sw_err outcome_report_time(const report_input *in, json_t **def, json_t **rows, 
 sw_err outcome_report_dose(const report_input *in, json_t **def, json_t **rows, json_t **extra);
 sw_err outcome_report_change(const report_input *in, json_t **def, json_t **rows, json_t **extra);
 const outcome_report *outcome_report_find(const char *name);
+
+/* Reads the parameters of a request (its query string) with the server's scheme and today;
+ * 0, or the 422 already set. */
+int outcome_request_params(http_req *r, report_params *p);
+/* Sets insufficient, rate, ci_low and ci_high (exact 95 %) of x out of n in o: no rate and no
+ * interval when n is under min_n. Returns insufficient. */
+int outcome_rate(json_t *o, int x, int n, int min_n);
 
 /* The tallies of p->q over the cache; -1 when out of memory. */
 int outcome_tallies(const report_input *in, outcome_tally **rows, int *n_rows);

@@ -34,14 +34,21 @@ static int by_key(const void *key, const void *row)
 	return strcmp(key, ((const subject_row *)row)->patient_id);
 }
 
+/* The statement for sql, with the sequence number bound when only changes are read. */
+static sqlite3_stmt *prepare(cohort *c, const char *sql, long long since)
+{
+	sqlite3_stmt *st = sq_prep(c->s, sql);
+	if (st && since >= 0)
+		sqlite3_bind_int64(st, 1, since);
+	return st;
+}
+
 /* Columns: patient id, day 0, biologic, etiology, onset, birth date, sex. */
 static sw_err read_subjects(cohort *c, const char *sql, long long since, int treated)
 {
-	sqlite3_stmt *st = sq_prep(c->s, sql);
+	sqlite3_stmt *st = prepare(c, sql, since);
 	if (!st)
 		return SW_EDB;
-	if (since >= 0)
-		sqlite3_bind_int64(st, 1, since);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (c->n == c->cap) {
@@ -113,11 +120,9 @@ static void add_event(arena *a, subject_row *r, long day, sqlite3_stmt *st)
 /* Columns: patient id, date (YYYY-MM-DD...), value. */
 static sw_err read_values(cohort *c, const char *sql, long long since, int kind)
 {
-	sqlite3_stmt *st = sq_prep(c->s, sql);
+	sqlite3_stmt *st = prepare(c, sql, since);
 	if (!st)
 		return SW_EDB;
-	if (since >= 0)
-		sqlite3_bind_int64(st, 1, since);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *pid = (const char *)sqlite3_column_text(st, 0);
