@@ -22,7 +22,11 @@ export const timeSection = {
   title: 'Time to response (Kaplan-Meier)',
   hint: 'The share of patients whose pain has fallen by the threshold by each day after day 0; a patient not yet '
     + 'followed that long counts for as long as they were followed.',
-  render: (opts) => showReport(REPORT, { ...opts, query: timeQuery(opts.query) }, reportView),
+  render: (opts) => {
+    const page = new URLSearchParams(opts.query);
+    const asked = { pgic: page.get('measure') === 'pgic', milestone: page.get('milestone') || '91' };
+    return showReport(REPORT, { ...opts, query: timeQuery(opts.query) }, (body, csv) => reportView(body, csv, asked));
+  },
 };
 
 // The page's query without what the curve does not use: the milestone (kept only when the
@@ -34,7 +38,9 @@ export function timeQuery(query) {
   return reportQuery(query, ['measure', 'analysis', ...(q.has('injections') || byInjections ? [] : ['milestone'])]);
 }
 
-function reportView(body, csv) {
+// asked: what the page asked that the curve cannot follow (PGIC) or takes from the page (the
+// milestone by which injections are counted).
+function reportView(body, csv, asked) {
   const def = body.definition;
   const all = body.rows[0];
   const who = groupWord(def);
@@ -42,7 +48,7 @@ function reportView(body, csv) {
     ? `No ${who}patients match these filters.`
     : `${all.in_curve} of ${plural(all.patients, `${who}patient`, `${who}patients`)} are in the curve`
       + `${all.insufficient ? '' : `; ${all.responses} responded`}.`;
-  const parts = [reportHead('time', status, csv), definitionView(body)];
+  const parts = [reportHead('time', status, csv), definitionView(body, asked)];
   if (all.patients === 0) {
     parts.push(h('div', { class: 'empty', 'data-testid': 'time-empty' }, h('h3', {}, `No ${who}patients match these filters`)));
     return parts;
@@ -64,7 +70,7 @@ function reportView(body, csv) {
 }
 
 // Day 0, the event and who is left out, in plain words.
-function definitionView(body) {
+function definitionView(body, asked) {
   const def = body.definition;
   const groups = groupsOf(def);
   const day0 = groups.includes('comparator') ? 'day 0 (the first injection; for the comparator the first clinic NRS)'
@@ -72,14 +78,15 @@ function definitionView(body) {
   const injections = def.filters.includes('injections=') || def.by.includes('injections');
   return definitionList('time', def, [
     ['Response', `The first day after ${day0} with a pain score (NRS) at least ${def.threshold_percent}\u00a0% below the `
-      + 'baseline. A patient without one so far counts until their last reading after day 0, then no longer (censored).'],
+      + 'baseline. A patient without one so far counts until their last reading after day 0, then no longer (censored).'
+      + (asked.pgic ? ' Pain, not the PGIC chosen above: the PGIC is asked at visits only and has no day-by-day course.' : '')],
     ['Left out', 'Patients without a baseline (not evaluable) and patients with no reading after day 0 (no follow-up) '
       + 'are counted in the table, not in the curve.'],
     ['Method', `Kaplan-Meier estimate, shown as the share responded; the shaded band is its 95\u00a0% interval (log-log). `
       + 'The median is the first day by which half have responded; "not reached" when the curve stays under half. '
       + `A curve is drawn only with at least ${def.min_n} patients in it.`
       + (def.lows_cut ? ` Note: ${def.lows_cut}.` : '')],
-    injections ? ['Injections', 'Counted by the milestone chosen above.'] : null,
+    injections ? ['Injections', `Counted by day ${asked.milestone}, the milestone chosen above.`] : null,
   ].filter(Boolean));
 }
 
