@@ -32,7 +32,7 @@ export const timeSection = {
 // The page's query without what the curve does not use: the milestone (kept only when the
 // injections variable filters or splits, since it counts the injections by the milestone), the
 // PGIC measure and the analysis.
-export function timeQuery(query) {
+function timeQuery(query) {
   const q = new URLSearchParams(query);
   const byInjections = (q.get('by') || '').split(',').includes('injections');
   return reportQuery(query, ['measure', 'analysis', ...(q.has('injections') || byInjections ? [] : ['milestone'])]);
@@ -46,7 +46,7 @@ function reportView(body, csv, asked) {
   const who = groupWord(def);
   const status = all.patients === 0
     ? `No ${who}patients match these filters.`
-    : `${all.in_curve} of ${plural(all.patients, `${who}patient`, `${who}patients`)} are in the curve`
+    : `${all.in_curve} of ${plural(all.patients, `${who}patient`, `${who}patients`)} ${all.in_curve === 1 ? 'is' : 'are'} in the curve`
       + `${all.insufficient ? '' : `; ${all.responses} responded`}.`;
   const parts = [reportHead('time', status, csv), definitionView(body, asked)];
   if (all.patients === 0) {
