@@ -1,11 +1,13 @@
 // The pieces every outcome report section shares (responders.js, completeness.js,
-// outcome-adverse.js): fetching a report for the page's query with the problem in words, the head
-// with the status line and the CSV link, the definition list with its "Patients" and "As of"
-// entries, and the table cells of a stratum and of a rate with its interval and forest plot. The
-// tables share the class outcome-table (style.css); on a phone each row is a card.
+// outcome-adverse.js, time-to-response.js, mean-change.js): fetching a report for the page's query
+// with the problem in words, the head with the status line and the CSV link, the definition list
+// with its "Patients" and "As of" entries, the table cells of a stratum and of a rate with its
+// interval and forest plot, and the colour and name of a stratum's line in a plot. The tables
+// share the class outcome-table (style.css); on a phone each row is a card.
 
 import { get } from './api.js';
 import { h } from './dom.js';
+import { s } from './plot.js';
 import { problemBox } from './form.js';
 import { forestAxis, forestRow } from './forest.js';
 import { variable, valueLabel, filterWords, pct } from './outcome-terms.js';
@@ -133,3 +135,54 @@ export const numCell = (n, testid, label = null) => h('td', { class: 'num', 'dat
 
 // colgroup of the column classes (style.css gives each its width).
 export const columns = (names) => h('colgroup', {}, names.map((w) => h('col', { class: `col-${w}` })));
+
+// The page's query (a string) without the parameters a report does not take.
+export function reportQuery(query, drop) {
+  const q = new URLSearchParams(query);
+  for (const name of drop) q.delete(name);
+  return q.toString().replace(/%2C/g, ',');
+}
+
+// The n-th line of a plot (0: every patient in the report, then the strata in the report's order)
+// has the colour of class curve-cN (style.css sets --curve); eight colours, then again.
+export const curveClass = (i) => `curve-c${i % 8}`;
+
+// A line in the colour of the n-th curve, for a legend or a table (hidden from assistive
+// technology: the text beside it names the curve); dashed for the comparator.
+export function curveSwatch(i, dashed = false) {
+  return s('svg', { class: `legend-symbol curve-key ${curveClass(i)}`, width: 22, height: 12, viewBox: '0 0 22 12',
+    'aria-hidden': 'true', focusable: 'false' },
+  s('line', { x1: 1, y1: 6, x2: 21, y2: 6, class: 'curve-key-line', 'stroke-dasharray': dashed ? '5 3' : null }));
+}
+
+// Whether a row is of comparator patients only, drawn dashed: its stratum says so (group,
+// biologic or injections none) or the report covers the comparator alone. A row of both groups
+// (every patient, when the report covers both) carries the server's note but is not dashed.
+export function comparatorOnly(row, def) {
+  if (!row.note) return false;
+  const st = row.stratum || {};
+  if (st.group === 'comparator' || st.biologic === 'none' || st.injections === 'none') return true;
+  const groups = groupsOf(def);
+  return groups.length === 1 && groups[0] === 'comparator';
+}
+
+// The legend's words after a line with the server's note: the note for a comparator line, else
+// that the line mixes both groups.
+export function legendNote(row, def) {
+  if (!row.note) return null;
+  return h('span', { class: 'legend-note', 'data-testid': 'legend-note' },
+    comparatorOnly(row, def) ? ` (dashed: ${row.note})` : ' (treated and comparator together)');
+}
+
+// A stratum's short name for a legend: "All", "PRP", "Chronic, PRP", "Age under 50".
+const NAMED_BY_VALUE = new Set(['group', 'biologic', 'etiology', 'chronicity', 'sex']);
+export function curveName(stratum) {
+  const keys = Object.keys(stratum);
+  if (!keys.length) return 'All';
+  return keys.map((k) => {
+    const value = valueLabel(k, stratum[k], { short: true });
+    if (NAMED_BY_VALUE.has(k) || !variable(k)) return value;
+    const brief = variable(k).brief || variable(k).label;
+    return `${brief} ${/^[A-Z][a-z]/.test(value) ? value.charAt(0).toLowerCase() + value.slice(1) : value}`;
+  }).join(', ');
+}

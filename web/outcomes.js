@@ -2,8 +2,8 @@
 // primary or observed, group, minimum n), filters by any stratum and a split by up to two, all
 // kept in the address so that a view can be linked; then one section per report. Each section
 // is a module with {id, title, hint, render({query, el, isCurrent, signal})} (responders.js,
-// outcome-adverse.js, completeness.js, on outcome-parts.js); the reports whose endpoints are
-// still to come have a section that says so. For admins,
+// outcome-adverse.js, completeness.js, time-to-response.js, mean-change.js, on outcome-parts.js);
+// a report whose endpoint is still to come can have a section that says so (pending). For admins,
 // clinicians and researchers (outcomes.read); the server audits each report read.
 
 import { get, neuropathyCodes, cached } from './api.js';
@@ -13,6 +13,8 @@ import { MILESTONES, VARIABLES, DEFAULTS, setCatalogues, stateFromQuery, queryOf
 import { respondersSection } from './responders.js';
 import { adverseSection } from './outcome-adverse.js';
 import { completenessSection } from './completeness.js';
+import { timeSection } from './time-to-response.js';
+import { changeSection } from './mean-change.js';
 
 const biologics = cached('/api/v1/biologics');
 
@@ -21,11 +23,8 @@ const SECTIONS = [
   respondersSection,
   adverseSection,
   completenessSection,
-  { id: 'time-to-response', title: 'Time to response (Kaplan-Meier)', pending: true,
-    hint: 'The share of patients who have responded by each day after day 0, with patients not yet followed that long '
-      + 'counted as long as they were followed.' },
-  { id: 'mean-change', title: 'Mean change in pain and scores', pending: true,
-    hint: 'The mean change from baseline to each milestone in the NRS and the instrument scores, with its 95 % interval.' },
+  timeSection,
+  changeSection,
 ];
 
 const GROUP_CHOICES = [['treated', 'Treated'], ['comparator', 'Comparator (no injection)'], ['treated,comparator', 'Both']];

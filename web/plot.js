@@ -199,3 +199,27 @@ export function timeAxis(width, domain, marginRight = 18) {
     ticks: dayTicks(first0, last0, Math.max(2, Math.floor(pw / 110))),
   };
 }
+
+// A box that holds draw(width): the picture drawn for the width the box gets on screen, and again
+// when that changes by 8 px or more, so that SVG text stays at its CSS size (12 px) on a phone
+// too. Drawn first at `first` px, before the box is on the page; the observer lets go of a box
+// that has left the page.
+export function sized(draw, { first = 640, class: cls = null } = {}) {
+  const box = document.createElement('div');
+  if (cls) box.className = cls;
+  let drawn = first;
+  box.append(draw(first));
+  const observer = new ResizeObserver(() => {
+    if (!box.isConnected) {
+      observer.disconnect();
+      return;
+    }
+    const w = box.clientWidth;
+    if (w > 0 && Math.abs(w - drawn) >= 8) {
+      drawn = w;
+      box.replaceChildren(draw(w));
+    }
+  });
+  observer.observe(box);
+  return box;
+}

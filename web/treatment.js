@@ -1,7 +1,8 @@
-// The Treatment tab of the chart: the candidacy card, the patient's treatment plans (made from a
-// protocol, moved by rule with If-Match, their steps listed by steps.js; the consent to each
-// plan), the procedures (procedures.js) and the adverse events (adverse-events.js). A serious
-// adverse event shows in the patient banner (banner.js).
+// The Treatment tab of the chart: the candidacy card, the expected results for a patient like
+// this (expected.js), the patient's treatment plans (made from a protocol, moved by rule with
+// If-Match, their steps listed by steps.js; the consent to each plan), the procedures
+// (procedures.js) and the adverse events (adverse-events.js). A serious adverse event shows in
+// the patient banner (banner.js).
 //
 // What a role cannot do is not shown, and what it cannot read is not asked for: clinicians do
 // everything; nurses read everything and record blood draws, processing and adverse events; the
@@ -16,6 +17,7 @@ import { toggleBelow, openButton, smallForm, dateField } from './inline.js';
 import { stepsView, addStepForm, ENDED, planStatusText } from './steps.js';
 import { eventTable, eventForm, syncProcedureChoices } from './adverse-events.js';
 import { candidacySection } from './candidacy.js';
+import { expectedSection } from './expected.js';
 
 const protocolList = cached('/api/v1/protocols');
 const biologicList = cached('/api/v1/biologics');
@@ -55,6 +57,8 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
 
   // Candidacy, just above the plans: for clinicians and nurses; clinicians decide.
   const candidacy = clinical ? candidacySection(ctx, p, { canDecide: canPlan }) : null;
+  // Beside it, what happened to past patients like this one: every role here (the front desk too).
+  const expected = expectedSection(ctx, p);
 
   const planStatus = h('p', { class: 'flash', role: 'status', tabindex: '-1', 'data-testid': 'plans-status', hidden: true });
   const planList = h('div', { 'data-testid': 'plan-list' });
@@ -85,7 +89,7 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
     aeStatus, aeList, aeTools);
 
   const section = h('div', { class: 'treatment', 'data-testid': 'treatment' },
-    candidacy ? candidacy.section : null, plansCard, clinical ? [procCard, aeCard] : null);
+    candidacy ? candidacy.section : null, expected.section, plansCard, clinical ? [procCard, aeCard] : null);
 
   // ---- Loading ----
 
@@ -473,5 +477,5 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
   }
 
   const refreshCandidacy = async () => (candidacy ? candidacy.refresh() : null);
-  return { section, start: () => Promise.all([start(), candidacy ? candidacy.start() : null]), refreshCandidacy };
+  return { section, start: () => Promise.all([start(), candidacy ? candidacy.start() : null, expected.start()]), refreshCandidacy };
 }

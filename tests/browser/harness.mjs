@@ -1,6 +1,6 @@
 // Shared set-up of the browser tests: a real server (the ASan build when present) with a fresh
 // database, Debian's Chromium through playwright-core, page helpers, and the patients and plans
-// the treatment tests start from (made through the API). Importing it registers the
+// the treatment and outcome tests start from (made through the API). Importing it registers the
 // before/after hooks of the test file that imports it.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,4 +136,32 @@ export async function consentedPlan(clin, p, cond, { protocol = 'prp-series', do
     { document, version: '1', plan_id: pl.id, signed_on: day(-1), witness: 'R. Witness' });
   assert.equal(k.status, 201, k.text);
   return pl;
+}
+
+async function ok(r) {
+  assert.ok(r.status === 200 || r.status === 201, r.text);
+  return r.body;
+}
+
+// A treated patient for the outcome reports: the diagnosis icd10 (onset `onset` days before the
+// injection), injected with PRP 120 days ago, an NRS of 8 three days before and `at91` on day 91
+// (none when null).
+export async function treatedPatient(clin, { icd10 = 'E11.42', onset = 2 * 365, at91 }) {
+  const injected = -120;
+  const p = await ok(await clin.post('/api/v1/patients', newPatient()));
+  const cond = await ok(await clin.post(`/api/v1/patients/${p.id}/conditions`, { icd10, onset_date: day(injected - onset) }));
+  const pl = await ok(await clin.post(`/api/v1/patients/${p.id}/plans`,
+    { protocol: 'prp-series', condition_id: cond.id, start_date: day(injected - 7) }));
+  await ok(await clin.post(`/api/v1/plans/${pl.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' }));
+  await ok(await clin.post(`/api/v1/patients/${p.id}/consents`,
+    { document: 'prp', version: '1', plan_id: pl.id, signed_on: day(injected - 7), witness: 'R. Witness' }));
+  const on = day(injected);
+  const draw = await ok(await clin.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'blood_draw', performed_on: on, volume_ml: 30 }));
+  const proc = await ok(await clin.post(`/api/v1/plans/${pl.id}/procedures`,
+    { kind: 'processing', performed_on: on, from: draw.id, method: 'spin' }));
+  await ok(await clin.post(`/api/v1/plans/${pl.id}/procedures`, { kind: 'injection', performed_on: on, product: proc.id,
+    volume_ml: 4, side: 'left', nerves: ['tibial'], guidance: 'ultrasound', operator: 'Dr Test' }));
+  await ok(await clin.post(`/api/v1/patients/${p.id}/diary`, { entry_date: day(injected - 3), nrs: 8 }));
+  if (at91 !== null) await ok(await clin.post(`/api/v1/patients/${p.id}/diary`, { entry_date: day(injected + 91), nrs: at91 }));
+  return p;
 }
