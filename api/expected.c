@@ -4,7 +4,8 @@
  * denominator is under the minimum it widens the match step by step (the band to recent/chronic,
  * then the etiology, then everything but the biologic) and says which criterion it dropped;
  * where data are still too thin it says so. The adverse events of the same patients stand beside
- * the rate. No other patient is identified. */
+ * the rate. No other patient is identified. The answer names the patient's diagnosis, so the
+ * roles that read diagnoses see it (not the front desk). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

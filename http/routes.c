@@ -106,7 +106,7 @@ const route routes[] = {
      "The treatment protocols plans are made from", 0},
     {"GET", "/api/v1/protocols/{id}", api_protocol_get, PERM_SIGNED_IN,
      "One protocol with its steps, days, windows and follow-up instruments", 0},
-    {"GET", "/api/v1/patients/{id}/expected-outcomes", api_expected_outcomes, PERM_PLAN_READ,
+    {"GET", "/api/v1/patients/{id}/expected-outcomes", api_expected_outcomes, PERM_CONDITION_READ,
      "Patients like this: the responder rate among past treated patients with the same "
      "etiology, duration and biologic (biologic, milestone, threshold, min_n), widened a "
      "criterion at a time while too few, with its n, interval and adverse events",

@@ -3,9 +3,8 @@
 // of this clinic with the same etiology, duration band and biologic: the server's statement, the
 // responder rate with its exact 95 % interval and n as a forest-plot bar, which criteria were
 // dropped to find enough patients, and the adverse events of the same patients. Too few patients
-// is said plainly ("Not enough data") with no bar. The basis in small print. For the roles with
-// plan.read (the front desk talks costs and expected results through); the card goes away if the
-// server refuses it.
+// is said plainly ("Not enough data") with no bar. The basis in small print. For the roles that
+// read diagnoses (the answer names the patient's); the card goes away if the server refuses it.
 
 import { get } from './api.js';
 import { h, fill, etiologyLabel } from './dom.js';
@@ -81,9 +80,9 @@ function itemView(item, body) {
 }
 
 // Returns {section, start}; start() loads the card. The card is left out for a role without
-// plan.read, and removed when the server refuses it.
+// condition.read, and removed when the server refuses it.
 export function expectedSection(ctx, p) {
-  if (!ctx.session.can('plan.read')) return { section: null, start: async () => {} };
+  if (!ctx.session.can('condition.read')) return { section: null, start: async () => {} };
   const body = h('div', { 'data-testid': 'expected-body' }, h('p', { class: 'muted' }, 'Loading…'));
   const section = h('section', { class: 'card expected', 'aria-labelledby': 'expected-heading', 'data-testid': 'expected-results' },
     h('h2', { id: 'expected-heading' }, 'Expected results for a patient like this'),
@@ -103,9 +102,7 @@ export function expectedSection(ctx, p) {
     }
     if (!ctx.isCurrent()) return;
     fill(body,
-      // The diagnosis only for the roles that read it (the server's statements name the etiology).
-      ctx.session.can('condition.read')
-        ? h('p', { class: 'expected-who', 'data-testid': 'expected-who' }, patientWords(r.patient)) : null,
+      h('p', { class: 'expected-who', 'data-testid': 'expected-who' }, patientWords(r.patient)),
       h('div', { class: 'biologics' }, r.items.map((item) => itemView(item, r))),
       h('p', { class: 'expected-basis small muted', 'data-testid': 'expected-basis' },
         `Basis: ${r.basis.replace(/\bmin_n\b/g, String(r.min_n))}. Improved: pain at least ${r.threshold_percent}\u00a0% lower at day ${r.milestone_day} than `

@@ -423,7 +423,8 @@ describe('expected outcomes for a patient like this', () => {
     assertInvalid(await cc.get(`/api/v1/patients/${p.id}/expected-outcomes?biologic=gold&milestone=5`), ['biologic', 'milestone']);
     assertProblem(await cc.get('/api/v1/patients/01234567-89ab-7def-8123-456789abcdef/expected-outcomes'), 404);
     const fd = await login(own.base, 'front_desk');
-    assert.equal((await fd.get(`/api/v1/patients/${p.id}/expected-outcomes`)).status, 200, 'the front desk talks through costs and expected results');
+    assertProblem(await fd.get(`/api/v1/patients/${p.id}/expected-outcomes`), 403, 'the answer names the diagnosis, which the front desk does not read');
+    assert.equal((await (await login(own.base, 'nurse')).get(`/api/v1/patients/${p.id}/expected-outcomes`)).status, 200);
     assertProblem(await (await login(own.base, 'researcher')).get(`/api/v1/patients/${p.id}/expected-outcomes`), 403);
     assert.ok(Number(sqlite(own.db, `SELECT count(*) FROM audit WHERE action = 'patient.read' AND patient_id = '${p.id}' AND detail = 'expected outcomes'`)) >= 1);
   });
