@@ -18,7 +18,8 @@ WEB     := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 MIGRATIONS := $(sort $(wildcard store/migrations/*.sql))
 INSTRUMENTS := $(sort $(wildcard data/instruments/*.json))
 TREATMENT := data/biologics.json $(sort $(wildcard data/protocols/*.json)) \
-	$(sort $(wildcard data/consent/*.json)) data/candidacy/rules.json
+	$(sort $(wildcard data/consent/*.json)) data/candidacy/rules.json \
+	data/appointment-types.json
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HEADERS := $(wildcard */*.h)
 
