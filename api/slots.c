@@ -43,17 +43,24 @@ static int whole(http_req *r, const char *name, int lo, int hi, int def)
 	return (int)v;
 }
 
+/* A resource's id and its place in the list (which stays in its order of kind and name), sorted
+ * by id to find a closure's or booking's resource. */
+typedef struct id_at {
+	const char *id;
+	int at;
+} id_at;
+
 static int by_id(const void *a, const void *b)
 {
-	return strcmp(((const resource *)a)->id, ((const resource *)b)->id);
+	return strcmp(((const id_at *)a)->id, ((const id_at *)b)->id);
 }
 
-/* The index of the resource with id among items (sorted by id), or -1. */
-static int find(const resource *items, int n, const char *id)
+/* The place of resource id in the list, or -1. */
+static int find(const id_at *ix, int n, const char *id)
 {
-	resource key = {.id = id};
-	const resource *hit = id ? bsearch(&key, items, (size_t)n, sizeof key, by_id) : NULL;
-	return hit ? (int)(hit - items) : -1;
+	id_at key = {id, -1};
+	const id_at *hit = id ? bsearch(&key, ix, (size_t)n, sizeof key, by_id) : NULL;
+	return hit ? hit->at : -1;
 }
 
 /* Appends span to resource i's list in lists/counts (grown in the arena). */
@@ -155,7 +162,10 @@ int api_slot_list(http_req *r)
 		rc = r->st->ops->resource_busy(r->st, r->a, start, end, &busy, &n_busy);
 	if (rc)
 		return http_fail(r, rc, "resource");
-	qsort(items, (size_t)n, sizeof *items, by_id);
+	id_at *ix = arena_alloc(r->a, sizeof(id_at) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		ix[i] = (id_at){items[i].id, i};
+	qsort(ix, (size_t)n, sizeof *ix, by_id);
 
 	/* Each resource with its closures and bookings; an inactive one, or one whose staff
 	 * account is deactivated, takes no appointments. */
@@ -168,13 +178,13 @@ int api_slot_list(http_req *r)
 	    *n_booked = arena_zalloc(r->a, sizeof(int) * m),
 	    *cap_booked = arena_zalloc(r->a, sizeof(int) * m);
 	for (int i = 0; i < n_cl; i++) {
-		int k = find(items, n, cl[i].resource_id);
+		int k = find(ix, n, cl[i].resource_id);
 		if (k >= 0)
 			add_span(r->a, closed, n_closed, cap_closed, k,
 			         (cal_span){cl[i].from, cl[i].to});
 	}
 	for (int i = 0; i < n_busy; i++) {
-		int k = find(items, n, busy[i].resource_id);
+		int k = find(ix, n, busy[i].resource_id);
 		if (k >= 0)
 			add_span(r->a, booked, n_booked, cap_booked, k,
 			         (cal_span){busy[i].start, busy[i].end});
@@ -191,7 +201,7 @@ int api_slot_list(http_req *r)
 			rs[i].kind = RES_KIND_COUNT; /* not a kind any need asks for */
 	}
 	if (only_id) {
-		q.only = find(items, n, only_id);
+		q.only = find(ix, n, only_id);
 		if (q.only < 0)
 			v_add(&r->v, "resource", "is not a resource");
 		else if (!rs[q.only].hours)

@@ -164,7 +164,8 @@ int resource_from_json(vctx *v, json_t *body, resource *r, int partial)
 {
 	static const char *const create_keys[] = {"kind",  "name",   "staff_id",
 	                                          "hours", "active", NULL};
-	static const char *const patch_keys[] = {"name", "staff_id", "hours", "active", NULL};
+	static const char *const patch_keys[] = {"kind",  "name",   "staff_id",
+	                                         "hours", "active", NULL};
 	int start = v->n, present;
 	jv_no_unknown(v, body, NULL, partial ? patch_keys : create_keys);
 	if (partial && json_object_get(body, "kind"))
