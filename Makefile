@@ -18,7 +18,8 @@ WEB     := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 MIGRATIONS := $(sort $(wildcard store/migrations/*.sql))
 INSTRUMENTS := $(sort $(wildcard data/instruments/*.json))
 TREATMENT := data/biologics.json $(sort $(wildcard data/protocols/*.json)) \
-	$(sort $(wildcard data/consent/*.json)) data/candidacy/rules.json
+	$(sort $(wildcard data/consent/*.json)) data/candidacy/rules.json \
+	data/appointment-types.json
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 HEADERS := $(wildcard */*.h)
 
@@ -26,7 +27,7 @@ REL_OBJ  := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all check deps demo unit api browser format format-check clean bench asan fuzz
+.PHONY: all check deps demo unit api browser format format-check clean bench bench-slots asan fuzz
 all: schwann
 
 build/embed: scripts/embed.c
@@ -108,6 +109,14 @@ fuzz: build/fuzz/fuzz_records
 
 bench: deps schwann
 	@bench/run
+
+# The slot search alone (core/slots.c with synthetic bookings; not part of check).
+build/bench/slots: bench/slots.c $(REL_OBJ) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(RELEASE_FLAGS) -o $@ $< $(REL_OBJ) $(LIBS)
+
+bench-slots: build/bench/slots
+	@build/bench/slots
 
 C_FILES = $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
 

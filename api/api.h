@@ -60,6 +60,18 @@ int api_plan_step_accept(http_req *r);
 int api_candidacy_decide(http_req *r);
 int api_protocol_get(http_req *r);
 
+/* Calendars (api/resources.c, api/slots.c). */
+int api_resource_create(http_req *r);
+int api_resource_list(http_req *r);
+int api_resource_get(http_req *r);
+int api_resource_update(http_req *r);
+int api_closure_create(http_req *r);
+int api_closure_list(http_req *r);
+int api_closure_get(http_req *r);
+int api_closure_void(http_req *r);
+int api_slot_list(http_req *r);
+int api_appointment_types(http_req *r);
+
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);
 /* The same, with fill run on the validated record before it is written (the fields the server

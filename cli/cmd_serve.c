@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../core/instrument.h"
 #include "../core/neuropathy.h"
 #include "../core/treatment.h"
 #include "../http/http.h"
+#include "../util/tz.h"
 #include "cli.h"
 
 static int number(const char *text, const char *name, int lo, int hi, int *out)
@@ -91,24 +91,28 @@ int cmd_serve(int argc, char **argv)
 	    number(cli_get(opts, "--audit-every"), "--audit-every", 1, 1000000, &every))
 		return 2;
 	const char *tz = cli_get(opts, "--timezone");
+	arena a;
+	arena_init(&a);
+	/* The calendars read the zone's file themselves (util/tz.h): no process-wide state. */
+	char why[300];
+	tz_zone *zone = NULL;
+	if (tz && tz_load(&a, tz, &zone, why, sizeof why)) {
+		fprintf(stderr, "schwann: --timezone: %s\n", why);
+		arena_free(&a);
+		return 2;
+	}
 	if (tz) {
 		/* Dates like "today" are the clinic's; instants stay UTC. Set before any thread. */
-		char path[300];
-		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-		if (strstr(tz, "..") || strlen(tz) > 200 || access(path, R_OK) != 0) {
-			fprintf(stderr, "schwann: --timezone %s is not a known IANA time zone\n",
-			        tz);
-			return 2;
-		}
 		setenv("TZ", tz, 1);
 		tzset();
 	}
+	cfg.zone = zone ? zone : tz_load_default(&a);
 	/* Open once up front so a bad path or a failed migration stops here with a message. */
 	store *st = cli_open_store(cfg.db_path);
-	if (!st)
+	if (!st) {
+		arena_free(&a);
 		return 1;
-	arena a;
-	arena_init(&a);
+	}
 	const char *key = cli_get(opts, "--audit-key")
 	                      ? cli_get(opts, "--audit-key")
 	                      : arena_printf(&a, "%s.audit-key", cfg.db_path);

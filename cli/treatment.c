@@ -1,11 +1,12 @@
-/* Loads the treatment data at start-up: the biologics file, the protocols, the consent documents
- * and the candidacy rules, built into the binary (data/biologics.json, data/protocols,
- * data/consent, data/candidacy/rules.json) or read from the folder given with --treatment (the
- * same layout). A broken file stops the start with
+/* Loads the treatment data at start-up: the biologics file, the protocols, the consent documents,
+ * the candidacy rules and the appointment types, built into the binary (data/biologics.json,
+ * data/protocols, data/consent, data/candidacy/rules.json, data/appointment-types.json) or read
+ * from the folder given with --treatment (the same layout). A broken file stops the start with
  * its name and every problem found in it. */
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/appt_type.h"
 #include "../core/candidacy.h"
 #include "../core/treatment.h"
 #include "../util/embedded.h"
@@ -13,7 +14,7 @@
 
 #define MAX_FILES 64
 
-typedef enum part { BIOLOGICS, PROTOCOL, DOCUMENT, CANDIDACY } part;
+typedef enum part { BIOLOGICS, PROTOCOL, DOCUMENT, CANDIDACY, APPOINTMENTS } part;
 
 typedef struct loader {
 	arena *a;
@@ -43,6 +44,9 @@ static int add(void *ctx, const char *name, const char *text, size_t len)
 	if (l->what == CANDIDACY) {
 		set->candidacy = arena_zalloc(l->a, sizeof(cand_rules));
 		rc = cand_rules_parse(l->a, doc, set, l->ins, set->candidacy, &v);
+	} else if (l->what == APPOINTMENTS) {
+		set->appointments = arena_zalloc(l->a, sizeof(appt_types));
+		rc = appt_types_parse(l->a, doc, set, set->appointments, &v);
 	} else
 		rc = l->what == BIOLOGICS  ? biologics_parse(l->a, doc, set, &v)
 		     : l->what == PROTOCOL ? protocol_parse(l->a, doc, set, l->ins, &p, &v)
@@ -87,6 +91,11 @@ static int load_dir(loader *l, const char *dir)
 	path = arena_printf(l->a, "%s/candidacy/rules.json", dir);
 	text = cli_read_file(l->a, path, &len);
 	l->what = CANDIDACY;
+	if (!text || add(l, path, text, len))
+		return -1;
+	path = arena_printf(l->a, "%s/appointment-types.json", dir);
+	text = cli_read_file(l->a, path, &len);
+	l->what = APPOINTMENTS;
 	return text ? add(l, path, text, len) : -1;
 }
 
@@ -104,16 +113,18 @@ int cli_load_treatment(arena *a, const char *dir, const instrument_set *ins, tre
 			int biologics = strcmp(f->path, "biologics.json") == 0;
 			if (biologics != (pass == 0))
 				continue;
-			l.what = biologics                                 ? BIOLOGICS
-			         : strncmp(f->path, "consent/", 8) == 0    ? DOCUMENT
-			         : strncmp(f->path, "candidacy/", 10) == 0 ? CANDIDACY
-			                                                   : PROTOCOL;
+			l.what = biologics                                        ? BIOLOGICS
+			         : strncmp(f->path, "consent/", 8) == 0           ? DOCUMENT
+			         : strncmp(f->path, "candidacy/", 10) == 0        ? CANDIDACY
+			         : strcmp(f->path, "appointment-types.json") == 0 ? APPOINTMENTS
+			                                                          : PROTOCOL;
 			if (add(&l, arena_printf(a, "data/%s", f->path), (const char *)f->data,
 			        f->len))
 				return -1;
 		}
-	if (!set->candidacy) {
-		fprintf(stderr, "schwann: data/candidacy/rules.json is missing from the build\n");
+	if (!set->candidacy || !set->appointments) {
+		fprintf(stderr, "schwann: data/%s is missing from the build\n",
+		        !set->candidacy ? "candidacy/rules.json" : "appointment-types.json");
 		return -1;
 	}
 	return 0;

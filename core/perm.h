@@ -28,6 +28,8 @@ typedef enum perm {
 	PERM_PATIENT_ARCHIVE, /* archive a patient with a reason (clinicians and admins) */
 	PERM_PATIENT_RESTORE, /* bring an archived patient back, with a reason (admins) */
 	PERM_OUTCOMES_READ,   /* de-identified outcome reports (admins, clinicians, researchers) */
+	PERM_CALENDAR_READ,   /* resources, their hours and closures, free slots (not research) */
+	PERM_CALENDAR_ADMIN,  /* add and change resources and closures (admins) */
 	PERM_COUNT
 } perm;
 

@@ -65,6 +65,7 @@ typedef struct consent_doc {
 } consent_doc;
 
 struct cand_rules; /* core/candidacy.h */
+struct appt_types; /* core/appt_type.h */
 
 typedef struct treatment_set {
 	biologic *biologics;
@@ -73,7 +74,8 @@ typedef struct treatment_set {
 	int n_protocols;
 	consent_doc **documents;
 	int n_documents;
-	struct cand_rules *candidacy; /* data/candidacy/rules.json */
+	struct cand_rules *candidacy;    /* data/candidacy/rules.json */
+	struct appt_types *appointments; /* data/appointment-types.json */
 } treatment_set;
 
 /* Reads biologics.json into set->biologics (in the arena); every problem into v. 0 when good. */

@@ -28,6 +28,7 @@ typedef struct server_cfg {
 	const struct instrument_set *instruments; /* loaded definitions, owned by the caller */
 	const struct treatment_set *treatment;    /* biologics and protocols, owned by the caller */
 	const char *trusted_proxy; /* the proxy's address: its X-Forwarded-For names the client */
+	const tz_zone *zone;       /* the clinic's time zone (--timezone), for the calendars */
 } server_cfg;
 
 typedef struct server_ctx {

@@ -207,6 +207,36 @@ const route routes[] = {
      "serious event (rate, exact 95 % interval), events by grade and relatedness, the serious "
      "ones listed with days from day 0; same filters and strata; no identifiers",
      0},
+    {"GET", "/api/v1/appointment-types", api_appointment_types, PERM_SIGNED_IN,
+     "The appointment types: length, the resource kinds each needs (per biologic where that "
+     "differs), and the type each plan step kind is booked as",
+     0},
+    {"GET", "/api/v1/resources", api_resource_list, PERM_CALENDAR_READ,
+     "The calendars' resources (clinicians, nurses, rooms, the cell processor) with their "
+     "working hours (?kind=, ?active=true|false)",
+     0},
+    {"POST", "/api/v1/resources", api_resource_create, PERM_CALENDAR_ADMIN,
+     "Add a resource: kind, name, staff_id (clinicians and nurses: their active account), hours "
+     "per weekday in clinic-local time {\"mon\": [[\"08:00\", \"12:00\"]], ...}",
+     1},
+    {"GET", "/api/v1/resources/{id}", api_resource_get, PERM_CALENDAR_READ,
+     "One resource with its working hours", 0},
+    {"PATCH", "/api/v1/resources/{id}", api_resource_update, PERM_CALENDAR_ADMIN,
+     "Change a resource's name, staff account, hours or active state (If-Match required)", 1},
+    {"GET", "/api/v1/resources/{id}/closures", api_closure_list, PERM_CALENDAR_READ,
+     "A resource's closures, voided ones included (?from=&to= dates, ?status=active)", 0},
+    {"POST", "/api/v1/resources/{id}/closures", api_closure_create, PERM_CALENDAR_ADMIN,
+     "Close a resource {from, to, reason}: dates (whole days in the clinic's zone) or RFC 3339 "
+     "date-times with their offset",
+     1},
+    {"GET", "/api/v1/closures/{id}", api_closure_get, PERM_CALENDAR_READ, "One closure", 0},
+    {"POST", "/api/v1/closures/{id}/void", api_closure_void, PERM_CALENDAR_ADMIN,
+     "Void a closure entered in error, with a reason (If-Match required)", 1},
+    {"GET", "/api/v1/slots", api_slot_list, PERM_CALENDAR_READ,
+     "Free slots for an appointment type (type, from, to: dates, at most 31 days; resource, "
+     "biologic, grid, limit): start and end in the clinic's offset and the resources each would "
+     "use",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

@@ -84,6 +84,16 @@ sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int ex
 sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const void *),
                         const void *row, const char *version_sql, const char *id, int expected,
                         audit_record *audit);
+sw_err sqlite_resource_create(store *s, const resource *r, audit_record *audit);
+sw_err sqlite_resource_get(store *s, arena *a, const char *id, resource *out);
+sw_err sqlite_resource_list(store *s, arena *a, resource **items, int *n);
+sw_err sqlite_resource_update(store *s, const resource *r, int expected, audit_record *audit);
+sw_err sqlite_closure_create(store *s, const closure *c, audit_record *audit);
+sw_err sqlite_closure_get(store *s, arena *a, const char *id, closure *out);
+sw_err sqlite_closure_list(store *s, arena *a, const closure_query *q, closure **items, int *n);
+sw_err sqlite_closure_update(store *s, const closure *c, int expected, audit_record *audit);
+sw_err sqlite_resource_busy(store *s, arena *a, int64_t from, int64_t to, resource_busy **items,
+                            int *n);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

@@ -18,6 +18,7 @@
 #include "../core/outcome_report.h"
 #include "../core/patient.h"
 #include "../core/record.h"
+#include "../core/resource.h"
 #include "../util/arena.h"
 #include "../util/err.h"
 
@@ -97,6 +98,20 @@ typedef struct rec_write {
 	int expected;        /* 0: insert it; else update it if the stored version is this */
 	audit_record *audit; /* its own audit record (a side effect: a plan stopped), or NULL */
 } rec_write;
+
+/* Closures to list: one resource's (any status) or every resource's (resource_id NULL), those
+ * overlapping [from, to) (instants as stored, YYYY-MM-DDTHH:MM:SSZ; NULL for no bound). */
+typedef struct closure_query {
+	const char *resource_id;
+	const char *from, *to;
+	int active_only;
+} closure_query;
+
+/* A time a resource is taken by a booking, [start, end) in instants. */
+typedef struct resource_busy {
+	const char *resource_id;
+	int64_t start, end;
+} resource_busy;
 
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
@@ -187,6 +202,25 @@ typedef struct store_ops {
 	sw_err (*rec_write_all)(store *s, arena *a, const rec_write *w, int n, audit_record *audit);
 	/* SW_OK when k's table has every column its description names, with its type. */
 	sw_err (*rec_check_table)(store *s, const rec_kind *k, char *err, size_t errlen);
+
+	/* Calendar resources and their closures (core/resource.h): clinic configuration, each
+	 * write in one transaction with its audit record. A name used by another resource (letter
+	 * case ignored) or a staff account that has a resource already is SW_ECONFLICT; an update
+	 * or void of a stale version SW_EVERSION. Lists: resources by kind and name, closures by
+	 * start; at most 5,000. */
+	sw_err (*resource_create)(store *s, const resource *r, audit_record *audit);
+	sw_err (*resource_get)(store *s, arena *a, const char *id, resource *out);
+	sw_err (*resource_list)(store *s, arena *a, resource **items, int *n);
+	sw_err (*resource_update)(store *s, const resource *r, int expected, audit_record *audit);
+	sw_err (*closure_create)(store *s, const closure *c, audit_record *audit);
+	sw_err (*closure_get)(store *s, arena *a, const char *id, closure *out);
+	sw_err (*closure_list)(store *s, arena *a, const closure_query *q, closure **items, int *n);
+	sw_err (*closure_update)(store *s, const closure *c, int expected, audit_record *audit);
+	/* The times resources are booked between from and to (instants), any order: what the
+	 * slot search (core/slots.h) must keep free. The booking phase fills it from the
+	 * appointments not cancelled; until appointments exist there are none. */
+	sw_err (*resource_busy)(store *s, arena *a, int64_t from, int64_t to, resource_busy **items,
+	                        int *n);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);

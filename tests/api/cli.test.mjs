@@ -553,6 +553,7 @@ describe('data folders given at start-up', () => {
       cpSync(join(ROOT, 'data', 'protocols'), join(dir, 'protocols'), { recursive: true });
       cpSync(join(ROOT, 'data', 'consent'), join(dir, 'consent'), { recursive: true });
       cpSync(join(ROOT, 'data', 'candidacy'), join(dir, 'candidacy'), { recursive: true });
+      cpSync(join(ROOT, 'data', 'appointment-types.json'), join(dir, 'appointment-types.json'));
       writeFileSync(join(dir, 'protocols', 'short.json'), JSON.stringify({ id: 'short', version: '1', title: 'One injection',
         biologic: 'prp', steps: [{ kind: 'injection', day: 0 }] }));
       const srv = await startServer({ args: ['--treatment', dir] });
@@ -583,6 +584,18 @@ describe('data folders given at start-up', () => {
       assert.equal(r4.status, 1);
       assert.match(r4.stderr, /candidacy\/rules\.json/);
       cpSync(join(ROOT, 'data', 'candidacy'), join(dir, 'candidacy'), { recursive: true });
+      const types = JSON.parse(readFileSync(join(dir, 'appointment-types.json'), 'utf8'));
+      types.types[4].needs_for_biologic.unicorn = [['cell_processor']];
+      delete types.step_kinds.processing;
+      writeFileSync(join(dir, 'appointment-types.json'), JSON.stringify(types));
+      const r5 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r5.status, 1, r5.stderr);
+      assert.match(r5.stderr, /appointment-types\.json: types\[4\]\.needs_for_biologic\.unicorn: unicorn is not in the biologics file/);
+      assert.match(r5.stderr, /appointment-types\.json: step_kinds\.processing: is missing/);
+      rmSync(join(dir, 'appointment-types.json'));
+      const r6 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
+      assert.equal(r6.status, 1);
+      assert.match(r6.stderr, /appointment-types\.json/);
       rmSync(join(dir, 'consent'), { recursive: true });
       const r2 = cli(['serve', '--db', db, '--listen', '127.0.0.1:1', '--treatment', dir]);
       assert.equal(r2.status, 1);

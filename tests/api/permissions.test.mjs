@@ -23,6 +23,8 @@ let medication;
 let adverseEvent;
 let plan;
 let consent;
+let resource;
+let closure;
 const tokens = {};
 const cookies = {};
 
@@ -61,6 +63,12 @@ before(async () => {
   const ks = await admin.post(`/api/v1/patients/${patient.id}/consents`, { document: 'prp', version: '1', plan_id: plan.id, signed_on: '2026-01-10', witness: 'Admin' });
   assert.equal(ks.status, 201, ks.text);
   consent = ks.body;
+  const rs = await admin.post('/api/v1/resources', { kind: 'procedure_room', name: 'Matrix room', hours: { mon: [['08:00', '17:00']] } });
+  assert.equal(rs.status, 201, rs.text);
+  resource = rs.body;
+  const cl = await admin.post(`/api/v1/resources/${resource.id}/closures`, { from: '2027-01-04', to: '2027-01-04', reason: 'Maintenance' });
+  assert.equal(cl.status, 201, cl.text);
+  closure = cl.body;
 });
 after(async () => { await stopServer(srv); });
 
@@ -74,6 +82,7 @@ function probe(rt) {
     '/api/v1/adverse-events': adverseEvent.id,
     '/api/v1/plans': plan.id, '/api/v1/plan-steps': plan.steps[0].id, '/api/v1/protocols': 'bmac',
     '/api/v1/consents': consent.id, '/api/v1/lots': 'LOT-NONE',
+    '/api/v1/resources': resource.id, '/api/v1/closures': closure.id,
   };
   const prefix = Object.keys(ids).find((k) => rt.path.startsWith(`${k}/`));
   const id = prefix ? ids[prefix] : patient.id;
@@ -165,6 +174,16 @@ function probe(rt) {
     'GET /api/v1/outcomes/change': 200,
     'GET /api/v1/outcomes/dose-response': 200,
     'GET /api/v1/outcomes/adverse-events': 200,
+    'GET /api/v1/appointment-types': 200,
+    'GET /api/v1/resources': 200,
+    'POST /api/v1/resources': 422,
+    'GET /api/v1/resources/{id}': 200,
+    'PATCH /api/v1/resources/{id}': 428,
+    'GET /api/v1/resources/{id}/closures': 200,
+    'POST /api/v1/resources/{id}/closures': 422,
+    'GET /api/v1/closures/{id}': 200,
+    'POST /api/v1/closures/{id}/void': 422,
+    'GET /api/v1/slots': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
@@ -216,10 +235,10 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['audit.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
-  assert.deepEqual(may('clinician'), ['clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
-  assert.deepEqual(may('nurse'), ['clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
-  assert.deepEqual(may('front_desk'), ['patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['audit.read', 'calendar.admin', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
+  assert.deepEqual(may('clinician'), ['calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
+  assert.deepEqual(may('nurse'), ['calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
+  assert.deepEqual(may('front_desk'), ['calendar.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
   assert.deepEqual(may('researcher'), ['outcomes.read', 'public', 'signed_in']);
 });
 

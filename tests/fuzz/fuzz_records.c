@@ -1,7 +1,8 @@
 /* libFuzzer harness for every parser that reads a request body: the first byte picks the parser
  * (patient, diagnosis, assessment with the shipped instruments, test result, diary, medicine,
  * adverse event: the record kinds through the record layer, read and written back; instrument
- * definition), the rest is the JSON. Anything may be refused; nothing may crash, leak
+ * definition; with bit 16 set, the calendars': a resource, a closure in New York's zone, written
+ * back), the rest is the JSON. Anything may be refused; nothing may crash, leak
  * or read out of bounds. Build and run: make fuzz (clang, ASan, libFuzzer). */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,17 +14,22 @@
 #include "core/instrument.h"
 #include "core/observation.h"
 #include "core/patient.h"
+#include "core/resource.h"
 #include "util/embedded.h"
 #include "util/jsonv.h"
 
 static arena defs_arena;
 static instrument_set set;
+static tz_zone *new_york;
 
 static void load_instruments(void)
 {
 	static const instrument *items[64];
 	set.items = items;
 	arena_init(&defs_arena);
+	char err[300];
+	if (tz_load(&defs_arena, "America/New_York", &new_york, err, sizeof err))
+		new_york = tz_utc(&defs_arena);
 	for (const embedded_file *f = instrument_files; f->path && set.n < 64; f++) {
 		json_t *def = json_loadb((const char *)f->data, f->len, 0, NULL);
 		vctx v;
@@ -49,7 +55,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vctx v;
 	vctx_init(&v, &a);
 	civil_date today = {2026, 11, 25};
-	if (json_is_object(body)) {
+	if (json_is_object(body) && (data[0] & 16)) {
+		/* The calendars: a resource (create or PATCH), or a closure. */
+		if (data[0] & 1) {
+			closure c;
+			memset(&c, 0, sizeof c);
+			if (!closure_from_json(&v, body, new_york, &c)) {
+				c.id = c.resource_id = "01900000-0000-7000-8000-000000000000";
+				c.status = "active";
+				c.created_at = c.updated_at = "2026-11-25T10:00:00Z";
+				json_decref(closure_to_json(&c, new_york));
+			}
+		} else {
+			resource r;
+			memset(&r, 0, sizeof r);
+			if (!resource_from_json(&v, body, &r, data[0] & 8) && r.kind && r.name) {
+				r.id = "01900000-0000-7000-8000-000000000000";
+				r.created_at = r.updated_at = "2026-11-25T10:00:00Z";
+				json_decref(resource_to_json(&r));
+				week_hours back;
+				if (hours_from_text(&a, hours_to_text(&a, &r.hours), &back) ||
+				    memcmp(&back, &r.hours, sizeof back))
+					__builtin_trap(); /* the stored hours must read back the
+					                     same */
+			}
+		}
+	} else if (json_is_object(body)) {
 		/* The first byte picks the parser: 0 patient, 6 an instrument definition, else a
 		 * record kind through the record layer (read, then written back as JSON). */
 		static const rec_kind *const kinds[8] = {

@@ -1,0 +1,244 @@
+/* Free slots for an appointment type (GET /api/v1/slots) and the appointment types themselves.
+ * The handler gathers what the search needs from the store (the active resources with their
+ * hours, the closures and bookings that touch the dates) and leaves the arithmetic to
+ * core/slots.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/appt_type.h"
+#include "../core/treatment.h"
+#include "../util/uuid.h"
+#include "api.h"
+
+#define SLOTS_DEFAULT 500
+#define SLOTS_MAX 5000
+
+static const appt_types *types_of(http_req *r)
+{
+	const treatment_set *tx = r->srv->cfg.treatment;
+	return tx ? tx->appointments : NULL;
+}
+
+int api_appointment_types(http_req *r)
+{
+	const appt_types *t = types_of(r);
+	if (!t)
+		return http_fail(r, SW_EIO, "appointment types");
+	return http_json(r, 200, appt_types_to_json(t));
+}
+
+/* A whole number query parameter in [lo, hi], or def when absent (an error recorded when
+ * wrong). */
+static int whole(http_req *r, const char *name, int lo, int hi, int def)
+{
+	const char *s = http_query(r, name);
+	char *end;
+	if (!s)
+		return def;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi) {
+		v_add(&r->v, name, "must be a whole number from %d to %d", lo, hi);
+		return def;
+	}
+	return (int)v;
+}
+
+/* A resource's id and its place in the list (which stays in its order of kind and name), sorted
+ * by id to find a closure's or booking's resource. */
+typedef struct id_at {
+	const char *id;
+	int at;
+} id_at;
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const id_at *)a)->id, ((const id_at *)b)->id);
+}
+
+/* The place of resource id in the list, or -1. */
+static int find(const id_at *ix, int n, const char *id)
+{
+	id_at key = {id, -1};
+	const id_at *hit = id ? bsearch(&key, ix, (size_t)n, sizeof key, by_id) : NULL;
+	return hit ? hit->at : -1;
+}
+
+/* Appends span to resource i's list in lists/counts (grown in the arena). */
+static void add_span(arena *a, cal_span **lists, int *counts, int *caps, int i, cal_span span)
+{
+	if (counts[i] == caps[i]) {
+		int cap = caps[i] ? caps[i] * 2 : 8;
+		cal_span *bigger = arena_alloc(a, sizeof(cal_span) * (size_t)cap);
+		if (counts[i])
+			memcpy(bigger, lists[i], sizeof(cal_span) * (size_t)counts[i]);
+		lists[i] = bigger;
+		caps[i] = cap;
+	}
+	lists[i][counts[i]++] = span;
+}
+
+/* The resources a slot uses, for its JSON. */
+static json_t *used(const cal_slot *s, int n_needs, const resource *items)
+{
+	json_t *arr = json_array();
+	for (int j = 0; j < n_needs; j++) {
+		const resource *res = &items[s->use[j]];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "id", res->id, "kind",
+		                                     res->kind, "name", res->name));
+	}
+	return arr;
+}
+
+int api_slot_list(http_req *r)
+{
+	const appt_types *types = types_of(r);
+	const tz_zone *z = r->srv->cfg.zone;
+	if (!types || !z)
+		return http_fail(r, SW_EIO, "appointment types");
+	const char *type_id = http_query(r, "type"), *from_s = http_query(r, "from"),
+	           *to_s = http_query(r, "to"), *only_id = http_query(r, "resource"),
+	           *bio = http_query(r, "biologic");
+	const appt_type *t = appt_type_find(types, type_id);
+	if (!t) {
+		const char *ids = "";
+		for (int i = 0; i < types->n; i++)
+			ids = arena_printf(r->a, "%s%s%s", ids, i ? ", " : "", types->types[i].id);
+		v_add(&r->v, "type", "is required: one of %s", ids);
+	}
+	civil_date from = {0}, to = {0};
+	int dates = 1;
+	if (!from_s || date_parse(from_s, &from) || from.year < 1900) {
+		v_add(&r->v, "from", "is required: a date YYYY-MM-DD");
+		dates = 0;
+	}
+	if (!to_s || date_parse(to_s, &to) || to.year < 1900) {
+		v_add(&r->v, "to", "is required: a date YYYY-MM-DD");
+		dates = 0;
+	}
+	if (dates && date_days(to) < date_days(from))
+		v_add(&r->v, "to", "must not be before from");
+	else if (dates && date_days(to) - date_days(from) >= SLOT_MAX_DAYS)
+		v_add(&r->v, "to", "must be at most %d days after from (search a month at a time)",
+		      SLOT_MAX_DAYS - 1);
+	if (bio && !biologic_find(r->srv->cfg.treatment, bio))
+		v_add(&r->v, "biologic", "is not one of the biologics offered");
+	else if (t && appt_type_varies(t) && !bio)
+		v_add(&r->v, "biologic",
+		      "is required for %s: the resources it needs depend on the biologic", t->id);
+	int grid = whole(
+	    r, "grid", 5, t ? t->minutes : 480,
+	    types->grid_minutes && t && types->grid_minutes < t->minutes ? types->grid_minutes : 0);
+	int limit = whole(r, "limit", 1, SLOTS_MAX, SLOTS_DEFAULT);
+	if (only_id && !uuid_valid(only_id))
+		v_add(&r->v, "resource", "is not a resource");
+	if (r->v.n)
+		return http_invalid(r);
+
+	slot_query q = {.zone = z,
+	                .from = from,
+	                .to = to,
+	                .minutes = t->minutes,
+	                .grid = grid,
+	                .only = -1,
+	                .max = limit};
+	q.n_needs = appt_type_needs(t, bio, q.needs);
+	int64_t start = tz_wall_to_utc(z, tz_wall(from, 0)),
+	        end = tz_wall_to_utc(z, tz_wall(to, 1440));
+	char now[21], from_at[21], to_at[21];
+	instant_now(now);
+	instant_parse(now, &q.not_before);
+	instant_format(start, from_at);
+	instant_format(end, to_at);
+
+	resource *items;
+	closure *cl;
+	resource_busy *busy;
+	int n, n_cl, n_busy;
+	closure_query cq = {NULL, from_at, to_at, 1};
+	sw_err rc = r->st->ops->resource_list(r->st, r->a, &items, &n);
+	if (!rc)
+		rc = r->st->ops->closure_list(r->st, r->a, &cq, &cl, &n_cl);
+	if (!rc)
+		rc = r->st->ops->resource_busy(r->st, r->a, start, end, &busy, &n_busy);
+	if (rc)
+		return http_fail(r, rc, "resource");
+	id_at *ix = arena_alloc(r->a, sizeof(id_at) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		ix[i] = (id_at){items[i].id, i};
+	qsort(ix, (size_t)n, sizeof *ix, by_id);
+
+	/* Each resource with its closures and bookings; an inactive one, or one whose staff
+	 * account is deactivated, takes no appointments. */
+	size_t m = (size_t)(n ? n : 1);
+	slot_resource *rs = arena_zalloc(r->a, sizeof(slot_resource) * m);
+	cal_span **closed = arena_zalloc(r->a, sizeof(cal_span *) * m),
+	         **booked = arena_zalloc(r->a, sizeof(cal_span *) * m);
+	int *n_closed = arena_zalloc(r->a, sizeof(int) * m),
+	    *cap_closed = arena_zalloc(r->a, sizeof(int) * m),
+	    *n_booked = arena_zalloc(r->a, sizeof(int) * m),
+	    *cap_booked = arena_zalloc(r->a, sizeof(int) * m);
+	for (int i = 0; i < n_cl; i++) {
+		int k = find(ix, n, cl[i].resource_id);
+		if (k >= 0)
+			add_span(r->a, closed, n_closed, cap_closed, k,
+			         (cal_span){cl[i].from, cl[i].to});
+	}
+	for (int i = 0; i < n_busy; i++) {
+		int k = find(ix, n, busy[i].resource_id);
+		if (k >= 0)
+			add_span(r->a, booked, n_booked, cap_booked, k,
+			         (cal_span){busy[i].start, busy[i].end});
+	}
+	for (int i = 0; i < n; i++) {
+		int usable = items[i].active && items[i].staff_active;
+		rs[i] = (slot_resource){.kind = resource_kind_of(items[i].kind),
+		                        .hours = usable ? &items[i].hours : NULL,
+		                        .closures = closed[i],
+		                        .n_closures = n_closed[i],
+		                        .busy = booked[i],
+		                        .n_busy = n_booked[i]};
+		if (rs[i].kind < 0)
+			rs[i].kind = RES_KIND_COUNT; /* not a kind any need asks for */
+	}
+	if (only_id) {
+		q.only = find(ix, n, only_id);
+		if (q.only < 0)
+			v_add(&r->v, "resource", "is not a resource");
+		else if (!rs[q.only].hours)
+			v_add(&r->v, "resource", "is inactive (or its staff account is)");
+		else {
+			int fits = 0;
+			for (int j = 0; j < q.n_needs; j++)
+				fits |= (q.needs[j] >> rs[q.only].kind) & 1u;
+			if (!fits)
+				v_add(&r->v, "resource", "is a %s; %s needs %s", items[q.only].kind,
+				      t->id, appt_needs_text(r->a, q.needs, q.n_needs));
+		}
+		if (r->v.n)
+			return http_invalid(r);
+	}
+
+	cal_slot *found;
+	int more;
+	int count = slots_find(r->a, &q, rs, n, &found, &more);
+	if (count < 0)
+		return http_fail(r, SW_EIO, "slot search");
+	json_t *out = json_array();
+	for (int i = 0; i < count; i++) {
+		char s1[TZ_TEXT], s2[TZ_TEXT];
+		tz_format(z, found[i].start, s1);
+		tz_format(z, found[i].end, s2);
+		json_array_append_new(out,
+		                      json_pack("{s:s, s:s, s:o}", "start", s1, "end", s2,
+		                                "resources", used(&found[i], q.n_needs, items)));
+	}
+	char day1[11], day2[11];
+	date_format(from, day1);
+	date_format(to, day2);
+	return http_json(r, 200,
+	                 json_pack("{s:s, s:i, s:i, s:o, s:s, s:s, s:s, s:s?, s:o, s:b}", "type",
+	                           t->id, "minutes", t->minutes, "grid", grid ? grid : t->minutes,
+	                           "needs", appt_needs_json(q.needs, q.n_needs), "time_zone",
+	                           tz_name(z), "from", day1, "to", day2, "biologic", bio, "items",
+	                           out, "truncated", more));
+}
