@@ -83,8 +83,9 @@ static struct {
 	/* loop thread only */
 	job *cache;
 	int cached;
-	int inflight; /* jobs handed to workers and not yet answered */
-	int conns;    /* open connections, refused ones included */
+	int max_conns; /* --max-conns, kept within the descriptor limit */
+	int inflight;  /* jobs handed to workers and not yet answered */
+	int conns;     /* open connections, refused ones included */
 	addr_count *by_addr[ADDR_BUCKETS];
 } E;
 
@@ -230,7 +231,7 @@ static void admit(h2o_socket_t *sock)
 	E.conns++;
 	sock->on_close.cb = on_conn_close;
 	sock->on_close.data = t;
-	if (E.conns > E.cfg->max_conns) {
+	if (E.conns > E.max_conns) {
 		refuse(sock, "The server has as many connections open as it takes.");
 		return;
 	}
@@ -697,9 +698,23 @@ int http_serve_h2o(const server_cfg *cfg, volatile sig_atomic_t *stop)
 	E.cfg = cfg;
 	/* Every connection is a descriptor: allow as many as the hard limit. */
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	E.max_conns = cfg->max_conns;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		/* Past the limit accept() fails and the listener stays readable: the loop would
+		 * spin. Keep the cap below it, with room for the database files and for accepting
+		 * a connection only to refuse it. */
+		if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)E.max_conns + 128 > rl.rlim_cur) {
+			E.max_conns = rl.rlim_cur > 256 ? (int)(rl.rlim_cur - 128) : 128;
+			fprintf(stderr,
+			        "{\"level\":\"info\",\"what\":\"--max-conns lowered to the "
+			        "descriptor limit\",\"max_conns\":%d}\n",
+			        E.max_conns);
+		}
 	}
 	int fd = listen_on(cfg->listen);
 	if (fd < 0) {
