@@ -52,6 +52,19 @@ int cmd_serve(int argc, char **argv)
 	     "the TLS proxy's address: requests from it are taken to come from the last address "
 	     "in their X-Forwarded-For (sign-in limits and the audit use it)",
 	     NULL},
+	    {"--engine", "NAME",
+	     "the HTTP engine: civetweb (default) or h2o (an event loop; the caps and timeout "
+	     "below apply to it)",
+	     NULL},
+	    {"--max-conns", "N", "h2o: open connections at most, 503 beyond (10000)", NULL},
+	    {"--max-conns-per-ip", "N",
+	     "h2o: open connections from one client address at most, 503 beyond (256; the "
+	     "trusted proxy has only the total)",
+	     NULL},
+	    {"--request-timeout", "S",
+	     "h2o: seconds within which a request's head and body must arrive once the connection "
+	     "opens or falls idle (5)",
+	     NULL},
 	    {"--quiet", NULL, "no per-request log lines", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
@@ -86,6 +99,25 @@ int cmd_serve(int argc, char **argv)
 	     number(cli_get(opts, "--idle-minutes"), "--idle-minutes", 1, 24 * 60,
 	            &cfg.idle_minutes)))
 		return 2;
+	cfg.max_conns = 10000;
+	cfg.max_conns_per_addr = 256;
+	int timeout_s = 5;
+	const char *engine = cli_get(opts, "--engine");
+	if (engine && strcmp(engine, "h2o") == 0) {
+		cfg.engine = HTTP_ENGINE_H2O;
+	} else if (engine && strcmp(engine, "civetweb") != 0) {
+		fprintf(stderr, "schwann: --engine must be civetweb or h2o\n");
+		return 2;
+	}
+	if ((cli_get(opts, "--max-conns") &&
+	     number(cli_get(opts, "--max-conns"), "--max-conns", 1, 1000000, &cfg.max_conns)) ||
+	    (cli_get(opts, "--max-conns-per-ip") &&
+	     number(cli_get(opts, "--max-conns-per-ip"), "--max-conns-per-ip", 1, 1000000,
+	            &cfg.max_conns_per_addr)) ||
+	    (cli_get(opts, "--request-timeout") &&
+	     number(cli_get(opts, "--request-timeout"), "--request-timeout", 1, 3600, &timeout_s)))
+		return 2;
+	cfg.request_timeout_ms = timeout_s * 1000;
 	int every = 1000;
 	if (cli_get(opts, "--audit-every") &&
 	    number(cli_get(opts, "--audit-every"), "--audit-every", 1, 1000000, &every))

@@ -17,10 +17,16 @@
 
 #define HTTP_MAX_PARAMS 4
 
+/* Which HTTP library serves: CivetWeb (a thread per connection) or h2o's event loop. */
+typedef enum http_engine {
+	HTTP_ENGINE_CIVETWEB, /* the default until the h2o engine passes every test */
+	HTTP_ENGINE_H2O,      /* libh2o-evloop: one loop thread and a worker pool */
+} http_engine;
+
 typedef struct server_cfg {
 	const char *db_path;
 	const char *listen; /* host:port */
-	int threads;        /* CivetWeb worker threads */
+	int threads;        /* worker threads (CivetWeb's, or the h2o engine's pool) */
 	int chronic_months; /* onset this many months ago or more is chronic */
 	int idle_minutes;   /* session idle expiry */
 	size_t body_max;    /* request body cap, bytes */
@@ -29,6 +35,11 @@ typedef struct server_cfg {
 	const struct treatment_set *treatment;    /* biologics and protocols, owned by the caller */
 	const char *trusted_proxy; /* the proxy's address: its X-Forwarded-For names the client */
 	const tz_zone *zone;       /* the clinic's time zone (--timezone), for the calendars */
+	http_engine engine;
+	int max_conns;          /* h2o engine: open connections at most (beyond: 503) */
+	int max_conns_per_addr; /* h2o engine: from one client address at most (beyond: 503) */
+	int request_timeout_ms; /* h2o engine: a whole request (head and body) must arrive within
+	                         * this long of the connection opening or falling idle */
 } server_cfg;
 
 typedef struct server_ctx {
@@ -37,11 +48,16 @@ typedef struct server_ctx {
 	outcome_cache *outcomes; /* the outcome reports' profiles, shared by the threads */
 } server_ctx;
 
+/* A request header as the engine received it. */
+typedef struct http_kv {
+	const char *name;
+	const char *value;
+} http_kv;
+
 typedef struct http_req {
 	arena *a;
 	const server_ctx *srv;
 	store *st;
-	struct mg_connection *conn;
 	const char *method;
 	const char *path;
 	const char *query;
@@ -67,6 +83,22 @@ typedef struct http_req {
 	const char *set_cookie;
 	const char *allow; /* for 405: the methods the path takes */
 	int retry_after;
+
+	/* Set by the server engine; handlers never touch these. */
+	const http_kv *headers; /* the request's headers, n_headers of them */
+	int n_headers;
+	long long content_length; /* the body's declared length, -1 when not declared */
+	/* Reads up to n bytes of the body into buf: the count, 0 at its end, < 0 on error. */
+	int (*read)(struct http_req *r, char *buf, size_t n);
+	void *engine; /* the engine's own state for this request */
+	/* When set, read-audit records are handed to it instead of waiting for their commit: the
+	 * engine sends the response only once they are durable (see http_audit_reads). */
+	int (*audit_later)(struct http_req *r, audit_record *recs, int n);
+	/* The response as the engine sends it, set by http_request_run. */
+	const char *res_type;
+	const char *res_body;
+	size_t res_len;
+	char *res_json; /* the JSON text behind res_body (malloc), freed by http_request_finish */
 } http_req;
 
 typedef int (*http_handler)(http_req *r);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/dates.h"
 #include "http.h"
@@ -102,7 +103,10 @@ int http_fail(http_req *r, sw_err rc, const char *what)
 
 const char *http_header(http_req *r, const char *name)
 {
-	return mg_get_header(r->conn, name);
+	for (int i = 0; i < r->n_headers; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			return r->headers[i].value;
+	return NULL;
 }
 
 const char *http_query(http_req *r, const char *name)
@@ -181,6 +185,8 @@ int http_audit_reads(http_req *r, audit_record *recs, int n)
 {
 	if (n == 0)
 		return 0;
+	if (r->audit_later)
+		return r->audit_later(r, recs, n);
 	if (audit_queue_submit(r->srv->audit, recs, n) == SW_OK)
 		return 0;
 	if (r->out)

@@ -5,12 +5,15 @@
 #include <semaphore.h>
 #include <stdlib.h>
 
-/* A submitter's place in the queue; it lives on the submitter's stack until `done` is posted. */
+/* A submitter's place in the queue. A waiting submitter's ticket lives on its stack until `done`
+ * is posted; a ticket with a callback is malloc'd and freed by the writer after the call. */
 typedef struct ticket {
 	audit_record *recs;
 	int n;
 	sw_err rc;
 	sem_t done; /* one wake-up per ticket: no herd of waiters on a shared condition */
+	audit_done_cb cb;
+	void *arg;
 	struct ticket *next;
 } ticket;
 
@@ -40,7 +43,12 @@ static void write_batch(audit_queue *q, ticket *batch)
 	for (ticket *t = batch; t;) {
 		ticket *next = t->next; /* read before the post: t may be gone right after it */
 		t->rc = rc;
-		sem_post(&t->done);
+		if (t->cb) {
+			t->cb(t->arg, rc);
+			free(t);
+		} else {
+			sem_post(&t->done);
+		}
 		t = next;
 	}
 }
@@ -85,26 +93,47 @@ sw_err audit_queue_start(const char *db_path, audit_queue **out, char *err, size
 	return SW_OK;
 }
 
+static void enqueue(audit_queue *q, ticket *t)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
 sw_err audit_queue_submit(audit_queue *q, audit_record *recs, int n)
 {
 	ticket t;
 	t.recs = recs;
 	t.n = n;
 	t.rc = SW_OK;
+	t.cb = NULL;
+	t.arg = NULL;
 	t.next = NULL;
 	sem_init(&t.done, 0, 0);
-	pthread_mutex_lock(&q->mu);
-	if (q->tail)
-		q->tail->next = &t;
-	else
-		q->head = &t;
-	q->tail = &t;
-	pthread_cond_signal(&q->work);
-	pthread_mutex_unlock(&q->mu);
+	enqueue(q, &t);
 	while (sem_wait(&t.done) != 0)
 		; /* EINTR */
 	sem_destroy(&t.done);
 	return t.rc;
+}
+
+sw_err audit_queue_submit_async(audit_queue *q, audit_record *recs, int n, audit_done_cb cb,
+                                void *arg)
+{
+	ticket *t = calloc(1, sizeof *t);
+	if (!t)
+		return SW_EDB;
+	t->recs = recs;
+	t->n = n;
+	t->cb = cb;
+	t->arg = arg;
+	enqueue(q, t);
+	return SW_OK;
 }
 
 void audit_queue_stop(audit_queue *q)

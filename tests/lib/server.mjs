@@ -15,6 +15,10 @@ export const PASSWORDS = {
   admin: 'admin-password-1', clinician: 'clinician-password-1', nurse: 'nurse-password-1',
   front_desk: 'frontdesk-password-1', researcher: 'researcher-password-1',
 };
+// SCHWANN_ENGINE=h2o runs every test's server on the h2o engine (`serve --engine h2o`); a test
+// that names an engine itself still gets it (its arguments come later and win).
+export const ENGINE = process.env.SCHWANN_ENGINE || '';
+
 export const emailOf = (role) => `${role}@test.schwann.test`;
 
 function freePort() {
@@ -47,7 +51,8 @@ export async function startServer(opts = {}) {
   const { dir, db } = opts.db ? { dir: null, db: opts.db } : freshDb(opts);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '16', ...(opts.args || [])];
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '16',
+    ...(ENGINE ? ['--engine', ENGINE] : []), ...(opts.args || [])];
   const proc = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });

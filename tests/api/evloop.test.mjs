@@ -1,0 +1,243 @@
+// The h2o engine (`serve --engine h2o`) against slow and hostile clients: strict reading of the
+// request head (400 and the connection closed), the request deadline (head, body, idle
+// keep-alive), and the caps on connections per client address and in total (503 with
+// Retry-After, never a hang). Raw sockets on loopback only; every wait is bounded.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer } from '../lib/server.mjs';
+import { stopServer } from './helpers.mjs';
+
+// Connects from localAddress, writes bytes (a string, or a list written 50 ms apart), and resolves
+// when the server closes the connection or after waitMs: {text, status, closed, ms, socket}.
+// keep: leave the socket open and resolve as soon as a whole response (or nothing) has come.
+function exchange(port, bytes, { waitMs = 3000, localAddress = '127.0.0.1', keep = false } = {}) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const s = net.connect({ host: '127.0.0.1', port, localAddress });
+    let text = '';
+    let settled = false;
+    const done = (closed) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!keep) s.destroy();
+      const m = text.match(/^HTTP\/1\.1 (\d{3})/);
+      resolve({ text, status: m ? Number(m[1]) : 0, closed, ms: Date.now() - t0, socket: s });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    s.on('data', (d) => {
+      text += d;
+      const head = text.indexOf('\r\n\r\n');
+      const len = text.match(/\r\ncontent-length: *(\d+)/i);
+      if (keep && head > 0 && len && text.length >= head + 4 + Number(len[1])) done(false);
+    });
+    s.on('end', () => done(true));
+    s.on('close', () => done(true));
+    s.on('error', () => done(true));
+    s.on('connect', async () => {
+      for (const b of Array.isArray(bytes) ? bytes : [bytes]) {
+        if (b && !s.destroyed) s.write(b);
+        if (Array.isArray(bytes)) await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+  });
+}
+
+const bodyOf = (text) => {
+  try { return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)); } catch { return null; }
+};
+
+describe('h2o engine: strict request heads', () => {
+  let srv;
+  before(async () => { srv = await startServer({ args: ['--engine', 'h2o', '--quiet'] }); });
+  after(async () => { await stopServer(srv); });
+
+  test('a well-formed request is answered and the connection kept', async () => {
+    const r = await exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', { waitMs: 500 });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.closed, false, 'keep-alive connection closed after a good request');
+    assert.match(r.text, /\r\nx-request-id: [0-9a-f]{16}\r\n/i);
+  });
+
+  const bad = {
+    'a raw space in the target': 'GET /api/v1/he alth HTTP/1.1\r\nHost: x\r\n\r\n',
+    'white space before a header\'s colon': 'GET /api/v1/health HTTP/1.1\r\nHost : x\r\n\r\n',
+    'a folded header line': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n X-Fold: y\r\n\r\n',
+    'two different Content-Lengths':
+      'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+    'Content-Length and Transfer-Encoding':
+      'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+    'Transfer-Encoding and Content-Length (the other order)':
+      'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+    'a non-numeric Content-Length':
+      'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2x\r\n\r\n{}',
+    'a negative Content-Length':
+      'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -2\r\n\r\n{}',
+    '%00 in the path': 'GET /api/v1/health%00.html HTTP/1.1\r\nHost: x\r\n\r\n',
+    '%00 in a UI path': 'GET /index.html%00 HTTP/1.1\r\nHost: x\r\n\r\n',
+    'two spaces after the method': 'GET  /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n',
+  };
+  for (const [what, bytes] of Object.entries(bad)) {
+    test(`${what}: 400 and the connection closed`, async () => {
+      const r = await exchange(srv.port, bytes);
+      assert.equal(r.status, 400, `${what}: ${r.text}`);
+      assert.ok(r.closed, `${what}: the connection stayed open`);
+      assert.ok(r.ms < 2000, `${what}: closed after ${r.ms} ms`);
+    });
+  }
+
+  test('the 400s the server writes itself are problems with a request id', async () => {
+    const r = await exchange(srv.port, bad['two different Content-Lengths']);
+    const b = bodyOf(r.text);
+    assert.equal(b.status, 400);
+    assert.equal(b.type, '/problems/malformed-request');
+    assert.match(b.detail, /Content-Length/);
+    assert.match(b.request_id, /^[0-9a-f]{16}$/);
+    assert.match(r.text, /\r\nconnection: close\r\n/i);
+    const z = bodyOf((await exchange(srv.port, bad['%00 in the path'])).text);
+    assert.match(z.detail, /%00/);
+  });
+
+  test('the same Content-Length twice is one length', async () => {
+    const r = await exchange(srv.port,
+      'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}',
+      { waitMs: 1500, keep: true });
+    r.socket.destroy();
+    assert.equal(r.status, 422, r.text); // read, and refused for its (missing) fields
+  });
+
+  test('a percent-encoded path is decoded as before', async () => {
+    const r = await exchange(srv.port, 'GET /api/v1/%68ealth HTTP/1.1\r\nHost: x\r\n\r\n', { waitMs: 1500, keep: true });
+    r.socket.destroy();
+    assert.equal(r.status, 200, r.text);
+  });
+});
+
+describe('h2o engine: the request deadline', () => {
+  const TIMEOUT_S = 2;
+  let srv;
+  before(async () => {
+    srv = await startServer({ args: ['--engine', 'h2o', '--quiet', '--request-timeout', String(TIMEOUT_S)] });
+  });
+  after(async () => { await stopServer(srv); });
+
+  const closesOnTime = (r, what) => {
+    assert.ok(r.closed, `${what}: still open after ${r.ms} ms`);
+    assert.ok(r.ms >= TIMEOUT_S * 1000 - 300 && r.ms < TIMEOUT_S * 1000 + 2000, `${what}: closed after ${r.ms} ms`);
+  };
+
+  test('a head that never ends, a body that never ends, an idle connection: each closed at the deadline', async () => {
+    const [head, body, idle, silent] = await Promise.all([
+      exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ', { waitMs: 8000 }),
+      exchange(srv.port, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":', { waitMs: 8000 }),
+      exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', { waitMs: 8000 }),
+      exchange(srv.port, '', { waitMs: 8000 }),
+    ]);
+    closesOnTime(head, 'unfinished head');
+    assert.equal(head.text, '');
+    closesOnTime(body, 'unfinished body');
+    assert.equal(body.text, '');
+    closesOnTime(idle, 'idle keep-alive');
+    assert.equal(idle.status, 200);
+    closesOnTime(silent, 'silent connection');
+  });
+
+  test('a head sent slowly but within the deadline is answered', async () => {
+    const parts = ['GET /api/v1/health HTTP/1.1\r\n', 'Host: x\r\n', 'X-A: 1\r\n', '\r\n'];
+    const r = await exchange(srv.port, parts, { waitMs: 1500, keep: true });
+    r.socket.destroy();
+    assert.equal(r.status, 200, r.text);
+  });
+});
+
+describe('h2o engine: connection caps', () => {
+  const PER_ADDR = 4;
+  const TOTAL = 10;
+  let srv;
+  before(async () => {
+    srv = await startServer({
+      args: ['--engine', 'h2o', '--quiet', '--request-timeout', '30',
+        '--max-conns', String(TOTAL), '--max-conns-per-ip', String(PER_ADDR)],
+    });
+  });
+  after(async () => { await stopServer(srv); });
+
+  const open = (from) => exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n',
+    { localAddress: from, keep: true, waitMs: 2000 });
+  const closeAll = async (list) => {
+    await Promise.all(list.map((r) => new Promise((res) => {
+      if (r.socket.destroyed) return res();
+      r.socket.once('close', res);
+      r.socket.destroy();
+    })));
+    await new Promise((r) => setTimeout(r, 200)); // the server sees the closes
+  };
+
+  test(`past ${PER_ADDR} connections from one address: 503 with Retry-After, at once; other addresses still served`, async () => {
+    const held = [];
+    try {
+      for (let i = 0; i < PER_ADDR; i++) held.push(await open('127.0.0.1'));
+      assert.ok(held.every((r) => r.status === 200 && !r.closed));
+      const over = await exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', { localAddress: '127.0.0.1' });
+      assert.equal(over.status, 503, over.text);
+      assert.match(over.text, /\r\nRetry-After: \d+\r\n/i);
+      assert.ok(over.closed && over.ms < 1500, `answered in ${over.ms} ms, closed: ${over.closed}`);
+      assert.equal(bodyOf(over.text).status, 503);
+      const other = await open('127.0.0.2');
+      held.push(other);
+      assert.equal(other.status, 200, 'another address is still served');
+    } finally {
+      await closeAll(held);
+    }
+    const again = await open('127.0.0.1');
+    await closeAll([again]);
+    assert.equal(again.status, 200, 'served again once its connections closed');
+  });
+
+  test(`past ${TOTAL} connections in all: 503 for anyone`, async () => {
+    const held = [];
+    try {
+      for (let i = 0; i < TOTAL; i++) held.push(await open(`127.0.0.${10 + Math.floor(i / PER_ADDR)}`));
+      assert.ok(held.every((r) => r.status === 200), held.map((r) => r.status).join(' '));
+      const over = await exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', { localAddress: '127.0.0.20' });
+      assert.equal(over.status, 503, over.text);
+      assert.match(over.text, /\r\nRetry-After: \d+\r\n/i);
+      assert.ok(over.closed && over.ms < 1500);
+    } finally {
+      await closeAll(held);
+    }
+    const again = await open('127.0.0.20');
+    await closeAll([again]);
+    assert.equal(again.status, 200);
+  });
+});
+
+describe('h2o engine: behind a trusted proxy', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({
+      args: ['--engine', 'h2o', '--quiet', '--request-timeout', '30', '--trusted-proxy', '127.0.0.1',
+        '--max-conns-per-ip', '2'],
+    });
+  });
+  after(async () => { await stopServer(srv); });
+
+  test('the proxy\'s own connections count only towards the total', async () => {
+    const held = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        held.push(await exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', { keep: true, waitMs: 2000 }));
+      }
+      assert.deepEqual(held.map((r) => r.status), [200, 200, 200, 200, 200]);
+      const other = [];
+      for (let i = 0; i < 3; i++) {
+        other.push(await exchange(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', { keep: true, waitMs: 2000, localAddress: '127.0.0.2' }));
+      }
+      held.push(...other);
+      assert.deepEqual(other.map((r) => r.status), [200, 200, 503]);
+    } finally {
+      for (const r of held) r.socket.destroy();
+    }
+  });
+});
