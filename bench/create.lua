@@ -1,7 +1,8 @@
 -- wrk: register a patient (POST /api/v1/patients), a unique MRN per request.
 -- usage: wrk ... -s bench/create.lua http://HOST:PORT -- TOKEN
 -- MRNs are C<random>-<wrk thread>-<counter>: the random part is read from the kernel once per
--- wrk thread, so reruns (and the warm-up run before the measured one) never collide.
+-- wrk thread, so reruns (and the warm-up run before the measured one) never collide. Names and
+-- birth dates repeat, so each body says confirm_new (else the duplicate check answers 409).
 local here = debug.getinfo(1, 'S').source:match('^@(.*/)') or './'
 dofile(here .. 'report.lua')
 
@@ -27,6 +28,6 @@ function request()
   counter = counter + 1
   local body = '{"mrn":"' .. prefix .. counter .. '","family_name":"Benchmark",' ..
     '"given_name":"Casey","birth_date":"1970-01-0' .. (counter % 9 + 1) .. '",' ..
-    '"sex_at_birth":"female","phone":"+15550001111"}'
+    '"sex_at_birth":"female","phone":"+15550001111","confirm_new":true}'
   return wrk.format('POST', '/api/v1/patients', headers, body)
 end
