@@ -255,6 +255,11 @@ const route routes[] = {
      "Mark a booked appointment a no-show (If-Match required); its time is freed", 0},
     {"POST", "/api/v1/appointments/{id}/complete", api_appt_complete, PERM_APPT_WRITE,
      "Complete an arrived appointment (If-Match required)", 0},
+    {"POST", "/api/v1/plans/{id}/book", api_plan_book, PERM_APPT_WRITE,
+     "Book every planned step not yet booked {from?: date}, in order, each at the first free "
+     "slot inside its window after the one before; all or none (409 names the steps that "
+     "could not be placed)",
+     1},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

@@ -96,6 +96,8 @@ sw_err sqlite_resource_busy(store *s, arena *a, int64_t from, int64_t to, resour
                             int *n);
 sw_err sqlite_appt_write(store *s, const appointment *ap, int expected, audit_record *audit,
                          appt_conflict *conflict);
+sw_err sqlite_appt_insert_all(store *s, const appointment *aps, int n, audit_record *audit,
+                              appt_conflict *conflict);
 sw_err sqlite_appt_get(store *s, arena *a, const char *id, appointment *out);
 sw_err sqlite_appt_list(store *s, arena *a, const appt_query *q, appointment **items, int *n);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);

@@ -249,6 +249,10 @@ typedef struct store_ops {
 	 */
 	sw_err (*appt_write)(store *s, const appointment *ap, int expected, audit_record *audit,
 	                     appt_conflict *conflict);
+	/* New appointments, all or none: each checked as appt_write checks one (against the
+	 * stored ones and those before it in aps), in one transaction with one audit record. */
+	sw_err (*appt_insert_all)(store *s, const appointment *aps, int n, audit_record *audit,
+	                          appt_conflict *conflict);
 	sw_err (*appt_get)(store *s, arena *a, const char *id, appointment *out);
 	sw_err (*appt_list)(store *s, arena *a, const appt_query *q, appointment **items, int *n);
 

@@ -122,6 +122,31 @@ sw_err sqlite_appt_write(store *base, const appointment *ap, int expected, audit
 	                        ap->id, expected, audit);
 }
 
+typedef struct appt_batch {
+	const appointment *aps;
+	int n;
+	appt_conflict *conflict;
+} appt_batch;
+
+/* Each insert sees the ones before it (same transaction), so the batch cannot overlap itself. */
+static sw_err insert_all(sqlite_store *s, const void *arg)
+{
+	const appt_batch *b = arg;
+	sw_err rc = SW_OK;
+	for (int i = 0; !rc && i < b->n; i++) {
+		appt_job job = {&b->aps[i], 1, b->conflict};
+		rc = write_appt(s, &job);
+	}
+	return rc;
+}
+
+sw_err sqlite_appt_insert_all(store *base, const appointment *aps, int n, audit_record *audit,
+                              appt_conflict *conflict)
+{
+	appt_batch b = {aps, n, conflict};
+	return sq_write_audited(SQ(base), insert_all, &b, NULL, NULL, 0, audit);
+}
+
 /* The resources of ap, in the order they were booked. */
 static sw_err read_resources(sqlite_store *s, arena *a, appointment *ap)
 {

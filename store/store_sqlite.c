@@ -223,6 +223,7 @@ static const store_ops sqlite_ops = {
     .closure_update = sqlite_closure_update,
     .resource_busy = sqlite_resource_busy,
     .appt_write = sqlite_appt_write,
+    .appt_insert_all = sqlite_appt_insert_all,
     .appt_get = sqlite_appt_get,
     .appt_list = sqlite_appt_list,
     .audit_append = sqlite_audit_append,

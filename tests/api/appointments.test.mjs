@@ -231,3 +231,56 @@ describe('never a double booking', () => {
     assert.equal(list.body.items.length, 2);
   });
 });
+
+describe('a plan booked as one series', () => {
+  async function planFor(family, start) {
+    const p = await addPatient(family);
+    const k = await as.admin.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' });
+    assert.equal(k.status, 201, k.text);
+    const pl = await as.admin.post(`/api/v1/patients/${p.id}/plans`, { protocol: 'prp-series', condition_id: k.body.id, start_date: start });
+    assert.equal(pl.status, 201, pl.text);
+    return { patient: p, plan: pl.body };
+  }
+
+  test('every bookable step, in order of due date, each inside its window; again: nothing more to book', async () => {
+    // The ultrasound room is closed 2027-03-05 to 03-12 (for the next test).
+    const cl = await as.admin.post(`/api/v1/resources/${res.us.id}/closures`, { from: '2027-03-05', to: '2027-03-12', reason: 'Service' });
+    assert.equal(cl.status, 201, cl.text);
+    const { patient, plan } = await planFor('Series', '2027-02-01');
+    const r = await as.front_desk.post(`/api/v1/plans/${plan.id}/book`, {});
+    assert.equal(r.status, 201, r.text);
+    // In order of due date (the plan's own order among steps due the same day).
+    const bookable = plan.steps.filter((s) => s.kind !== 'processing' && !s.optional)
+      .sort((x, y) => (x.due_date < y.due_date ? -1 : x.due_date > y.due_date ? 1 : 0));
+    assert.equal(r.body.items.length, bookable.length);
+    let prevEnd = '';
+    for (const [i, a] of r.body.items.entries()) {
+      const step = bookable[i];
+      assert.equal(a.plan_step_id, step.id);
+      assert.equal(a.type, step.kind);
+      const day = a.start.slice(0, 10);
+      assert.ok(day >= step.window_from && day <= step.window_to, `${step.kind} on ${day} within ${step.window_from}..${step.window_to}`);
+      assert.ok(new Date(a.start) >= new Date(prevEnd || 0), `${a.start} after ${prevEnd}`);
+      prevEnd = a.end;
+      if (a.type === 'injection') assert.equal(a.biologic, 'prp');
+    }
+    const list = await as.front_desk.get(`/api/v1/appointments?patient_id=${patient.id}`);
+    assert.equal(list.body.items.length, bookable.length);
+    const again = await as.front_desk.post(`/api/v1/plans/${plan.id}/book`, {});
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual(again.body.items, []);
+  });
+
+  test('all or none: a step with no free slot in its window is named in the 409 and nothing is booked', async () => {
+    const { patient, plan } = await planFor('SeriesBlocked', '2027-03-01');
+    const r = await as.front_desk.post(`/api/v1/plans/${plan.id}/book`, {});
+    const b = assertProblem(r, 409);
+    const first = plan.steps.find((s) => s.kind === 'injection');
+    assert.deepEqual(b.unplaced.map((u) => u.step_id), [first.id]);
+    assert.equal(b.unplaced[0].kind, 'injection');
+    const list = await as.front_desk.get(`/api/v1/appointments?patient_id=${patient.id}`);
+    assert.equal(list.body.items.length, 0);
+    assertInvalid(await as.front_desk.post(`/api/v1/plans/${plan.id}/book`, { from: 'soon' }), ['from']);
+    assertProblem(await as.researcher.post(`/api/v1/plans/${plan.id}/book`, {}), 403);
+  });
+});

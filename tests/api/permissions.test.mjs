@@ -192,6 +192,7 @@ function probe(rt) {
     'POST /api/v1/appointments/{id}/arrive': 428,
     'POST /api/v1/appointments/{id}/no-show': 428,
     'POST /api/v1/appointments/{id}/complete': 428,
+    'POST /api/v1/plans/{id}/book': 409,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
