@@ -99,6 +99,7 @@ int api_appt_arrive(http_req *r);
 int api_appt_no_show(http_req *r);
 int api_appt_complete(http_req *r);
 int api_plan_book(http_req *r);
+int api_worklist_due(http_req *r);
 
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);

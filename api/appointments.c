@@ -600,3 +600,98 @@ int api_plan_book(http_req *r)
 		json_array_append_new(arr, appointment_to_json(&aps[i], z));
 	return http_json(r, count ? 201 : 200, json_pack("{s:o}", "items", arr));
 }
+
+/* ---- the front desk's work list ---- */
+
+#define WORKLIST_MAX_DAYS 92
+
+static json_t *patient_brief(const char *id, const char *mrn, const char *family, const char *given,
+                             const char *phone)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", id, "mrn", mrn, "family_name", family,
+	                 "given_name", given, "phone", phone ? json_string(phone) : json_null());
+}
+
+/* Adds a read record for patient id to reads unless it has one. */
+static void read_of(http_req *r, audit_record *reads, int *n, const char *id)
+{
+	for (int k = 0; k < *n; k++)
+		if (strcmp(reads[k].patient_id, id) == 0)
+			return;
+	reads[(*n)++] = http_audit(r, "worklist.read", "patient", id, id);
+}
+
+int api_worklist_due(http_req *r)
+{
+	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
+	civil_date from = {0}, to = {0};
+	int dates = 1;
+	if (!from_s || date_parse(from_s, &from) || from.year < 1900) {
+		v_add(&r->v, "from", "is required: a date YYYY-MM-DD");
+		dates = 0;
+	}
+	if (!to_s || date_parse(to_s, &to) || to.year < 1900) {
+		v_add(&r->v, "to", "is required: a date YYYY-MM-DD");
+		dates = 0;
+	}
+	if (dates && date_days(to) < date_days(from))
+		v_add(&r->v, "to", "must not be before from");
+	else if (dates && date_days(to) - date_days(from) >= WORKLIST_MAX_DAYS)
+		v_add(&r->v, "to", "must be at most %d days after from", WORKLIST_MAX_DAYS - 1);
+	if (r->v.n)
+		return http_invalid(r);
+	char day1[11], day2[11];
+	date_format(from, day1);
+	date_format(to, day2);
+	due_step *steps;
+	appointment *aps;
+	int n_steps, n_aps;
+	appt_query q = {.from = day_bound(r, "from", 0), .to = day_bound(r, "to", 1)};
+	sw_err rc = r->st->ops->due_steps(r->st, r->a, day1, day2, &steps, &n_steps);
+	if (!rc)
+		rc = r->st->ops->appt_list(r->st, r->a, &q, &aps, &n_aps);
+	if (rc)
+		return http_fail(r, rc, "work list");
+	audit_record *reads =
+	    arena_alloc(r->a, sizeof(audit_record) * (size_t)(n_steps + n_aps + 1));
+	int n_reads = 0;
+	char today[11];
+	date_format(date_today(), today);
+	json_t *unbooked = json_array(), *no_shows = json_array();
+	for (int i = 0; i < n_steps; i++) {
+		const due_step *d = &steps[i];
+		json_array_append_new(
+		    unbooked, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:b}", "step_id",
+		                        d->step_id, "plan_id", d->plan_id, "patient",
+		                        patient_brief(d->patient_id, d->mrn, d->family_name,
+		                                      d->given_name, d->phone),
+		                        "kind", d->kind, "due_date", d->due_date, "window_from",
+		                        d->window_from, "window_to", d->window_to, "overdue",
+		                        strcmp(d->window_to, today) < 0));
+		read_of(r, reads, &n_reads, d->patient_id);
+	}
+	for (int i = 0; i < n_aps; i++) {
+		if (strcmp(aps[i].status, "no_show") != 0)
+			continue;
+		patient p;
+		rc = r->st->ops->patient_get(r->st, r->a, aps[i].patient_id, &p);
+		if (rc) {
+			json_decref(unbooked);
+			json_decref(no_shows);
+			return http_fail(r, rc, "patient");
+		}
+		json_t *o = appointment_to_json(&aps[i], r->srv->cfg.zone);
+		json_object_set_new(
+		    o, "patient", patient_brief(p.id, p.mrn, p.family_name, p.given_name, p.phone));
+		json_array_append_new(no_shows, o);
+		read_of(r, reads, &n_reads, p.id);
+	}
+	if (n_reads && http_audit_reads(r, reads, n_reads)) {
+		json_decref(unbooked);
+		json_decref(no_shows);
+		return r->status;
+	}
+	return http_json(r, 200,
+	                 json_pack("{s:s, s:s, s:o, s:o}", "from", day1, "to", day2, "unbooked",
+	                           unbooked, "no_shows", no_shows));
+}

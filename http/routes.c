@@ -260,6 +260,11 @@ const route routes[] = {
      "slot inside its window after the one before; all or none (409 names the steps that "
      "could not be placed)",
      1},
+    {"GET", "/api/v1/worklists/due", api_worklist_due, PERM_APPT_READ,
+     "The front desk's work list for the dates from..to (at most 92 days): planned steps of "
+     "accepted or running plans whose window meets the dates with no appointment (overdue "
+     "marked), and the no-shows to call back, each with the patient's name, MRN and phone",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

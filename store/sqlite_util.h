@@ -98,6 +98,8 @@ sw_err sqlite_appt_write(store *s, const appointment *ap, int expected, audit_re
                          appt_conflict *conflict);
 sw_err sqlite_appt_insert_all(store *s, const appointment *aps, int n, audit_record *audit,
                               appt_conflict *conflict);
+sw_err sqlite_due_steps(store *s, arena *a, const char *from, const char *to, due_step **items,
+                        int *n);
 sw_err sqlite_appt_get(store *s, arena *a, const char *id, appointment *out);
 sw_err sqlite_appt_list(store *s, arena *a, const appt_query *q, appointment **items, int *n);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);

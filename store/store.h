@@ -130,6 +130,13 @@ typedef struct appt_conflict {
 	int64_t start, end;
 } appt_conflict;
 
+/* A plan step due with no live appointment (the front desk's work list), with its patient. */
+typedef struct due_step {
+	const char *step_id, *plan_id, *patient_id;
+	const char *mrn, *family_name, *given_name, *phone;
+	const char *kind, *due_date, *window_from, *window_to;
+} due_step;
+
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
 	int limit;
@@ -254,6 +261,12 @@ typedef struct store_ops {
 	sw_err (*appt_insert_all)(store *s, const appointment *aps, int n, audit_record *audit,
 	                          appt_conflict *conflict);
 	sw_err (*appt_get)(store *s, arena *a, const char *id, appointment *out);
+	/* The planned, not optional steps of accepted or in-progress plans of patients not
+	 * archived, whose window meets the dates from..to (YYYY-MM-DD, both included), of the kinds
+	 * booked on their own (not processing), with no live appointment: by due date, at most
+	 * 5,000. */
+	sw_err (*due_steps)(store *s, arena *a, const char *from, const char *to, due_step **items,
+	                    int *n);
 	sw_err (*appt_list)(store *s, arena *a, const appt_query *q, appointment **items, int *n);
 
 	/* Appends records in one transaction (the read-audit group commit). */

@@ -278,3 +278,42 @@ sw_err sqlite_resource_busy(store *base, arena *a, int64_t from, int64_t to, res
 		return sq_fail(s, "resource busy");
 	return bad ? SW_EDB : SW_OK;
 }
+
+sw_err sqlite_due_steps(store *base, arena *a, const char *from, const char *to, due_step **items,
+                        int *n)
+{
+	sqlite_store *s = SQ(base);
+	sqlite3_stmt *st = sq_prep(
+	    s, "SELECT ps.id, ps.plan_id, ps.patient_id, p.mrn, p.family_name, p.given_name, "
+	       "p.phone, ps.kind, ps.due_date, ps.window_from, ps.window_to FROM plan_steps ps "
+	       "JOIN plans pl ON pl.id = ps.plan_id JOIN patients p ON p.id = ps.patient_id "
+	       "WHERE ps.status = 'planned' AND ps.optional = 0 AND ps.kind <> 'processing' AND "
+	       "pl.status IN ('accepted', 'in_progress') AND p.archived_at IS NULL AND "
+	       "ps.window_from <= ?2 AND ps.window_to >= ?1 AND NOT EXISTS (SELECT 1 FROM "
+	       "appointments a WHERE a.plan_step_id = ps.id AND a." LIVE ") "
+	       "ORDER BY ps.due_date, ps.patient_id, ps.seq LIMIT 5000");
+	if (!st)
+		return SW_EDB;
+	sq_text(st, 1, from);
+	sq_text(st, 2, to);
+	int cap = 64, count = 0, step;
+	due_step *out = arena_alloc(a, sizeof(due_step) * (size_t)cap);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			due_step *bigger = arena_alloc(a, sizeof(due_step) * (size_t)cap * 2);
+			memcpy(bigger, out, sizeof(due_step) * (size_t)cap);
+			out = bigger;
+			cap *= 2;
+		}
+		due_step *d = &out[count++];
+		const char **f[] = {&d->step_id,     &d->plan_id,     &d->patient_id, &d->mrn,
+		                    &d->family_name, &d->given_name,  &d->phone,      &d->kind,
+		                    &d->due_date,    &d->window_from, &d->window_to};
+		for (int i = 0; i < 11; i++)
+			*f[i] = sq_col(a, st, i);
+	}
+	sqlite3_reset(st);
+	*items = out;
+	*n = count;
+	return step == SQLITE_DONE ? SW_OK : sq_fail(s, "due steps");
+}

@@ -225,6 +225,7 @@ static const store_ops sqlite_ops = {
     .appt_write = sqlite_appt_write,
     .appt_insert_all = sqlite_appt_insert_all,
     .appt_get = sqlite_appt_get,
+    .due_steps = sqlite_due_steps,
     .appt_list = sqlite_appt_list,
     .audit_append = sqlite_audit_append,
     .audit_page = sqlite_audit_page,

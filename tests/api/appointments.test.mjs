@@ -284,3 +284,45 @@ describe('a plan booked as one series', () => {
     assertProblem(await as.researcher.post(`/api/v1/plans/${plan.id}/book`, {}), 403);
   });
 });
+
+describe('the front desk work list', () => {
+  test('steps due with no appointment (accepted plans only), then gone once booked; no-shows to call back', async () => {
+    const p = await addPatient('Worklist');
+    const k = await as.admin.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' });
+    const pl = await as.admin.post(`/api/v1/patients/${p.id}/plans`, { protocol: 'prp-series', condition_id: k.body.id, start_date: '2027-05-03' });
+    assert.equal(pl.status, 201, pl.text);
+    const url = '/api/v1/worklists/due?from=2027-05-03&to=2027-05-20';
+    const mine = (body) => body.unbooked.filter((u) => u.patient.id === p.id);
+    // Proposed: not on the list yet.
+    assert.equal(mine((await as.front_desk.get(url)).body).length, 0);
+    const acc = await as.admin.call('POST', `/api/v1/plans/${pl.body.id}/status`, { status: 'accepted' }, { 'If-Match': '"1"' });
+    assert.equal(acc.status, 200, acc.text);
+    const r = await as.front_desk.get(url);
+    assert.equal(r.status, 200, r.text);
+    const kinds = mine(r.body).map((u) => u.kind);
+    assert.deepEqual(kinds, ['consultation', 'blood_draw', 'injection']);
+    const u = mine(r.body)[0];
+    assert.deepEqual([u.patient.mrn, u.patient.family_name, u.overdue], [p.mrn, 'Worklist', false]);
+    const consult = pl.body.steps.find((s) => s.kind === 'consultation');
+    // A step is booked as its own type only.
+    assertInvalid(await book(as.front_desk, { patient_id: p.id, type: 'follow_up', start: at('09:00', '2027-05-04'), plan_step_id: consult.id }), ['plan_step_id']);
+    const b = await book(as.front_desk, { patient_id: p.id, type: 'consultation', start: at('09:00', '2027-05-04'), plan_step_id: consult.id });
+    assert.equal(b.status, 201, b.text);
+    assert.deepEqual(mine((await as.front_desk.get(url)).body).map((x) => x.kind), ['blood_draw', 'injection']);
+    const ns = await withMatch(as.front_desk, `/api/v1/appointments/${b.body.id}/no-show`, 1);
+    assert.equal(ns.status, 200, ns.text);
+    const after = (await as.front_desk.get(url)).body;
+    // A no-show frees the step (it is due again) and is listed to call back.
+    assert.deepEqual(mine(after).map((x) => x.kind), ['consultation', 'blood_draw', 'injection']);
+    assert.deepEqual(after.no_shows.map((x) => [x.id, x.patient.id]), [[b.body.id, p.id]]);
+    const log = await as.admin.get(`/api/v1/audit?patient_id=${p.id}&action=worklist.read`);
+    assert.ok(log.body.items.length >= 1);
+  });
+
+  test('refusals: dates required, in order, at most 92 days; researchers none', async () => {
+    assertInvalid(await as.front_desk.get('/api/v1/worklists/due'), ['from', 'to']);
+    assertInvalid(await as.front_desk.get('/api/v1/worklists/due?from=2027-05-03&to=2027-05-01'), ['to']);
+    assertInvalid(await as.front_desk.get('/api/v1/worklists/due?from=2027-01-01&to=2027-06-01'), ['to']);
+    assertProblem(await as.researcher.get('/api/v1/worklists/due?from=2027-05-03&to=2027-05-20'), 403);
+  });
+});
