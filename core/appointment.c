@@ -1,6 +1,7 @@
 /* Appointments (appointment.h): the status rules, the booking request, the JSON. */
 #include "appointment.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../util/jsonv.h"

@@ -116,7 +116,8 @@ typedef struct resource_busy {
 } resource_busy;
 
 /* Appointments to list, each filter NULL for any: the patient's, those taking the resource, those
- * overlapping [from, to) (instants as stored). At most limit (or 5,000), by start. */
+ * overlapping [from, to) (instants as stored). At most limit (up to 5,001, so a caller showing
+ * 5,000 can tell there are more; 0: 5,000), by start. */
 typedef struct appt_query {
 	const char *patient_id, *resource_id;
 	const char *from, *to;

@@ -105,7 +105,8 @@ static sw_err write_appt(sqlite_store *s, const void *arg)
 	int n = job->insert ? ap->n_resources : 1;
 	for (int i = 0; !rc && i < n; i++) {
 		sq_text(st, 1, ap->id);
-		sq_text(st, 2, job->insert ? ap->resources[i].id : NULL);
+		if (job->insert)
+			sq_text(st, 2, ap->resources[i].id);
 		sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
 		rc = sq_step_write(s, st, "appointment resource");
@@ -221,7 +222,7 @@ sw_err sqlite_appt_list(store *base, arena *a, const appt_query *q, appointment 
 	sq_text(st, 2, q->resource_id);
 	sq_text(st, 3, q->from);
 	sq_text(st, 4, q->to);
-	int limit = q->limit > 0 && q->limit <= 5000 ? q->limit : 5000;
+	int limit = q->limit > 0 && q->limit <= 5001 ? q->limit : 5000;
 	sqlite3_bind_int(st, 5, limit);
 	appointment *out = arena_alloc(a, sizeof(appointment) * (size_t)limit);
 	int count = 0, step;
