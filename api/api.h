@@ -71,6 +71,35 @@ int api_closure_get(http_req *r);
 int api_closure_void(http_req *r);
 int api_slot_list(http_req *r);
 int api_appointment_types(http_req *r);
+/* What a slot search or a booking over the clinic's dates from..to needs: every resource (kind,
+ * then name) and, beside each, its hours (NULL when it takes no appointments), closures and
+ * bookings touching the dates (leaving out appointment `except`'s, when not NULL: the one being
+ * rescheduled). 0, or the answer given on a store failure. */
+typedef struct id_at {
+	const char *id;
+	int at;
+} id_at;
+typedef struct slot_world {
+	resource *items;
+	slot_resource *rs;
+	int n;
+	id_at *ix; /* by id */
+} slot_world;
+int api_slot_world(http_req *r, civil_date from, civil_date to, const char *except, slot_world *w);
+/* The place of resource id in w's list, or -1. */
+int api_slot_world_find(const slot_world *w, const char *id);
+
+/* Appointments (api/appointments.c). */
+int api_appt_create(http_req *r);
+int api_appt_list(http_req *r);
+int api_appt_get(http_req *r);
+int api_appt_reschedule(http_req *r);
+int api_appt_cancel(http_req *r);
+int api_appt_arrive(http_req *r);
+int api_appt_no_show(http_req *r);
+int api_appt_complete(http_req *r);
+int api_plan_book(http_req *r);
+int api_worklist_due(http_req *r);
 
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);

@@ -45,10 +45,6 @@ static int whole(http_req *r, const char *name, int lo, int hi, int def)
 
 /* A resource's id and its place in the list (which stays in its order of kind and name), sorted
  * by id to find a closure's or booking's resource. */
-typedef struct id_at {
-	const char *id;
-	int at;
-} id_at;
 
 static int by_id(const void *a, const void *b)
 {
@@ -87,6 +83,77 @@ static json_t *used(const cal_slot *s, int n_needs, const resource *items)
 		                                     res->kind, "name", res->name));
 	}
 	return arr;
+}
+
+int api_slot_world(http_req *r, civil_date from, civil_date to, const char *except, slot_world *w)
+{
+	const tz_zone *z = r->srv->cfg.zone;
+	int64_t start = tz_wall_to_utc(z, tz_wall(from, 0)),
+	        end = tz_wall_to_utc(z, tz_wall(to, 1440));
+	char from_at[21], to_at[21];
+	instant_format(start, from_at);
+	instant_format(end, to_at);
+	resource *items;
+	closure *cl;
+	resource_busy *busy;
+	int n, n_cl, n_busy;
+	closure_query cq = {NULL, from_at, to_at, 1};
+	sw_err rc = r->st->ops->resource_list(r->st, r->a, &items, &n);
+	if (!rc)
+		rc = r->st->ops->closure_list(r->st, r->a, &cq, &cl, &n_cl);
+	if (!rc)
+		rc = r->st->ops->resource_busy(r->st, r->a, start, end, &busy, &n_busy);
+	if (rc)
+		return http_fail(r, rc, "resource");
+	id_at *ix = arena_alloc(r->a, sizeof(id_at) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		ix[i] = (id_at){items[i].id, i};
+	qsort(ix, (size_t)n, sizeof *ix, by_id);
+
+	/* Each resource with its closures and bookings; an inactive one, or one whose staff
+	 * account is deactivated, takes no appointments. */
+	size_t m = (size_t)(n ? n : 1);
+	slot_resource *rs = arena_zalloc(r->a, sizeof(slot_resource) * m);
+	cal_span **closed = arena_zalloc(r->a, sizeof(cal_span *) * m),
+	         **booked = arena_zalloc(r->a, sizeof(cal_span *) * m);
+	int *n_closed = arena_zalloc(r->a, sizeof(int) * m),
+	    *cap_closed = arena_zalloc(r->a, sizeof(int) * m),
+	    *n_booked = arena_zalloc(r->a, sizeof(int) * m),
+	    *cap_booked = arena_zalloc(r->a, sizeof(int) * m);
+	for (int i = 0; i < n_cl; i++) {
+		int k = find(ix, n, cl[i].resource_id);
+		if (k >= 0)
+			add_span(r->a, closed, n_closed, cap_closed, k,
+			         (cal_span){cl[i].from, cl[i].to});
+	}
+	for (int i = 0; i < n_busy; i++) {
+		int k = find(ix, n, busy[i].resource_id);
+		if (k >= 0 && !(except && strcmp(busy[i].appointment_id, except) == 0))
+			add_span(r->a, booked, n_booked, cap_booked, k,
+			         (cal_span){busy[i].start, busy[i].end});
+	}
+	for (int i = 0; i < n; i++) {
+		int usable = items[i].active && items[i].staff_active;
+		rs[i] = (slot_resource){.kind = resource_kind_of(items[i].kind),
+		                        .hours = usable ? &items[i].hours : NULL,
+		                        .closures = closed[i],
+		                        .n_closures = n_closed[i],
+		                        .busy = booked[i],
+		                        .n_busy = n_booked[i]};
+		if (rs[i].kind < 0)
+			rs[i].kind = RES_KIND_COUNT; /* not a kind any need asks for */
+	}
+	w->items = items;
+	w->rs = rs;
+	w->n = n;
+	w->ix = ix;
+	return 0;
+}
+
+/* The place of resource id in a world's list, or -1. */
+int api_slot_world_find(const slot_world *w, const char *id)
+{
+	return find(w->ix, w->n, id);
 }
 
 int api_slot_list(http_req *r)
@@ -142,64 +209,17 @@ int api_slot_list(http_req *r)
 	                .only = -1,
 	                .max = limit};
 	q.n_needs = appt_type_needs(t, bio, q.needs);
-	int64_t start = tz_wall_to_utc(z, tz_wall(from, 0)),
-	        end = tz_wall_to_utc(z, tz_wall(to, 1440));
-	char now[21], from_at[21], to_at[21];
+	char now[21];
 	instant_now(now);
 	instant_parse(now, &q.not_before);
-	instant_format(start, from_at);
-	instant_format(end, to_at);
 
-	resource *items;
-	closure *cl;
-	resource_busy *busy;
-	int n, n_cl, n_busy;
-	closure_query cq = {NULL, from_at, to_at, 1};
-	sw_err rc = r->st->ops->resource_list(r->st, r->a, &items, &n);
-	if (!rc)
-		rc = r->st->ops->closure_list(r->st, r->a, &cq, &cl, &n_cl);
-	if (!rc)
-		rc = r->st->ops->resource_busy(r->st, r->a, start, end, &busy, &n_busy);
-	if (rc)
-		return http_fail(r, rc, "resource");
-	id_at *ix = arena_alloc(r->a, sizeof(id_at) * (size_t)(n ? n : 1));
-	for (int i = 0; i < n; i++)
-		ix[i] = (id_at){items[i].id, i};
-	qsort(ix, (size_t)n, sizeof *ix, by_id);
-
-	/* Each resource with its closures and bookings; an inactive one, or one whose staff
-	 * account is deactivated, takes no appointments. */
-	size_t m = (size_t)(n ? n : 1);
-	slot_resource *rs = arena_zalloc(r->a, sizeof(slot_resource) * m);
-	cal_span **closed = arena_zalloc(r->a, sizeof(cal_span *) * m),
-	         **booked = arena_zalloc(r->a, sizeof(cal_span *) * m);
-	int *n_closed = arena_zalloc(r->a, sizeof(int) * m),
-	    *cap_closed = arena_zalloc(r->a, sizeof(int) * m),
-	    *n_booked = arena_zalloc(r->a, sizeof(int) * m),
-	    *cap_booked = arena_zalloc(r->a, sizeof(int) * m);
-	for (int i = 0; i < n_cl; i++) {
-		int k = find(ix, n, cl[i].resource_id);
-		if (k >= 0)
-			add_span(r->a, closed, n_closed, cap_closed, k,
-			         (cal_span){cl[i].from, cl[i].to});
-	}
-	for (int i = 0; i < n_busy; i++) {
-		int k = find(ix, n, busy[i].resource_id);
-		if (k >= 0)
-			add_span(r->a, booked, n_booked, cap_booked, k,
-			         (cal_span){busy[i].start, busy[i].end});
-	}
-	for (int i = 0; i < n; i++) {
-		int usable = items[i].active && items[i].staff_active;
-		rs[i] = (slot_resource){.kind = resource_kind_of(items[i].kind),
-		                        .hours = usable ? &items[i].hours : NULL,
-		                        .closures = closed[i],
-		                        .n_closures = n_closed[i],
-		                        .busy = booked[i],
-		                        .n_busy = n_booked[i]};
-		if (rs[i].kind < 0)
-			rs[i].kind = RES_KIND_COUNT; /* not a kind any need asks for */
-	}
+	slot_world w;
+	if (api_slot_world(r, from, to, NULL, &w))
+		return r->status;
+	resource *items = w.items;
+	slot_resource *rs = w.rs;
+	int n = w.n;
+	id_at *ix = w.ix;
 	if (only_id) {
 		q.only = find(ix, n, only_id);
 		if (q.only < 0)

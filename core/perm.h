@@ -30,6 +30,8 @@ typedef enum perm {
 	PERM_OUTCOMES_READ,   /* de-identified outcome reports (admins, clinicians, researchers) */
 	PERM_CALENDAR_READ,   /* resources, their hours and closures, free slots (not research) */
 	PERM_CALENDAR_ADMIN,  /* add and change resources and closures (admins) */
+	PERM_APPT_READ,       /* appointments, with the patient they are for (not research) */
+	PERM_APPT_WRITE, /* book, reschedule, cancel, arrive, no-show, complete (not research) */
 	PERM_COUNT
 } perm;
 

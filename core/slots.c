@@ -221,3 +221,36 @@ int slots_find(arena *a, const slot_query *q, const slot_resource *rs, int n, ca
 	*out = all;
 	return count;
 }
+
+int slots_fit(arena *a, const slot_query *q, const slot_resource *rs, int n, int64_t start,
+              short use[SLOT_MAX_NEEDS])
+{
+	if (q->n_needs < 1 || q->n_needs > SLOT_MAX_NEEDS || q->minutes < 5 || q->minutes > 1440 ||
+	    n > 32767)
+		return -1;
+	int64_t end = start + (int64_t)q->minutes * 60;
+	int64_t from = tz_wall_to_utc(q->zone, tz_wall(q->from, 0));
+	int64_t to = tz_wall_to_utc(q->zone, tz_wall(q->from, 1440));
+	slot_query one = *q;
+	one.to = q->from;
+	prepared p;
+	for (int j = 0; j < q->n_needs; j++) {
+		int found = -1;
+		for (int i = 0; i < n && found < 0; i++) {
+			if (use[j] >= 0 && i != use[j])
+				continue;
+			int taken = 0;
+			for (int k = 0; k < q->n_needs; k++)
+				taken |= k != j && use[k] == i;
+			if ((use[j] < 0 && taken) || !(q->needs[j] & (1u << rs[i].kind)))
+				continue;
+			prepare(a, &one, &rs[i], 1, from, to, &p);
+			if (working(&p, start, end) && unblocked(&p, start, end))
+				found = i;
+		}
+		if (found < 0)
+			return 1 + j;
+		use[j] = (short)found;
+	}
+	return 0;
+}

@@ -78,6 +78,15 @@ typedef struct cal_slot {
 int slots_find(arena *a, const slot_query *q, const slot_resource *rs, int n, cal_slot **out,
                int *more);
 
+/* Whether an appointment of q's length can start at `start` (q->from: the clinic's date of the
+ * start; q->to, grid, only and max are ignored): for each need, use[j] >= 0 is a resource the
+ * caller chose (it must be of the need's kinds), -1 lets the search take the first of its kinds
+ * (in the order given) that works the whole time within one period and is neither closed nor
+ * booked. Returns 0 with use[] filled, else 1 + the index of the first need no resource could
+ * fill (-1 when the query is out of bounds). */
+int slots_fit(arena *a, const slot_query *q, const slot_resource *rs, int n, int64_t start,
+              short use[SLOT_MAX_NEEDS]);
+
 /* The weekday of d: 0 Monday ... 6 Sunday. */
 int weekday_of(civil_date d);
 

@@ -237,6 +237,34 @@ const route routes[] = {
      "biologic, grid, limit): start and end in the clinic's offset and the resources each would "
      "use",
      0},
+    {"POST", "/api/v1/appointments", api_appt_create, PERM_APPT_WRITE,
+     "Book an appointment {patient_id, type, start (RFC 3339 with offset), resources?, "
+     "biologic? (injections), plan_step_id?, note?}; resources not given are the first free of "
+     "their kinds; 409 names a booking in the way",
+     1},
+    {"GET", "/api/v1/appointments", api_appt_list, PERM_APPT_READ,
+     "Appointments by start (?patient_id=&resource=&from=&to= dates in the clinic's zone)", 0},
+    {"GET", "/api/v1/appointments/{id}", api_appt_get, PERM_APPT_READ, "One appointment", 0},
+    {"POST", "/api/v1/appointments/{id}/reschedule", api_appt_reschedule, PERM_APPT_WRITE,
+     "Move a booked appointment to another start {start}, same resources (If-Match required)", 1},
+    {"POST", "/api/v1/appointments/{id}/cancel", api_appt_cancel, PERM_APPT_WRITE,
+     "Cancel a booked appointment with a reason (If-Match required); its time is freed", 1},
+    {"POST", "/api/v1/appointments/{id}/arrive", api_appt_arrive, PERM_APPT_WRITE,
+     "Mark a booked appointment's patient arrived (If-Match required)", 0},
+    {"POST", "/api/v1/appointments/{id}/no-show", api_appt_no_show, PERM_APPT_WRITE,
+     "Mark a booked appointment a no-show (If-Match required); its time is freed", 0},
+    {"POST", "/api/v1/appointments/{id}/complete", api_appt_complete, PERM_APPT_WRITE,
+     "Complete an arrived appointment (If-Match required)", 0},
+    {"POST", "/api/v1/plans/{id}/book", api_plan_book, PERM_APPT_WRITE,
+     "Book every planned step not yet booked {from?: date}, in order, each at the first free "
+     "slot inside its window after the one before; all or none (409 names the steps that "
+     "could not be placed)",
+     1},
+    {"GET", "/api/v1/worklists/due", api_worklist_due, PERM_APPT_READ,
+     "The front desk's work list for the dates from..to (at most 92 days): planned steps of "
+     "accepted or running plans whose window meets the dates with no appointment (overdue "
+     "marked), and the no-shows to call back, each with the patient's name, MRN and phone",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

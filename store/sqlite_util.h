@@ -94,6 +94,14 @@ sw_err sqlite_closure_list(store *s, arena *a, const closure_query *q, closure *
 sw_err sqlite_closure_update(store *s, const closure *c, int expected, audit_record *audit);
 sw_err sqlite_resource_busy(store *s, arena *a, int64_t from, int64_t to, resource_busy **items,
                             int *n);
+sw_err sqlite_appt_write(store *s, const appointment *ap, int expected, audit_record *audit,
+                         appt_conflict *conflict);
+sw_err sqlite_appt_insert_all(store *s, const appointment *aps, int n, audit_record *audit,
+                              appt_conflict *conflict);
+sw_err sqlite_due_steps(store *s, arena *a, const char *from, const char *to, due_step **items,
+                        int *n);
+sw_err sqlite_appt_get(store *s, arena *a, const char *id, appointment *out);
+sw_err sqlite_appt_list(store *s, arena *a, const appt_query *q, appointment **items, int *n);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

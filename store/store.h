@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "../core/appointment.h"
 #include "../core/assessment.h"
 #include "../core/audit.h"
 #include "../core/condition.h"
@@ -110,8 +111,32 @@ typedef struct closure_query {
 /* A time a resource is taken by a booking, [start, end) in instants. */
 typedef struct resource_busy {
 	const char *resource_id;
+	const char *appointment_id; /* the booking that takes it */
 	int64_t start, end;
 } resource_busy;
+
+/* Appointments to list, each filter NULL for any: the patient's, those taking the resource, those
+ * overlapping [from, to) (instants as stored). At most limit (up to 5,001, so a caller showing
+ * 5,000 can tell there are more; 0: 5,000), by start. */
+typedef struct appt_query {
+	const char *patient_id, *resource_id;
+	const char *from, *to;
+	int limit;
+} appt_query;
+
+/* The live appointment that holds a resource a booking wants, at an overlapping time. */
+typedef struct appt_conflict {
+	char appointment_id[40];
+	char resource_id[40];
+	int64_t start, end;
+} appt_conflict;
+
+/* A plan step due with no live appointment (the front desk's work list), with its patient. */
+typedef struct due_step {
+	const char *step_id, *plan_id, *patient_id;
+	const char *mrn, *family_name, *given_name, *phone;
+	const char *kind, *due_date, *window_from, *window_to;
+} due_step;
 
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
@@ -221,6 +246,29 @@ typedef struct store_ops {
 	 * appointments not cancelled; until appointments exist there are none. */
 	sw_err (*resource_busy)(store *s, arena *a, int64_t from, int64_t to, resource_busy **items,
 	                        int *n);
+
+	/* Appointments (core/appointment.h). appt_write inserts ap with its resources (expected 0)
+	 * or updates it if the stored version is expected (SW_EVERSION if not), moving its
+	 * resources' times with it; with its audit record, in one transaction. Inside that
+	 * transaction, when ap holds time (appt_holds_time), every resource is checked for a live
+	 * appointment overlapping [start, end): if one is found nothing is written, *conflict names
+	 * it and the answer is SW_ECONFLICT. SQLite serializes writers, so two bookings cannot both
+	 * pass the check. Reads give the resources with their kind and name, in the needs' order.
+	 */
+	sw_err (*appt_write)(store *s, const appointment *ap, int expected, audit_record *audit,
+	                     appt_conflict *conflict);
+	/* New appointments, all or none: each checked as appt_write checks one (against the
+	 * stored ones and those before it in aps), in one transaction with one audit record. */
+	sw_err (*appt_insert_all)(store *s, const appointment *aps, int n, audit_record *audit,
+	                          appt_conflict *conflict);
+	sw_err (*appt_get)(store *s, arena *a, const char *id, appointment *out);
+	/* The planned, not optional steps of accepted or in-progress plans of patients not
+	 * archived, whose window meets the dates from..to (YYYY-MM-DD, both included), of the kinds
+	 * booked on their own (not processing), with no live appointment: by due date, at most
+	 * 5,000. */
+	sw_err (*due_steps)(store *s, arena *a, const char *from, const char *to, due_step **items,
+	                    int *n);
+	sw_err (*appt_list)(store *s, arena *a, const appt_query *q, appointment **items, int *n);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);

@@ -1,6 +1,6 @@
 /* SQLite store: the calendars' resources and closures (migration 016), each write in one
- * transaction with its audit record and, for a change, the version checked inside it; and the
- * busy intervals the slot search keeps free (none until appointments exist). */
+ * transaction with its audit record and, for a change, the version checked inside it. The busy
+ * intervals the slot search keeps free come from the appointments (store_appointments.c). */
 #include <string.h>
 
 #include "sqlite_util.h"
@@ -257,23 +257,5 @@ sw_err sqlite_closure_list(store *base, arena *a, const closure_query *q, closur
 		return rc ? rc : sq_fail(s, "closure list");
 	*items = out;
 	*n = count;
-	return SW_OK;
-}
-
-/* ---- bookings ---- */
-
-sw_err sqlite_resource_busy(store *base, arena *a, int64_t from, int64_t to, resource_busy **items,
-                            int *n)
-{
-	/* Appointments do not exist yet (the booking phase adds them). It will select here the
-	 * resources of every appointment not cancelled that overlaps [from, to):
-	 *   SELECT resource_id, start_at, end_at FROM appointment_resources ... WHERE start_at <
-	 * ?to AND end_at > ?from and the slot search will keep those times free without any other
-	 * change. */
-	(void)base;
-	(void)from;
-	(void)to;
-	*items = arena_alloc(a, sizeof(resource_busy));
-	*n = 0;
 	return SW_OK;
 }

@@ -184,6 +184,16 @@ function probe(rt) {
     'GET /api/v1/closures/{id}': 200,
     'POST /api/v1/closures/{id}/void': 422,
     'GET /api/v1/slots': 422,
+    'POST /api/v1/appointments': 422,
+    'GET /api/v1/appointments': 200,
+    'GET /api/v1/appointments/{id}': 404,
+    'POST /api/v1/appointments/{id}/reschedule': 428,
+    'POST /api/v1/appointments/{id}/cancel': 422,
+    'POST /api/v1/appointments/{id}/arrive': 428,
+    'POST /api/v1/appointments/{id}/no-show': 428,
+    'POST /api/v1/appointments/{id}/complete': 428,
+    'POST /api/v1/plans/{id}/book': 409,
+    'GET /api/v1/worklists/due': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
@@ -235,10 +245,10 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['audit.read', 'calendar.admin', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
-  assert.deepEqual(may('clinician'), ['calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
-  assert.deepEqual(may('nurse'), ['calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
-  assert.deepEqual(may('front_desk'), ['calendar.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['appointment.read', 'appointment.write', 'audit.read', 'calendar.admin', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
+  assert.deepEqual(may('clinician'), ['appointment.read', 'appointment.write', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
+  assert.deepEqual(may('nurse'), ['appointment.read', 'appointment.write', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
+  assert.deepEqual(may('front_desk'), ['appointment.read', 'appointment.write', 'calendar.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
   assert.deepEqual(may('researcher'), ['outcomes.read', 'public', 'signed_in']);
 });
 

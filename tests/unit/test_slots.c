@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/appointment.h"
 #include "core/appt_type.h"
 #include "core/resource.h"
 #include "core/slots.h"
@@ -714,6 +715,67 @@ static int night(const tz_zone *z, const char *date, cal_slot **s)
 	return n;
 }
 
+/* A booking at one start: the given resource must serve and work, the others are the first free
+ * of their kinds; a need nothing can fill is named by its place. */
+static void a_booking_fits_one_start(void **state)
+{
+	(void)state;
+	tz_zone *utc = zone("UTC");
+	week_hours h = hours("{\"mon\": [[\"08:00\", \"12:00\"]]}");
+	cal_span busy[] = {{at("2026-12-07T09:00:00Z"), at("2026-12-07T09:30:00Z")}};
+	slot_resource rs[] = {
+	    {.kind = RES_CLINICIAN, .hours = &h, .busy = busy, .n_busy = 1},
+	    {.kind = RES_CLINICIAN, .hours = &h},
+	    {.kind = RES_ULTRASOUND_ROOM, .hours = &h},
+	};
+	slot_query q = {.zone = utc,
+	                .from = day("2026-12-07"),
+	                .minutes = 45,
+	                .n_needs = 2,
+	                .needs = {1u << RES_CLINICIAN, 1u << RES_ULTRASOUND_ROOM}};
+	short use[SLOT_MAX_NEEDS] = {-1, -1, -1, -1};
+	assert_int_equal(slots_fit(&ar, &q, rs, 3, at("2026-12-07T08:00:00Z"), use), 0);
+	assert_int_equal(use[0], 0);
+	assert_int_equal(use[1], 2);
+	/* The first clinician is booked at 09:15: the second takes it. */
+	short any[SLOT_MAX_NEEDS] = {-1, -1, -1, -1};
+	assert_int_equal(slots_fit(&ar, &q, rs, 3, at("2026-12-07T09:15:00Z"), any), 0);
+	assert_int_equal(any[0], 1);
+	/* Chosen, the first clinician cannot: need 1 (the clinician) is named. */
+	short mine[SLOT_MAX_NEEDS] = {0, -1, -1, -1};
+	assert_int_equal(slots_fit(&ar, &q, rs, 3, at("2026-12-07T09:15:00Z"), mine), 1);
+	/* Past the end of the hours (11:30 + 45 minutes): nobody works it. */
+	short late[SLOT_MAX_NEEDS] = {-1, -1, -1, -1};
+	assert_int_equal(slots_fit(&ar, &q, rs, 3, at("2026-12-07T11:30:00Z"), late), 1);
+	/* The room is the one that fails when it is closed. */
+	cal_span closed[] = {{at("2026-12-07T08:00:00Z"), at("2026-12-07T12:00:00Z")}};
+	rs[2].closures = closed;
+	rs[2].n_closures = 1;
+	short room[SLOT_MAX_NEEDS] = {-1, -1, -1, -1};
+	assert_int_equal(slots_fit(&ar, &q, rs, 3, at("2026-12-07T08:00:00Z"), room), 2);
+	/* A resource of the wrong kind chosen for a need cannot fill it. */
+	short wrong[SLOT_MAX_NEEDS] = {2, -1, -1, -1};
+	assert_int_equal(slots_fit(&ar, &q, rs, 3, at("2026-12-07T08:00:00Z"), wrong), 1);
+}
+
+/* The moves an appointment may make, and the time it holds. */
+static void appointment_moves(void **state)
+{
+	(void)state;
+	assert_null(appt_move_refused("booked", "arrived"));
+	assert_null(appt_move_refused("booked", "cancelled"));
+	assert_null(appt_move_refused("booked", "no_show"));
+	assert_null(appt_move_refused("arrived", "completed"));
+	assert_non_null(appt_move_refused("booked", "completed"));
+	assert_non_null(appt_move_refused("arrived", "cancelled"));
+	assert_non_null(appt_move_refused("arrived", "arrived"));
+	assert_non_null(appt_move_refused("completed", "no_show"));
+	assert_non_null(appt_move_refused("cancelled", "booked"));
+	assert_true(appt_holds_time("booked") && appt_holds_time("arrived") &&
+	            appt_holds_time("completed"));
+	assert_false(appt_holds_time("cancelled") || appt_holds_time("no_show"));
+}
+
 static void daylight_saving_days_in_new_york(void **state)
 {
 	(void)state;
@@ -789,6 +851,8 @@ int main(void)
 	    cmocka_unit_test(slots_follow_working_hours_and_the_grid),
 	    cmocka_unit_test(closures_and_bookings_are_kept_free),
 	    cmocka_unit_test(every_need_takes_a_free_working_resource),
+	    cmocka_unit_test(a_booking_fits_one_start),
+	    cmocka_unit_test(appointment_moves),
 	    cmocka_unit_test(daylight_saving_days_in_new_york),
 	    cmocka_unit_test(zones_without_daylight_saving),
 	};
