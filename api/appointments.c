@@ -210,23 +210,6 @@ int api_appt_create(http_req *r)
 	                   appointment_to_json(&ap, r->srv->cfg.zone));
 }
 
-/* A date query parameter as the instant its day starts in the clinic's zone (end: the next
- * day's start), or NULL when absent (an error recorded when wrong). */
-static const char *day_bound(http_req *r, const char *name, int end)
-{
-	const char *s = http_query(r, name);
-	civil_date d;
-	if (!s)
-		return NULL;
-	if (date_parse(s, &d) || d.year < 1900) {
-		v_add(&r->v, name, "must be a date YYYY-MM-DD");
-		return NULL;
-	}
-	char *out = arena_alloc(r->a, 21);
-	instant_format(tz_wall_to_utc(r->srv->cfg.zone, tz_wall(d, end ? 1440 : 0)), out);
-	return out;
-}
-
 int api_appt_list(http_req *r)
 {
 	appt_query q = {.patient_id = http_query(r, "patient_id"),
@@ -236,8 +219,8 @@ int api_appt_list(http_req *r)
 		v_add(&r->v, "patient_id", "is not a patient id");
 	if (q.resource_id && !uuid_valid(q.resource_id))
 		v_add(&r->v, "resource", "is not a resource id");
-	q.from = day_bound(r, "from", 0);
-	q.to = day_bound(r, "to", 1);
+	q.from = http_day_bound(r, "from", 0);
+	q.to = http_day_bound(r, "to", 1);
 	if (q.from && q.to && strcmp(q.to, q.from) <= 0)
 		v_add(&r->v, "to", "must not be before from");
 	if (r->v.n)
@@ -623,21 +606,8 @@ static void read_of(http_req *r, audit_record *reads, int *n, const char *id)
 
 int api_worklist_due(http_req *r)
 {
-	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
 	civil_date from = {0}, to = {0};
-	int dates = 1;
-	if (!from_s || date_parse(from_s, &from) || from.year < 1900) {
-		v_add(&r->v, "from", "is required: a date YYYY-MM-DD");
-		dates = 0;
-	}
-	if (!to_s || date_parse(to_s, &to) || to.year < 1900) {
-		v_add(&r->v, "to", "is required: a date YYYY-MM-DD");
-		dates = 0;
-	}
-	if (dates && date_days(to) < date_days(from))
-		v_add(&r->v, "to", "must not be before from");
-	else if (dates && date_days(to) - date_days(from) >= WORKLIST_MAX_DAYS)
-		v_add(&r->v, "to", "must be at most %d days after from", WORKLIST_MAX_DAYS - 1);
+	http_date_range(r, &from, &to, WORKLIST_MAX_DAYS, "");
 	if (r->v.n)
 		return http_invalid(r);
 	char day1[11], day2[11];
@@ -646,7 +616,7 @@ int api_worklist_due(http_req *r)
 	due_step *steps;
 	appointment *aps;
 	int n_steps, n_aps;
-	appt_query q = {.from = day_bound(r, "from", 0), .to = day_bound(r, "to", 1)};
+	appt_query q = {.from = http_day_bound(r, "from", 0), .to = http_day_bound(r, "to", 1)};
 	sw_err rc = r->st->ops->due_steps(r->st, r->a, day1, day2, &steps, &n_steps);
 	if (!rc)
 		rc = r->st->ops->appt_list(r->st, r->a, &q, &aps, &n_aps);

@@ -221,29 +221,12 @@ int api_closure_create(http_req *r)
 	return closure_answer(r, 201, &c);
 }
 
-/* A date query parameter as the instant its day starts (end: the next day's start) in the
- * clinic's zone, as stored; NULL when absent or wrong (the error recorded). */
-static const char *day_bound(http_req *r, const char *name, int end)
-{
-	const char *s = http_query(r, name);
-	civil_date d;
-	if (!s)
-		return NULL;
-	if (date_parse(s, &d) || d.year < 1900) {
-		v_add(&r->v, name, "must be a date YYYY-MM-DD");
-		return NULL;
-	}
-	char *out = arena_alloc(r->a, 21);
-	instant_format(tz_wall_to_utc(zone(r), tz_wall(d, end ? 1440 : 0)), out);
-	return out;
-}
-
 int api_closure_list(http_req *r)
 {
 	resource res;
 	if (load(r, &res))
 		return r->status;
-	closure_query q = {res.id, day_bound(r, "from", 0), day_bound(r, "to", 1), 0};
+	closure_query q = {res.id, http_day_bound(r, "from", 0), http_day_bound(r, "to", 1), 0};
 	const char *status = http_query(r, "status");
 	if (status && strcmp(status, "active") != 0)
 		v_add(&r->v, "status", "can only be active (leave it out for every closure)");

@@ -162,8 +162,7 @@ int api_slot_list(http_req *r)
 	const tz_zone *z = r->srv->cfg.zone;
 	if (!types || !z)
 		return http_fail(r, SW_EIO, "appointment types");
-	const char *type_id = http_query(r, "type"), *from_s = http_query(r, "from"),
-	           *to_s = http_query(r, "to"), *only_id = http_query(r, "resource"),
+	const char *type_id = http_query(r, "type"), *only_id = http_query(r, "resource"),
 	           *bio = http_query(r, "biologic");
 	const appt_type *t = appt_type_find(types, type_id);
 	if (!t) {
@@ -173,20 +172,7 @@ int api_slot_list(http_req *r)
 		v_add(&r->v, "type", "is required: one of %s", ids);
 	}
 	civil_date from = {0}, to = {0};
-	int dates = 1;
-	if (!from_s || date_parse(from_s, &from) || from.year < 1900) {
-		v_add(&r->v, "from", "is required: a date YYYY-MM-DD");
-		dates = 0;
-	}
-	if (!to_s || date_parse(to_s, &to) || to.year < 1900) {
-		v_add(&r->v, "to", "is required: a date YYYY-MM-DD");
-		dates = 0;
-	}
-	if (dates && date_days(to) < date_days(from))
-		v_add(&r->v, "to", "must not be before from");
-	else if (dates && date_days(to) - date_days(from) >= SLOT_MAX_DAYS)
-		v_add(&r->v, "to", "must be at most %d days after from (search a month at a time)",
-		      SLOT_MAX_DAYS - 1);
+	http_date_range(r, &from, &to, SLOT_MAX_DAYS, " (search a month at a time)");
 	if (bio && !biologic_find(r->srv->cfg.treatment, bio))
 		v_add(&r->v, "biologic", "is not one of the biologics offered");
 	else if (t && appt_type_varies(t) && !bio)

@@ -131,6 +131,12 @@ int http_fail(http_req *r, sw_err rc, const char *what);
 const char *http_header(http_req *r, const char *name);
 /* A decoded query parameter in the arena, or NULL when absent. */
 const char *http_query(http_req *r, const char *name);
+/* A date parameter (YYYY-MM-DD) as the UTC instant its day starts in the clinic's zone (end:
+ * the next day's start), in the arena; NULL when absent, or wrong with the error recorded. */
+const char *http_day_bound(http_req *r, const char *name, int end);
+/* The required ?from= and ?to= dates, to not before from and under max_days after it (hint
+ * added to that message, or ""); 0, or -1 with the errors recorded. */
+int http_date_range(http_req *r, civil_date *from, civil_date *to, int max_days, const char *hint);
 /* Parses ?limit= (default 50, 1..500); records a validation error in r->v when bad. */
 int http_limit(http_req *r);
 /* The version in If-Match ("3" or W/"3"); -1 when absent, -2 when unreadable. */

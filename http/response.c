@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../util/dates.h"
+#include "../util/tz.h"
 #include "http.h"
 
 int http_json(http_req *r, int status, json_t *out)
@@ -117,6 +118,40 @@ const char *http_query(http_req *r, const char *name)
 	char *buf = arena_alloc(r->a, qlen + 1);
 	int n = mg_get_var(r->query, qlen, name, buf, qlen + 1);
 	return n >= 0 ? buf : NULL;
+}
+
+const char *http_day_bound(http_req *r, const char *name, int end)
+{
+	const char *s = http_query(r, name);
+	civil_date d;
+	if (!s)
+		return NULL;
+	if (date_parse(s, &d) || d.year < 1900) {
+		v_add(&r->v, name, "must be a date YYYY-MM-DD");
+		return NULL;
+	}
+	char *out = arena_alloc(r->a, 21);
+	instant_format(tz_wall_to_utc(r->srv->cfg.zone, tz_wall(d, end ? 1440 : 0)), out);
+	return out;
+}
+
+int http_date_range(http_req *r, civil_date *from, civil_date *to, int max_days, const char *hint)
+{
+	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
+	int before = r->v.n, dates = 1;
+	if (!from_s || date_parse(from_s, from) || from->year < 1900) {
+		v_add(&r->v, "from", "is required: a date YYYY-MM-DD");
+		dates = 0;
+	}
+	if (!to_s || date_parse(to_s, to) || to->year < 1900) {
+		v_add(&r->v, "to", "is required: a date YYYY-MM-DD");
+		dates = 0;
+	}
+	if (dates && date_days(*to) < date_days(*from))
+		v_add(&r->v, "to", "must not be before from");
+	else if (dates && date_days(*to) - date_days(*from) >= max_days)
+		v_add(&r->v, "to", "must be at most %d days after from%s", max_days - 1, hint);
+	return r->v.n == before ? 0 : -1;
 }
 
 int http_limit(http_req *r)
