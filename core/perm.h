@@ -32,6 +32,15 @@ typedef enum perm {
 	PERM_CALENDAR_ADMIN,  /* add and change resources and closures (admins) */
 	PERM_APPT_READ,       /* appointments, with the patient they are for (not research) */
 	PERM_APPT_WRITE, /* book, reschedule, cancel, arrive, no-show, complete (not research) */
+	/* book and move any type and whole plans; without it appointment.write covers follow-ups
+	 * only (clinicians and nurses book follow-ups; the front desk and admins book everything)
+	 */
+	PERM_APPT_SCHEDULE,
+	PERM_PRICE_READ,     /* the price list (staff who book or treat) */
+	PERM_PRICE_ADMIN,    /* change the price list (admins) */
+	PERM_ESTIMATE_WRITE, /* make a cost estimate for a plan (admins, clinicians, front desk) */
+	PERM_BILLING_READ,   /* estimates, invoices, payments, balances, takings */
+	PERM_BILLING_WRITE,  /* invoices, credit notes, payments and refunds (front desk, admins) */
 	PERM_COUNT
 } perm;
 

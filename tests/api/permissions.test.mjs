@@ -245,10 +245,10 @@ test('GET /me reports, for each role, exactly the permissions of core/perm.c', a
 
 test('the matrix restated: what each role may do (a change to core/perm.c must be deliberate)', () => {
   const may = (role) => [...rolePerms[role]].map((p) => permNames[p]).sort();
-  assert.deepEqual(may('admin'), ['appointment.read', 'appointment.write', 'audit.read', 'calendar.admin', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in', 'staff.admin']);
-  assert.deepEqual(may('clinician'), ['appointment.read', 'appointment.write', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'public', 'signed_in']);
-  assert.deepEqual(may('nurse'), ['appointment.read', 'appointment.write', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
-  assert.deepEqual(may('front_desk'), ['appointment.read', 'appointment.write', 'calendar.read', 'patient.read', 'patient.write', 'plan.read', 'public', 'signed_in']);
+  assert.deepEqual(may('admin'), ['appointment.read', 'appointment.schedule', 'appointment.write', 'audit.read', 'billing.read', 'billing.write', 'calendar.admin', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'estimate.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.restore', 'patient.write', 'plan.read', 'plan.write', 'price.admin', 'price.read', 'public', 'signed_in', 'staff.admin']);
+  assert.deepEqual(may('clinician'), ['appointment.read', 'appointment.write', 'billing.read', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'condition.write', 'estimate.write', 'outcomes.read', 'patient.archive', 'patient.read', 'patient.write', 'plan.read', 'plan.write', 'price.read', 'public', 'signed_in']);
+  assert.deepEqual(may('nurse'), ['appointment.read', 'appointment.write', 'calendar.read', 'clinical.read', 'clinical.write', 'condition.read', 'patient.read', 'patient.write', 'plan.read', 'price.read', 'public', 'signed_in']);
+  assert.deepEqual(may('front_desk'), ['appointment.read', 'appointment.schedule', 'appointment.write', 'billing.read', 'billing.write', 'calendar.read', 'estimate.write', 'patient.read', 'patient.write', 'plan.read', 'price.read', 'public', 'signed_in']);
   assert.deepEqual(may('researcher'), ['outcomes.read', 'public', 'signed_in']);
 });
 

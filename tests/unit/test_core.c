@@ -79,12 +79,12 @@ static void permission_table(void **state)
 	/* The whole matrix, stated once more here so a change to the table is a deliberate one. */
 	static const int expect[ROLE_COUNT][PERM_COUNT] = {
 	    /* clang-format off */
-	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff arch rest outc cal-r cal-a ap-r ap-w */
-	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1,    1,   1,   1,   1,    1, 1,    1},
-	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0,    1,   0,   1,   1,    0, 1,    1},
-	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0,    0,   0,   0,   1,    0, 1,    1},
-	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0,    0,   0,   0,   1,    0, 1,    1},
-	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0,    0,   0,   1,   0,    0, 0,    0},
+	    /*                   pub sig pr pw cr cw audit clin-r clin-w plan-r plan-w staff arch rest outc cal-r cal-a ap-r ap-w ap-s pr-r pr-a est bill-r bill-w */
+	    [ROLE_ADMIN]      = {1,  1,  1, 1, 1, 1, 1,    1,     1,     1,     1,     1,    1,   1,   1,   1,    1, 1,    1, 1, 1, 1, 1, 1, 1},
+	    [ROLE_CLINICIAN]  = {1,  1,  1, 1, 1, 1, 0,    1,     1,     1,     1,     0,    1,   0,   1,   1,    0, 1,    1, 0, 1, 0, 1, 1, 0},
+	    [ROLE_NURSE]      = {1,  1,  1, 1, 1, 0, 0,    1,     1,     1,     0,     0,    0,   0,   0,   1,    0, 1,    1, 0, 1, 0, 0, 0, 0},
+	    [ROLE_FRONT_DESK] = {1,  1,  1, 1, 0, 0, 0,    0,     0,     1,     0,     0,    0,   0,   0,   1,    0, 1,    1, 1, 1, 0, 1, 1, 1},
+	    [ROLE_RESEARCHER] = {1,  1,  0, 0, 0, 0, 0,    0,     0,     0,     0,     0,    0,   0,   1,   0,    0, 0,    0, 0, 0, 0, 0, 0, 0},
 	    /* clang-format on */
 	};
 	for (int r = 0; r < ROLE_COUNT; r++)
