@@ -2,6 +2,7 @@
 #ifndef SCHWANN_API_H
 #define SCHWANN_API_H
 
+#include "../core/appt_type.h"
 #include "../http/http.h"
 
 int api_health(http_req *r);
@@ -98,8 +99,23 @@ int api_appt_cancel(http_req *r);
 int api_appt_arrive(http_req *r);
 int api_appt_no_show(http_req *r);
 int api_appt_complete(http_req *r);
-int api_plan_book(http_req *r);
 int api_worklist_due(http_req *r);
+/* A plan's series (api/appt_series.c): book every step, move them all by some days. */
+int api_plan_book(http_req *r);
+int api_plan_shift(http_req *r);
+/* The clinic's appointment types (NULL when not configured). */
+const appt_types *api_appt_types(http_req *r);
+/* 409 naming the appointment that holds a resource at an overlapping time. */
+int api_appt_conflict(http_req *r, const appt_conflict *c);
+/* The resources for an appointment of type t (biologic bio) at start: those given (ids, each
+ * filling the first need of its kind still open) and, for the other needs, the first free ones
+ * of their kinds. Into ap->resources; except: the appointment being moved (its own time is not
+ * busy). 0, or the answer given: 422 for a resource that cannot serve, or a time outside working
+ * hours or in a closure (an error at field). Whether the time is booked is the store's to say
+ * (inside its write). */
+int api_appt_place(http_req *r, const appt_type *t, const char *bio, int64_t start,
+                   const char *field, const char *const *given, int n_given, const char *except,
+                   appointment *ap);
 
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);

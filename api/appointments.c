@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "../core/appt_type.h"
+#include "../core/assessment.h"
+#include "../core/observation.h"
 #include "../core/plan.h"
 #include "../core/treatment.h"
 #include "../util/jsonv.h"
@@ -17,7 +19,7 @@
 
 #define LIST_MAX 5000
 
-static const appt_types *types_of(http_req *r)
+const appt_types *api_appt_types(http_req *r)
 {
 	const treatment_set *tx = r->srv->cfg.treatment;
 	return tx ? tx->appointments : NULL;
@@ -45,8 +47,7 @@ static int load(http_req *r, appointment *ap)
 	return rc ? http_fail(r, rc, "appointment") : 0;
 }
 
-/* 409 naming the appointment that holds a resource at an overlapping time. */
-static int conflict_answer(http_req *r, const appt_conflict *c)
+int api_appt_conflict(http_req *r, const appt_conflict *c)
 {
 	const tz_zone *z = r->srv->cfg.zone;
 	char s1[TZ_TEXT], s2[TZ_TEXT];
@@ -65,13 +66,9 @@ static int conflict_answer(http_req *r, const appt_conflict *c)
 	return 409;
 }
 
-/* The resources for an appointment of type t (biologic bio) at start: those given (ids, each
- * filling the first need of its kind still open) and, for the other needs, the first free ones
- * of their kinds. Into ap->resources; except: the appointment being moved (its own time is not
- * busy). 0, or the answer given: 422 for a resource that cannot serve or a time outside working
- * hours or in a closure. Whether the time is booked is the store's to say (inside its write). */
-static int place(http_req *r, const appt_type *t, const char *bio, int64_t start,
-                 const char *const *given, int n_given, const char *except, appointment *ap)
+int api_appt_place(http_req *r, const appt_type *t, const char *bio, int64_t start,
+                   const char *field, const char *const *given, int n_given, const char *except,
+                   appointment *ap)
 {
 	const tz_zone *z = r->srv->cfg.zone;
 	civil_date day = tz_local_date(z, start);
@@ -115,9 +112,12 @@ static int place(http_req *r, const appt_type *t, const char *bio, int64_t start
 	if (miss < 0)
 		return http_fail(r, SW_EIO, "slot search");
 	if (miss) {
-		v_add(&r->v, "start",
-		      "is outside the working hours of every %s that could serve (or it is closed)",
-		      appt_needs_text(r->a, &q.needs[miss - 1], 1));
+		char at[TZ_TEXT];
+		tz_format(z, start, at);
+		v_add(&r->v, field,
+		      "puts the %s at %s, outside the working hours of every %s that could serve "
+		      "(or a closure)",
+		      t->label, at, appt_needs_text(r->a, &q.needs[miss - 1], 1));
 		return http_invalid(r);
 	}
 	/* With the bookings: the free resources of each need's kinds. When none is free, keep the
@@ -133,6 +133,25 @@ static int place(http_req *r, const appt_type *t, const char *bio, int64_t start
 	return 0;
 }
 
+/* Follow-ups are booked, moved and cancelled by anyone with appointment.write; every other type
+ * needs appointment.schedule (the front desk, admins). 0 when r may; else the refusal (403,
+ * audited with the patient). */
+static int may_schedule(http_req *r, const char *type, const char *patient_id)
+{
+	if (perm_allows(r->role, PERM_APPT_SCHEDULE) || strcmp(type, "follow_up") == 0)
+		return 0;
+	audit_record a = http_audit(r, "access.refused", "appointment",
+	                            r->params[0] ? r->params[0] : NULL, patient_id);
+	a.detail = arena_printf(r->a, "%s %s (%s)", r->method, r->path, type);
+	if (http_audit_reads(r, &a, 1))
+		return r->status;
+	return http_problem(r, 403, "Forbidden",
+	                    arena_printf(r->a,
+	                                 "The %s role books follow-ups only; booking type %s "
+	                                 "needs %s (the front desk's).",
+	                                 r->who.role, type, perm_name(PERM_APPT_SCHEDULE)));
+}
+
 /* A start the clinic can still book: not in the past. */
 static void check_future(http_req *r, int64_t start)
 {
@@ -145,7 +164,7 @@ static void check_future(http_req *r, int64_t start)
 
 int api_appt_create(http_req *r)
 {
-	const appt_types *types = types_of(r);
+	const appt_types *types = api_appt_types(r);
 	if (!types || !r->srv->cfg.zone)
 		return http_fail(r, SW_EIO, "appointment types");
 	appt_request q;
@@ -163,7 +182,7 @@ int api_appt_create(http_req *r)
 	if (r->v.n)
 		return http_invalid(r);
 	patient p;
-	if (api_patient_writable(r, q.patient_id, &p))
+	if (api_patient_writable(r, q.patient_id, &p) || may_schedule(r, t->id, p.id))
 		return r->status;
 	if (q.plan_step_id) {
 		const plan_step *step =
@@ -183,7 +202,8 @@ int api_appt_create(http_req *r)
 	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
 	uuid_v7(id);
 	ap.id = id;
-	if (place(r, t, q.biologic, q.start, q.resources, q.n_resources, NULL, &ap))
+	if (api_appt_place(r, t, q.biologic, q.start, "start", q.resources, q.n_resources, NULL,
+	                   &ap))
 		return r->status;
 	ap.patient_id = p.id;
 	ap.type = t->id;
@@ -203,7 +223,7 @@ int api_appt_create(http_req *r)
 	appt_conflict c;
 	sw_err rc = r->st->ops->appt_write(r->st, &ap, 0, &a, &c);
 	if (rc == SW_ECONFLICT)
-		return conflict_answer(r, &c);
+		return api_appt_conflict(r, &c);
 	if (rc)
 		return http_fail(r, rc, "appointment");
 	return api_created(r, "/api/v1/appointments", id, 1,
@@ -287,7 +307,7 @@ static int save(http_req *r, appointment *ap, int expected, const char *action, 
 	appt_conflict c;
 	sw_err rc = r->st->ops->appt_write(r->st, ap, expected, &a, &c);
 	if (rc == SW_ECONFLICT)
-		return conflict_answer(r, &c);
+		return api_appt_conflict(r, &c);
 	if (rc)
 		return http_fail(r, rc, "appointment");
 	return answer(r, 200, ap);
@@ -297,7 +317,8 @@ static int save(http_req *r, appointment *ap, int expected, const char *action, 
 static int move(http_req *r, const char *to, const char *reason, int expected)
 {
 	appointment ap;
-	if (load_for_change(r, expected, &ap))
+	if (load_for_change(r, expected, &ap) ||
+	    (strcmp(to, "cancelled") == 0 && may_schedule(r, ap.type, ap.patient_id)))
 		return r->status;
 	const char *refused = appt_move_refused(ap.status, to);
 	if (refused) {
@@ -335,9 +356,142 @@ int api_appt_no_show(http_req *r)
 	return bare_move(r, "no_show");
 }
 
+/* The clinic's date of a record's date or instant (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) into day;
+ * 0 when it reads. */
+static int record_day(const tz_zone *z, const char *at, char day[11])
+{
+	int64_t t;
+	if (at && strlen(at) == 10) {
+		memcpy(day, at, 11);
+		return 0;
+	}
+	if (!at || instant_parse(at, &t))
+		return -1;
+	date_format(tz_local_date(z, t), day);
+	return 0;
+}
+
+/* 1 when the patient has an assessment or a test (not voided) dated the visit's day or today
+ * (a visit completed later, or early), in the clinic's zone; 0 when not; -1 with the answer
+ * given. */
+static int visit_recorded(http_req *r, const appointment *ap)
+{
+	const tz_zone *z = r->srv->cfg.zone;
+	char visit[11], today[11], day[11];
+	date_format(tz_local_date(z, ap->start), visit);
+	date_format(date_today(), today);
+	rec_query q = {.patient_id = ap->patient_id};
+	void *items;
+	int n, found = 0;
+	sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_assessment, &q, &items, &n);
+	const assessment *as = items;
+	for (int i = 0; !rc && i < n && !found; i++)
+		found = !rec_ended(&rk_assessment, &as[i]) &&
+		        !record_day(z, as[i].performed_at, day) &&
+		        (!strcmp(day, visit) || !strcmp(day, today));
+	if (!rc && !found)
+		rc = r->st->ops->rec_list(r->st, r->a, &rk_observation, &q, &items, &n);
+	const observation *o = items;
+	for (int i = 0; !rc && i < n && !found; i++)
+		found = !rec_ended(&rk_observation, &o[i]) && o[i].performed_on &&
+		        (!strcmp(o[i].performed_on, visit) || !strcmp(o[i].performed_on, today));
+	if (rc) {
+		http_fail(r, rc, "visit records");
+		return -1;
+	}
+	return found;
+}
+
+/* The plan step a completed visit fulfils: marked done in *w when its record is there (a
+ * procedure step is done by its procedure, recorded apart). Its state for the answer, NULL when
+ * ap has no step; *n_w the writes added; NULL with r->status set on a failure. */
+static json_t *step_outcome(http_req *r, const appointment *ap, rec_write *w, int *n_w, int *fail)
+{
+	*n_w = 0;
+	*fail = 0;
+	if (!ap->plan_step_id)
+		return NULL;
+	plan_step *s = arena_alloc(r->a, sizeof *s);
+	plan pl;
+	sw_err rc = r->st->ops->rec_get(r->st, r->a, &rk_plan_step, ap->plan_step_id, s);
+	if (!rc)
+		rc = r->st->ops->rec_get(r->st, r->a, &rk_plan, s->plan_id, &pl);
+	if (rc) {
+		*fail = 1;
+		http_fail(r, rc, "plan step");
+		return NULL;
+	}
+	const char *waiting = NULL;
+	if (strcmp(s->status, "planned") != 0 || rec_ended(&rk_plan, &pl))
+		waiting = NULL;
+	else if (plan_step_by_procedure(s->kind))
+		waiting = "its procedure, recorded under the plan with this step";
+	else {
+		int got = visit_recorded(r, ap);
+		if (got < 0) {
+			*fail = 1;
+			return NULL;
+		}
+		if (got) {
+			rec_set_life(&rk_plan_step, s, "done", NULL, s->version + 1, http_now(r),
+			             r->who.id);
+			w[(*n_w)++] = (rec_write){
+			    &rk_plan_step, s, s->version - 1,
+			    api_rec_audit(
+			        r, &rk_plan_step, "status", s,
+			        arena_printf(r->a, "planned -> done by appointment %s", ap->id))};
+		} else {
+			waiting =
+			    "an assessment or test recorded on the visit's day (then mark the "
+			    "step done)";
+		}
+	}
+	return json_pack("{s:s, s:s, s:s, s:s?}", "id", s->id, "kind", s->kind, "status", s->status,
+	                 "waiting_for", waiting);
+}
+
 int api_appt_complete(http_req *r)
 {
-	return bare_move(r, "completed");
+	static const char *const none[] = {NULL};
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
+	if (r->body)
+		jv_no_unknown(&r->v, r->body, NULL, none);
+	if (r->v.n)
+		return http_invalid(r);
+	appointment ap;
+	if (load_for_change(r, expected, &ap))
+		return r->status;
+	const char *refused = appt_move_refused(ap.status, "completed");
+	if (refused) {
+		http_problem(r, 409, "Not allowed from this status", refused);
+		json_object_set_new(r->out, "current_status", json_string(ap.status));
+		return 409;
+	}
+	rec_write w[1];
+	int n_w, fail;
+	json_t *step = step_outcome(r, &ap, w, &n_w, &fail);
+	if (fail)
+		return r->status;
+	ap.status = "completed";
+	ap.version = expected + 1;
+	ap.updated_at = http_now(r);
+	ap.updated_by = r->who.id;
+	audit_record a = appt_audit(r, "appointment.completed", &ap, NULL);
+	appt_change ch = {&ap, expected};
+	appt_conflict c;
+	sw_err rc = r->st->ops->appt_write_all(r->st, r->a, &ch, 1, w, n_w, &a, &c);
+	if (rc) {
+		json_decref(step);
+		return rc == SW_ECONFLICT ? api_appt_conflict(r, &c)
+		                          : http_fail(r, rc, "appointment");
+	}
+	r->etag = api_etag(r, ap.version);
+	json_t *body = appointment_to_json(&ap, r->srv->cfg.zone);
+	if (step)
+		json_object_set_new(body, "plan_step", step);
+	return http_json(r, 200, body);
 }
 
 int api_appt_cancel(http_req *r)
@@ -352,7 +506,7 @@ int api_appt_cancel(http_req *r)
 int api_appt_reschedule(http_req *r)
 {
 	static const char *const fields[] = {"start", NULL};
-	const appt_types *types = types_of(r);
+	const appt_types *types = api_appt_types(r);
 	if (!types || !r->srv->cfg.zone)
 		return http_fail(r, SW_EIO, "appointment types");
 	int expected = api_expected_version(r);
@@ -369,7 +523,7 @@ int api_appt_reschedule(http_req *r)
 	if (r->v.n)
 		return http_invalid(r);
 	appointment ap;
-	if (load_for_change(r, expected, &ap))
+	if (load_for_change(r, expected, &ap) || may_schedule(r, ap.type, ap.patient_id))
 		return r->status;
 	if (strcmp(ap.status, "booked") != 0) {
 		http_problem(r, 409, "Not allowed from this status",
@@ -386,202 +540,11 @@ int api_appt_reschedule(http_req *r)
 		given[i] = ap.resources[i].id;
 	char was[TZ_TEXT];
 	tz_format(r->srv->cfg.zone, ap.start, was);
-	if (place(r, t, ap.biologic, start, given, ap.n_resources, ap.id, &ap))
+	if (api_appt_place(r, t, ap.biologic, start, "start", given, ap.n_resources, ap.id, &ap))
 		return r->status;
 	ap.start = start;
 	ap.end = start + (int64_t)t->minutes * 60;
 	return save(r, &ap, expected, "appointment.reschedule", arena_printf(r->a, "from %s", was));
-}
-
-/* ---- a plan booked as one series ---- */
-
-/* The first free slot of type t (biologic bio) between the clinic's dates from and to, starting
- * no earlier than not_before, into ap; 1 when found, 0 when none, -1 with the answer given. */
-static int first_free(http_req *r, const appt_type *t, const char *bio, civil_date from,
-                      civil_date to, int64_t not_before, appointment *ap)
-{
-	const appt_types *types = types_of(r);
-	while (date_cmp(from, to) <= 0) {
-		civil_date last = date_add_days(from, SLOT_MAX_DAYS - 1);
-		if (date_cmp(last, to) > 0)
-			last = to;
-		slot_world w;
-		if (api_slot_world(r, from, last, NULL, &w))
-			return -1;
-		slot_query q = {.zone = r->srv->cfg.zone,
-		                .from = from,
-		                .to = last,
-		                .minutes = t->minutes,
-		                .grid = types->grid_minutes && types->grid_minutes < t->minutes
-		                            ? types->grid_minutes
-		                            : 0,
-		                .only = -1,
-		                .not_before = not_before,
-		                .max = 1};
-		q.n_needs = appt_type_needs(t, bio, q.needs);
-		cal_slot *found;
-		int more;
-		int count = slots_find(r->a, &q, w.rs, w.n, &found, &more);
-		if (count < 0) {
-			http_fail(r, SW_EIO, "slot search");
-			return -1;
-		}
-		if (count) {
-			ap->start = found[0].start;
-			ap->end = found[0].end;
-			ap->n_resources = q.n_needs;
-			for (int j = 0; j < q.n_needs; j++) {
-				const resource *res = &w.items[found[0].use[j]];
-				ap->resources[j] = (appt_resource){res->id, res->kind, res->name};
-			}
-			return 1;
-		}
-		from = date_add_days(last, 1);
-	}
-	return 0;
-}
-
-/* Steps by due date, then by their order in the plan. */
-static int by_due(const void *a, const void *b)
-{
-	const plan_step *x = a, *y = b;
-	int c = strcmp(x->due_date ? x->due_date : "", y->due_date ? y->due_date : "");
-	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* 1 when a live appointment is booked for step id among items. */
-static int step_booked(const appointment *items, int n, const char *id)
-{
-	for (int i = 0; i < n; i++)
-		if (items[i].plan_step_id && strcmp(items[i].plan_step_id, id) == 0 &&
-		    appt_holds_time(items[i].status))
-			return 1;
-	return 0;
-}
-
-int api_plan_book(http_req *r)
-{
-	static const char *const fields[] = {"from", NULL};
-	const appt_types *types = types_of(r);
-	const tz_zone *z = r->srv->cfg.zone;
-	if (!types || !z)
-		return http_fail(r, SW_EIO, "appointment types");
-	jv_no_unknown(&r->v, r->body, NULL, fields);
-	const char *from_s = jv_string(&r->v, r->body, NULL, "from", 10, JV_OPTIONAL, NULL);
-	civil_date today = date_today(), from = today;
-	if (from_s && (date_parse(from_s, &from) || from.year < 1900))
-		v_add(&r->v, "from", "must be a date YYYY-MM-DD");
-	if (r->v.n)
-		return http_invalid(r);
-	if (date_cmp(from, today) < 0)
-		from = today;
-	plan p;
-	sw_err rc = uuid_valid(r->params[0])
-	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], &p)
-	                : SW_ENOTFOUND;
-	if (rc)
-		return http_fail(r, rc, "plan");
-	if (api_patient_writable(r, p.patient_id, NULL))
-		return r->status;
-	if (rec_ended(&rk_plan, &p))
-		return http_problem(
-		    r, 409, "Plan ended",
-		    arena_printf(r->a, "This plan is %s: nothing to book.", p.status));
-	plan_step *steps;
-	appointment *booked;
-	int n, n_booked;
-	rec_query sq = {.patient_id = p.patient_id, .eq = p.id};
-	appt_query aq = {.patient_id = p.patient_id};
-	rc = r->st->ops->rec_list(r->st, r->a, &rk_plan_step, &sq, (void **)&steps, &n);
-	if (!rc)
-		rc = r->st->ops->appt_list(r->st, r->a, &aq, &booked, &n_booked);
-	if (rc)
-		return http_fail(r, rc, "plan");
-
-	/* Each planned step not booked yet, in order of due date, at the first free slot of its
-	 * window that starts after the previous one ends. */
-	qsort(steps, (size_t)n, sizeof *steps, by_due);
-	appointment *aps = arena_zalloc(r->a, sizeof(appointment) * (size_t)(n ? n : 1));
-	json_t *unplaced = json_array();
-	int count = 0;
-	char now_s[21];
-	int64_t after = 0;
-	instant_now(now_s);
-	instant_parse(now_s, &after);
-	const char *now = http_now(r);
-	for (int i = 0; i < n; i++) {
-		const plan_step *s = &steps[i];
-		const appt_type *t = appt_type_for_step(types, s->kind);
-		if (!t || strcmp(s->status, "planned") != 0 || s->optional ||
-		    step_booked(booked, n_booked, s->id))
-			continue;
-		civil_date w1, w2;
-		if (date_parse(s->window_from ? s->window_from : s->due_date, &w1) ||
-		    date_parse(s->window_to ? s->window_to : s->due_date, &w2))
-			return http_fail(r, SW_EDB, "plan step");
-		civil_date start_day = tz_local_date(z, after);
-		if (date_cmp(w1, from) < 0)
-			w1 = from;
-		if (date_cmp(w1, start_day) < 0)
-			w1 = start_day;
-		appointment *ap = &aps[count];
-		int got = date_cmp(w1, w2) <= 0
-		              ? first_free(r, t, appt_type_varies(t) ? p.biologic : NULL, w1, w2,
-		                           after, ap)
-		              : 0;
-		if (got < 0) {
-			json_decref(unplaced);
-			return r->status;
-		}
-		if (!got) {
-			json_array_append_new(unplaced,
-			                      json_pack("{s:s, s:s, s:s?, s:s?}", "step_id", s->id,
-			                                "kind", s->kind, "window_from",
-			                                s->window_from, "window_to", s->window_to));
-			continue;
-		}
-		char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
-		uuid_v7(id);
-		ap->id = id;
-		ap->patient_id = p.patient_id;
-		ap->type = t->id;
-		ap->biologic = appt_type_varies(t) ? p.biologic : NULL;
-		ap->status = "booked";
-		ap->plan_step_id = s->id;
-		ap->version = 1;
-		ap->created_at = ap->updated_at = now;
-		ap->updated_by = r->who.id;
-		after = ap->end;
-		count++;
-	}
-	if (json_array_size(unplaced)) {
-		http_problem(r, 409, "Steps could not be placed",
-		             arena_printf(r->a,
-		                          "%zu step(s) have no free slot inside their window after "
-		                          "the steps before them; nothing was booked.",
-		                          json_array_size(unplaced)));
-		json_object_set_new(r->out, "unplaced", unplaced);
-		return 409;
-	}
-	json_decref(unplaced);
-	json_t *arr = json_array();
-	if (count) {
-		audit_record a = http_audit(r, "appointment.book_plan", "plan", p.id, p.patient_id);
-		a.detail = arena_printf(r->a, "%d appointments", count);
-		appt_conflict c;
-		rc = r->st->ops->appt_insert_all(r->st, aps, count, &a, &c);
-		if (rc == SW_ECONFLICT) {
-			json_decref(arr);
-			return conflict_answer(r, &c);
-		}
-		if (rc) {
-			json_decref(arr);
-			return http_fail(r, rc, "appointment");
-		}
-	}
-	for (int i = 0; i < count; i++)
-		json_array_append_new(arr, appointment_to_json(&aps[i], z));
-	return http_json(r, count ? 201 : 200, json_pack("{s:o}", "items", arr));
 }
 
 /* ---- the front desk's work list ---- */

@@ -17,14 +17,45 @@ static const char *new_id(arena *a)
 	return id;
 }
 
+/* The patient's appointments, to show each step's visits; for a plan's answer. */
+typedef struct visits {
+	appointment *items;
+	int n;
+} visits;
+
+static sw_err load_visits(http_req *r, const char *patient_id, visits *v)
+{
+	appt_query q = {.patient_id = patient_id};
+	return r->st->ops->appt_list(r->st, r->a, &q, &v->items, &v->n);
+}
+
+/* A step's JSON with its visits, in order of booking: every appointment made for it, cancelled
+ * and missed (no-show) ones included, so the plan shows what happened. */
+static json_t *step_json(http_req *r, const plan_step *s, const rec_ctx *cx, const visits *v)
+{
+	json_t *o = rec_to_json(&rk_plan_step, s, cx), *arr = json_array();
+	for (int i = 0; v && i < v->n; i++) {
+		const appointment *ap = &v->items[i];
+		if (!ap->plan_step_id || strcmp(ap->plan_step_id, s->id) != 0)
+			continue;
+		char at[TZ_TEXT];
+		tz_format(r->srv->cfg.zone, ap->start, at);
+		json_array_append_new(arr,
+		                      json_pack("{s:s, s:s, s:s, s:s?}", "id", ap->id, "start", at,
+		                                "status", ap->status, "reason", ap->reason));
+	}
+	json_object_set_new(o, "visits", arr);
+	return o;
+}
+
 /* The plan's JSON with its steps (those of steps[0..n) whose plan_id is the plan's). */
-static json_t *plan_json(http_req *r, const plan *p, const plan_step *steps, int n)
+static json_t *plan_json(http_req *r, const plan *p, const plan_step *steps, int n, const visits *v)
 {
 	rec_ctx cx = api_rec_ctx(r, NULL);
 	json_t *o = rec_to_json(&rk_plan, p, &cx), *arr = json_array();
 	for (int i = 0; i < n; i++)
 		if (strcmp(steps[i].plan_id, p->id) == 0)
-			json_array_append_new(arr, rec_to_json(&rk_plan_step, &steps[i], &cx));
+			json_array_append_new(arr, step_json(r, &steps[i], &cx, v));
 	json_object_set_new(o, "steps", arr);
 	return o;
 }
@@ -63,7 +94,7 @@ int api_plan_create(http_req *r)
 	sw_err rc = r->st->ops->rec_write_all(r->st, r->a, w, n + 1, &a);
 	if (rc)
 		return http_fail(r, rc, "plan");
-	return api_created(r, rk_plan.path, p->id, 1, plan_json(r, p, steps, n));
+	return api_created(r, rk_plan.path, p->id, 1, plan_json(r, p, steps, n, NULL));
 }
 
 int api_plan_list(http_req *r)
@@ -76,24 +107,29 @@ int api_plan_list(http_req *r)
 	plan_step *steps;
 	int n, n_steps;
 	sw_err rc = r->st->ops->rec_list(r->st, r->a, &rk_plan, &q, (void **)&plans, &n);
+	visits v;
 	if (!rc)
 		rc = load_steps(r, pt.id, NULL, &steps, &n_steps);
+	if (!rc)
+		rc = load_visits(r, pt.id, &v);
 	if (rc)
 		return http_fail(r, rc, "plan");
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, plan_json(r, &plans[i], steps, n_steps));
+		json_array_append_new(arr, plan_json(r, &plans[i], steps, n_steps, &v));
 	return api_patient_items(r, "plan.list", pt.id, arr);
 }
 
-/* The plan in the route and its steps; 0, or the answer given (404). */
-static int load_plan(http_req *r, plan *p, plan_step **steps, int *n)
+/* The plan in the route, its steps and its patient's visits; 0, or the answer given (404). */
+static int load_plan(http_req *r, plan *p, plan_step **steps, int *n, visits *v)
 {
 	sw_err rc = uuid_valid(r->params[0])
 	                ? r->st->ops->rec_get(r->st, r->a, &rk_plan, r->params[0], p)
 	                : SW_ENOTFOUND;
 	if (!rc)
 		rc = load_steps(r, p->patient_id, p->id, steps, n);
+	if (!rc && v)
+		rc = load_visits(r, p->patient_id, v);
 	return rc ? http_fail(r, rc, "plan") : 0;
 }
 
@@ -105,7 +141,8 @@ static int with_steps(http_req *r, int (*handler)(http_req *r))
 	plan p;
 	plan_step *steps;
 	int n;
-	if (load_plan(r, &p, &steps, &n))
+	visits v;
+	if (load_plan(r, &p, &steps, &n, &v))
 		return r->status;
 	int status = handler(r);
 	if (status != 200)
@@ -113,7 +150,7 @@ static int with_steps(http_req *r, int (*handler)(http_req *r))
 	rec_ctx cx = api_rec_ctx(r, NULL);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, rec_to_json(&rk_plan_step, &steps[i], &cx));
+		json_array_append_new(arr, step_json(r, &steps[i], &cx, &v));
 	json_object_set_new(r->out, "steps", arr);
 	return status;
 }
@@ -159,8 +196,37 @@ int api_plan_closing(http_req *r, const plan *p, rec_write *w, int max)
 	return close_writes(r, p, steps, n, w, max);
 }
 
+/* The booked visits still to come of the plan's steps, cancelled in memory (reason: the plan's
+ * end) as changes for appt_write_all into *out; their number. */
+static int cancel_visits(http_req *r, const plan *p, const plan_step *steps, int n, visits *v,
+                         appt_change **out)
+{
+	char now_s[21];
+	int64_t now = 0;
+	instant_now(now_s);
+	instant_parse(now_s, &now);
+	*out = arena_alloc(r->a, sizeof(appt_change) * (size_t)(v->n ? v->n : 1));
+	int k = 0;
+	for (int i = 0; i < v->n; i++) {
+		appointment *ap = &v->items[i];
+		int ours = 0;
+		for (int j = 0; j < n && !ours && ap->plan_step_id; j++)
+			ours = strcmp(steps[j].id, ap->plan_step_id) == 0;
+		if (!ours || strcmp(ap->status, "booked") != 0 || ap->start <= now)
+			continue;
+		ap->status = "cancelled";
+		ap->reason = arena_printf(r->a, "plan %s", p->status);
+		(*out)[k].expected = ap->version++;
+		ap->updated_at = p->updated_at;
+		ap->updated_by = r->who.id;
+		(*out)[k++].ap = ap;
+	}
+	return k;
+}
+
 /* POST /plans/{id}/status {status, reason}: the record layer's move, and when the plan ends its
- * steps still planned are skipped, in one transaction. */
+ * steps still planned are skipped and its booked visits still to come cancelled (their time
+ * freed), in one transaction. */
 int api_plan_move(http_req *r)
 {
 	static const char *const fields[] = {"status", "reason", NULL};
@@ -176,7 +242,8 @@ int api_plan_move(http_req *r)
 	plan p;
 	plan_step *steps;
 	int n;
-	if (load_plan(r, &p, &steps, &n))
+	visits v;
+	if (load_plan(r, &p, &steps, &n, &v))
 		return r->status;
 	audit_record *a = api_rec_prepare_move(r, &rk_plan, &p, to, reason, expected);
 	if (!a)
@@ -184,11 +251,18 @@ int api_plan_move(http_req *r)
 	rec_write *w = arena_zalloc(r->a, sizeof(rec_write) * (size_t)(n + 1));
 	w[0] = (rec_write){&rk_plan, &p, expected, NULL};
 	int k = 1 + close_writes(r, &p, steps, n, w + 1, n);
-	sw_err rc = r->st->ops->rec_write_all(r->st, r->a, w, k, a);
+	appt_change *ch = NULL;
+	int n_ch = rec_ended(&rk_plan, &p) ? cancel_visits(r, &p, steps, n, &v, &ch) : 0;
+	if (n_ch)
+		a->detail = arena_printf(r->a, "%s; %d visit(s) to come cancelled",
+		                         a->detail ? a->detail : p.status, n_ch);
+	appt_conflict c;
+	sw_err rc = n_ch ? r->st->ops->appt_write_all(r->st, r->a, ch, n_ch, w, k, a, &c)
+	                 : r->st->ops->rec_write_all(r->st, r->a, w, k, a);
 	if (rc)
 		return http_fail(r, rc, "plan");
 	r->etag = api_etag(r, p.version);
-	return http_json(r, 200, plan_json(r, &p, steps, n));
+	return http_json(r, 200, plan_json(r, &p, steps, n, &v));
 }
 
 /* The step in the route and its plan; 0, or the answer given (404, or 409 when the plan has
@@ -265,7 +339,7 @@ int api_plan_step_add(http_req *r)
 	plan p;
 	plan_step *steps;
 	int n;
-	if (load_plan(r, &p, &steps, &n))
+	if (load_plan(r, &p, &steps, &n, NULL))
 		return r->status;
 	if (api_patient_writable(r, p.patient_id, NULL))
 		return r->status;

@@ -104,3 +104,8 @@ json_t *appointment_to_json(const appointment *ap, const tz_zone *zone)
 	    ap->created_at, "updated_at", ap->updated_at, "updated_by",
 	    str_or_null(ap->updated_by));
 }
+
+int64_t appt_shift_start(const tz_zone *z, int64_t start, int days)
+{
+	return tz_wall_to_utc(z, start + tz_offset(z, start) + (int64_t)days * 86400);
+}

@@ -59,4 +59,9 @@ const char *appt_move_refused(const char *from, const char *to);
 
 json_t *appointment_to_json(const appointment *ap, const tz_zone *zone);
 
+/* The start `days` days from start at the same clock time in zone z: across a daylight-saving
+ * change the instant moves by a day more or less an hour; a clock time the new day skips moves
+ * to the change (tz_wall_to_utc). */
+int64_t appt_shift_start(const tz_zone *z, int64_t start, int days);
+
 #endif

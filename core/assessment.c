@@ -47,7 +47,8 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const
 	if (at && performed_at_parse(at, &d))
 		v_add(v, "performed_at",
 		      "must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ");
-	else if (at && (date_cmp(d, today) > 0 || (strlen(at) == 20 && strcmp(at, now) > 0)))
+	/* An instant against now (both UTC): its UTC date may be the clinic's tomorrow. */
+	else if (at && (strlen(at) == 20 ? strcmp(at, now) > 0 : date_cmp(d, today) > 0))
 		v_add(v, "performed_at", "cannot be in the future");
 	else if (at && birth_date && !date_parse(birth_date, &birth) && date_cmp(d, birth) < 0)
 		v_add(v, "performed_at", "cannot be before the patient's birth date (%s)",

@@ -254,11 +254,21 @@ const route routes[] = {
     {"POST", "/api/v1/appointments/{id}/no-show", api_appt_no_show, PERM_APPT_WRITE,
      "Mark a booked appointment a no-show (If-Match required); its time is freed", 0},
     {"POST", "/api/v1/appointments/{id}/complete", api_appt_complete, PERM_APPT_WRITE,
-     "Complete an arrived appointment (If-Match required)", 0},
-    {"POST", "/api/v1/plans/{id}/book", api_plan_book, PERM_APPT_WRITE,
+     "Complete an arrived appointment (If-Match required); its plan step is marked done with it "
+     "when the visit's record is there (a consultation, work-up or follow-up: an assessment or "
+     "test dated its day or the day it is completed; a procedure step is done by recording its "
+     "procedure), and the "
+     "answer's plan_step says which",
+     0},
+    {"POST", "/api/v1/plans/{id}/book", api_plan_book, PERM_APPT_SCHEDULE,
      "Book every planned step not yet booked {from?: date}, in order, each at the first free "
      "slot inside its window after the one before; all or none (409 names the steps that "
      "could not be placed)",
+     1},
+    {"POST", "/api/v1/plans/{id}/shift", api_plan_shift, PERM_APPT_SCHEDULE,
+     "Move every booked visit of the plan still to come by {days (-365..365), reason} at the "
+     "same clock time and with the same resources; all or none (409 names the visits that "
+     "would leave their step's window or fall in the past, or the booking in the way)",
      1},
     {"GET", "/api/v1/worklists/due", api_worklist_due, PERM_APPT_READ,
      "The front desk's work list for the dates from..to (at most 92 days): planned steps of "

@@ -69,6 +69,8 @@ sw_err sqlite_rec_update(store *s, arena *a, const rec_kind *k, const void *rec,
 sw_err sqlite_rec_find(store *s, arena *a, const rec_kind *k, const char *value, int limit,
                        void **items, int *n);
 sw_err sqlite_rec_write_all(store *s, arena *a, const rec_write *w, int n, audit_record *audit);
+/* The writes of rec_write_all inside the caller's transaction (each with its own audit record). */
+sw_err sq_rec_write_batch(sqlite_store *s, arena *a, const rec_write *w, int n);
 sw_err sqlite_rec_check_table(store *s, const rec_kind *k, char *err, size_t errlen);
 /* Inserts inside the caller's transaction, without an audit record (the bulk load's rows). */
 sw_err sq_patient_insert(sqlite_store *s, const patient *p);
@@ -96,8 +98,9 @@ sw_err sqlite_resource_busy(store *s, arena *a, int64_t from, int64_t to, resour
                             int *n);
 sw_err sqlite_appt_write(store *s, const appointment *ap, int expected, audit_record *audit,
                          appt_conflict *conflict);
-sw_err sqlite_appt_insert_all(store *s, const appointment *aps, int n, audit_record *audit,
-                              appt_conflict *conflict);
+sw_err sqlite_appt_write_all(store *s, arena *a, const appt_change *ch, int n,
+                             const rec_write *also, int n_also, audit_record *audit,
+                             appt_conflict *conflict);
 sw_err sqlite_due_steps(store *s, arena *a, const char *from, const char *to, due_step **items,
                         int *n);
 sw_err sqlite_appt_get(store *s, arena *a, const char *id, appointment *out);

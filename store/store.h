@@ -131,6 +131,13 @@ typedef struct appt_conflict {
 	int64_t start, end;
 } appt_conflict;
 
+/* One appointment write of appt_write_all: an insert (expected 0) or an update of the stored
+ * version expected. */
+typedef struct appt_change {
+	const appointment *ap;
+	int expected;
+} appt_change;
+
 /* A plan step due with no live appointment (the front desk's work list), with its patient. */
 typedef struct due_step {
 	const char *step_id, *plan_id, *patient_id;
@@ -257,10 +264,15 @@ typedef struct store_ops {
 	 */
 	sw_err (*appt_write)(store *s, const appointment *ap, int expected, audit_record *audit,
 	                     appt_conflict *conflict);
-	/* New appointments, all or none: each checked as appt_write checks one (against the
-	 * stored ones and those before it in aps), in one transaction with one audit record. */
-	sw_err (*appt_insert_all)(store *s, const appointment *aps, int n, audit_record *audit,
-	                          appt_conflict *conflict);
+	/* Several appointment writes (each an insert, expected 0, or an update of that stored
+	 * version) and the record writes `also` (a plan step done with its completed visit), all
+	 * or none, in one transaction with one audit record (and each `also` its own). Every
+	 * appointment that holds time is checked, once all are written, against every other live
+	 * one, those of the batch included: a series cannot overlap itself or anything booked,
+	 * and a whole series moves together even onto times its own members leave. */
+	sw_err (*appt_write_all)(store *s, arena *a, const appt_change *ch, int n,
+	                         const rec_write *also, int n_also, audit_record *audit,
+	                         appt_conflict *conflict);
 	sw_err (*appt_get)(store *s, arena *a, const char *id, appointment *out);
 	/* The planned, not optional steps of accepted or in-progress plans of patients not
 	 * archived, whose window meets the dates from..to (YYYY-MM-DD, both included), of the kinds

@@ -57,22 +57,17 @@ static sw_err check_free(sqlite_store *s, const appointment *ap, appt_conflict *
 	return rc;
 }
 
-static sw_err write_appt(sqlite_store *s, const void *arg)
+/* ap's row and its resources' times: inserted (insert) or updated, without the overlap check. */
+static sw_err put_appt(sqlite_store *s, const appointment *ap, int insert)
 {
-	const appt_job *job = arg;
-	const appointment *ap = job->ap;
-	sw_err rc = appt_holds_time(ap->status) ? check_free(s, ap, job->conflict) : SW_OK;
-	if (rc)
-		return rc;
 	sqlite3_stmt *st =
-	    job->insert
+	    insert
 	        ? sq_prep(s, "INSERT INTO appointments (" APPT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, "
 	                     "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
-	        : sq_prep(s,
-	                  "UPDATE appointments SET patient_id = ?2, type = ?3, biologic = ?4, "
-	                  "start_at = ?5, end_at = ?6, status = ?7, plan_step_id = ?8, note = ?9, "
-	                  "reason = ?10, version = ?11, created_at = ?12, updated_at = ?13, "
-	                  "updated_by = ?14 WHERE id = ?1");
+	        : sq_prep(s, "UPDATE appointments SET patient_id = ?2, type = ?3, biologic = ?4, "
+	                     "start_at = ?5, end_at = ?6, status = ?7, plan_step_id = ?8, note = "
+	                     "?9, reason = ?10, version = ?11, created_at = ?12, updated_at = ?13, "
+	                     "updated_by = ?14 WHERE id = ?1");
 	if (!st)
 		return SW_EDB;
 	char from[21], to[21];
@@ -92,20 +87,20 @@ static sw_err write_appt(sqlite_store *s, const void *arg)
 	sq_text(st, 12, ap->created_at);
 	sq_text(st, 13, ap->updated_at);
 	sq_text(st, 14, ap->updated_by);
-	rc = sq_step_write(s, st, "appointment write");
+	sw_err rc = sq_step_write(s, st, "appointment write");
 	if (rc)
 		return rc;
 	/* The resources: inserted with a new appointment, their times moved with a change. */
-	st = job->insert ? sq_prep(s, "INSERT INTO appointment_resources (appointment_id, "
-	                              "resource_id, start_at, end_at) VALUES (?1, ?2, ?3, ?4)")
-	                 : sq_prep(s, "UPDATE appointment_resources SET start_at = ?3, end_at = ?4 "
-	                              "WHERE appointment_id = ?1");
+	st = insert ? sq_prep(s, "INSERT INTO appointment_resources (appointment_id, "
+	                         "resource_id, start_at, end_at) VALUES (?1, ?2, ?3, ?4)")
+	            : sq_prep(s, "UPDATE appointment_resources SET start_at = ?3, end_at = ?4 "
+	                         "WHERE appointment_id = ?1");
 	if (!st)
 		return SW_EDB;
-	int n = job->insert ? ap->n_resources : 1;
+	int n = insert ? ap->n_resources : 1;
 	for (int i = 0; !rc && i < n; i++) {
 		sq_text(st, 1, ap->id);
-		if (job->insert)
+		if (insert)
 			sq_text(st, 2, ap->resources[i].id);
 		sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
@@ -114,38 +109,60 @@ static sw_err write_appt(sqlite_store *s, const void *arg)
 	return rc;
 }
 
+#define VERSION_SQL "SELECT version FROM appointments WHERE id = ?"
+
+static sw_err write_appt(sqlite_store *s, const void *arg)
+{
+	const appt_job *job = arg;
+	const appointment *ap = job->ap;
+	sw_err rc = appt_holds_time(ap->status) ? check_free(s, ap, job->conflict) : SW_OK;
+	return rc ? rc : put_appt(s, ap, job->insert);
+}
+
 sw_err sqlite_appt_write(store *base, const appointment *ap, int expected, audit_record *audit,
                          appt_conflict *conflict)
 {
 	appt_job job = {ap, expected == 0, conflict};
-	return sq_write_audited(SQ(base), write_appt, &job,
-	                        expected ? "SELECT version FROM appointments WHERE id = ?" : NULL,
-	                        ap->id, expected, audit);
+	return sq_write_audited(SQ(base), write_appt, &job, expected ? VERSION_SQL : NULL, ap->id,
+	                        expected, audit);
 }
 
 typedef struct appt_batch {
-	const appointment *aps;
+	arena *a;
+	const appt_change *ch;
 	int n;
+	const rec_write *also;
+	int n_also;
 	appt_conflict *conflict;
 } appt_batch;
 
-/* Each insert sees the ones before it (same transaction), so the batch cannot overlap itself. */
-static sw_err insert_all(sqlite_store *s, const void *arg)
+/* Every write first, then every check: each appointment is checked against the others at their
+ * new times, so members of a series moved together never stand in each other's way. */
+static sw_err write_batch(sqlite_store *s, const void *arg)
 {
 	const appt_batch *b = arg;
 	sw_err rc = SW_OK;
 	for (int i = 0; !rc && i < b->n; i++) {
-		appt_job job = {&b->aps[i], 1, b->conflict};
-		rc = write_appt(s, &job);
+		const appt_change *c = &b->ch[i];
+		if (c->expected)
+			rc = sq_check_version(s, VERSION_SQL, c->ap->id, c->expected);
+		if (!rc)
+			rc = put_appt(s, c->ap, c->expected == 0);
 	}
+	if (!rc && b->n_also)
+		rc = sq_rec_write_batch(s, b->a, b->also, b->n_also);
+	for (int i = 0; !rc && i < b->n; i++)
+		if (appt_holds_time(b->ch[i].ap->status))
+			rc = check_free(s, b->ch[i].ap, b->conflict);
 	return rc;
 }
 
-sw_err sqlite_appt_insert_all(store *base, const appointment *aps, int n, audit_record *audit,
-                              appt_conflict *conflict)
+sw_err sqlite_appt_write_all(store *base, arena *a, const appt_change *ch, int n,
+                             const rec_write *also, int n_also, audit_record *audit,
+                             appt_conflict *conflict)
 {
-	appt_batch b = {aps, n, conflict};
-	return sq_write_audited(SQ(base), insert_all, &b, NULL, NULL, 0, audit);
+	appt_batch b = {a, ch, n, also, n_also, conflict};
+	return sq_write_audited(SQ(base), write_batch, &b, NULL, NULL, 0, audit);
 }
 
 /* The resources of ap, in the order they were booked. */

@@ -396,17 +396,22 @@ typedef struct batch_args {
 	int n;
 } batch_args;
 
+sw_err sq_rec_write_batch(sqlite_store *s, arena *a, const rec_write *rw, int n)
+{
+	sw_err rc = SW_OK;
+	for (int i = 0; i < n && !rc; i++) {
+		write_args w = {a, sql_of(rw[i].k), rw[i].rec, rw[i].expected};
+		rc = !w.q ? SW_EDB : w.expected ? write_update(s, &w) : write_insert(s, &w);
+		if (!rc && rw[i].audit)
+			rc = sq_audit_insert(s, rw[i].audit);
+	}
+	return rc;
+}
+
 static sw_err write_batch(sqlite_store *s, const void *arg)
 {
 	const batch_args *b = arg;
-	sw_err rc = SW_OK;
-	for (int i = 0; i < b->n && !rc; i++) {
-		write_args w = {b->a, sql_of(b->w[i].k), b->w[i].rec, b->w[i].expected};
-		rc = !w.q ? SW_EDB : w.expected ? write_update(s, &w) : write_insert(s, &w);
-		if (!rc && b->w[i].audit)
-			rc = sq_audit_insert(s, b->w[i].audit);
-	}
-	return rc;
+	return sq_rec_write_batch(s, b->a, b->w, b->n);
 }
 
 sw_err sqlite_rec_write_all(store *base, arena *a, const rec_write *w, int n, audit_record *audit)

@@ -111,7 +111,7 @@ describe('booking', () => {
   });
 
   test('an injection takes a clinician and the ultrasound room; a harvest the procedure room', async () => {
-    const inj = await book(as.clinician, { patient_id: pat.id, type: 'injection', biologic: 'prp', start: at('14:00') });
+    const inj = await book(as.front_desk, { patient_id: pat.id, type: 'injection', biologic: 'prp', start: at('14:00') });
     assert.equal(inj.status, 201, inj.text);
     assert.deepEqual(inj.body.resources.map((x) => x.kind), ['clinician', 'ultrasound_room']);
     assert.equal(inj.body.end, at('14:45'));

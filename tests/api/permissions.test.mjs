@@ -193,6 +193,7 @@ function probe(rt) {
     'POST /api/v1/appointments/{id}/no-show': 428,
     'POST /api/v1/appointments/{id}/complete': 428,
     'POST /api/v1/plans/{id}/book': 409,
+    'POST /api/v1/plans/{id}/shift': 422,
     'GET /api/v1/worklists/due': 422,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
