@@ -281,6 +281,27 @@ describe('feeds without patient names (the default)', () => {
       assertProblem(await client(srv.base).get(tok.url), 404);
     });
   });
+
+  test('the window: a booking more than 180 days ahead is left out; a cancellation drops out 30 days after it', async () => {
+    let d = addDays(todayUTC(), 200);
+    while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d = addDays(d, 1);
+    const far = await w.as.front_desk.post('/api/v1/appointments', { patient_id: w.pat.two.id, type: 'consultation', start: `${ymd(d)}T15:00:00Z` });
+    assert.equal(far.status, 201, far.text);
+    const feed = `/api/v1/resources/${w.res.doc.id}/calendar.ics`;
+    let { events } = parseFeed(await w.as.front_desk.get(feed));
+    assert.ok(!(far.body.id in events), 'beyond the window');
+    assert.equal(events[w.appt.other.id].status, 'CANCELLED');
+    const instant = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    sqlite(srv.db, `UPDATE appointments SET updated_at = '${instant(Date.now() - 29 * 86400e3)}' WHERE id = '${w.appt.other.id}'`);
+    ({ events } = parseFeed(await w.as.front_desk.get(feed)));
+    assert.equal(events[w.appt.other.id]?.status, 'CANCELLED', 'still there 29 days on');
+    sqlite(srv.db, `UPDATE appointments SET updated_at = '${instant(Date.now() - 31 * 86400e3)}' WHERE id = '${w.appt.other.id}'`);
+    ({ events } = parseFeed(await w.as.front_desk.get(feed)));
+    assert.ok(!(w.appt.other.id in events), 'dropped 31 days on');
+    assert.ok(w.appt.harvest.id in events && w.appt.consult.id in events);
+    const two = parseFeed(await w.as.front_desk.get(`/api/v1/patients/${w.pat.two.id}/calendar.ics`));
+    assert.deepEqual(Object.keys(two.events), [], 'from the patient feed too');
+  });
 });
 
 describe('feeds with --ical-patient-names', () => {
