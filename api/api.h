@@ -117,6 +117,15 @@ int api_appt_place(http_req *r, const appt_type *t, const char *bio, int64_t sta
                    const char *field, const char *const *given, int n_given, const char *except,
                    appointment *ap);
 
+/* Calendar feeds (iCalendar) and feed tokens (api/feeds.c). api_resource_feed is a public route
+ * that authorises itself: a feed token of that resource, or a signed-in reader. */
+int api_resource_feed(http_req *r);
+int api_patient_feed(http_req *r);
+int api_feed_token_create(http_req *r);
+int api_feed_token_list(http_req *r);
+int api_feed_token_get(http_req *r);
+int api_feed_token_revoke(http_req *r);
+
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);
 /* The same, with fill run on the validated record before it is written (the fields the server

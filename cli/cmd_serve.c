@@ -65,6 +65,9 @@ int cmd_serve(int argc, char **argv)
 	     "h2o: seconds within which a request's head and body must arrive once the connection "
 	     "opens or falls idle (5)",
 	     NULL},
+	    {"--ical-patient-names", NULL,
+	     "show patients' names in the resources' calendar feeds (off: \"Booked: <type>\" only)",
+	     NULL},
 	    {"--quiet", NULL, "no per-request log lines", NULL},
 	    {NULL, NULL, NULL, NULL},
 	};
@@ -82,6 +85,7 @@ int cmd_serve(int argc, char **argv)
 	                  cli_get(opts, "--quiet") != NULL};
 	if (cli_get(opts, "--listen"))
 		cfg.listen = cli_get(opts, "--listen");
+	cfg.ical_patient_names = cli_get(opts, "--ical-patient-names") != NULL;
 	cfg.trusted_proxy = cli_get(opts, "--trusted-proxy");
 	if (cfg.trusted_proxy &&
 	    (strlen(cfg.trusted_proxy) > 45 || !*cfg.trusted_proxy ||

@@ -40,6 +40,8 @@ typedef struct server_cfg {
 	int max_conns_per_addr; /* h2o engine: from one client address at most (beyond: 503) */
 	int request_timeout_ms; /* h2o engine: a whole request (head and body) must arrive within
 	                         * this long of the connection opening or falling idle */
+	int ical_patient_names; /* resource calendar feeds name the patient (--ical-patient-names)
+	                         */
 } server_cfg;
 
 typedef struct server_ctx {

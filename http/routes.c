@@ -275,6 +275,28 @@ const route routes[] = {
      "accepted or running plans whose window meets the dates with no appointment (overdue "
      "marked), and the no-shows to call back, each with the patient's name, MRN and phone",
      0},
+    {"GET", "/api/v1/resources/{id}/calendar.ics", api_resource_feed, PERM_PUBLIC,
+     "A resource's appointments as an iCalendar (RFC 5545) feed for calendar apps: 30 days back "
+     "to 180 ahead (at most 2,000, times in UTC), cancellations as STATUS:CANCELLED for 30 "
+     "days; \"Booked: <type>\" without the patient's name unless the server runs with "
+     "--ical-patient-names. Authorised by the handler: ?token= (a live feed token of this "
+     "resource; any other token is a 404) or signed in with calendar.read (and "
+     "appointment.read when names are shown); audited",
+     0},
+    {"GET", "/api/v1/resources/{id}/feed-tokens", api_feed_token_list, PERM_CALENDAR_ADMIN,
+     "A resource's calendar feed tokens, newest first (never the token itself)", 0},
+    {"POST", "/api/v1/resources/{id}/feed-tokens", api_feed_token_create, PERM_CALENDAR_ADMIN,
+     "Make a feed token for a resource's calendar {name}: the answer shows the token and the "
+     "feed's address once; only its hash is kept",
+     1},
+    {"GET", "/api/v1/feed-tokens/{id}", api_feed_token_get, PERM_CALENDAR_ADMIN,
+     "One calendar feed token (never the token itself)", 0},
+    {"POST", "/api/v1/feed-tokens/{id}/revoke", api_feed_token_revoke, PERM_CALENDAR_ADMIN,
+     "Revoke a calendar feed token {reason?}: its feed address stops working at once", 1},
+    {"GET", "/api/v1/patients/{id}/calendar.ics", api_patient_feed, PERM_APPT_READ,
+     "A patient's appointments as an iCalendar (RFC 5545) file: 30 days back to 180 ahead, "
+     "times in UTC, cancellations as STATUS:CANCELLED for 30 days; audited with the patient",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

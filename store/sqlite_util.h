@@ -105,6 +105,15 @@ sw_err sqlite_due_steps(store *s, arena *a, const char *from, const char *to, du
                         int *n);
 sw_err sqlite_appt_get(store *s, arena *a, const char *id, appointment *out);
 sw_err sqlite_appt_list(store *s, arena *a, const appt_query *q, appointment **items, int *n);
+sw_err sqlite_feed_token_add(store *s, const unsigned char *token_hash, const feed_token *t,
+                             audit_record *audit);
+sw_err sqlite_feed_token_list(store *s, arena *a, const char *resource_id, feed_token **items,
+                              int *n);
+sw_err sqlite_feed_token_get(store *s, arena *a, const char *id, feed_token *out);
+sw_err sqlite_feed_token_revoke(store *s, const char *id, const char *now, const char *by,
+                                audit_record *audit);
+sw_err sqlite_feed_token_lookup(store *s, arena *a, const unsigned char *token_hash,
+                                feed_token *out);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

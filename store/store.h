@@ -64,6 +64,16 @@ typedef struct api_token {
 	const char *revoked_at; /* NULL while it works */
 } api_token;
 
+/* A calendar feed token (migration 019): opens one resource's iCalendar feed to a calendar app
+ * that cannot sign in. The store keeps its hash only; this is what is listed. */
+typedef struct feed_token {
+	const char *id;
+	const char *resource_id;
+	const char *name; /* what it is for ("Dr Osei's phone") */
+	const char *created_at, *created_by;
+	const char *revoked_at, *revoked_by; /* NULL while it works */
+} feed_token;
+
 typedef struct patient_query {
 	const char *q; /* name prefix, MRN, or birth date YYYY-MM-DD; NULL or "" for all */
 	const char *after_family, *after_given,
@@ -281,6 +291,19 @@ typedef struct store_ops {
 	sw_err (*due_steps)(store *s, arena *a, const char *from, const char *to, due_step **items,
 	                    int *n);
 	sw_err (*appt_list)(store *s, arena *a, const appt_query *q, appointment **items, int *n);
+	/* Calendar feed tokens: a new one with its hash and its audit record; a resource's, newest
+	 * first, at most 5,000 (never the token itself); one by id; revoking by id with its audit
+	 * record (SW_ENOTFOUND when no live token has it); and the live token with a hash
+	 * (SW_ENOTFOUND when none: unknown or revoked). */
+	sw_err (*feed_token_add)(store *s, const unsigned char *token_hash, const feed_token *t,
+	                         audit_record *audit);
+	sw_err (*feed_token_list)(store *s, arena *a, const char *resource_id, feed_token **items,
+	                          int *n);
+	sw_err (*feed_token_get)(store *s, arena *a, const char *id, feed_token *out);
+	sw_err (*feed_token_revoke)(store *s, const char *id, const char *now, const char *by,
+	                            audit_record *audit);
+	sw_err (*feed_token_lookup)(store *s, arena *a, const unsigned char *token_hash,
+	                            feed_token *out);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);

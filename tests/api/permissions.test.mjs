@@ -195,9 +195,20 @@ function probe(rt) {
     'POST /api/v1/plans/{id}/book': 409,
     'POST /api/v1/plans/{id}/shift': 422,
     'GET /api/v1/worklists/due': 422,
+    'GET /api/v1/resources/{id}/calendar.ics': 200,
+    'GET /api/v1/resources/{id}/feed-tokens': 200,
+    'POST /api/v1/resources/{id}/feed-tokens': 422,
+    'GET /api/v1/feed-tokens/{id}': 404,
+    'POST /api/v1/feed-tokens/{id}/revoke': 404,
+    'GET /api/v1/patients/{id}/calendar.ics': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
+
+// Routes public in the table whose handler authorises the caller itself (a calendar app brings
+// a feed token instead of a session): without a token they are checked as if the route named
+// this permission (401 anonymous, the audited 403 naming it for a role without it).
+const handlerPerm = { 'GET /api/v1/resources/{id}/calendar.ics': 'PERM_CALENDAR_READ' };
 
 // What a route answers a caller signed in with an API token, where it differs from the table.
 const byToken = { 'DELETE /api/v1/session': 400 };
@@ -211,7 +222,8 @@ async function check(who, c, allowedPerms) {
     const expect = c.token && byToken[`${rt.method} ${rt.path}`] || usual;
     const r = await c.call(rt.method, path, body);
     const label = `${who}: ${rt.method} ${rt.path} -> ${r.status} ${r.text.slice(0, 200)}`;
-    if (rt.perm === 'PERM_PUBLIC' || allowedPerms?.has(rt.perm)) {
+    const perm = handlerPerm[`${rt.method} ${rt.path}`] || rt.perm;
+    if (perm === 'PERM_PUBLIC' || allowedPerms?.has(perm)) {
       assert.ok(r.status !== 401 && r.status !== 403 && r.status < 500, label);
       if (expect !== undefined) assert.equal(r.status, expect, label);
     } else if (!allowedPerms) {
@@ -219,7 +231,7 @@ async function check(who, c, allowedPerms) {
     } else {
       const b = assertProblem(r, 403, label);
       assert.equal(b.type, '/problems/forbidden');
-      assert.ok(b.detail.includes(permNames[rt.perm]), `${label}: the 403 names the missing permission`);
+      assert.ok(b.detail.includes(permNames[perm]), `${label}: the 403 names the missing permission`);
       assert.ok(!r.text.includes(patient.mrn) && !r.text.includes('Matrix'), `${label}: no patient data in a 403`);
     }
   }

@@ -1,6 +1,6 @@
 /* Unit tests for store/ against a real SQLite file: migrations, patients and search, versions,
- * diagnoses, the audit chain and its verification, backup, and failure paths (a write whose
- * audit append fails must leave nothing behind). */
+ * diagnoses, the audit chain and its verification, backup, calendar feed tokens, and failure
+ * paths (a write whose audit append fails must leave nothing behind). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -482,6 +482,65 @@ static void signed_checkpoints_catch_a_rewritten_chain(void **state)
 	store_audit_signing(NULL, 0);
 }
 
+/* Calendar feed tokens: stored as a hash only, found by it while live, listed newest first,
+ * revoked once (a second revoke and a lookup after it find nothing), and a write whose audit
+ * append fails leaves no token behind. */
+static void feed_tokens_by_hash(void **state)
+{
+	fixture *f = *state;
+	raw_exec(f->path, "INSERT INTO resources (id, kind, name, hours, version, created_at, "
+	                  "updated_at) VALUES ('r1', 'procedure_room', 'Room', '{}', 1, "
+	                  "'2026-11-25T10:00:00Z', '2026-11-25T10:00:00Z')");
+	unsigned char h1[SESSION_TOKEN_BYTES], h2[SESSION_TOKEN_BYTES], h3[SESSION_TOKEN_BYTES];
+	memset(h1, 1, sizeof h1);
+	memset(h2, 2, sizeof h2);
+	memset(h3, 3, sizeof h3);
+	feed_token t1 = {"t1", "r1", "Phone", "2026-11-25T10:00:00Z", NULL, NULL, NULL};
+	feed_token t2 = {"t2", "r1", "Desk", "2026-11-26T10:00:00Z", NULL, NULL, NULL};
+	audit_record a = rec("feed_token.create", NULL);
+	assert_int_equal(f->st->ops->feed_token_add(f->st, h1, &t1, &a), SW_OK);
+	a = rec("feed_token.create", NULL);
+	assert_int_equal(f->st->ops->feed_token_add(f->st, h2, &t2, &a), SW_OK);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM audit WHERE action = "
+	                                    "'feed_token.create'"),
+	                 2);
+	feed_token got;
+	assert_int_equal(f->st->ops->feed_token_lookup(f->st, &f->a, h1, &got), SW_OK);
+	assert_string_equal(got.id, "t1");
+	assert_string_equal(got.resource_id, "r1");
+	assert_null(got.revoked_at);
+	assert_int_equal(f->st->ops->feed_token_lookup(f->st, &f->a, h3, &got), SW_ENOTFOUND);
+	feed_token *items;
+	int n;
+	assert_int_equal(f->st->ops->feed_token_list(f->st, &f->a, "r1", &items, &n), SW_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].id, "t2");
+	a = rec("feed_token.revoke", NULL);
+	assert_int_equal(
+	    f->st->ops->feed_token_revoke(f->st, "t1", "2026-11-27T10:00:00Z", NULL, &a), SW_OK);
+	assert_int_equal(f->st->ops->feed_token_lookup(f->st, &f->a, h1, &got), SW_ENOTFOUND);
+	assert_int_equal(f->st->ops->feed_token_get(f->st, &f->a, "t1", &got), SW_OK);
+	assert_string_equal(got.revoked_at, "2026-11-27T10:00:00Z");
+	a = rec("feed_token.revoke", NULL);
+	assert_int_equal(
+	    f->st->ops->feed_token_revoke(f->st, "t1", "2026-11-28T10:00:00Z", NULL, &a),
+	    SW_ENOTFOUND);
+	assert_int_equal(f->st->ops->feed_token_get(f->st, &f->a, "nope", &got), SW_ENOTFOUND);
+	assert_int_equal(f->st->ops->feed_token_lookup(f->st, &f->a, h2, &got), SW_OK);
+	/* A token whose audit record cannot be written is not stored. */
+	raw_exec(f->path, "CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT "
+	                  "RAISE(ABORT, 'injected failure'); END;");
+	feed_token t3 = {"t3", "r1", "Lost", "2026-11-28T10:00:00Z", NULL, NULL, NULL};
+	a = rec("feed_token.create", NULL);
+	assert_int_equal(f->st->ops->feed_token_add(f->st, h3, &t3, &a), SW_EDB);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM feed_tokens"), 2);
+	/* The same hash twice is refused. */
+	raw_exec(f->path, "DROP TRIGGER fail_audit");
+	feed_token dup = {"t4", "r1", "Dup", "2026-11-28T10:00:00Z", NULL, NULL, NULL};
+	a = rec("feed_token.create", NULL);
+	assert_int_equal(f->st->ops->feed_token_add(f->st, h2, &dup, &a), SW_ECONFLICT);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -499,6 +558,7 @@ int main(void)
 	    T(group_commit_calls_back_when_durable),
 	    T(backup_copies_everything),
 	    T(signed_checkpoints_catch_a_rewritten_chain),
+	    T(feed_tokens_by_hash),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
