@@ -6,7 +6,7 @@ CC      ?= cc
 PKGS    := jansson libsodium sqlite3 gsl
 CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wno-missing-field-initializers -I. -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lh2o-evloop -lpthread -lm
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lh2o-evloop -lhpdf -lpthread -lm
 RELEASE_FLAGS := -O2 -g
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
