@@ -194,6 +194,19 @@ function probe(rt) {
     'POST /api/v1/appointments/{id}/complete': 428,
     'POST /api/v1/plans/{id}/book': 409,
     'GET /api/v1/worklists/due': 422,
+    'GET /api/v1/prices': 200,
+    'PUT /api/v1/prices': 422,
+    'GET /api/v1/patients/{id}/invoices': 200,
+    'POST /api/v1/patients/{id}/invoices': 422,
+    'GET /api/v1/invoices/{id}': 404,
+    'POST /api/v1/invoices/{id}/issue': 428,
+    'POST /api/v1/invoices/{id}/void': 422,
+    'POST /api/v1/invoices/{id}/credit-notes': 428,
+    'GET /api/v1/patients/{id}/payments': 200,
+    'POST /api/v1/patients/{id}/payments': 422,
+    'POST /api/v1/payments/{id}/void': 422,
+    'GET /api/v1/patients/{id}/balance': 200,
+    'GET /api/v1/reports/takings': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
