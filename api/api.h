@@ -108,6 +108,7 @@ int api_invoice_create(http_req *r);
 int api_invoice_list(http_req *r);
 int api_invoice_get(http_req *r);
 int api_invoice_issue(http_req *r);
+int api_invoice_update(http_req *r);
 int api_invoice_void(http_req *r);
 int api_credit_note_create(http_req *r);
 int api_payment_create(http_req *r);

@@ -2,7 +2,8 @@
  * recorded (not voided) procedures, given by id or all not yet invoiced, each line priced from
  * the price list in force on its date of service (no price: 422 naming the item, never a zero
  * line). A draft is voided or issued (If-Match); issuing numbers it INV-000001, INV-000002, ...
- * with no gap, inside the store's write transaction, and it never changes again. A credit note
+ * with no gap, inside the store's write transaction, and it never changes again. A draft's
+ * lines are replaced (PATCH, re-priced); the lines it drops are kept, marked removed. A credit note
  * (CN-000001, ...) credits some or all lines of an issued invoice with a reason and frees their
  * sources to be invoiced again. Patient data: every read and write is audited with the patient.
  * Billing goes on for an archived patient (a debt outlives the chart). */
@@ -19,7 +20,7 @@ static json_t *full_json(http_req *r, const invoice *inv, sw_err *rc)
 	invoice *cns = NULL;
 	int n = 0, k = 0;
 	*rc = SW_OK;
-	if (strcmp(inv->kind, "invoice") == 0 && inv->credited >= 0) {
+	if (strcmp(inv->kind, "invoice") == 0) {
 		invoice *all;
 		int n_all;
 		*rc = r->st->ops->invoice_list(r->st, r->a, inv->patient_id, &all, &n_all);
@@ -41,9 +42,8 @@ static int answer(http_req *r, int status, const invoice *inv)
 	if (!o)
 		return http_fail(r, rc, "invoice");
 	r->etag = api_etag(r, inv->version);
-	if (status == 201) {
+	if (status == 201)
 		r->location = arena_printf(r->a, "/api/v1/invoices/%s", inv->id);
-	}
 	return http_json(r, status, o);
 }
 
@@ -158,8 +158,8 @@ static int from_procedure(http_req *r, const patient *p, const procedure *pr, co
 /* The items of the sources the request names, or of every completed appointment and recorded
  * procedure of the patient not held by a live line (all). Their number, or -1 with the answer
  * given. */
-static int gather(http_req *r, const patient *p, int all, const char **appts, int n_appts,
-                  const char **procs, int n_procs, const bill_source *held, int n_held,
+static int gather(http_req *r, const patient *p, const char *self, int all, const char **appts,
+                  int n_appts, const char **procs, int n_procs, const bill_source *held, int n_held,
                   bill_item *items)
 {
 	int n = 0;
@@ -190,7 +190,8 @@ static int gather(http_req *r, const patient *p, int all, const char **appts, in
 			const char *id = is_appt ? appts[i] : procs[i - n_appts];
 			int taken = 0;
 			for (int h = 0; h < n_held && !taken; h++)
-				taken = strcmp(held[h].source_id, id) == 0;
+				taken = strcmp(held[h].source_id, id) == 0 &&
+				        !(self && strcmp(held[h].invoice_id, self) == 0);
 			if (taken || ka + kp >= INVOICE_MAX_SOURCES)
 				continue;
 			if (is_appt)
@@ -244,13 +245,14 @@ static int gather(http_req *r, const patient *p, int all, const char **appts, in
 }
 
 /* 409 naming the sources a live line holds already, or 0 when none does. */
-static int refuse_held(http_req *r, const bill_item *items, int n, const bill_source *held,
-                       int n_held)
+static int refuse_held(http_req *r, const char *self, const bill_item *items, int n,
+                       const bill_source *held, int n_held)
 {
 	json_t *taken = json_array();
 	for (int i = 0; i < n; i++)
 		for (int h = 0; h < n_held; h++)
-			if (strcmp(held[h].source_id, items[i].source_id) == 0)
+			if (strcmp(held[h].source_id, items[i].source_id) == 0 &&
+			    !(self && strcmp(held[h].invoice_id, self) == 0))
 				json_array_append_new(
 				    taken, json_pack("{s:s, s:s, s:s, s:s}", "path", items[i].path,
 				                     "source_kind", items[i].source_kind,
@@ -269,12 +271,12 @@ static int refuse_held(http_req *r, const bill_item *items, int n, const bill_so
 	return 409;
 }
 
-int api_invoice_create(http_req *r)
+/* The lines the request body names ({appointment_ids?, procedure_ids?} or {all: true}) for
+ * patient p, priced, into inv (lines, n_lines, total); self: the draft being changed (its own
+ * items are not "on another invoice"), or NULL. 0, or the answer given. */
+static int build_lines(http_req *r, const patient *p, const char *self, invoice *inv)
 {
 	static const char *const fields[] = {"appointment_ids", "procedure_ids", "all", NULL};
-	patient p;
-	if (api_load_patient(r, &p))
-		return r->status;
 	jv_no_unknown(&r->v, r->body, NULL, fields);
 	/* Room for "all": every appointment and procedure the store lists. */
 	const char **appts = arena_alloc(r->a, sizeof(char *) * 5001);
@@ -295,30 +297,18 @@ int api_invoice_create(http_req *r)
 		return http_invalid(r);
 	bill_source *held;
 	int n_held;
-	sw_err rc = r->st->ops->bill_held(r->st, r->a, p.id, &held, &n_held);
+	sw_err rc = r->st->ops->bill_held(r->st, r->a, p->id, &held, &n_held);
 	if (rc)
 		return http_fail(r, rc, "invoice");
 	bill_item *items = arena_zalloc(r->a, sizeof(bill_item) * (INVOICE_MAX_SOURCES + 1));
-	int n = gather(r, &p, all, appts, n_appts, procs, n_procs, held, n_held, items);
+	int n = gather(r, p, self, all, appts, n_appts, procs, n_procs, held, n_held, items);
 	if (n < 0)
 		return r->status;
-	if (refuse_held(r, items, n, held, n_held))
+	if (refuse_held(r, self, items, n, held, n_held))
 		return r->status;
-
-	invoice inv;
-	memset(&inv, 0, sizeof inv);
-	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
-	uuid_v7(id);
-	inv.id = id;
-	inv.patient_id = p.id;
-	inv.kind = "invoice";
-	inv.status = "draft";
-	inv.currency = api_currency(r);
-	inv.version = 1;
-	inv.created_at = inv.updated_at = http_now(r);
-	inv.updated_by = r->who.id;
-	inv.lines = arena_zalloc(r->a, sizeof(invoice_line) * (size_t)n);
-	inv.n_lines = n;
+	inv->lines = arena_zalloc(r->a, sizeof(invoice_line) * (size_t)(n ? n : 1));
+	inv->n_lines = n;
+	inv->total = 0;
 	for (int i = 0; i < n; i++) {
 		const bill_item *it = &items[i];
 		price pr;
@@ -330,43 +320,66 @@ int api_invoice_create(http_req *r)
 			      "has no price: no %s price for %s%s%s in %s in force on %s (PUT "
 			      "/api/v1/prices)",
 			      it->kind, it->code, it->biologic ? " with " : "",
-			      it->biologic ? it->biologic : "", inv.currency, it->date);
+			      it->biologic ? it->biologic : "", inv->currency, it->date);
 			continue;
 		}
-		invoice_line *l = &inv.lines[i];
 		char *lid = arena_alloc(r->a, UUID_STR_LEN + 1);
 		uuid_v7(lid);
-		*l = (invoice_line){.id = lid,
-		                    .seq = i + 1,
-		                    .source_kind = it->source_kind,
-		                    .source_id = it->source_id,
-		                    .item_kind = it->kind,
-		                    .item_code = it->code,
-		                    .item_biologic = it->biologic,
-		                    .label = pr.label
-		                                 ? pr.label
-		                                 : arena_printf(r->a, "%s%s%s", it->code,
-		                                                it->biologic ? " " : "",
-		                                                it->biologic ? it->biologic : ""),
-		                    .service_date = it->date,
-		                    .price_id = pr.id,
-		                    .amount = pr.amount};
-		if (money_add(inv.total, pr.amount, &inv.total) || inv.total > MONEY_MAX)
+		inv->lines[i] = (invoice_line){
+		    .id = lid,
+		    .seq = i + 1,
+		    .source_kind = it->source_kind,
+		    .source_id = it->source_id,
+		    .item_kind = it->kind,
+		    .item_code = it->code,
+		    .item_biologic = it->biologic,
+		    .label = pr.label
+		                 ? pr.label
+		                 : arena_printf(r->a, "%s%s%s", it->code, it->biologic ? " " : "",
+		                                it->biologic ? it->biologic : ""),
+		    .service_date = it->date,
+		    .price_id = pr.id,
+		    .amount = pr.amount};
+		if (money_add(inv->total, pr.amount, &inv->total) || inv->total > MONEY_MAX)
 			v_add(&r->v, it->path, "makes the total more than %lld minor units",
 			      (long long)MONEY_MAX);
 	}
-	if (r->v.n)
-		return http_invalid(r);
+	return r->v.n ? http_invalid(r) : 0;
+}
+
+/* 409 when the store found an item on another live invoice after the API's check. */
+static int raced(http_req *r)
+{
+	return http_problem(r, 409, "Already invoiced",
+	                    "An item was invoiced by another request just now: nothing is "
+	                    "invoiced twice. Reload the patient's invoices.");
+}
+
+int api_invoice_create(http_req *r)
+{
+	patient p;
+	if (api_load_patient(r, &p))
+		return r->status;
+	invoice inv;
+	memset(&inv, 0, sizeof inv);
+	inv.currency = api_currency(r);
+	if (build_lines(r, &p, NULL, &inv))
+		return r->status;
+	char *id = arena_alloc(r->a, UUID_STR_LEN + 1);
+	uuid_v7(id);
+	inv.id = id;
+	inv.patient_id = p.id;
+	inv.kind = "invoice";
+	inv.status = "draft";
+	inv.version = 1;
+	inv.created_at = inv.updated_at = http_now(r);
+	inv.updated_by = r->who.id;
 	audit_record a = inv_audit(r, "invoice.create", &inv,
-	                           arena_printf(r->a, "draft, %d line(s), %lld %s", n,
+	                           arena_printf(r->a, "draft, %d line(s), %lld %s", inv.n_lines,
 	                                        (long long)inv.total, inv.currency));
-	rc = r->st->ops->invoice_create(r->st, &inv, &a);
-	if (rc == SW_ECONFLICT) {
-		/* Another request invoiced one of them since the check: ask again to name it. */
-		return http_problem(r, 409, "Already invoiced",
-		                    "An item was invoiced by another request just now: nothing is "
-		                    "invoiced twice. Reload the patient's invoices.");
-	}
+	sw_err rc = r->st->ops->invoice_create(r->st, &inv, &a);
+	if (rc == SW_ECONFLICT)
+		return raced(r);
 	if (rc)
 		return http_fail(r, rc, "invoice");
 	return answer(r, 201, &inv);
@@ -484,6 +497,38 @@ int api_invoice_void(http_req *r)
 	return answer(r, 200, &inv);
 }
 
+int api_invoice_update(http_req *r)
+{
+	int expected = api_expected_version(r);
+	if (expected < 0)
+		return r->status;
+	invoice inv;
+	if (load(r, &inv))
+		return r->status;
+	if (inv.version != expected)
+		return http_fail(r, SW_EVERSION, "invoice");
+	if (strcmp(inv.kind, "invoice") != 0 || strcmp(inv.status, "draft") != 0)
+		return not_draft(r, &inv, "changed");
+	patient p;
+	sw_err rc = r->st->ops->patient_get(r->st, r->a, inv.patient_id, &p);
+	if (rc)
+		return http_fail(r, rc, "patient");
+	if (build_lines(r, &p, inv.id, &inv))
+		return r->status;
+	inv.updated_at = http_now(r);
+	inv.updated_by = r->who.id;
+	inv.version = expected + 1;
+	audit_record a = inv_audit(r, "invoice.update", &inv,
+	                           arena_printf(r->a, "draft, %d line(s), %lld %s", inv.n_lines,
+	                                        (long long)inv.total, inv.currency));
+	rc = r->st->ops->invoice_relines(r->st, &inv, expected, &a);
+	if (rc == SW_ECONFLICT)
+		return raced(r);
+	if (rc)
+		return http_fail(r, rc, "invoice");
+	return answer(r, 200, &inv);
+}
+
 /* ---- credit notes ---- */
 
 int api_credit_note_create(http_req *r)
@@ -510,8 +555,7 @@ int api_credit_note_create(http_req *r)
 	if (strcmp(inv.kind, "invoice") != 0 || strcmp(inv.status, "issued") != 0) {
 		http_problem(
 		    r, 409, "Not issued",
-		    arena_printf(r->a, "Only an issued invoice takes a credit note; this is %s %s.",
-		                 strcmp(inv.kind, "invoice") ? "a" : "a",
+		    arena_printf(r->a, "Only an issued invoice takes a credit note; this is a %s.",
 		                 strcmp(inv.kind, "invoice") ? "credit note" : inv.status));
 		return 409;
 	}

@@ -289,6 +289,11 @@ const route routes[] = {
      "One invoice or credit note: lines, subtotal, total, credited, paid, due and status "
      "(draft, void, issued, part_paid, paid, credited)",
      0},
+    {"PATCH", "/api/v1/invoices/{id}", api_invoice_update, PERM_BILLING_WRITE,
+     "Change a draft's items {appointment_ids?, procedure_ids?} or {all: true} (If-Match "
+     "required): its lines are replaced and priced again; the dropped ones are kept, marked "
+     "removed. An issued invoice never changes",
+     1},
     {"POST", "/api/v1/invoices/{id}/issue", api_invoice_issue, PERM_BILLING_WRITE,
      "Issue a draft (If-Match required): numbered INV-000001, INV-000002, ... without gaps, "
      "then never changed",

@@ -111,6 +111,7 @@ sw_err sqlite_invoice_create(store *s, const invoice *inv, audit_record *audit);
 sw_err sqlite_invoice_get(store *s, arena *a, const char *id, invoice *out);
 sw_err sqlite_invoice_list(store *s, arena *a, const char *patient_id, invoice **items, int *n);
 sw_err sqlite_invoice_issue(store *s, invoice *inv, int expected, audit_record *audit);
+sw_err sqlite_invoice_relines(store *s, const invoice *inv, int expected, audit_record *audit);
 sw_err sqlite_invoice_void(store *s, const invoice *inv, int expected, audit_record *audit);
 sw_err sqlite_credit_note_create(store *s, invoice *cn, int expected, audit_record *audit);
 sw_err sqlite_bill_held(store *s, arena *a, const char *patient_id, bill_source **items, int *n);

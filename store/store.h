@@ -309,6 +309,10 @@ typedef struct store_ops {
 	 * draft): inside the write transaction inv->seq becomes the series' highest + 1, so the
 	 * numbers have no gap and no duplicate; status, issued_at, version, updated_* written. */
 	sw_err (*invoice_issue)(store *s, invoice *inv, int expected, audit_record *audit);
+	/* Replaces draft inv's lines with inv->lines (version expected; the old lines stay,
+	 * marked removed and no longer live), writing its total, version and updated_*;
+	 * SW_ECONFLICT if not a draft or a new line's source is on another live invoice. */
+	sw_err (*invoice_relines)(store *s, const invoice *inv, int expected, audit_record *audit);
 	/* Voids draft inv (reason in inv) and frees its lines' sources; SW_ECONFLICT if not a
 	 * draft. */
 	sw_err (*invoice_void)(store *s, const invoice *inv, int expected, audit_record *audit);

@@ -144,6 +144,36 @@ sw_err sqlite_price_candidates(store *base, arena *a, const char *currency, cons
 
 /* ---- invoices and credit notes ---- */
 
+/* inv's lines, each live or not, inside the caller's transaction. */
+static sw_err insert_lines(sqlite_store *s, const invoice *inv, int live)
+{
+	sqlite3_stmt *st = sq_prep(s, "INSERT INTO invoice_lines (" LINE_COLS ", invoice_id, live) "
+	                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	                              "NULL, ?13, ?14)");
+	if (!st)
+		return SW_EDB;
+	sw_err rc = SW_OK;
+	for (int i = 0; !rc && i < inv->n_lines; i++) {
+		const invoice_line *l = &inv->lines[i];
+		sq_text(st, 1, l->id);
+		sqlite3_bind_int(st, 2, l->seq);
+		sq_text(st, 3, l->source_kind);
+		sq_text(st, 4, l->source_id);
+		sq_text(st, 5, l->item_kind);
+		sq_text(st, 6, l->item_code);
+		sq_text(st, 7, l->item_biologic);
+		sq_text(st, 8, l->label);
+		sq_text(st, 9, l->service_date);
+		sq_text(st, 10, l->price_id);
+		sqlite3_bind_int64(st, 11, l->amount);
+		sq_text(st, 12, l->credits_line);
+		sq_text(st, 13, inv->id);
+		sqlite3_bind_int(st, 14, live);
+		rc = sq_step_write(s, st, "invoice line");
+	}
+	return rc;
+}
+
 static sw_err insert_invoice(sqlite_store *s, const invoice *inv, int live)
 {
 	sqlite3_stmt *st = sq_prep(s, "INSERT INTO invoices (" INV_COLS ") VALUES (?1, ?2, ?3, ?4, "
@@ -166,30 +196,7 @@ static sw_err insert_invoice(sqlite_store *s, const invoice *inv, int live)
 	sq_text(st, 13, inv->updated_at);
 	sq_text(st, 14, inv->updated_by);
 	sw_err rc = sq_step_write(s, st, "invoice insert");
-	st = rc ? NULL
-	        : sq_prep(s, "INSERT INTO invoice_lines (" LINE_COLS ", invoice_id, live) VALUES "
-	                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14)");
-	if (!rc && !st)
-		rc = SW_EDB;
-	for (int i = 0; !rc && i < inv->n_lines; i++) {
-		const invoice_line *l = &inv->lines[i];
-		sq_text(st, 1, l->id);
-		sqlite3_bind_int(st, 2, l->seq);
-		sq_text(st, 3, l->source_kind);
-		sq_text(st, 4, l->source_id);
-		sq_text(st, 5, l->item_kind);
-		sq_text(st, 6, l->item_code);
-		sq_text(st, 7, l->item_biologic);
-		sq_text(st, 8, l->label);
-		sq_text(st, 9, l->service_date);
-		sq_text(st, 10, l->price_id);
-		sqlite3_bind_int64(st, 11, l->amount);
-		sq_text(st, 12, l->credits_line);
-		sq_text(st, 13, inv->id);
-		sqlite3_bind_int(st, 14, live);
-		rc = sq_step_write(s, st, "invoice line");
-	}
-	return rc;
+	return rc ? rc : insert_lines(s, inv, live);
 }
 
 static sw_err write_invoice(sqlite_store *s, const void *arg)
@@ -224,9 +231,9 @@ static void read_invoice_row(arena *a, sqlite3_stmt *st, invoice *out)
 /* inv's lines, and for an invoice what its live payments and credit notes come to. */
 static sw_err read_invoice_rest(sqlite_store *s, arena *a, invoice *inv)
 {
-	sqlite3_stmt *st =
-	    sq_prep(s, "SELECT " LINE_COLS " FROM invoice_lines WHERE invoice_id = ? "
-	               "ORDER BY seq");
+	sqlite3_stmt *st = sq_prep(s, "SELECT " LINE_COLS
+	                              " FROM invoice_lines WHERE invoice_id = ? AND removed = 0 "
+	                              "ORDER BY seq");
 	if (!st)
 		return SW_EDB;
 	sq_text(st, 1, inv->id);
@@ -384,6 +391,44 @@ sw_err sqlite_invoice_issue(store *base, invoice *inv, int expected, audit_recor
 	                        audit);
 }
 
+static sw_err write_relines(sqlite_store *s, const void *arg)
+{
+	const invoice *inv = arg;
+	sw_err rc = check_status(s, inv->id, "draft");
+	sqlite3_stmt *st = rc ? NULL
+	                      : sq_prep(s, "UPDATE invoice_lines SET live = 0, removed = 1 WHERE "
+	                                   "invoice_id = ? AND removed = 0");
+	if (!rc && !st)
+		rc = SW_EDB;
+	if (!rc) {
+		sq_text(st, 1, inv->id);
+		rc = sq_step_write(s, st, "invoice lines removed");
+	}
+	if (!rc)
+		rc = insert_lines(s, inv, 1);
+	st = rc ? NULL
+	        : sq_prep(s, "UPDATE invoices SET total = ?2, version = ?3, updated_at = ?4, "
+	                     "updated_by = ?5 WHERE id = ?1");
+	if (!rc && !st)
+		rc = SW_EDB;
+	if (!rc) {
+		sq_text(st, 1, inv->id);
+		sqlite3_bind_int64(st, 2, inv->total);
+		sqlite3_bind_int(st, 3, inv->version);
+		sq_text(st, 4, inv->updated_at);
+		sq_text(st, 5, inv->updated_by);
+		rc = sq_step_write(s, st, "invoice total");
+	}
+	return rc;
+}
+
+sw_err sqlite_invoice_relines(store *base, const invoice *inv, int expected, audit_record *audit)
+{
+	return sq_write_audited(SQ(base), write_relines, inv,
+	                        "SELECT version FROM invoices WHERE id = ?", inv->id, expected,
+	                        audit);
+}
+
 static sw_err write_void(sqlite_store *s, const void *arg)
 {
 	const invoice *inv = arg;
@@ -419,7 +464,7 @@ static sw_err write_credit(sqlite_store *s, const void *arg)
 	sqlite3_stmt *st = rc ? NULL
 	                      : sq_prep(s, "UPDATE invoice_lines SET credited_by = ?1, live = 0 "
 	                                   "WHERE id = ?2 AND invoice_id = ?3 AND credited_by IS "
-	                                   "NULL");
+	                                   "NULL AND removed = 0");
 	if (!rc && !st)
 		rc = SW_EDB;
 	for (int i = 0; !rc && i < cn->n_lines; i++) {

@@ -234,6 +234,7 @@ static const store_ops sqlite_ops = {
     .invoice_get = sqlite_invoice_get,
     .invoice_list = sqlite_invoice_list,
     .invoice_issue = sqlite_invoice_issue,
+    .invoice_relines = sqlite_invoice_relines,
     .invoice_void = sqlite_invoice_void,
     .credit_note_create = sqlite_credit_note_create,
     .bill_held = sqlite_bill_held,

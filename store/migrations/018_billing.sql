@@ -49,6 +49,7 @@ CREATE INDEX invoices_by_invoice ON invoices (invoice_id);
 -- while live: live = 1 from the draft on, 0 once its draft is voided or a credit note credits it
 -- (credited_by). The partial unique index is the store's guarantee that nothing is invoiced
 -- twice. A credit note's line names the invoice line it credits (credits_line) and is never live.
+-- A draft's lines are replaced when it changes: the old ones stay, removed = 1 and not live.
 CREATE TABLE invoice_lines (
   id TEXT PRIMARY KEY,
   invoice_id TEXT NOT NULL REFERENCES invoices(id),
@@ -65,8 +66,9 @@ CREATE TABLE invoice_lines (
   credits_line TEXT REFERENCES invoice_lines(id),
   credited_by TEXT REFERENCES invoices(id),
   live INTEGER NOT NULL CHECK (live IN (0, 1)),
-  UNIQUE (invoice_id, seq)
+  removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1))
 );
+CREATE UNIQUE INDEX invoice_lines_seq ON invoice_lines (invoice_id, seq) WHERE removed = 0;
 CREATE UNIQUE INDEX invoice_lines_source_once ON invoice_lines (source_kind, source_id)
   WHERE live = 1;
 

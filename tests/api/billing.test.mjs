@@ -265,6 +265,36 @@ describe('invoices', () => {
     assert.ok((await auditActions(pat, 'invoice')).includes('invoice.void'));
   });
 
+  test('a draft changes (If-Match): its lines replaced and priced again; dropped items are free; an issued invoice never changes', async () => {
+    const f1 = await completed(pat, 'follow_up', at('09:00', '2027-01-06'), { resources: [res.nurse.id] });
+    const f2 = await completed(pat, 'follow_up', at('09:30', '2027-01-06'), { resources: [res.nurse.id] });
+    const d = await invoice(as.front_desk, pat, { appointment_ids: [f1.id] });
+    assert.equal(d.status, 201, d.text);
+    const path = `/api/v1/invoices/${d.body.id}`;
+    assertProblem(await as.front_desk.patch(path, { appointment_ids: [f2.id] }), 428);
+    assertProblem(await as.front_desk.patch(path, { appointment_ids: [f2.id] }, { 'If-Match': '"9"' }), 412);
+    assertInvalid(await as.front_desk.patch(path, { appointment_ids: [ap.booked.id] }, { 'If-Match': '"1"' }), ['appointment_ids[0]']);
+    const on = assertProblem(await as.front_desk.patch(path, { appointment_ids: [f2.id, ap.c1.id] }, { 'If-Match': '"1"' }), 409);
+    assert.equal(on.invoiced[0].source_id, ap.c1.id);
+    // Keeping its own item is not "invoiced twice".
+    const u = await as.front_desk.patch(path, { appointment_ids: [f1.id, f2.id] }, { 'If-Match': '"1"' });
+    assert.equal(u.status, 200, u.text);
+    assert.equal(u.body.version, 2);
+    assert.deepEqual(u.body.lines.map((l) => [l.seq, l.source_id, l.amount]), [[1, f1.id, 5000], [2, f2.id, 5000]]);
+    assert.equal(u.body.total, 10000);
+    const u2 = await as.front_desk.patch(path, { appointment_ids: [f2.id] }, { 'If-Match': '"2"' });
+    assert.equal(u2.status, 200, u2.text);
+    assert.deepEqual(u2.body.lines.map((l) => l.source_id), [f2.id]);
+    assert.equal(u2.body.total, 5000);
+    assert.deepEqual((await as.front_desk.get(path)).body.lines.map((l) => l.source_id), [f2.id]);
+    // f1 is free again.
+    const f1inv = await invoice(as.front_desk, pat, { appointment_ids: [f1.id] });
+    assert.equal(f1inv.status, 201, f1inv.text);
+    assert.ok((await auditActions(pat, 'invoice')).includes('invoice.update'));
+    const b = assertProblem(await as.front_desk.patch(`/api/v1/invoices/${draft.id}`, { appointment_ids: [f1.id] }, { 'If-Match': `"${draft.version}"` }), 409);
+    assert.equal(b.current_status, 'issued');
+  });
+
   test('credit notes: some lines then the rest, numbered CN-000001, CN-000002; the credited items can be invoiced again', async () => {
     const lineC2 = draft.lines[1];
     assertProblem(await as.front_desk.post(`/api/v1/invoices/${draft.id}/credit-notes`, { reason: 'billed the wrong day' }), 428);

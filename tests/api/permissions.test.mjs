@@ -199,6 +199,7 @@ function probe(rt) {
     'GET /api/v1/patients/{id}/invoices': 200,
     'POST /api/v1/patients/{id}/invoices': 422,
     'GET /api/v1/invoices/{id}': 404,
+    'PATCH /api/v1/invoices/{id}': 428,
     'POST /api/v1/invoices/{id}/issue': 428,
     'POST /api/v1/invoices/{id}/void': 422,
     'POST /api/v1/invoices/{id}/credit-notes': 428,
