@@ -126,6 +126,30 @@ int api_feed_token_list(http_req *r);
 int api_feed_token_get(http_req *r);
 int api_feed_token_revoke(http_req *r);
 
+/* Billing (api/prices.c, api/invoices.c, api/payments.c). */
+int api_price_list(http_req *r);
+int api_price_put(http_req *r);
+int api_invoice_create(http_req *r);
+int api_invoice_list(http_req *r);
+int api_invoice_get(http_req *r);
+int api_invoice_issue(http_req *r);
+int api_invoice_update(http_req *r);
+int api_invoice_void(http_req *r);
+int api_credit_note_create(http_req *r);
+int api_payment_create(http_req *r);
+int api_payment_list(http_req *r);
+int api_payment_void(http_req *r);
+int api_balance_get(http_req *r);
+int api_takings(http_req *r);
+/* The clinic's currency (serve --currency; USD when not set). */
+const char *api_currency(http_req *r);
+/* The price in force on date `on` (YYYY-MM-DD) for item (kind, code, biologic bio or NULL) in
+ * the clinic's currency, into *out (core/billing.h price_pick: a price for exactly bio wins over
+ * one for any biologic, then the latest effective_from): 1 found, 0 none, -1 with the answer
+ * given on a store failure. For invoices and estimates. */
+int api_price_in_force(http_req *r, const char *kind, const char *code, const char *bio,
+                       const char *on, price *out);
+
 /* Every kind of patient record, the kind taken from the route (api/records.c). */
 int api_rec_create(http_req *r);
 /* The same, with fill run on the validated record before it is written (the fields the server

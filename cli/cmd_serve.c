@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../core/instrument.h"
+#include "../core/money.h"
 #include "../core/neuropathy.h"
 #include "../core/treatment.h"
 #include "../http/http.h"
@@ -42,6 +43,10 @@ int cmd_serve(int argc, char **argv)
 	    {"--timezone", "ZONE",
 	     "the clinic's IANA time zone, e.g. America/Chicago (default: "
 	     "the machine's)",
+	     NULL},
+	    {"--currency", "CODE",
+	     "the clinic's ISO 4217 currency: prices, invoices and payments are whole numbers of "
+	     "its minor unit (default USD)",
 	     NULL},
 	    {"--audit-key", "PATH",
 	     "the audit signing key (default: the database path + .audit-key; created at the "
@@ -126,6 +131,11 @@ int cmd_serve(int argc, char **argv)
 	if (cli_get(opts, "--audit-every") &&
 	    number(cli_get(opts, "--audit-every"), "--audit-every", 1, 1000000, &every))
 		return 2;
+	cfg.currency = cli_get(opts, "--currency") ? cli_get(opts, "--currency") : "USD";
+	if (!currency_find(cfg.currency)) {
+		fprintf(stderr, "schwann: --currency must be one of %s\n", currency_codes());
+		return 2;
+	}
 	const char *tz = cli_get(opts, "--timezone");
 	arena a;
 	arena_init(&a);

@@ -297,6 +297,65 @@ const route routes[] = {
      "A patient's appointments as an iCalendar (RFC 5545) file: 30 days back to 180 ahead, "
      "times in UTC, cancellations as STATUS:CANCELLED for 30 days; audited with the patient",
      0},
+    {"GET", "/api/v1/prices", api_price_list, PERM_PRICE_READ,
+     "The price list in the clinic's currency (serve --currency): each item's price in force "
+     "on ?on=DATE (default today), or with ?history=1 every price ever set. Amounts are "
+     "integers in the currency's minor units",
+     0},
+    {"PUT", "/api/v1/prices", api_price_put, PERM_PRICE_ADMIN,
+     "Add prices {items: [{kind: appointment|procedure|test, code (appointment type, procedure "
+     "kind, observation kind), biologic? (injections and procedures), amount (integer minor "
+     "units, 0..10^12), effective_from (date), label?, currency?}]}: all or none. History is "
+     "never overwritten: a price for an item on a date that has one is a 409; a price for a "
+     "biologic wins over one for any biologic",
+     1},
+    {"GET", "/api/v1/patients/{id}/invoices", api_invoice_list, PERM_BILLING_READ,
+     "A patient's invoices with their lines, credit notes, paid and due", 0},
+    {"POST", "/api/v1/patients/{id}/invoices", api_invoice_create, PERM_BILLING_WRITE,
+     "Make a draft invoice {appointment_ids?, procedure_ids?} or {all: true} (every completed "
+     "appointment and recorded procedure not yet invoiced, at most 200): each line priced from "
+     "the price list in force on its date of service (no price: 422 naming it); an item on a "
+     "live invoice already is a 409 (never invoiced twice); plans are never invoiced",
+     1},
+    {"GET", "/api/v1/invoices/{id}", api_invoice_get, PERM_BILLING_READ,
+     "One invoice or credit note: lines, subtotal, total, credited, paid, due and status "
+     "(draft, void, issued, part_paid, paid, credited)",
+     0},
+    {"PATCH", "/api/v1/invoices/{id}", api_invoice_update, PERM_BILLING_WRITE,
+     "Change a draft's items {appointment_ids?, procedure_ids?} or {all: true} (If-Match "
+     "required): its lines are replaced and priced again; the dropped ones are kept, marked "
+     "removed. An issued invoice never changes",
+     1},
+    {"POST", "/api/v1/invoices/{id}/issue", api_invoice_issue, PERM_BILLING_WRITE,
+     "Issue a draft (If-Match required): numbered INV-000001, INV-000002, ... without gaps, "
+     "then never changed",
+     0},
+    {"POST", "/api/v1/invoices/{id}/void", api_invoice_void, PERM_BILLING_WRITE,
+     "Void a draft with a reason (If-Match required); its items may be invoiced again. An "
+     "issued invoice is corrected with a credit note instead",
+     1},
+    {"POST", "/api/v1/invoices/{id}/credit-notes", api_credit_note_create, PERM_BILLING_WRITE,
+     "Credit an issued invoice {reason, lines?: line ids (default every line not credited)} "
+     "(If-Match of the invoice required): a credit note numbered CN-000001, ... without gaps; "
+     "the credited items may be invoiced again",
+     1},
+    {"GET", "/api/v1/patients/{id}/payments", api_payment_list, PERM_BILLING_READ,
+     "A patient's payments and refunds, voided ones included", 0},
+    {"POST", "/api/v1/patients/{id}/payments", api_payment_create, PERM_BILLING_WRITE,
+     "Record a payment {amount (integer minor units), method: cash|card|transfer, reference?, "
+     "invoice_id? (an issued invoice of the patient), currency?}; a refund is a negative "
+     "amount with a reason, never more than was paid (on the invoice, else on the account)",
+     1},
+    {"POST", "/api/v1/payments/{id}/void", api_payment_void, PERM_BILLING_WRITE,
+     "Void a payment entered in error, with a reason (If-Match required)", 1},
+    {"GET", "/api/v1/patients/{id}/balance", api_balance_get, PERM_BILLING_READ,
+     "A patient's balance: issued invoices - credit notes - payments + refunds (positive: "
+     "owed by the patient), in minor units",
+     0},
+    {"GET", "/api/v1/reports/takings", api_takings, PERM_BILLING_READ,
+     "The day's closing (?date=, default today, in the clinic's zone): received, refunded and "
+     "net per method and in all, and every payment with the patient's name and MRN",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

@@ -8,7 +8,7 @@
 
 #include "store.h"
 
-#define STMT_CACHE 96
+#define STMT_CACHE 160
 
 typedef struct sqlite_store {
 	store base;
@@ -114,6 +114,27 @@ sw_err sqlite_feed_token_revoke(store *s, const char *id, const char *now, const
                                 audit_record *audit);
 sw_err sqlite_feed_token_lookup(store *s, arena *a, const unsigned char *token_hash,
                                 feed_token *out);
+sw_err sqlite_price_add(store *s, const price *items, int n, audit_record *audit, int *dup);
+sw_err sqlite_price_list(store *s, arena *a, const char *currency, const char *on, price **items,
+                         int *n);
+sw_err sqlite_price_candidates(store *s, arena *a, const char *currency, const char *kind,
+                               const char *code, const char *on, price **items, int *n);
+sw_err sqlite_invoice_create(store *s, const invoice *inv, audit_record *audit);
+sw_err sqlite_invoice_get(store *s, arena *a, const char *id, invoice *out);
+sw_err sqlite_invoice_list(store *s, arena *a, const char *patient_id, invoice **items, int *n);
+sw_err sqlite_invoice_issue(store *s, invoice *inv, int expected, audit_record *audit);
+sw_err sqlite_invoice_relines(store *s, const invoice *inv, int expected, audit_record *audit);
+sw_err sqlite_invoice_void(store *s, const invoice *inv, int expected, audit_record *audit);
+sw_err sqlite_credit_note_create(store *s, invoice *cn, int expected, audit_record *audit);
+sw_err sqlite_bill_held(store *s, arena *a, const char *patient_id, bill_source **items, int *n);
+sw_err sqlite_payment_add(store *s, const payment *p, audit_record *audit, int64_t *refundable);
+sw_err sqlite_payment_get(store *s, arena *a, const char *id, payment *out);
+sw_err sqlite_payment_list(store *s, arena *a, const char *patient_id, payment **items, int *n);
+sw_err sqlite_payment_void(store *s, const payment *p, int expected, audit_record *audit,
+                           int64_t *refundable);
+sw_err sqlite_bill_balance(store *s, const char *patient_id, const char *currency,
+                           bill_balance *out);
+sw_err sqlite_takings(store *s, arena *a, const char *from, const char *to, taking **items, int *n);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

@@ -12,6 +12,7 @@
 
 #include "../core/appointment.h"
 #include "../core/assessment.h"
+#include "../core/billing.h"
 #include "../core/audit.h"
 #include "../core/condition.h"
 #include "../core/diary.h"
@@ -154,6 +155,19 @@ typedef struct due_step {
 	const char *mrn, *family_name, *given_name, *phone;
 	const char *kind, *due_date, *window_from, *window_to;
 } due_step;
+
+/* A source (completed appointment or recorded procedure) held by a live invoice line: invoiced
+ * and neither voided with its draft nor credited. */
+typedef struct bill_source {
+	const char *source_kind, *source_id;
+	const char *invoice_id;
+} bill_source;
+
+/* A payment of the day's takings, with the patient the front desk needs to see. */
+typedef struct taking {
+	payment p;
+	const char *mrn, *family_name, *given_name;
+} taking;
 
 typedef struct audit_query {
 	int64_t before_seq; /* 0 for the newest */
@@ -304,6 +318,65 @@ typedef struct store_ops {
 	                            audit_record *audit);
 	sw_err (*feed_token_lookup)(store *s, arena *a, const unsigned char *token_hash,
 	                            feed_token *out);
+
+	/* Billing (core/billing.h); each write in one transaction with its audit record. Money is
+	 * int64 minor units; SQLite's sums fail rather than wrap on overflow. */
+	/* Adds prices (history is never overwritten): one already set for an item, currency and
+	 * date is SW_ECONFLICT with *dup its index in items, and nothing is written. */
+	sw_err (*price_add)(store *s, const price *items, int n, audit_record *audit, int *dup);
+	/* Prices in currency: with on (YYYY-MM-DD) each item's price in force that day, else
+	 * every price (of any currency when currency is NULL); by kind, code, biologic, date. */
+	sw_err (*price_list)(store *s, arena *a, const char *currency, const char *on,
+	                     price **items, int *n);
+	/* The prices of item (kind, code) in currency that took effect on or before `on`, every
+	 * biologic: the candidates price_pick chooses from. */
+	sw_err (*price_candidates)(store *s, arena *a, const char *currency, const char *kind,
+	                           const char *code, const char *on, price **items, int *n);
+	/* A draft invoice with its lines (each live). A source some live line holds already is
+	 * SW_ECONFLICT (the unique index on live lines' sources): never invoiced twice. */
+	sw_err (*invoice_create)(store *s, const invoice *inv, audit_record *audit);
+	/* An invoice or credit note with its lines, and (an invoice) what was paid on it and
+	 * credited. */
+	sw_err (*invoice_get)(store *s, arena *a, const char *id, invoice *out);
+	/* The patient's invoices and credit notes, oldest first, each as invoice_get reads it. */
+	sw_err (*invoice_list)(store *s, arena *a, const char *patient_id, invoice **items, int *n);
+	/* Issues draft inv (version expected; SW_EVERSION if stale, SW_ECONFLICT if no longer a
+	 * draft): inside the write transaction inv->seq becomes the series' highest + 1, so the
+	 * numbers have no gap and no duplicate; status, issued_at, version, updated_* written. */
+	sw_err (*invoice_issue)(store *s, invoice *inv, int expected, audit_record *audit);
+	/* Replaces draft inv's lines with inv->lines (version expected; the old lines stay,
+	 * marked removed and no longer live), writing its total, version and updated_*;
+	 * SW_ECONFLICT if not a draft or a new line's source is on another live invoice. */
+	sw_err (*invoice_relines)(store *s, const invoice *inv, int expected, audit_record *audit);
+	/* Voids draft inv (reason in inv) and frees its lines' sources; SW_ECONFLICT if not a
+	 * draft. */
+	sw_err (*invoice_void)(store *s, const invoice *inv, int expected, audit_record *audit);
+	/* Credit note cn (its lines' credits_line name lines of invoice cn->invoice_id, version
+	 * expected, which must be issued): numbered as invoice_issue numbers, each line credited
+	 * at most once (a line credited already: SW_ECONFLICT), its sources freed; the invoice's
+	 * version bumped. */
+	sw_err (*credit_note_create)(store *s, invoice *cn, int expected, audit_record *audit);
+	/* The patient's sources held by live invoice lines. */
+	sw_err (*bill_held)(store *s, arena *a, const char *patient_id, bill_source **items,
+	                    int *n);
+	/* Records p. A refund (amount < 0) more than the live payments net of refunds (on its
+	 * invoice when it names one, else on the patient's account) is SW_ECONFLICT with that
+	 * net in *refundable, checked inside the transaction. */
+	sw_err (*payment_add)(store *s, const payment *p, audit_record *audit, int64_t *refundable);
+	sw_err (*payment_get)(store *s, arena *a, const char *id, payment *out);
+	/* The patient's payments and refunds, voided ones too, oldest first. */
+	sw_err (*payment_list)(store *s, arena *a, const char *patient_id, payment **items, int *n);
+	/* Voids p (void_reason set; version expected). Voiding a payment that refunds already
+	 * made rely on is SW_ECONFLICT with the net left in *refundable. */
+	sw_err (*payment_void)(store *s, const payment *p, int expected, audit_record *audit,
+	                       int64_t *refundable);
+	/* The patient's account in currency (bill_balance_close applied). */
+	sw_err (*bill_balance)(store *s, const char *patient_id, const char *currency,
+	                       bill_balance *out);
+	/* Payments and refunds received in [from, to) (instants), voided too, by time; at most
+	 * 5,000. */
+	sw_err (*takings)(store *s, arena *a, const char *from, const char *to, taking **items,
+	                  int *n);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);

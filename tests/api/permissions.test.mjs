@@ -201,6 +201,20 @@ function probe(rt) {
     'GET /api/v1/feed-tokens/{id}': 404,
     'POST /api/v1/feed-tokens/{id}/revoke': 404,
     'GET /api/v1/patients/{id}/calendar.ics': 200,
+    'GET /api/v1/prices': 200,
+    'PUT /api/v1/prices': 422,
+    'GET /api/v1/patients/{id}/invoices': 200,
+    'POST /api/v1/patients/{id}/invoices': 422,
+    'GET /api/v1/invoices/{id}': 404,
+    'PATCH /api/v1/invoices/{id}': 428,
+    'POST /api/v1/invoices/{id}/issue': 428,
+    'POST /api/v1/invoices/{id}/void': 422,
+    'POST /api/v1/invoices/{id}/credit-notes': 428,
+    'GET /api/v1/patients/{id}/payments': 200,
+    'POST /api/v1/patients/{id}/payments': 422,
+    'POST /api/v1/payments/{id}/void': 422,
+    'GET /api/v1/patients/{id}/balance': 200,
+    'GET /api/v1/reports/takings': 200,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
