@@ -55,6 +55,17 @@ int api_audit_verify(http_req *r);
 /* GET /api/v1/outcomes/{report} (api/outcomes.h lists the reports). */
 int api_outcomes_report(http_req *r);
 int api_expected_outcomes(http_req *r);
+/* The body of GET /patients/{id}/expected-outcomes for patient id (every biologic offered, or
+ * only bio, with the request's own report parameters), not audited: the caller audits
+ * its use. NULL with the answer given (404, a store failure). */
+json_t *api_expected_json(http_req *r, const char *id, const char *bio);
+/* Cost estimates (api/estimates.c) and their PDF (api/estimate_pdf.c). */
+int api_estimate_create(http_req *r);
+int api_estimate_get(http_req *r);
+int api_estimate_list(http_req *r);
+int api_estimate_pdf(http_req *r);
+/* The PDF of estimate e (its JSON as kept) into the arena: 0, or -1. */
+int api_estimate_render(arena *a, json_t *e, unsigned char **out, size_t *len);
 int api_plan_step_done(http_req *r);
 int api_lot_get(http_req *r);
 int api_plan_step_accept(http_req *r);

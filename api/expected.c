@@ -154,23 +154,30 @@ static json_t *expected_for(report_input *in, report_params *p, int b, const lik
 	return o;
 }
 
-int api_expected_outcomes(http_req *r)
+json_t *api_expected_json(http_req *r, const char *id, const char *bio)
 {
-	const char *id = r->params[0];
 	patient pt;
 	patient_summary sum;
 	sw_err rc = r->st->ops->patient_get(r->st, r->a, id, &pt);
 	if (!rc)
 		rc = r->st->ops->patient_summary(r->st, r->a, id, &sum);
-	if (rc)
-		return http_fail(r, rc, "patient");
+	if (rc) {
+		http_fail(r, rc, "patient");
+		return NULL;
+	}
 	report_params p;
 	if (outcome_request_params(r, &p))
-		return r->status;
+		return NULL;
 	uint32_t asked = p.q.filter[OV_BIOLOGIC];
+	if (bio) {
+		int b = outcome_value(p.scheme, OV_BIOLOGIC, bio);
+		asked = b >= 0 ? 1u << b : 0;
+	}
 	rc = outcome_cache_refresh(r->srv->outcomes, r->st);
-	if (rc)
-		return http_fail(r, rc, "outcome");
+	if (rc) {
+		http_fail(r, rc, "outcome");
+		return NULL;
+	}
 	likeness like;
 	patient_like(p.scheme, &sum, &like);
 	report_input in = {&p, r->srv->outcomes, r->st};
@@ -192,24 +199,30 @@ int api_expected_outcomes(http_req *r)
 	                    like.chronicity >= 0
 	                        ? json_string(p.scheme->values[OV_CHRONICITY][like.chronicity])
 	                        : json_null());
+	char as_of[11];
+	date_format(date_today(), as_of);
+	return json_pack(
+	    "{s:s, s:o, s:i, s:i, s:i, s:s, s:o}", "as_of", as_of, "patient", who, "milestone_day",
+	    outcome_milestone_day[p.q.milestone], "threshold_percent", p.q.threshold, "min_n",
+	    p.min_n, "basis",
+	    "past treated patients of this clinic who are due at the milestone, matched on "
+	    "etiology, duration of the neuropathy and biologic, widened one criterion at a "
+	    "time while fewer than min_n; an observational estimate, not a promise",
+	    "items", items);
+}
+
+int api_expected_outcomes(http_req *r)
+{
+	const char *id = r->params[0];
+	json_t *body = api_expected_json(r, id, NULL);
+	if (!body)
+		return r->status;
 	audit_record a[2] = {http_audit(r, "patient.read", "patient", id, id),
 	                     http_audit(r, "outcomes.read", "outcomes", "expected-outcomes", NULL)};
 	a[0].detail = "expected outcomes";
 	if (http_audit_reads(r, a, 2)) {
-		json_decref(items);
-		json_decref(who);
+		json_decref(body);
 		return r->status;
 	}
-	char as_of[11];
-	date_format(date_today(), as_of);
-	return http_json(
-	    r, 200,
-	    json_pack(
-	        "{s:s, s:o, s:i, s:i, s:i, s:s, s:o}", "as_of", as_of, "patient", who,
-	        "milestone_day", outcome_milestone_day[p.q.milestone], "threshold_percent",
-	        p.q.threshold, "min_n", p.min_n, "basis",
-	        "past treated patients of this clinic who are due at the milestone, matched on "
-	        "etiology, duration of the neuropathy and biologic, widened one criterion at a "
-	        "time while fewer than min_n; an observational estimate, not a promise",
-	        "items", items));
+	return http_json(r, 200, body);
 }

@@ -44,6 +44,8 @@ int cmd_serve(int argc, char **argv)
 	     "the clinic's IANA time zone, e.g. America/Chicago (default: "
 	     "the machine's)",
 	     NULL},
+	    {"--clinic-name", "NAME",
+	     "the clinic's name on the documents patients take home (estimates)", NULL},
 	    {"--currency", "CODE",
 	     "the clinic's ISO 4217 currency: prices, invoices and payments are whole numbers of "
 	     "its minor unit (default USD)",
@@ -131,6 +133,11 @@ int cmd_serve(int argc, char **argv)
 	if (cli_get(opts, "--audit-every") &&
 	    number(cli_get(opts, "--audit-every"), "--audit-every", 1, 1000000, &every))
 		return 2;
+	cfg.clinic_name = cli_get(opts, "--clinic-name");
+	if (cfg.clinic_name && (!*cfg.clinic_name || strlen(cfg.clinic_name) > 120)) {
+		fprintf(stderr, "schwann: --clinic-name must be 1 to 120 characters\n");
+		return 2;
+	}
 	cfg.currency = cli_get(opts, "--currency") ? cli_get(opts, "--currency") : "USD";
 	if (!currency_find(cfg.currency)) {
 		fprintf(stderr, "schwann: --currency must be one of %s\n", currency_codes());

@@ -36,6 +36,7 @@ typedef struct server_cfg {
 	const char *trusted_proxy; /* the proxy's address: its X-Forwarded-For names the client */
 	const tz_zone *zone;       /* the clinic's time zone (--timezone), for the calendars */
 	const char *currency;      /* the clinic's ISO 4217 currency (--currency), for billing */
+	const char *clinic_name;   /* on the documents patients take home (--clinic-name) */
 	http_engine engine;
 	int max_conns;          /* h2o engine: open connections at most (beyond: 503) */
 	int max_conns_per_addr; /* h2o engine: from one client address at most (beyond: 503) */

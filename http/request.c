@@ -101,13 +101,18 @@ static int match(const char *pattern, const char *path, http_req *r)
 	int np = 0;
 	while (*pattern && *path) {
 		if (*pattern == '{') {
+			/* A parameter is the rest of the path's segment, less the literal that
+			 * follows it in the pattern's segment ("{id}.pdf"). */
 			const char *end = strchr(path, '/');
 			size_t n = end ? (size_t)(end - path) : strlen(path);
-			if (n == 0 || np == HTTP_MAX_PARAMS)
-				return 0;
-			r->params[np++] = arena_strndup(r->a, path, n);
-			path += n;
 			pattern = strchr(pattern, '}') + 1;
+			const char *pend = strchr(pattern, '/');
+			size_t lit = pend ? (size_t)(pend - pattern) : strlen(pattern);
+			if (n <= lit || np == HTTP_MAX_PARAMS ||
+			    memcmp(path + n - lit, pattern, lit) != 0)
+				return 0;
+			r->params[np++] = arena_strndup(r->a, path, n - lit);
+			path += n - lit;
 		} else if (*pattern++ != *path++) {
 			return 0;
 		}
@@ -185,12 +190,20 @@ static int api_dispatch(http_req *r)
 		}
 	}
 	if (!found && path_matched) {
-		const char *allow = "";
-		for (const route *rt = routes; rt->method; rt++)
-			if (match(rt->pattern, r->path, r))
-				allow = arena_printf(
-				    r->a, "%s%s%s%s", allow, *allow ? ", " : "", rt->method,
-				    strcmp(rt->method, "GET") == 0 ? ", HEAD" : "");
+		/* Each method once: "/x/{id}.pdf" and "/x/{id}" both match "/x/1.pdf". */
+		const char *allow = "", *seen[16];
+		int n_seen = 0;
+		for (const route *rt = routes; rt->method; rt++) {
+			int dup = 0;
+			for (int i = 0; i < n_seen && !dup; i++)
+				dup = strcmp(seen[i], rt->method) == 0;
+			if (dup || n_seen == 16 || !match(rt->pattern, r->path, r))
+				continue;
+			seen[n_seen++] = rt->method;
+			allow =
+			    arena_printf(r->a, "%s%s%s%s", allow, *allow ? ", " : "", rt->method,
+			                 strcmp(rt->method, "GET") == 0 ? ", HEAD" : "");
+		}
 		r->allow = allow;
 		return http_problem(r, 405, "Method not allowed",
 		                    arena_printf(r->a, "This resource takes %s.", allow));

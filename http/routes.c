@@ -356,6 +356,22 @@ const route routes[] = {
      "The day's closing (?date=, default today, in the clinic's zone): received, refunded and "
      "net per method and in all, and every payment with the patient's name and MRN",
      0},
+    {"POST", "/api/v1/plans/{id}/estimates", api_estimate_create, PERM_ESTIMATE_WRITE,
+     "Make a cost estimate for a plan {valid_days? (1..180, default 30), note?}: every step "
+     "still to come priced from the price list in force today as it would be invoiced (its "
+     "visit, and a procedure step's procedure with the plan's biologic), the optional steps "
+     "totalled apart, what is not included, and the clinic's expected results and adverse "
+     "events for patients like this one; kept as made. A step without a price is a 409 naming "
+     "the prices to set",
+     1},
+    {"GET", "/api/v1/patients/{id}/estimates", api_estimate_list, PERM_BILLING_READ,
+     "A patient's cost estimates, newest first (totals and dates)", 0},
+    {"GET", "/api/v1/estimates/{id}.pdf", api_estimate_pdf, PERM_BILLING_READ,
+     "A cost estimate as the PDF the patient takes home", 0},
+    {"GET", "/api/v1/estimates/{id}", api_estimate_get, PERM_BILLING_READ,
+     "One cost estimate as made: lines, totals, validity, what is not included, expected "
+     "results and adverse events",
+     0},
     {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ,
      "The audit log, newest first; filters patient_id, actor, action, from, to", 0},
     {"GET", "/api/v1/audit/verify", api_audit_verify, PERM_AUDIT_READ,

@@ -135,6 +135,10 @@ sw_err sqlite_payment_void(store *s, const payment *p, int expected, audit_recor
 sw_err sqlite_bill_balance(store *s, const char *patient_id, const char *currency,
                            bill_balance *out);
 sw_err sqlite_takings(store *s, arena *a, const char *from, const char *to, taking **items, int *n);
+sw_err sqlite_estimate_add(store *s, const estimate_row *e, audit_record *audit);
+sw_err sqlite_estimate_get(store *s, arena *a, const char *id, estimate_row *out);
+sw_err sqlite_estimate_list(store *s, arena *a, const char *patient_id, estimate_row **items,
+                            int *n);
 sw_err sqlite_audit_append(store *s, audit_record *recs, int n);
 sw_err sqlite_audit_page(store *s, arena *a, const audit_query *q, audit_record **items, int *n);
 sw_err sqlite_audit_verify(store *s, int64_t *checked, int64_t *broken_seq);

@@ -75,6 +75,16 @@ typedef struct feed_token {
 	const char *revoked_at, *revoked_by; /* NULL while it works */
 } feed_token;
 
+/* A cost estimate as kept (migration 020): its totals and dates as columns, and the whole
+ * estimate as made (JSON text) for its JSON and PDF. */
+typedef struct estimate_row {
+	const char *id, *patient_id, *plan_id, *currency;
+	int64_t total, total_with_optional;
+	const char *prices_on, *valid_until;
+	const char *body;
+	const char *created_at, *created_by;
+} estimate_row;
+
 typedef struct patient_query {
 	const char *q; /* name prefix, MRN, or birth date YYYY-MM-DD; NULL or "" for all */
 	const char *after_family, *after_given,
@@ -377,6 +387,12 @@ typedef struct store_ops {
 	 * 5,000. */
 	sw_err (*takings)(store *s, arena *a, const char *from, const char *to, taking **items,
 	                  int *n);
+	/* Cost estimates: written once with their audit record, never changed; a patient's
+	 * newest first, at most 5,000. */
+	sw_err (*estimate_add)(store *s, const estimate_row *e, audit_record *audit);
+	sw_err (*estimate_get)(store *s, arena *a, const char *id, estimate_row *out);
+	sw_err (*estimate_list)(store *s, arena *a, const char *patient_id, estimate_row **items,
+	                        int *n);
 
 	/* Appends records in one transaction (the read-audit group commit). */
 	sw_err (*audit_append)(store *s, audit_record *recs, int n);

@@ -215,6 +215,10 @@ function probe(rt) {
     'POST /api/v1/payments/{id}/void': 422,
     'GET /api/v1/patients/{id}/balance': 200,
     'GET /api/v1/reports/takings': 200,
+    'POST /api/v1/plans/{id}/estimates': 409,
+    'GET /api/v1/patients/{id}/estimates': 200,
+    'GET /api/v1/estimates/{id}.pdf': 404,
+    'GET /api/v1/estimates/{id}': 404,
   };
   return { path, body: rt.body ? {} : undefined, expect: known[`${rt.method} ${rt.path}`] };
 }
