@@ -398,10 +398,11 @@ int api_invoice_list(http_req *r)
 	if (rc)
 		return http_fail(r, rc, "invoice");
 	json_t *arr = json_array();
+	/* One buffer for every invoice's credit notes: each is written to JSON at once. */
+	invoice *cns = arena_alloc(r->a, sizeof(invoice) * (size_t)(n ? n : 1));
 	for (int i = 0; i < n; i++) {
 		if (strcmp(items[i].kind, "invoice") != 0)
 			continue;
-		invoice *cns = arena_alloc(r->a, sizeof(invoice) * (size_t)n);
 		int k = 0;
 		for (int j = 0; j < n; j++)
 			if (items[j].invoice_id && strcmp(items[j].invoice_id, items[i].id) == 0)
