@@ -398,10 +398,11 @@ int api_invoice_list(http_req *r)
 	if (rc)
 		return http_fail(r, rc, "invoice");
 	json_t *arr = json_array();
+	/* One buffer for every invoice's credit notes: each is written to JSON at once. */
+	invoice *cns = arena_alloc(r->a, sizeof(invoice) * (size_t)(n ? n : 1));
 	for (int i = 0; i < n; i++) {
 		if (strcmp(items[i].kind, "invoice") != 0)
 			continue;
-		invoice *cns = arena_alloc(r->a, sizeof(invoice) * (size_t)n);
 		int k = 0;
 		for (int j = 0; j < n; j++)
 			if (items[j].invoice_id && strcmp(items[j].invoice_id, items[i].id) == 0)
@@ -458,14 +459,16 @@ int api_invoice_issue(http_req *r)
 	inv.issued_at = inv.updated_at = http_now(r);
 	inv.updated_by = r->who.id;
 	inv.version = expected + 1;
-	audit_record a = inv_audit(r, "invoice.issue", &inv, NULL);
+	audit_record a =
+	    inv_audit(r, "invoice.issue", &inv,
+	              arena_printf(r->a, "%lld %s", (long long)inv.total, inv.currency));
 	sw_err rc = r->st->ops->invoice_issue(r->st, &inv, expected, &a);
 	if (rc == SW_ECONFLICT)
 		return http_problem(r, 409, "Not a draft",
 		                    "This invoice was issued or voided just now.");
 	if (rc)
 		return http_fail(r, rc, "invoice");
-	/* The audit record was written before the number was known: say it in the answer only. */
+	/* The store leads the audit record's detail with the number it gave. */
 	return answer(r, 200, &inv);
 }
 
@@ -608,8 +611,10 @@ int api_credit_note_create(http_req *r)
 		return http_problem(r, 409, "Nothing to credit",
 		                    "Every line of this invoice is credited already.");
 	audit_record a = http_audit(r, "invoice.credit", "invoice", inv.id, inv.patient_id);
-	a.detail = arena_printf(r->a, "credit note %s, %d line(s), %lld %s: %s", cn.id, cn.n_lines,
-	                        (long long)cn.total, cn.currency, reason);
+	char number[BILL_NUMBER_TEXT];
+	invoice_number(&inv, number);
+	a.detail = arena_printf(r->a, "credit note %s of %s, %d line(s), %lld %s: %s", cn.id,
+	                        number, cn.n_lines, (long long)cn.total, cn.currency, reason);
 	sw_err rc = r->st->ops->credit_note_create(r->st, &cn, expected, &a);
 	if (rc == SW_ECONFLICT)
 		return http_problem(r, 409, "Conflict",

@@ -4,6 +4,7 @@
  * writers are serialized): a number is the series' highest + 1 taken inside that transaction (no
  * gap, no duplicate; a unique index guards it), and the unique index on live lines' sources means
  * nothing is invoiced twice. Sums are SQLite integer sums, which fail rather than wrap. */
+#include <stdio.h>
 #include <string.h>
 
 #include "sqlite_util.h"
@@ -373,22 +374,47 @@ static sw_err update_invoice(sqlite_store *s, const invoice *inv)
 	return sq_step_write(s, st, "invoice update");
 }
 
+/* A write that numbers an invoice or credit note: the audit record's detail is led by the
+ * number, which is known only inside the transaction. */
+typedef struct numbered {
+	invoice *inv;
+	audit_record *audit;
+	char detail[BILL_REASON_MAX + 300];
+} numbered;
+
+static void name_number(numbered *job)
+{
+	char number[BILL_NUMBER_TEXT];
+	invoice_number(job->inv, number);
+	const char *was = job->audit->detail;
+	snprintf(job->detail, sizeof job->detail, "%s%s%s", number, was ? "; " : "",
+	         was ? was : "");
+	job->audit->detail = job->detail;
+}
+
 static sw_err write_issue(sqlite_store *s, const void *arg)
 {
-	invoice *inv = (invoice *)arg;
+	numbered *job = (numbered *)arg;
+	invoice *inv = job->inv;
 	sw_err rc = check_status(s, inv->id, "draft");
 	if (!rc)
 		rc = next_seq(s, "invoice", &inv->seq);
 	if (!rc)
 		rc = update_invoice(s, inv);
+	if (!rc)
+		name_number(job);
 	return rc;
 }
 
 sw_err sqlite_invoice_issue(store *base, invoice *inv, int expected, audit_record *audit)
 {
-	return sq_write_audited(SQ(base), write_issue, inv,
-	                        "SELECT version FROM invoices WHERE id = ?", inv->id, expected,
-	                        audit);
+	numbered job = {inv, audit, ""};
+	const char *detail = audit->detail;
+	sw_err rc =
+	    sq_write_audited(SQ(base), write_issue, &job,
+	                     "SELECT version FROM invoices WHERE id = ?", inv->id, expected, audit);
+	audit->detail = detail; /* not left pointing at job */
+	return rc;
 }
 
 static sw_err write_relines(sqlite_store *s, const void *arg)
@@ -455,7 +481,8 @@ sw_err sqlite_invoice_void(store *base, const invoice *inv, int expected, audit_
 
 static sw_err write_credit(sqlite_store *s, const void *arg)
 {
-	invoice *cn = (invoice *)arg;
+	numbered *job = (numbered *)arg;
+	invoice *cn = job->inv;
 	sw_err rc = check_status(s, cn->invoice_id, "issued");
 	if (!rc)
 		rc = next_seq(s, "credit_note", &cn->seq);
@@ -486,14 +513,20 @@ static sw_err write_credit(sqlite_store *s, const void *arg)
 		sq_text(st, 3, cn->updated_by);
 		rc = sq_step_write(s, st, "invoice credited");
 	}
+	if (!rc)
+		name_number(job);
 	return rc;
 }
 
 sw_err sqlite_credit_note_create(store *base, invoice *cn, int expected, audit_record *audit)
 {
-	return sq_write_audited(SQ(base), write_credit, cn,
-	                        "SELECT version FROM invoices WHERE id = ?", cn->invoice_id,
-	                        expected, audit);
+	numbered job = {cn, audit, ""};
+	const char *detail = audit->detail;
+	sw_err rc = sq_write_audited(SQ(base), write_credit, &job,
+	                             "SELECT version FROM invoices WHERE id = ?", cn->invoice_id,
+	                             expected, audit);
+	audit->detail = detail; /* not left pointing at job */
+	return rc;
 }
 
 sw_err sqlite_bill_held(store *base, arena *a, const char *patient_id, bill_source **items, int *n)

@@ -27,9 +27,11 @@ const put = (c, body) => c.call('PUT', '/api/v1/prices', body);
 const invoice = (c, p, body) => c.post(`/api/v1/patients/${p.id}/invoices`, body);
 const pay = (c, p, body) => c.post(`/api/v1/patients/${p.id}/payments`, body);
 
+const patients = []; // every patient made, for the numbers they were given
 async function addPatient(family) {
   const r = await as.admin.post('/api/v1/patients', newPatient({ family_name: family }));
   assert.equal(r.status, 201, r.text);
+  patients.push(r.body);
   return r.body;
 }
 
@@ -242,7 +244,8 @@ describe('invoices', () => {
     b = assertProblem(await withMatch(as.front_desk, `/api/v1/invoices/${draft.id}/void`, 2, { reason: 'oops' }), 409);
     assert.match(b.detail, /credit note/);
     assert.equal((await as.admin.get(`/api/v1/invoices/${draft.id}`)).body.version, 2);
-    assert.ok((await auditActions(pat, 'invoice')).includes('invoice.issue'));
+    const log = await as.admin.get(`/api/v1/audit?patient_id=${pat.id}&action=invoice.issue`);
+    assert.match(log.body.items[0].detail, /^INV-000001; 112500 USD$/, 'the audit names the number given');
   });
 
   test('a draft is voided with a reason and its items are free again', async () => {
@@ -319,8 +322,24 @@ describe('invoices', () => {
     // The credited consultation is invoiced again.
     const re = await invoice(as.front_desk, pat, { appointment_ids: [ap.c2.id] });
     assert.equal(re.status, 201, re.text);
-    assert.ok((await auditActions(pat, 'invoice')).includes('invoice.credit'));
-    draft = inv;
+    // The rest: every line not credited yet.
+    const rest = await withMatch(as.front_desk, `/api/v1/invoices/${draft.id}/credit-notes`, 3, { reason: 'treatment cancelled' });
+    assert.equal(rest.status, 201, rest.text);
+    assert.equal(rest.body.number, 'CN-000002');
+    assert.deepEqual(rest.body.lines.map((l) => l.credits_line), [draft.lines[0].id, draft.lines[2].id]);
+    assert.equal(rest.body.total, 15000 + 80000);
+    const all = (await as.front_desk.get(`/api/v1/invoices/${draft.id}`)).body;
+    assert.equal(all.status, 'credited');
+    assert.equal(all.credited, all.total);
+    assert.equal(all.due, 0);
+    assert.deepEqual(all.credit_notes.map((c) => c.number), ['CN-000001', 'CN-000002']);
+    assertProblem(await withMatch(as.front_desk, `/api/v1/invoices/${draft.id}/credit-notes`, 4, { reason: 'more' }), 409);
+    // A credit note takes no credit note, and is not issued or voided.
+    assertProblem(await withMatch(as.front_desk, `/api/v1/invoices/${rest.body.id}/credit-notes`, 1, { reason: 'x' }), 409);
+    assertProblem(await withMatch(as.front_desk, `/api/v1/invoices/${rest.body.id}/issue`, 1), 409);
+    const log = await as.admin.get(`/api/v1/audit?patient_id=${pat.id}&action=invoice.credit`);
+    assert.match(log.body.items[1].detail, new RegExp(`^CN-000001; credit note ${r.body.id} of INV-000001, 1 line\\(s\\), 17500 USD: billed the wrong day$`));
+    draft = all;
   });
 
   test('procedures are invoiced with their plan\'s biologic; a plan step is not; a voided procedure is not', async () => {
@@ -463,6 +482,20 @@ describe('payments, refunds, balance, takings', () => {
     assertInvalid(await as.front_desk.get('/api/v1/reports/takings?date=yesterday'), ['date']);
   });
 
+  test('billing goes on for an archived patient: a debt outlives the chart', async () => {
+    const p5 = await addPatient('Archived');
+    const a = await completed(p5, 'follow_up', at('16:00', '2027-01-07'), { resources: [res.nurse.id] });
+    const d = await invoice(as.front_desk, p5, { appointment_ids: [a.id] });
+    assert.equal(d.status, 201, d.text);
+    const arch = await as.clinician.post(`/api/v1/patients/${p5.id}/archive`, { reason: 'moved away' }, { 'If-Match': '"1"' });
+    assert.equal(arch.status, 200, arch.text);
+    const i = await withMatch(as.front_desk, `/api/v1/invoices/${d.body.id}/issue`, 1);
+    assert.equal(i.status, 200, i.text);
+    const r = await pay(as.front_desk, p5, { amount: 5000, method: 'transfer', invoice_id: d.body.id });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await as.front_desk.get(`/api/v1/patients/${p5.id}/balance`)).body.balance, 0);
+  });
+
   test('roles: the front desk invoices and takes payments; clinicians read; nurses and researchers see none of it', async () => {
     for (const role of ['nurse', 'researcher']) {
       assertProblem(await as[role].get(`/api/v1/patients/${p2.id}/invoices`), 403, role);
@@ -497,7 +530,7 @@ describe('gapless numbers, never twice', () => {
       assert.equal(d.status, 201, d.text);
       drafts.push(d.body);
     }
-    const earlier = await numbers([pat, other, p2]);
+    const earlier = await numbers(patients.filter((p) => p.id !== p3.id));
     const rs = await Promise.all(drafts.map((d) => withMatch(as.front_desk, `/api/v1/invoices/${d.id}/issue`, 1)));
     for (const r of rs) {
       assert.equal(r.status, 200, r.text);
@@ -506,7 +539,7 @@ describe('gapless numbers, never twice', () => {
     const now = rs.map((r) => Number(r.body.number.slice(4))).sort((a, b) => a - b);
     assert.deepEqual(now, Array.from({ length: 20 }, (_, i) => Math.max(0, ...earlier) + 1 + i), 'the next 20, consecutive');
     // Every number the server gave: 1..N, each once.
-    const all = (await numbers([pat, other, p2, p3])).sort((a, b) => a - b);
+    const all = (await numbers(patients)).sort((a, b) => a - b);
     assert.deepEqual(all, Array.from({ length: all.length }, (_, i) => i + 1));
   });
 
