@@ -53,6 +53,14 @@ int cli_demo_store(store *st, arena *a, const rec_ctx *cx, const char *decider, 
 
 /* The audit signing key at path into sk (crypto_sign_SECRETKEYBYTES): read, or with create made
  * (mode 0600) when the file does not exist. Prints the problem; 0 or -1. */
+/* What the demo's front office wrote. */
+typedef struct demo_office_counts {
+	int booked, invoices, paid;
+} demo_office_counts;
+/* The demo clinic's calendars, price list, bookings for the next four weeks and invoices
+ * (cli/demo_office.c), after its patients; 0 or -1 with a message. */
+int cli_demo_office(store *st, const struct treatment_set *tx, const char *clinician_id,
+                    const char *nurse_id, demo_office_counts *out);
 int cli_audit_key(const char *path, int create, unsigned char *sk);
 
 int cmd_serve(int argc, char **argv);

@@ -95,11 +95,17 @@ int cmd_demo(int argc, char **argv)
 		rc = cli_load_instruments(&defs, NULL, &set);
 	if (!rc)
 		rc = cli_load_treatment(&defs, NULL, &set, &tx);
-	staff clinician;
+	staff clinician, nurse;
+	demo_office_counts office = {0};
 	if (!rc)
-		rc = st->ops->staff_by_email(st, &defs, demo_staff[1].email, &clinician) ? -1 : 0;
+		rc = st->ops->staff_by_email(st, &defs, demo_staff[1].email, &clinician) ||
+		             st->ops->staff_by_email(st, &defs, demo_staff[2].email, &nurse)
+		         ? -1
+		         : 0;
 	if (!rc)
 		rc = load_patients(st, DEMO_PATIENTS, &set, &tx, clinician.id, &tally);
+	if (!rc)
+		rc = cli_demo_office(st, &tx, clinician.id, nurse.id, &office);
 	cli_release_treatment(&tx);
 	cli_release_instruments(&set);
 	arena_free(&defs);
@@ -110,11 +116,14 @@ int cmd_demo(int argc, char **argv)
 	for (int p = 0; p < DEMO_PROTOCOLS; p++)
 		for (int s = 0; s < DEMO_STATES; s++)
 			plans[p] += tally.plans[p][s];
-	printf("Demo clinic created in %s: %d SYNTHETIC patients (MRN DEMO-…), not real people;\n"
-	       "%d treatment plans (PRP series %d, BMAC %d, adipose SVF %d) in every state.\n\n"
-	       "Logins (demo only):\n",
-	       cli_get(opts, "--db"), DEMO_PATIENTS, plans[0] + plans[1] + plans[2], plans[0],
-	       plans[1], plans[2]);
+	printf(
+	    "Demo clinic created in %s: %d SYNTHETIC patients (MRN DEMO-…), not real people;\n"
+	    "%d treatment plans (PRP series %d, BMAC %d, adipose SVF %d) in every state;\n"
+	    "calendars for a clinician, a nurse and three rooms, a price list in USD, %d visits\n"
+	    "booked over the next four weeks, %d invoices issued (%d paid in full or in part).\n\n"
+	    "Logins (demo only):\n",
+	    cli_get(opts, "--db"), DEMO_PATIENTS, plans[0] + plans[1] + plans[2], plans[0],
+	    plans[1], plans[2], office.booked, office.invoices, office.paid);
 	for (size_t i = 0; i < sizeof demo_staff / sizeof *demo_staff; i++)
 		printf("  %-11s %-32s %s\n", demo_staff[i].role, demo_staff[i].email,
 		       demo_staff[i].password);
