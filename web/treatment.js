@@ -18,6 +18,7 @@ import { stepsView, addStepForm, ENDED, planStatusText } from './steps.js';
 import { eventTable, eventForm, syncProcedureChoices } from './adverse-events.js';
 import { candidacySection } from './candidacy.js';
 import { expectedSection } from './expected.js';
+import { appointmentsByStep, seriesTools } from './series.js';
 
 const protocolList = cached('/api/v1/protocols');
 const biologicList = cached('/api/v1/biologics');
@@ -52,8 +53,10 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
   const canRecord = session.can('clinical.write') && !p.archived;
   const state = {
     plans: [], consents: [], procedures: [], events: [], conditions: [],
-    protocols: [], biologics: [], documents: [], consented: new Set(),
+    protocols: [], biologics: [], documents: [], consented: new Set(), appointments: [],
   };
+  // The plans' appointments (series.js): each step's, and the series tools, for roles that read them.
+  const seesAppointments = session.can('appointment.read');
 
   // Candidacy, just above the plans: for clinicians and nurses; clinicians decide.
   const candidacy = clinical ? candidacySection(ctx, p, { canDecide: canPlan }) : null;
@@ -106,6 +109,7 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
         clinical ? items(`${patientPath}/procedures`) : [],
         clinical ? items(`${patientPath}/adverse-events`) : [],
         session.can('condition.read') ? items(`${patientPath}/conditions`) : [],
+        seesAppointments ? items(`/api/v1/appointments?patient_id=${p.id}`) : [],
       ]);
     } catch (e) {
       if (!ctx.isCurrent() || mine !== seq) return;
@@ -113,7 +117,8 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
       return;
     }
     if (!ctx.isCurrent() || mine !== seq) return;
-    [state.plans, state.consents, state.procedures, state.events, state.conditions] = got;
+    [state.plans, state.consents, state.procedures, state.events, state.conditions, state.appointments] = got;
+    stepEnv.apptsByStep = seesAppointments ? appointmentsByStep(state.appointments) : null;
     state.consented = new Set(state.consents.filter((c) => c.current).map((c) => c.plan_id));
     render();
   }
@@ -207,7 +212,8 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
   }
 
   // What the step list (steps.js) needs of the section.
-  const stepEnv = { ctx, session, state, canPlan, canRecord, openProcedure, changed: (text) => changed(text, planStatus) };
+  const stepEnv = { ctx, session, state, canPlan, canRecord, openProcedure, changed: (text) => changed(text, planStatus),
+    apptsByStep: null };
 
   // ---- Plans ----
 
@@ -240,6 +246,7 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
       h('dl', { class: 'facts plan-facts' }, planFacts(pl, biologic)),
       problem, actions);
     addPlanActions(pl, title, actions, problem);
+    if (stepEnv.apptsByStep && !p.archived) article.append(seriesTools(pl, stepEnv.apptsByStep, stepEnv, ended));
     article.append(stepsView(pl, stepEnv));
     return article;
   }
