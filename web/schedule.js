@@ -45,7 +45,7 @@ export async function scheduleView(ctx) {
     date: isDate(params.get('date')) ? params.get('date') : today,
     view: params.get('view') === 'week' ? 'week' : 'day',
   };
-  const canBook = bookableTypes(session, types).length > 0;
+  const canBook = bookableTypes(session, types).length > 0 && sorted.length > 0;
   const bookButton = canBook ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'book-appointment' },
     'Book an appointment…') : null;
   add(root, h('div', { class: 'page-head page-head-wrap' }, heading, bookButton));
@@ -185,8 +185,11 @@ export async function scheduleView(ctx) {
     const t = apptText(a, people);
     const b = h('button', { type: 'button', class: ['appt', `appt-${a.status}`, cls], 'data-testid': 'appt',
       'data-id': a.id, 'data-status': a.status, 'data-start': a.start,
-      'aria-label': `${clockOf(a.start)} to ${clockOf(a.end)}, ${t.type}, ${t.who}, ${t.status}` },
-      h('span', { class: 'appt-line' }, h('span', { class: 'appt-time' }, `${clockOf(a.start)}–${clockOf(a.end)}`), ' ',
+      'aria-label': `${clockOf(a.start)} to ${clockOf(a.end)}, ${t.type}, ${t.who}, ${t.status}`,
+      title: `${clockOf(a.start)}–${clockOf(a.end)} ${t.type}, ${t.who} (${t.status})` },
+      // A week's narrow column shows the start (the block's height shows the length).
+      h('span', { class: 'appt-line' }, h('span', { class: 'appt-time' },
+        state.view === 'week' && !cls ? clockOf(a.start) : `${clockOf(a.start)}–${clockOf(a.end)}`), ' ',
         statusTag(a.status)),
       h('span', { class: 'appt-type' }, t.type),
       h('span', { class: 'appt-who', 'data-testid': 'appt-patient' }, t.who));
