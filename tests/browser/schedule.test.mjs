@@ -2,7 +2,7 @@
 // as admin), a patient with an accepted PRP plan; then, as the front desk, the series booked from
 // the plan page and each step's appointment shown, the booking seen in the Schedule's day view,
 // a single follow-up booked from a free time, one rescheduled and one cancelled with a reason,
-// arrived and no-show, the work list (due, overdue, the no-show to call back), the series refused
+// arrived and no-show, the patient's Visits tab, the work list (due, overdue, the no-show to call back), the series refused
 // with the steps it could not place, and a booking made with the keyboard alone (Tab, Enter,
 // Escape; focus kept inside the dialog). Asserts on what the user sees and on the API state
 // afterwards. SCHWANN_SCREENSHOTS=1 saves the pages at 1366 and 390 px in tests/browser/out/.
@@ -262,6 +262,12 @@ test('front desk: books a follow-up from a free time (refusals at the form), res
     const row = page.locator('[data-testid="plan-step"][data-kind="consultation"]');
     await assertText(row.locator('[data-testid="step-appointment"][data-status="no_show"]'), 'missed (no-show)');
     await assertText(page.getByTestId('series-count'), 'Appointments: 10 of 11 steps booked; 1 to book');
+    // The Visits tab lists them all, the cancelled one marked.
+    await page.getByTestId('tab-visits').click();
+    await waitForCount('visits', () => page.getByTestId('visit').count(), 12);
+    assert.equal(await page.locator(`[data-testid="visit"][data-id="${mine.id}"]`).getAttribute('data-status'), 'cancelled');
+    await assertText(page.locator(`[data-testid="visit"][data-id="${consult.id}"]`), 'missed (no-show)');
+    await bothWidths(page, page.getByTestId('visits'), 'schedule-visits');
     assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b/);
     assert.deepEqual(unexpected(problems, [409, 422]), []);
   }));
@@ -385,5 +391,30 @@ test('keyboard only: a follow-up booked from the Schedule with Tab, typing and E
     await assertText(page.getByTestId('appointment-dialog').getByTestId('appt-patient'), 'Okafor, Ben');
     await page.keyboard.press('Escape');
     await waitForCount('dialogs', () => page.getByTestId('appointment-dialog').count(), 0);
+    assert.deepEqual(unexpected(problems, []), []);
+  }));
+
+test('roles: a nurse books follow-ups only and not the series; a researcher has no calendars',
+  { timeout: TIMEOUT }, () => withPage('schedule-roles', async (page, problems) => {
+    await setup();
+    await signIn(page, 'nurse');
+    await page.getByTestId('nav-schedule').click();
+    await page.getByTestId('book-appointment').click();
+    const form = page.getByTestId('booking-form');
+    assert.deepEqual(await form.getByLabel('Appointment type').locator('option').allInnerTexts(),
+      ['Choose a type…', 'Follow-up (20 min)']);
+    await page.keyboard.press('Escape');
+    await page.goto(`${env.server.base}/patients/${okafor.p.id}/treatment`);
+    await assertText(page.getByTestId('series-count'), 'Appointments:');
+    assert.equal(await page.getByTestId('book-series').count(), 0, 'the series is booked by the front desk');
+    await page.getByTestId('sign-out').click();
+
+    await signIn(page, 'researcher');
+    assert.equal(await page.getByTestId('nav-schedule').count(), 0);
+    assert.equal(await page.getByTestId('nav-worklist').count(), 0);
+    await page.goto(`${env.server.base}/schedule`);
+    await assertText(page.getByTestId('no-schedule-access'), 'Your role does not include the calendars.');
+    await page.goto(`${env.server.base}/worklist`);
+    await assertText(page.locator('main'), 'Your role does not include appointments.');
     assert.deepEqual(unexpected(problems, []), []);
   }));
