@@ -1,13 +1,14 @@
 // A plan's appointments on the Treatment tab (treatment.js, steps.js): each step's appointments
 // (from GET /api/v1/appointments?patient_id=, matched by plan_step_id; a missed one and a
-// cancelled one marked so), and the plan's series tools: "Book the series" (POST
+// cancelled one marked so), a step's own Book… (the booking dialog with the patient, the type, the
+// step and the plan's biologic), and the plan's series tools: "Book the series" (POST
 // /plans/{id}/book, for appointment.schedule) with the steps that could not be placed on a 409.
 // The series tools keep a place (data-testid "series-tools") for further series actions.
 
 import { post } from './api.js';
 import { h, fill } from './dom.js';
 import { problemBox } from './form.js';
-import { statusTag, whenText, dateOf, dayText, LIVE } from './appts.js';
+import { statusTag, whenText, dateOf, dayText, LIVE, typeForStep, bookableTypes } from './appts.js';
 import { stepName } from './procedures.js';
 
 // Appointments by plan step id, each list by start.
@@ -31,6 +32,23 @@ export function stepAppointments(list) {
     statusTag(a.status), ' ', h('span', { class: 'appt-when' }, whenText(a)),
     a.resources && a.resources.length ? h('span', { class: 'muted' }, ` · ${a.resources.map((r) => r.name).join(', ')}`) : null,
     a.status === 'cancelled' && a.reason ? h('span', { class: 'muted' }, ` · ${a.reason}`) : null)));
+}
+
+// A step's Book… button, or null: for a step of an accepted or running plan still to be done
+// with no live appointment, of a type the user may book. env.bookStep(pl, s) opens the dialog;
+// env.apptTypes are the appointment types.
+export function bookStepButton(pl, s, env) {
+  if (!env.bookStep || !env.apptTypes || !env.apptsByStep) return null;
+  if (!(pl.status === 'accepted' || pl.status === 'in_progress') || s.optional) return null;
+  if (s.status !== 'planned' && s.status !== 'overdue') return null;
+  if ((env.apptsByStep.get(s.id) || []).some((a) => LIVE.has(a.status))) return null;
+  const type = typeForStep(env.apptTypes, s.kind);
+  if (!type || !bookableTypes(env.session, env.apptTypes).some((t) => t.id === type)) return null;
+  const name = stepName(s, pl.steps);
+  const b = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'book-step',
+    'aria-label': `Book ${name.toLowerCase()}` }, 'Book…');
+  b.addEventListener('click', () => env.bookStep(pl, s, name));
+  return b;
 }
 
 // The planned steps of pl with no live appointment (that "Book the series" would book).

@@ -19,6 +19,8 @@ import { eventTable, eventForm, syncProcedureChoices } from './adverse-events.js
 import { candidacySection } from './candidacy.js';
 import { expectedSection } from './expected.js';
 import { appointmentsByStep, seriesTools } from './series.js';
+import { appointmentTypes, typeForStep, typeLabel, whenText } from './appts.js';
+import { openBooking } from './booking.js';
 
 const protocolList = cached('/api/v1/protocols');
 const biologicList = cached('/api/v1/biologics');
@@ -149,8 +151,9 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
 
   async function start() {
     try {
-      [state.protocols, state.biologics, state.documents] = await Promise.all([
+      [state.protocols, state.biologics, state.documents, stepEnv.apptTypes] = await Promise.all([
         protocolList(), biologicList(), clinical ? consentDocuments() : [],
+        seesAppointments && session.can('appointment.write') ? appointmentTypes() : null,
       ]);
     } catch (e) {
       if (!ctx.isCurrent()) return;
@@ -213,7 +216,16 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
 
   // What the step list (steps.js) needs of the section.
   const stepEnv = { ctx, session, state, canPlan, canRecord, openProcedure, changed: (text) => changed(text, planStatus),
-    apptsByStep: null };
+    apptsByStep: null, apptTypes: null, bookStep: p.archived ? null : bookStep };
+
+  // A step's Book…: the booking dialog with the patient, the step's type and the plan's biologic,
+  // the free times from the start of its window.
+  function bookStep(pl, s, name) {
+    const type = typeForStep(stepEnv.apptTypes, s.kind);
+    openBooking(session, { patient: p, type, biologic: pl.biologic, plan_step_id: s.id, from: s.window_from,
+      step_text: `${name}, due ${s.due_date} (window ${s.window_from} – ${s.window_to})` },
+    (appt) => changed(`Booked: ${typeLabel(stepEnv.apptTypes, appt.type)}, ${whenText(appt)}.`, planStatus));
+  }
 
   // ---- Plans ----
 

@@ -272,7 +272,7 @@ test('front desk: books a follow-up from a free time (refusals at the form), res
     assert.deepEqual(unexpected(problems, [409, 422]), []);
   }));
 
-test('front desk: the work list (due, overdue, the no-show to call back) books a step; the series refused names the steps',
+test('front desk: the series refused names the steps; a step booked from the plan; the work list (due, overdue, the no-show to call back) books a step',
   { timeout: TIMEOUT }, () => withPage('schedule-worklist', async (page, problems) => {
     await setup();
     await signIn(page, 'front_desk');
@@ -289,9 +289,24 @@ test('front desk: the work list (due, overdue, the no-show to call back) books a
     await assertText(page.getByTestId('unplaced-step').first(), 'Consultation');
     assert.equal((await appts(okafor.p.id)).filter((a) => !a.plan_step_id).length, (await appts(okafor.p.id)).length,
       'no step of the plan was booked');
+    // One step booked on its own from the plan: the second injection, with the plan's biologic.
+    const injection2 = page.locator('[data-testid="plan-step"][data-kind="injection"]').nth(1);
+    await injection2.getByTestId('book-step').click();
+    const stepForm = page.getByTestId('booking-form');
+    await assertText(stepForm.getByTestId('booking-step'), 'Injection 2 of 3');
+    assert.equal(await stepForm.getByLabel('Biologic').inputValue(), okafor.pl.biologic);
+    await stepForm.getByTestId('slot').first().click();
+    await stepForm.getByTestId('book').click();
+    await assertText(page.getByTestId('plans-status'), 'Booked: Injection');
+    await assertText(injection2.getByTestId('step-appointment'), 'booked');
+    assert.equal(await injection2.getByTestId('book-step').count(), 0, 'booked once');
+    const inj = (await appts(okafor.p.id)).find((a) => a.type === 'injection');
+    assert.equal(inj.biologic, okafor.pl.biologic);
+    assert.deepEqual(inj.resources.map((r) => r.kind).sort(), ['clinician', 'ultrasound_room']);
 
     await page.getByTestId('nav-worklist').click();
     await assertText(page.getByTestId('worklist-due'), 'Okafor, Ben');
+    assert.equal(await page.locator(`[data-step="${inj.plan_step_id}"]`).count(), 0, 'the booked step is not listed');
     assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), day(0));
     assert.equal(await page.getByLabel('To', { exact: true }).inputValue(), day(13));
     const overdue = page.getByTestId('overdue-table');
