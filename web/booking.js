@@ -17,18 +17,36 @@ import {
 
 const SLOT_DAYS = 7;
 
+// What a dialog needs before it opens; when it cannot be read, a dialog says why and null is
+// the answer.
+async function settle(promise) {
+  try {
+    return await promise;
+  } catch (e) {
+    if (e && e.status === 401) return null; // the sign-in form is showing
+    openDialog({ title: 'This could not be opened', testid: 'load-problem', build: () => problemOf(e) });
+    return null;
+  }
+}
+
 const TAKEN_WORDS = {
   title: 'That time has just been taken',
   detail: 'Someone booked it a moment ago. The free times below are up to date: choose another.',
 };
 
 // A 409 "Already booked" in plain words (the server's sentence names the booking in the way).
-function plain(e) {
+// A move keeps all of the appointment's people and rooms, while the free times are searched for
+// its first one only (GET /slots takes one resource): another of them may be the one booked.
+function plain(e, words = TAKEN_WORDS) {
   if (e.status === 409 && e.problem && e.problem.title === 'Already booked') {
-    e.problem = { ...e.problem, title: TAKEN_WORDS.title, detail: `${TAKEN_WORDS.detail} (${e.problem.detail})` };
+    e.problem = { ...e.problem, title: words.title, detail: `${words.detail} (${e.problem.detail})` };
   }
   return e;
 }
+const MOVE_WORDS = {
+  title: 'That time is not free for everyone this appointment needs',
+  detail: 'The appointment keeps its people and rooms, and one of them is booked then. Choose another time.',
+};
 
 // The free slots of one search, grouped by day, as toggle buttons; the chosen one is kept in
 // state.chosen. A wrapper with data-path "start" takes the server's error about the time.
@@ -211,7 +229,9 @@ function patientPicker(preset) {
 // Opens the booking dialog. preset: {patient, type, biologic, plan_step_id, step_text, resource, from}.
 // onBooked(appointment) is called after a booking.
 export async function openBooking(session, preset = {}, onBooked = async () => {}) {
-  const [types, bios, resources, today] = await Promise.all([appointmentTypes(), biologics(), resourceList(), clinicToday()]);
+  const loaded = await settle(Promise.all([appointmentTypes(), biologics(), resourceList(), clinicToday()]));
+  if (!loaded) return;
+  const [types, bios, resources, today] = loaded;
   const offered = bookableTypes(session, types);
   const summary = errorSummary();
   const patient = patientPicker(preset.patient);
@@ -311,7 +331,9 @@ export async function openBooking(session, preset = {}, onBooked = async () => {
 
 // Opens the dialog that moves appointment a to another free time (same type, same first resource).
 export async function openReschedule(a, onMoved = async () => {}) {
-  const [types, today] = await Promise.all([appointmentTypes(), clinicToday()]);
+  const loaded = await settle(Promise.all([appointmentTypes(), clinicToday()]));
+  if (!loaded) return;
+  const [types, today] = loaded;
   const summary = errorSummary();
   const picker = slotPicker();
   let form;
@@ -344,7 +366,7 @@ export async function openReschedule(a, onMoved = async () => {}) {
           try {
             r = await post(`/api/v1/appointments/${a.id}/reschedule`, { start: picker.chosen.start }, { ifMatch: a.version });
           } catch (e) {
-            showProblem(form, summary, plain(conflict(e, 'appointment')));
+            showProblem(form, summary, plain(conflict(e, 'appointment'), MOVE_WORDS));
             if (e.status === 409) reload();
             return;
           }
@@ -367,8 +389,10 @@ const MOVES = {
 // Opens appointment a: when, type, patient, with whom, status, note and reason; the moves its
 // status allows for a user with appointment.write. onChange(text, appointment) after a change.
 export async function openAppointment(session, a, onChange = async () => {}) {
-  const types = await appointmentTypes();
-  const who = (await patientsById([a.patient_id]))[a.patient_id];
+  const loaded = await settle(Promise.all([appointmentTypes(), patientsById([a.patient_id])]));
+  if (!loaded) return;
+  const [types, people] = loaded;
+  const who = people[a.patient_id];
   const canWrite = session.can('appointment.write');
   const item = (term, value, testid) => [h('dt', {}, term), h('dd', { 'data-testid': testid }, value)];
   openDialog({

@@ -257,6 +257,18 @@ test('front desk: books a follow-up from a free time (refusals at the form), res
     await assertText(page.getByTestId('schedule-status'), 'Marked a no-show');
     assert.equal((await admin.get(`/api/v1/appointments/${consult.id}`)).body.status, 'no_show');
 
+    // Changed by someone else while open: the 412 in words, nothing changed.
+    const last = series.filter((a) => a.type === 'follow_up' && a.plan_step_id).sort((x, y) => y.start.localeCompare(x.start))[0];
+    box = await openAppt(page, last, res.doc.id);
+    const day1 = last.start.slice(0, 10);
+    const free = await admin.get(`/api/v1/slots?type=follow_up&from=${day1}&to=${day1}&resource=${res.doc.id}`);
+    assert.equal((await admin.call('POST', `/api/v1/appointments/${last.id}/reschedule`, { start: free.body.items[1].start },
+      { 'If-Match': `"${last.version}"` })).status, 200);
+    await box.getByTestId('appt-arrive').click();
+    await assertText(box.getByTestId('appt-problem'), 'Someone else changed this appointment');
+    assert.equal((await admin.get(`/api/v1/appointments/${last.id}`)).body.status, 'booked');
+    await page.keyboard.press('Escape');
+
     // The plan page marks the missed one.
     await page.goto(`${env.server.base}/patients/${moreau.p.id}/treatment`);
     const row = page.locator('[data-testid="plan-step"][data-kind="consultation"]');
@@ -269,7 +281,7 @@ test('front desk: books a follow-up from a free time (refusals at the form), res
     await assertText(page.locator(`[data-testid="visit"][data-id="${consult.id}"]`), 'missed (no-show)');
     await bothWidths(page, page.getByTestId('visits'), 'schedule-visits');
     assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b/);
-    assert.deepEqual(unexpected(problems, [409, 422]), []);
+    assert.deepEqual(unexpected(problems, [409, 412, 422]), []);
   }));
 
 test('front desk: the series refused names the steps; a step booked from the plan; the work list (due, overdue, the no-show to call back) books a step',
