@@ -445,3 +445,22 @@ test('roles: a nurse books follow-ups only and not the series; a researcher has 
     await assertText(page.locator('main'), 'Your role does not include appointments.');
     assert.deepEqual(unexpected(problems, []), []);
   }));
+
+test('the browser in another zone: the clinic\u2019s today and the API\u2019s clock times, not the browser\u2019s',
+  { timeout: TIMEOUT }, () => {
+    // A zone whose date differs from the server's (UTC here) right now.
+    const timezoneId = new Date().getUTCHours() < 12 ? 'Etc/GMT+12' : 'Etc/GMT-14';
+    return withPage('schedule-zone', async (page, problems) => {
+      await setup();
+      assert.notEqual(await page.evaluate(() => new Date().getDate()), new Date().getUTCDate(), 'the browser\u2019s date differs');
+      await signIn(page, 'front_desk');
+      await page.getByTestId('nav-schedule').click();
+      const long = (d) => new Date(`${d}T00:00:00Z`).toLocaleDateString('en-GB',
+        { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+      await assertText(page.getByTestId('range-title'), `Dr Ada Osei: ${long(day(0))}`);
+      const a = (await appts(moreau.p.id)).find((x) => x.type === 'injection' && x.status === 'booked');
+      await page.goto(`${env.server.base}/schedule?resource=${res.doc.id}&date=${a.start.slice(0, 10)}&view=day`);
+      await assertText(page.locator(`[data-testid="appt"][data-id="${a.id}"]`), `${a.start.slice(11, 16)}–${a.end.slice(11, 16)}`);
+      assert.deepEqual(unexpected(problems, []), []);
+    }, { timezoneId });
+  });
