@@ -107,7 +107,10 @@ export async function scheduleView(ctx) {
 
   const narrow = window.matchMedia(NARROW);
   let last = null; // the data last drawn, drawn again when the screen width crosses NARROW
-  const redraw = () => { if (last && ctx.isCurrent()) draw(last); };
+  const redraw = () => {
+    if (!ctx.isCurrent()) narrow.removeEventListener('change', redraw);
+    else if (last) draw(last);
+  };
   narrow.addEventListener('change', redraw);
 
   async function afterChange(text, appt) {
