@@ -1,8 +1,8 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
 // (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
-// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /admin and /admin/{tokens,audit}, /account); the
-// server answers every path without a file extension with index.html, so each route also works on
-// reload. Leaving a page with unsaved input asks first (guard.js).
+// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /schedule, /worklist, /admin and
+// /admin/{tokens,audit}, /account); the server answers every path without a file extension with
+// index.html, so each route also works on reload. Leaving a page with unsaved input asks first (guard.js).
 
 import { api, csrf, onSessionLost, ApiError } from './api.js';
 import { h, fill, link, roleLabel } from './dom.js';
@@ -14,6 +14,8 @@ import { outcomesView } from './outcomes.js';
 import { mayDiscard } from './guard.js';
 import { adminView } from './admin.js';
 import { accountView } from './account.js';
+import { scheduleView } from './schedule.js';
+import { worklistView } from './worklist.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -53,6 +55,8 @@ const routes = [
   { pattern: /^\/patients\/([0-9a-f-]{36})\/(workup|treatment|timeline|visits|billing)\/?$/, view: patientView },
   { pattern: /^\/lots\/?$/, view: lotView },
   { pattern: /^\/outcomes\/?$/, view: outcomesView },
+  { pattern: /^\/schedule\/?$/, view: scheduleView },
+  { pattern: /^\/worklist\/?$/, view: worklistView },
   { pattern: /^\/admin\/?$/, view: (ctx) => adminView(ctx, 'staff') },
   { pattern: /^\/admin\/(tokens|audit)\/?$/, view: adminView },
   { pattern: /^\/account\/?$/, view: accountView },
@@ -134,6 +138,12 @@ function renderHeader() {
           h('li', {}, h('a', { href: '/', 'data-match': '^/(patients/?)?$|^/patients/[0-9a-f-]{36}' }, 'Patients')),
           session.can('patient.write')
             ? h('li', {}, h('a', { href: '/patients/new', 'data-match': '^/patients/new' }, 'New patient'))
+            : null,
+          session.can('calendar.read')
+            ? h('li', {}, h('a', { href: '/schedule', 'data-match': '^/schedule', 'data-testid': 'nav-schedule' }, 'Schedule'))
+            : null,
+          session.can('appointment.read')
+            ? h('li', {}, h('a', { href: '/worklist', 'data-match': '^/worklist', 'data-testid': 'nav-worklist' }, 'Work list'))
             : null,
           session.can('clinical.read')
             ? h('li', {}, h('a', { href: '/lots', 'data-match': '^/lots', 'data-testid': 'nav-lots' }, 'Lot recall'))

@@ -2,7 +2,7 @@
 // so that links, reload and Back work: Summary (/patients/{id}; summary.js), Work-up
 // (/workup: diagnoses, tests and scores, test results, medicines), Treatment (/treatment:
 // candidacy, plans, procedures, adverse events; treatment.js), Timeline (/timeline; timeline.js),
-// and Visits and Billing, which the scheduling and billing issues fill. Changes on a tab refresh
+// Visits (/visits: the appointments; visits.js) and Billing, which the billing issue fills. Changes on a tab refresh
 // the banner. What a role cannot do is not shown.
 
 import { get } from './api.js';
@@ -14,6 +14,7 @@ import { diagnosesSection } from './diagnoses.js';
 import { workupSections } from './workup.js';
 import { treatmentSections } from './treatment.js';
 import { timelineTab } from './timeline.js';
+import { visitsTab } from './visits.js';
 
 const TABS = [
   { id: 'summary', label: 'Summary', path: '' },
@@ -78,16 +79,12 @@ async function showTab(ctx, p, tab, onChange) {
     await treatment.start();
   } else if (tab === 'timeline') {
     await timelineTab(ctx, p, { onChange });
+  } else if (tab === 'visits') {
+    await visitsTab(ctx, p);
   } else {
-    const what = tab === 'visits'
-      ? 'Visits (the appointments and what was done at each) arrive with the scheduling issue. '
-        + 'Until then, the treatment plans list each step with its due date and window.'
-      : 'Billing (charges and claims for the procedures) arrives with the billing issue.';
     add(root, h('section', { class: 'card', 'data-testid': `${tab}-placeholder` },
-      h('h2', {}, tab === 'visits' ? 'Visits' : 'Billing'),
-      h('p', { class: 'muted' }, what),
-      tab === 'visits' && ctx.session.can('plan.read')
-        ? h('p', {}, link(`/patients/${p.id}/treatment`, 'See the treatment plans')) : null));
+      h('h2', {}, 'Billing'),
+      h('p', { class: 'muted' }, 'Billing (charges and claims for the procedures) arrives with the billing issue.')));
   }
   void roleLabel;
 }

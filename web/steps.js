@@ -9,6 +9,7 @@ import { h, tag, todayText } from './dom.js';
 import { field, valueOf, problemBox, conflict } from './form.js';
 import { stepName, isOpenStep, planUnderWay, mayRecordKind, procedureLine, PROCEDURE_KINDS, STEP_KIND_LABELS } from './procedures.js';
 import { toggleBelow, openButton, smallForm, dateField } from './inline.js';
+import { stepAppointments, bookStepButton } from './series.js';
 
 export const ENDED = new Set(['declined', 'completed', 'stopped']);
 export const planStatusText = (s) => String(s || '').replace(/_/g, ' ');
@@ -21,7 +22,9 @@ const instrumentName = (id) => INSTRUMENTS[id] || id;
 const ADDED_KINDS = ['injection', 'blood_draw', 'harvest', 'processing', 'follow_up'];
 
 // env: {session, state: {procedures}, canPlan, canRecord, changed(text): the list is read again
-// and text announced, openProcedure({plan, kind, step}): the procedure form for a step}.
+// and text announced, openProcedure({plan, kind, step}): the procedure form for a step,
+// apptsByStep: Map step id -> its appointments (series.js), when the role reads appointments;
+// apptTypes and bookStep(pl, step, name), when the role books}.
 export function stepsView(pl, env) {
   const done = new Map(env.state.procedures.filter((x) => x.status !== 'voided' && x.step_id).map((x) => [x.step_id, x]));
   const steps = pl.steps.slice().sort((a, b) => (a.due_date || '').localeCompare(b.due_date || '') || a.seq - b.seq);
@@ -56,6 +59,7 @@ function stepView(pl, s, procedure, env) {
       title: overdue ? 'Still planned, and its window has closed' : null })),
     h('span', { class: 'step-what', 'data-testid': 'step-what' },
       procedure ? h('span', { class: 'line' }, procedureLine(procedure)) : null,
+      env.apptsByStep ? stepAppointments(env.apptsByStep.get(s.id)) : null,
       s.added_reason ? h('span', { class: 'line', 'data-testid': 'step-added' }, `Added: ${s.added_reason}`) : null,
       offered ? h('span', { class: 'muted' }, 'Not planned unless a clinician takes it up') : null,
       s.status === 'skipped' && s.status_reason ? `Skipped: ${s.status_reason}` : null));
@@ -67,6 +71,8 @@ function stepView(pl, s, procedure, env) {
     if (env.canPlan) actions.append(takeUpButton(pl, s, li, env));
   } else {
     const isProcedure = PROCEDURE_KINDS.some(([k]) => k === s.kind);
+    const book = bookStepButton(pl, s, env);
+    if (book) actions.append(book);
     if (env.canRecord && isProcedure && planUnderWay(pl) && mayRecordKind(env.session, s.kind)) {
       const rec = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'record-step',
         'aria-label': `Record ${name.toLowerCase()}` }, 'Record…');

@@ -18,6 +18,9 @@ import { stepsView, addStepForm, ENDED, planStatusText } from './steps.js';
 import { eventTable, eventForm, syncProcedureChoices } from './adverse-events.js';
 import { candidacySection } from './candidacy.js';
 import { expectedSection } from './expected.js';
+import { appointmentsByStep, seriesTools } from './series.js';
+import { appointmentTypes, typeForStep, typeLabel, whenText } from './appts.js';
+import { openBooking } from './booking.js';
 
 const protocolList = cached('/api/v1/protocols');
 const biologicList = cached('/api/v1/biologics');
@@ -52,8 +55,10 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
   const canRecord = session.can('clinical.write') && !p.archived;
   const state = {
     plans: [], consents: [], procedures: [], events: [], conditions: [],
-    protocols: [], biologics: [], documents: [], consented: new Set(),
+    protocols: [], biologics: [], documents: [], consented: new Set(), appointments: [],
   };
+  // The plans' appointments (series.js): each step's, and the series tools, for roles that read them.
+  const seesAppointments = session.can('appointment.read');
 
   // Candidacy, just above the plans: for clinicians and nurses; clinicians decide.
   const candidacy = clinical ? candidacySection(ctx, p, { canDecide: canPlan }) : null;
@@ -106,6 +111,7 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
         clinical ? items(`${patientPath}/procedures`) : [],
         clinical ? items(`${patientPath}/adverse-events`) : [],
         session.can('condition.read') ? items(`${patientPath}/conditions`) : [],
+        seesAppointments ? items(`/api/v1/appointments?patient_id=${p.id}`) : [],
       ]);
     } catch (e) {
       if (!ctx.isCurrent() || mine !== seq) return;
@@ -113,7 +119,8 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
       return;
     }
     if (!ctx.isCurrent() || mine !== seq) return;
-    [state.plans, state.consents, state.procedures, state.events, state.conditions] = got;
+    [state.plans, state.consents, state.procedures, state.events, state.conditions, state.appointments] = got;
+    stepEnv.apptsByStep = seesAppointments ? appointmentsByStep(state.appointments) : null;
     state.consented = new Set(state.consents.filter((c) => c.current).map((c) => c.plan_id));
     render();
   }
@@ -144,8 +151,9 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
 
   async function start() {
     try {
-      [state.protocols, state.biologics, state.documents] = await Promise.all([
+      [state.protocols, state.biologics, state.documents, stepEnv.apptTypes] = await Promise.all([
         protocolList(), biologicList(), clinical ? consentDocuments() : [],
+        seesAppointments && session.can('appointment.write') ? appointmentTypes() : null,
       ]);
     } catch (e) {
       if (!ctx.isCurrent()) return;
@@ -207,7 +215,17 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
   }
 
   // What the step list (steps.js) needs of the section.
-  const stepEnv = { ctx, session, state, canPlan, canRecord, openProcedure, changed: (text) => changed(text, planStatus) };
+  const stepEnv = { ctx, session, state, canPlan, canRecord, openProcedure, changed: (text) => changed(text, planStatus),
+    apptsByStep: null, apptTypes: null, bookStep: p.archived ? null : bookStep };
+
+  // A step's Book…: the booking dialog with the patient, the step's type and the plan's biologic,
+  // the free times from the start of its window.
+  function bookStep(pl, s, name) {
+    const type = typeForStep(stepEnv.apptTypes, s.kind);
+    openBooking(session, { patient: p, type, biologic: pl.biologic, plan_step_id: s.id, from: s.window_from,
+      step_text: `${name}, due ${s.due_date} (window ${s.window_from} – ${s.window_to})` },
+    (appt) => changed(`Booked: ${typeLabel(stepEnv.apptTypes, appt.type)}, ${whenText(appt)}.`, planStatus));
+  }
 
   // ---- Plans ----
 
@@ -240,6 +258,7 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
       h('dl', { class: 'facts plan-facts' }, planFacts(pl, biologic)),
       problem, actions);
     addPlanActions(pl, title, actions, problem);
+    if (stepEnv.apptsByStep && !p.archived) article.append(seriesTools(pl, stepEnv.apptsByStep, stepEnv, ended));
     article.append(stepsView(pl, stepEnv));
     return article;
   }

@@ -33,10 +33,11 @@ after(async () => {
   if (server) await server.stop();
 });
 
-// Runs fn with a fresh page at 1280x800; records page errors and console errors (which fail the
-// test) and saves a screenshot when anything throws.
-export async function withPage(name, fn) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// Runs fn with a fresh page at 1280x800 (options: more of the browser context's, e.g. its
+// timezoneId); records page errors and console errors (which fail the test) and saves a
+// screenshot when anything throws.
+export async function withPage(name, fn, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(8000);
   const problems = [];
