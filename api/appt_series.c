@@ -129,7 +129,7 @@ int api_plan_book(http_req *r)
 	 * window that starts after the previous one ends. */
 	qsort(steps, (size_t)n, sizeof *steps, by_due);
 	appointment *aps = arena_zalloc(r->a, sizeof(appointment) * (size_t)(n ? n : 1));
-	json_t *unplaced = json_array();
+	json_t *unplaced = json_array(), *overdue = json_array();
 	int count = 0;
 	char now_s[21];
 	int64_t after = 0;
@@ -146,6 +146,15 @@ int api_plan_book(http_req *r)
 		if (date_parse(s->window_from ? s->window_from : s->due_date, &w1) ||
 		    date_parse(s->window_to ? s->window_to : s->due_date, &w2))
 			return http_fail(r, SW_EDB, "plan step");
+		if (date_cmp(w2, today) < 0) {
+			/* Its window has closed: on the work list as overdue, not a bar to the
+			 * rest. */
+			json_array_append_new(overdue,
+			                      json_pack("{s:s, s:s, s:s?, s:s?}", "step_id", s->id,
+			                                "kind", s->kind, "window_from",
+			                                s->window_from, "window_to", s->window_to));
+			continue;
+		}
 		civil_date start_day = tz_local_date(z, after);
 		if (date_cmp(w1, from) < 0)
 			w1 = from;
@@ -158,6 +167,7 @@ int api_plan_book(http_req *r)
 		              : 0;
 		if (got < 0) {
 			json_decref(unplaced);
+			json_decref(overdue);
 			return r->status;
 		}
 		if (!got) {
@@ -188,6 +198,7 @@ int api_plan_book(http_req *r)
 		                          "the steps before them; nothing was booked.",
 		                          json_array_size(unplaced)));
 		json_object_set_new(r->out, "unplaced", unplaced);
+		json_object_set_new(r->out, "overdue", overdue);
 		return 409;
 	}
 	json_decref(unplaced);
@@ -200,18 +211,17 @@ int api_plan_book(http_req *r)
 			ch[i] = (appt_change){&aps[i], 0};
 		appt_conflict c;
 		rc = r->st->ops->appt_write_all(r->st, r->a, ch, count, NULL, 0, &a, &c);
-		if (rc == SW_ECONFLICT) {
-			json_decref(arr);
-			return api_appt_conflict(r, &c);
-		}
 		if (rc) {
 			json_decref(arr);
-			return http_fail(r, rc, "appointment");
+			json_decref(overdue);
+			return rc == SW_ECONFLICT ? api_appt_conflict(r, &c)
+			                          : http_fail(r, rc, "appointment");
 		}
 	}
 	for (int i = 0; i < count; i++)
 		json_array_append_new(arr, appointment_to_json(&aps[i], z));
-	return http_json(r, count ? 201 : 200, json_pack("{s:o}", "items", arr));
+	return http_json(r, count ? 201 : 200,
+	                 json_pack("{s:o, s:o}", "items", arr, "overdue", overdue));
 }
 
 /* The step of steps with id, or NULL. */

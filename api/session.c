@@ -155,5 +155,12 @@ int api_me(http_req *r)
 			json_array_append_new(perms, json_string(perm_name((perm)p)));
 	json_t *me = api_staff_json(&r->who);
 	json_object_set_new(me, "permissions", perms);
+	/* What the screens need to show the clinic's dates: its zone, its today, its currency. */
+	char today[11];
+	date_format(tz_local_date(r->srv->cfg.zone, time(NULL)), today);
+	json_object_set_new(me, "clinic",
+	                    json_pack("{s:s?, s:s, s:s, s:s?}", "name", r->srv->cfg.clinic_name,
+	                              "time_zone", tz_name(r->srv->cfg.zone), "today", today,
+	                              "currency", r->srv->cfg.currency));
 	return http_json(r, 200, me);
 }

@@ -263,7 +263,8 @@ const route routes[] = {
     {"POST", "/api/v1/plans/{id}/book", api_plan_book, PERM_APPT_SCHEDULE,
      "Book every planned step not yet booked {from?: date}, in order, each at the first free "
      "slot inside its window after the one before; all or none (409 names the steps that "
-     "could not be placed)",
+     "could not be placed); a step whose window has closed is left for the work list and "
+     "named in overdue",
      1},
     {"POST", "/api/v1/plans/{id}/shift", api_plan_shift, PERM_APPT_SCHEDULE,
      "Move every booked visit of the plan still to come by {days (-365..365), reason} at the "

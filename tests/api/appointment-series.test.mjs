@@ -281,4 +281,25 @@ describe('visits and their plan steps', () => {
     const log = await as.admin.get(`/api/v1/audit?patient_id=${plan.patient_id}&action=plan.status`);
     assert.ok(log.body.items.some((e) => /visit\(s\) to come cancelled/.test(e.detail)), JSON.stringify(log.body.items.map((e) => e.detail)));
   });
+
+  test('booking a series that is under way leaves the steps whose window has closed for the work list', async () => {
+    const ZONE_TODAY = new Date().toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+    const start = plusDays(ZONE_TODAY, -20);
+    const p = await addPatient('Underway');
+    const k = await as.admin.post(`/api/v1/patients/${p.id}/conditions`, { icd10: 'E11.42' });
+    const pl = await as.admin.post(`/api/v1/patients/${p.id}/plans`, { protocol: 'prp-series', condition_id: k.body.id, start_date: start });
+    assert.equal(pl.status, 201, pl.text);
+    assert.equal((await withMatch(as.admin, `/api/v1/plans/${pl.body.id}/status`, 1, { status: 'accepted' })).status, 200);
+    const r = await as.front_desk.post(`/api/v1/plans/${pl.body.id}/book`, {});
+    assert.equal(r.status, 201, r.text);
+    // The consultation (days 0-7) and the first blood draw and injection (days 4-10) are past.
+    const closed = pl.body.steps.filter((s) => s.window_to < ZONE_TODAY && s.kind !== 'processing' && !s.optional).map((s) => s.id).sort();
+    assert.ok(closed.length >= 3);
+    assert.deepEqual(r.body.overdue.map((o) => o.step_id).sort(), closed);
+    assert.ok(r.body.items.length >= 1);
+    assert.ok(r.body.items.every((a) => dateOf(a.start) >= ZONE_TODAY));
+    // The signed-in user's answer says the clinic's zone and today, for the screens.
+    const me = await as.front_desk.get('/api/v1/me');
+    assert.deepEqual([me.body.clinic.time_zone, me.body.clinic.today, me.body.clinic.currency], ['America/New_York', ZONE_TODAY, 'USD']);
+  });
 });
