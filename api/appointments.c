@@ -114,10 +114,16 @@ int api_appt_place(http_req *r, const appt_type *t, const char *bio, int64_t sta
 	if (miss) {
 		char at[TZ_TEXT];
 		tz_format(z, start, at);
-		v_add(&r->v, field,
-		      "puts the %s at %s, outside the working hours of every %s that could serve "
-		      "(or a closure)",
-		      t->label, at, appt_needs_text(r->a, &q.needs[miss - 1], 1));
+		if (strcmp(field, "start") == 0)
+			v_add(&r->v, field,
+			      "is outside the working hours of every %s that could serve (or it is "
+			      "closed)",
+			      appt_needs_text(r->a, &q.needs[miss - 1], 1));
+		else
+			v_add(&r->v, field,
+			      "puts the %s at %s, outside the working hours of every %s that could "
+			      "serve (or a closure)",
+			      t->label, at, appt_needs_text(r->a, &q.needs[miss - 1], 1));
 		return http_invalid(r);
 	}
 	/* With the bookings: the free resources of each need's kinds. When none is free, keep the

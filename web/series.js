@@ -2,13 +2,14 @@
 // (from GET /api/v1/appointments?patient_id=, matched by plan_step_id; a missed one and a
 // cancelled one marked so), a step's own Book… (the booking dialog with the patient, the type, the
 // step and the plan's biologic), and the plan's series tools: "Book the series" (POST
-// /plans/{id}/book, for appointment.schedule) with the steps that could not be placed on a 409.
-// The series tools keep a place (data-testid "series-tools") for further series actions.
+// /plans/{id}/book, for appointment.schedule) with the steps that could not be placed on a 409,
+// and "Move the series…" (POST /plans/{id}/shift {days, reason}) with the visits that would leave
+// their window on a 409.
 
 import { post } from './api.js';
 import { h, fill } from './dom.js';
 import { problemBox } from './form.js';
-import { statusTag, whenText, dateOf, dayText, LIVE, typeForStep, bookableTypes } from './appts.js';
+import { statusTag, whenText, dateOf, clockOf, dayText, LIVE, typeForStep, bookableTypes } from './appts.js';
 import { stepName } from './procedures.js';
 
 // Appointments by plan step id, each list by start.
@@ -73,7 +74,10 @@ export function seriesTools(pl, byStep, env, ended) {
     tools, result);
   // A proposed plan is not booked until it is accepted.
   const agreed = pl.status === 'accepted' || pl.status === 'in_progress';
-  if (ended || !agreed || !open.length || !env.session.can('appointment.schedule')) return box;
+  if (ended || !agreed || !env.session.can('appointment.schedule')) return box;
+  const coming = pl.steps.some((s) => (byStep.get(s.id) || []).some((a) => a.status === 'booked' && Date.parse(a.start) > Date.now()));
+  if (coming) tools.append(shiftTool(pl, env, result));
+  if (!open.length) return box;
   const b = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'book-series',
     'aria-describedby': `series-hint-${pl.id}` }, 'Book the series');
   tools.append(b, h('span', { class: 'hint', id: `series-hint-${pl.id}` },
@@ -95,8 +99,10 @@ export function seriesTools(pl, byStep, env, ended) {
     }
     const n = r.body.items.length;
     const first = r.body.items[0];
-    await env.changed(n ? `Series booked: ${n} appointment${n === 1 ? '' : 's'}, the first ${dayText(dateOf(first.start))}.`
-      : 'Nothing to book: every step has its appointment.');
+    const late = (r.body.overdue || []).length;
+    const lateText = late ? ` ${late} step${late === 1 ? ' whose window has' : 's whose windows have'} closed ${late === 1 ? 'is' : 'are'} left for the work list.` : '';
+    await env.changed((n ? `Series booked: ${n} appointment${n === 1 ? '' : 's'}, the first ${dayText(dateOf(first.start))}.`
+      : 'Nothing to book: every step has its appointment.') + lateText);
   });
   return box;
 }
@@ -113,4 +119,70 @@ function unplacedBox(pl, e) {
         `, window ${u.window_from} – ${u.window_to}`);
     })),
     h('p', {}, 'Book those steps one at a time from the work list, or ask an administrator about working hours.'));
+}
+
+// "Move the series…": every booked visit still to come by some days, same clock time, with a
+// reason; a 409 names the visits that would leave their step's window (nothing moves).
+function shiftTool(pl, env, result) {
+  const wrap = h('span', { class: 'series-shift' });
+  const open = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'shift-series',
+    'aria-expanded': 'false' }, 'Move the series…');
+  const days = h('input', { type: 'number', min: '-365', max: '365', step: '1', required: true,
+    id: `shift-days-${pl.id}`, 'data-testid': 'shift-days', inputmode: 'numeric' });
+  const reason = h('input', { type: 'text', maxlength: '500', required: true, id: `shift-reason-${pl.id}`,
+    'data-testid': 'shift-reason' });
+  const go = h('button', { type: 'submit', class: 'btn btn-small' }, 'Move');
+  const form = h('form', { class: 'shift-form', hidden: true, 'data-testid': 'shift-form' },
+    h('label', { for: days.id }, 'Days (negative: earlier)'), days,
+    h('label', { for: reason.id }, 'Reason'), reason, go,
+    h('span', { class: 'hint' }, 'Every booked visit still to come moves together, at the same time of day.'));
+  open.addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    open.setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) days.focus();
+  });
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { form.hidden = true; open.setAttribute('aria-expanded', 'false'); open.focus(); }
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const n = Number(days.value);
+    if (!Number.isInteger(n) || n === 0 || !reason.value.trim()) {
+      const box = h('div', { class: 'problem', role: 'alert', tabindex: '-1', 'data-testid': 'shift-problem' },
+        !Number.isInteger(n) || n === 0 ? 'Give a whole number of days, not 0.' : 'Give the reason for the move.');
+      fill(result, box);
+      box.focus();
+      return;
+    }
+    go.disabled = true;
+    let r;
+    try {
+      r = await post(`/api/v1/plans/${pl.id}/shift`, { days: n, reason: reason.value.trim() });
+    } catch (err) {
+      go.disabled = false;
+      if (!env.ctx.isCurrent()) return;
+      const box = err.status === 409 && Array.isArray(err.problem?.blocked) ? blockedBox(pl, err) : problemBox(err);
+      box.setAttribute('tabindex', '-1');
+      fill(result, box);
+      box.focus();
+      return;
+    }
+    const k = r.body.items.length;
+    await env.changed(`Series moved ${Math.abs(n)} day${Math.abs(n) === 1 ? '' : 's'} ${n > 0 ? 'later' : 'earlier'}: ${k} visit${k === 1 ? '' : 's'}.`);
+  });
+  wrap.append(open, form);
+  return wrap;
+}
+
+// A 409 from moving the series: nothing moved; the visits that would leave their window.
+function blockedBox(pl, e) {
+  const byId = new Map(pl.steps.map((s) => [s.id, s]));
+  return h('div', { class: 'problem', role: 'alert', 'data-testid': 'shift-blocked' },
+    h('h2', {}, 'The series was not moved'),
+    h('p', {}, 'Nothing was moved. These visits would leave their step\'s window or fall in the past:'),
+    h('ul', {}, e.problem.blocked.map((b) => {
+      const s = byId.get(b.step_id);
+      return h('li', {}, s ? stepName(s, pl.steps) : b.kind, ` to ${dayText(dateOf(b.start))}, ${clockOf(b.start)}`,
+        b.window_from ? `, window ${b.window_from} – ${b.window_to}` : '');
+    })));
 }

@@ -284,7 +284,7 @@ test('front desk: books a follow-up from a free time (refusals at the form), res
     assert.deepEqual(unexpected(problems, [409, 412, 422]), []);
   }));
 
-test('front desk: the series refused names the steps; a step booked from the plan; the work list (due, overdue, the no-show to call back) books a step',
+test('front desk: a series refused names the steps; a step booked from the plan; the work list (due, overdue, the no-show to call back) books a step',
   { timeout: TIMEOUT }, () => withPage('schedule-worklist', async (page, problems) => {
     await setup();
     await signIn(page, 'front_desk');
@@ -293,15 +293,21 @@ test('front desk: the series refused names the steps; a step booked from the pla
     const draw = series.filter((a) => a.type === 'blood_draw' && a.status === 'booked').sort((x, y) => x.start.localeCompare(y.start))[0];
     assert.equal((await desk.call('POST', `/api/v1/appointments/${draw.id}/no-show`, undefined, { 'If-Match': `"${draw.version}"` })).status, 200);
 
-    // Okafor's plan began 40 days ago: the series cannot be placed; nothing is booked.
-    await page.goto(`${env.server.base}/patients/${okafor.p.id}/treatment`);
+    // Lindqvist's first injection falls while the ultrasound room is closed: the series cannot
+    // be placed, the step is named and nothing is booked.
+    const lq = await patientWithDiagnosis('Lindqvist', { given: 'Eva' });
+    const lqPlan = await consentedPlan(lq.clin, lq.p, lq.cond, { start: day(100) });
+    const shut = await admin.post(`/api/v1/resources/${res.us.id}/closures`, { from: day(100), to: day(115), reason: 'New scanner' });
+    assert.equal(shut.status, 201, shut.text);
+    await page.goto(`${env.server.base}/patients/${lq.p.id}/treatment`);
     await page.getByTestId('book-series').click();
     await assertText(page.getByTestId('unplaced'), 'Nothing was booked');
-    assert.ok(await page.getByTestId('unplaced-step').count() >= 1);
-    await assertText(page.getByTestId('unplaced-step').first(), 'Consultation');
-    assert.equal((await appts(okafor.p.id)).filter((a) => !a.plan_step_id).length, (await appts(okafor.p.id)).length,
-      'no step of the plan was booked');
-    // One step booked on its own from the plan: the second injection, with the plan's biologic.
+    await assertText(page.getByTestId('unplaced-step').first(), 'Injection 1 of 3');
+    assert.equal((await appts(lq.p.id)).length, 0, 'no step of the plan was booked');
+    assert.ok(lqPlan.id);
+    // Okafor's plan began 40 days ago. One step booked on its own from the plan: the second
+    // injection, with the plan's biologic.
+    await page.goto(`${env.server.base}/patients/${okafor.p.id}/treatment`);
     const injection2 = page.locator('[data-testid="plan-step"][data-kind="injection"]').nth(1);
     await injection2.getByTestId('book-step').click();
     const stepForm = page.getByTestId('booking-form');
@@ -346,8 +352,8 @@ test('front desk: the series refused names the steps; a step booked from the pla
     await waitForCount('the booked step in the list', () => page.locator(`[data-step="${stepId}"]`).count(), 0);
 
     // An empty range says so.
-    await page.getByLabel('From', { exact: true }).fill(day(500));
-    await page.getByLabel('To', { exact: true }).fill(day(510));
+    await page.getByLabel('From', { exact: true }).fill(day(700));
+    await page.getByLabel('To', { exact: true }).fill(day(710));
     await page.getByRole('button', { name: 'Show' }).click();
     await assertText(page.getByTestId('nothing-due'), 'Nothing due');
     await page.getByLabel('To', { exact: true }).fill(day(400));
@@ -464,3 +470,45 @@ test('the browser in another zone: the clinic\u2019s today and the API\u2019s cl
       assert.deepEqual(unexpected(problems, []), []);
     }, { timezoneId });
   });
+
+test('front desk: moves a booked series by some days from the plan; a move past a step\u2019s window is refused and nothing moves',
+  { timeout: TIMEOUT }, () => withPage('schedule-shift', async (page, problems) => {
+    await setup();
+    const v = await patientWithDiagnosis('Vasquez', { given: 'Ana' });
+    const pl = await consentedPlan(v.clin, v.p, v.cond, { start: day(200) });
+    const booked = await desk.post(`/api/v1/plans/${pl.id}/book`, {});
+    assert.equal(booked.status, 201, booked.text);
+    const before = new Map((await appts(v.p.id)).map((a) => [a.id, a]));
+    await signIn(page, 'front_desk');
+    await page.goto(`${env.server.base}/patients/${v.p.id}/treatment`);
+    const plan = page.getByTestId('plan').first();
+    await plan.getByTestId('shift-series').click();
+    const form = plan.getByTestId('shift-form');
+    await form.getByLabel('Days (negative: earlier)').fill('1');
+    await form.getByLabel('Reason').fill('Patient travelling');
+    await form.getByRole('button', { name: 'Move' }).click();
+    await assertText(page.getByTestId('plans-status'), `Series moved 1 day later: ${before.size} visits.`);
+    const plusOne = (d) => new Date(Date.parse(`${d}T12:00:00Z`) + 86400000).toISOString().slice(0, 10);
+    const after = await appts(v.p.id);
+    for (const a of after) {
+      const was = before.get(a.id);
+      assert.equal(a.start.slice(0, 10), plusOne(was.start.slice(0, 10)), `${was.start} -> ${a.start}`);
+      assert.equal(a.start.slice(11, 16), was.start.slice(11, 16), 'the same clock time');
+    }
+    // Nine days more would take the consultation past its window: refused, named, nothing moves.
+    await plan.getByTestId('shift-series').click();
+    await form.getByLabel('Days (negative: earlier)').fill('9');
+    await form.getByLabel('Reason').fill('Too far');
+    await form.getByRole('button', { name: 'Move' }).click();
+    await assertText(plan.getByTestId('shift-blocked'), 'The series was not moved');
+    await assertText(plan.getByTestId('shift-blocked'), 'Consultation');
+    assert.deepEqual((await appts(v.p.id)).map((a) => a.start).sort(), after.map((a) => a.start).sort());
+    // Escape closes the form and gives focus back to its button.
+    await form.getByLabel('Reason').focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await form.isHidden(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'shift-series');
+    await plan.getByTestId('shift-series').click();
+    await bothWidths(page, plan, 'schedule-shift');
+    assert.deepEqual(unexpected(problems, [409]), []);
+  }));
