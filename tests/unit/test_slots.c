@@ -776,6 +776,30 @@ static void appointment_moves(void **state)
 	assert_false(appt_holds_time("cancelled") || appt_holds_time("no_show"));
 }
 
+/* A series moved by days keeps its clock time, across both changes of New York's clocks; a time
+ * the new day skips moves to the change; a zone without daylight saving moves by whole days. */
+static void shifting_keeps_the_clock_time(void **state)
+{
+	(void)state;
+	const tz_zone *ny = zone("America/New_York");
+	/* Into summer time (2027-03-14): a day less an hour later in absolute time. */
+	int64_t t = appt_shift_start(ny, at("2027-03-12T09:00:00-05:00"), 3);
+	assert_string_equal(text(ny, t), "2027-03-15T09:00:00-04:00");
+	assert_int_equal(t - at("2027-03-12T09:00:00-05:00"), 3 * 86400 - 3600);
+	/* Back out of it (2027-11-07), and backwards across it. */
+	assert_string_equal(text(ny, appt_shift_start(ny, at("2027-11-05T14:30:00-04:00"), 7)),
+	                    "2027-11-12T14:30:00-05:00");
+	assert_string_equal(text(ny, appt_shift_start(ny, at("2027-11-12T14:30:00-05:00"), -7)),
+	                    "2027-11-05T14:30:00-04:00");
+	/* 02:30 does not exist on 2027-03-14: the change itself, 03:00 summer time. */
+	assert_string_equal(text(ny, appt_shift_start(ny, at("2027-03-13T02:30:00-05:00"), 1)),
+	                    "2027-03-14T03:00:00-04:00");
+	const tz_zone *tokyo = zone("Asia/Tokyo");
+	assert_int_equal(appt_shift_start(tokyo, at("2027-03-12T09:00:00+09:00"), 30) -
+	                     at("2027-03-12T09:00:00+09:00"),
+	                 30 * 86400);
+}
+
 static void daylight_saving_days_in_new_york(void **state)
 {
 	(void)state;
@@ -843,6 +867,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(zone_offsets_match_the_c_library),
 	    cmocka_unit_test(new_york_daylight_saving_days),
+	    cmocka_unit_test(shifting_keeps_the_clock_time),
 	    cmocka_unit_test(instants_are_read_with_their_offset),
 	    cmocka_unit_test(zone_files_are_checked),
 	    cmocka_unit_test(working_hours_are_checked),
