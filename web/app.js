@@ -1,6 +1,6 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
 // (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
-// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /admin and /admin/{tokens,audit}, /account); the
+// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /admin and /admin/{tokens,audit}, /account, /prices, /takings); the
 // server answers every path without a file extension with index.html, so each route also works on
 // reload. Leaving a page with unsaved input asks first (guard.js).
 
@@ -14,6 +14,8 @@ import { outcomesView } from './outcomes.js';
 import { mayDiscard } from './guard.js';
 import { adminView } from './admin.js';
 import { accountView } from './account.js';
+import { pricesView } from './prices.js';
+import { takingsView } from './takings.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -56,6 +58,8 @@ const routes = [
   { pattern: /^\/admin\/?$/, view: (ctx) => adminView(ctx, 'staff') },
   { pattern: /^\/admin\/(tokens|audit)\/?$/, view: adminView },
   { pattern: /^\/account\/?$/, view: accountView },
+  { pattern: /^\/prices\/?$/, view: pricesView },
+  { pattern: /^\/takings\/?$/, view: takingsView },
 ];
 
 let renderCount = 0;
@@ -140,6 +144,12 @@ function renderHeader() {
             : null,
           session.can('outcomes.read')
             ? h('li', {}, h('a', { href: '/outcomes', 'data-match': '^/outcomes', 'data-testid': 'nav-outcomes' }, 'Outcomes'))
+            : null,
+          session.can('price.read')
+            ? h('li', {}, h('a', { href: '/prices', 'data-match': '^/prices', 'data-testid': 'nav-prices' }, 'Prices'))
+            : null,
+          session.can('billing.read')
+            ? h('li', {}, h('a', { href: '/takings', 'data-match': '^/takings', 'data-testid': 'nav-takings' }, 'Takings'))
             : null,
           session.can('staff.admin')
             ? h('li', {}, h('a', { href: '/admin', 'data-match': '^/admin', 'data-testid': 'nav-admin' }, 'Admin'))

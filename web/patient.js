@@ -2,7 +2,7 @@
 // so that links, reload and Back work: Summary (/patients/{id}; summary.js), Work-up
 // (/workup: diagnoses, tests and scores, test results, medicines), Treatment (/treatment:
 // candidacy, plans, procedures, adverse events; treatment.js), Timeline (/timeline; timeline.js),
-// and Visits and Billing, which the scheduling and billing issues fill. Changes on a tab refresh
+// Visits, which the scheduling issue fills, and Billing (billing.js; billing.read only). Changes on a tab refresh
 // the banner. What a role cannot do is not shown.
 
 import { get } from './api.js';
@@ -14,6 +14,7 @@ import { diagnosesSection } from './diagnoses.js';
 import { workupSections } from './workup.js';
 import { treatmentSections } from './treatment.js';
 import { timelineTab } from './timeline.js';
+import { billingTab } from './billing.js';
 
 const TABS = [
   { id: 'summary', label: 'Summary', path: '' },
@@ -21,7 +22,7 @@ const TABS = [
   { id: 'treatment', label: 'Treatment', path: '/treatment' },
   { id: 'timeline', label: 'Timeline', path: '/timeline' },
   { id: 'visits', label: 'Visits', path: '/visits' },
-  { id: 'billing', label: 'Billing', path: '/billing' },
+  { id: 'billing', label: 'Billing', path: '/billing', perm: 'billing.read' },
 ];
 
 export async function patientView(ctx, id, tab = 'summary') {
@@ -49,7 +50,7 @@ export async function patientView(ctx, id, tab = 'summary') {
   const banner = patientBanner(ctx, p);
   const base = `/patients/${p.id}`;
   const nav = h('nav', { class: 'chart-tabs', 'aria-label': 'Patient chart', 'data-testid': 'chart-tabs' },
-    h('ul', {}, TABS.map((t) => h('li', {}, link(`${base}${t.path}`, t.label, {
+    h('ul', {}, TABS.filter((t) => !t.perm || session.can(t.perm)).map((t) => h('li', {}, link(`${base}${t.path}`, t.label, {
       'data-testid': `tab-${t.id}`, 'aria-current': t.id === current.id ? 'page' : null })))));
   const panel = h('div', { class: 'tab-panel', 'data-testid': `tab-panel-${current.id}`, 'data-tab': current.id });
   add(root,
@@ -66,6 +67,10 @@ export async function patientView(ctx, id, tab = 'summary') {
 
 async function showTab(ctx, p, tab, onChange) {
   const { root } = ctx;
+  if (tab === 'billing') {
+    await billingTab(ctx, p);
+    return;
+  }
   if (tab === 'summary') {
     await summaryTab(ctx, p, root);
   } else if (tab === 'workup') {
