@@ -5,6 +5,7 @@
 
 import { cached } from './api.js';
 import { h, tag } from './dom.js';
+import { mayDiscard } from './guard.js';
 import { PROCEDURE_KINDS } from './procedures.js';
 
 const appointmentTypes = cached('/api/v1/appointment-types');
@@ -53,8 +54,9 @@ export function stampText(iso) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-// An inline panel under its opener: open() shows body() and focuses its first control; Escape or
-// close() empties it and gives focus back to the opener.
+// An inline panel under its opener: open(content) shows it and focuses its first control; Escape
+// or close() empties it and gives focus back to the opener, asking first when a form in it has
+// unsaved input (a saved form closes without asking).
 export function inlinePanel(opener, slot) {
   const panel = {
     open(content) {
@@ -65,6 +67,7 @@ export function inlinePanel(opener, slot) {
       if (first) first.focus();
     },
     close() {
+      if (!mayDiscard(slot)) return;
       slot.replaceChildren();
       slot.hidden = true;
       opener.setAttribute('aria-expanded', 'false');

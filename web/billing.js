@@ -49,7 +49,12 @@ export async function billingTab(ctx, p) {
     estimates.render();
     invoices.render();
     payments.render();
-    if (fresh) highlight(root, fresh);
+    // The record just changed is marked; focus goes to it when its button went with the redraw.
+    const el = fresh ? highlight(root, fresh) : null;
+    if (el && !root.contains(document.activeElement)) {
+      el.setAttribute('tabindex', '-1');
+      el.focus({ preventScroll: true });
+    }
   }
   await reload();
 }
@@ -162,7 +167,7 @@ function estimateForm(ctx, state, plans, panel, done) {
       field({ label: 'Note (optional)', name: 'note', type: 'textarea', rows: 2, maxlength: 1000, wide: true })),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'estimate-save' }, 'Make the estimate'),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => { markSaved(form); panel.close(); } } }, 'Cancel')));
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => panel.close() } }, 'Cancel')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form, summary);

@@ -7,7 +7,7 @@
 import { get, post } from './api.js';
 import { h, fill, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, voidForm, conflict, problemBox, checkbox } from './form.js';
-import { markSaved } from './guard.js';
+import { markSaved, mayDiscard } from './guard.js';
 import { amountEl, money } from './money.js';
 import { invoiceStatusTag, itemLabel, inlinePanel, section, stampText } from './billing-parts.js';
 
@@ -86,6 +86,7 @@ function invoiceBody(ctx, state, inv, write, reload) {
       hide();
       return;
     }
+    if (!mayDiscard(more)) return;
     for (const b of buttons) b.setAttribute('aria-expanded', String(b === opener));
     more.dataset.by = opener.textContent;
     fill(more, content);
@@ -94,6 +95,7 @@ function invoiceBody(ctx, state, inv, write, reload) {
     if (first && opener !== details) first.focus();
   };
   const hide = () => {
+    if (!mayDiscard(more)) return;
     const by = buttons.find((b) => b.getAttribute('aria-expanded') === 'true');
     moreRow.hidden = true;
     fill(more);
@@ -102,7 +104,7 @@ function invoiceBody(ctx, state, inv, write, reload) {
   };
   more.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.stopPropagation(); hide(); } });
   details.addEventListener('click', () => show(details, invoiceDetails(state, inv)));
-  const done = async () => { await reload(); };
+  const done = async () => { await reload(inv.id); };
   if (write && inv.status === 'draft') {
     const issue = h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'invoice-issue' }, 'Issue');
     const voidBtn = h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': 'false',
@@ -177,7 +179,7 @@ function creditForm(state, inv, lines, done, close) {
     field({ label: 'Reason', name: 'reason', idSuffix: `-credit-${inv.id}`, required: true, wide: true, maxlength: 500 }),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-danger', 'data-testid': 'credit-confirm' }, 'Make credit note'),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => { markSaved(form); close(); } } }, 'Cancel')));
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => close() } }, 'Cancel')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form, summary);
@@ -225,7 +227,7 @@ function newInvoiceForm(ctx, state, appts, panel, reload) {
       : h('p', { class: 'muted', 'data-testid': 'no-open-visits' },
         'No completed visit is waiting to be invoiced. Recorded procedures are invoiced with "everything not yet invoiced".'),
     h('div', { class: 'actions' }, chosenAll, chosenSome,
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => { markSaved(form); panel.close(); } } }, 'Cancel')));
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => panel.close() } }, 'Cancel')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form, summary);

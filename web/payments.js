@@ -7,7 +7,7 @@
 import { post } from './api.js';
 import { h, fill, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, voidForm, radioGroup } from './form.js';
-import { markSaved } from './guard.js';
+import { markSaved, mayDiscard } from './guard.js';
 import { amountEl, money, parseAmount, exponentOf } from './money.js';
 import { METHODS, methodLabel, inlinePanel, section, stampText } from './billing-parts.js';
 import { invoiceName } from './invoices.js';
@@ -56,6 +56,7 @@ function paymentBody(state, pay, inv, write, reload) {
   if (write && !voided) {
     voidBtn = h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': 'false', 'data-testid': 'payment-void' }, 'Void');
     const close = () => {
+      if (!mayDiscard(more)) return;
       moreRow.hidden = true;
       fill(more);
       voidBtn.setAttribute('aria-expanded', 'false');
@@ -66,7 +67,7 @@ function paymentBody(state, pay, inv, write, reload) {
       if (!moreRow.hidden) { close(); return; }
       fill(more, voidForm({ testid: 'payment-void-form', confirmTestid: 'payment-void-confirm', confirmText: 'Void payment',
         title: 'Void a payment entered in error; it stays listed, struck through.', label: 'Reason', idSuffix: `-pay-${pay.id}`,
-        path: `/api/v1/payments/${pay.id}/void`, version: pay.version, what: 'payment', done: () => reload(), close }));
+        path: `/api/v1/payments/${pay.id}/void`, version: pay.version, what: 'payment', done: () => reload(pay.id), close }));
       moreRow.hidden = false;
       voidBtn.setAttribute('aria-expanded', 'true');
       more.querySelector('textarea, input').focus();
@@ -108,7 +109,7 @@ function paymentForm(state, panel, reload) {
       reasonField),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'payment-save' }, 'Record'),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => { markSaved(form); panel.close(); } } }, 'Cancel')));
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => panel.close() } }, 'Cancel')));
   const isRefund = () => form.querySelector('input[name="kind"]:checked').value === 'refund';
   const sync = () => {
     reasonField.hidden = !isRefund();
@@ -122,7 +123,10 @@ function paymentForm(state, panel, reload) {
     const refund = isRefund();
     const parsed = parseAmount(valueOf(form, 'amount'), cur, { zero: false });
     const errors = [];
-    if (parsed.error) errors.push({ path: 'amount', message: parsed.error });
+    if (parsed.error) {
+      errors.push({ path: 'amount', message: parsed.error === 'cannot be negative'
+        ? `cannot be negative: for money given back choose "Refund given" and type the amount refunded` : parsed.error });
+    }
     if (refund && !valueOf(form, 'reason')) errors.push({ path: 'reason', message: 'is needed for a refund' });
     if (errors.length) {
       showProblem(form, summary, { problem: { errors } });

@@ -135,7 +135,7 @@ function priceForm(ctx, cat, currency, panel) {
     h('div', { class: 'grid' }, kind, code, bio, amount, from, label),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'price-save' }, 'Save price'),
-      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => { markSaved(form); panel.close(); } } }, 'Cancel')));
+      h('button', { type: 'button', class: 'btn btn-quiet', on: { click: () => panel.close() } }, 'Cancel')));
   const el = (n) => form.elements.namedItem(`${P}${n}`);
   const bioWrap = bio;
   const syncCode = () => {

@@ -357,8 +357,13 @@ test('front desk: a refund beyond what was paid is refused with the amount; a re
     await page.getByTestId('payment-void-form').getByLabel('Reason').fill('Keyed twice');
     await page.getByTestId('payment-void-confirm').click();
     await page.getByTestId('payment-void-form').getByTestId('form-alert').waitFor();
-    // The refund is voided first, then the payment.
+    // Cancel asks before the typed reason is lost; the refund is voided instead.
+    const asked = [];
+    page.once('dialog', (d) => { asked.push(d.message()); d.accept(); });
     await page.getByTestId('payment-void-form').getByRole('button', { name: 'Cancel' }).click();
+    await waitForCount('void forms', () => page.getByTestId('payment-void-form').count(), 0);
+    assert.match(asked.join(), /not saved/);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'payment-void', 'focus back on Void');
     const refund = page.locator('[data-testid="payment-row"]', { hasText: 'Refund' });
     await refund.getByTestId('payment-void').click();
     await page.getByTestId('payment-void-form').getByLabel('Reason').fill('Not given');
