@@ -105,7 +105,7 @@ function paymentForm(state, panel, reload) {
       field({ label: 'Invoice', name: 'invoice_id',
         value: withDue.length === 1 ? withDue[0].id : '',
         choices: [['', 'None: on the patient\u2019s account'], ...open.map(invoiceChoice)],
-        hint: open.length ? 'An issued invoice of this patient.' : 'No issued invoice: the amount goes on the account.' }),
+        hint: open.length ? 'An issued invoice of this patient.' : 'No invoice is open for payment: the amount goes on the account.' }),
       reasonField),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'payment-save' }, 'Record'),
