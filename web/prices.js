@@ -30,17 +30,19 @@ export async function pricesView(ctx) {
   }
   const params = new URLSearchParams(location.search);
   const history = params.get('history') === '1';
-  const on = /^\d{4}-\d{2}-\d{2}$/.test(params.get('on') || '') ? params.get('on') : todayText();
+  // Without a date the server answers the clinic's today (its zone, not this browser's).
+  const on = /^\d{4}-\d{2}-\d{2}$/.test(params.get('on') || '') ? params.get('on') : null;
 
   const filter = h('form', { class: 'price-filter', novalidate: true, 'data-no-guard': true, 'data-testid': 'price-filter' },
-    field({ label: 'Prices in force on', name: 'on', type: 'date', value: on }),
+    field({ label: 'Prices in force on', name: 'on', type: 'date', value: on || '' }),
     checkbox({ name: 'history', label: 'Show the history: every price ever set', checked: history }),
     h('button', { type: 'submit', class: 'btn btn-quiet' }, 'Show'));
   filter.elements.on.disabled = history;
   filter.elements.history.addEventListener('change', () => { filter.elements.on.disabled = filter.elements.history.checked; });
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const q = filter.elements.history.checked ? '?history=1' : `?on=${encodeURIComponent(filter.elements.on.value || todayText())}`;
+    const day = filter.elements.on.value;
+    const q = filter.elements.history.checked ? '?history=1' : day ? `?on=${encodeURIComponent(day)}` : '';
     ctx.navigate(`/prices${q}`);
   });
 
@@ -58,12 +60,13 @@ export async function pricesView(ctx) {
   let body;
   try {
     [cat, body] = await Promise.all([catalogues(),
-      get(history ? '/api/v1/prices?history=1' : `/api/v1/prices?on=${encodeURIComponent(on)}`).then((r) => r.body)]);
+      get(history ? '/api/v1/prices?history=1' : `/api/v1/prices${on ? `?on=${encodeURIComponent(on)}` : ''}`).then((r) => r.body)]);
   } catch (e) {
     if (!ctx.isCurrent()) return;
     throw e;
   }
   if (!ctx.isCurrent()) return;
+  if (body.on) filter.elements.on.value = body.on;
   fill(list, priceTables(cat, body, history));
   if (fresh) highlight(list, fresh);
   fresh = null;
@@ -71,7 +74,7 @@ export async function pricesView(ctx) {
     const panel = inlinePanel(setButton, setSlot);
     setButton.addEventListener('click', () => {
       if (panel.isOpen) panel.close();
-      else panel.open(priceForm(ctx, cat, body.currency, panel));
+      else panel.open(priceForm(ctx, cat, body.currency, body.on || todayText(), panel));
     });
   }
 }
@@ -115,7 +118,7 @@ function priceTables(cat, body, history) {
 
 // The form that sets one price. Field names are the API's paths (items[0].amount), so each 422
 // error lands at its field.
-function priceForm(ctx, cat, currency, panel) {
+function priceForm(ctx, cat, currency, today, panel) {
   const P = 'items[0].';
   const summary = errorSummary();
   const kind = field({ label: 'Kind', name: `${P}kind`, required: true,
@@ -126,7 +129,7 @@ function priceForm(ctx, cat, currency, panel) {
   const exp = exponentOf(currency);
   const amount = field({ label: `Amount (${currency})`, name: `${P}amount`, required: true, inputmode: 'decimal',
     hint: exp ? `For example 1,250.${'0'.repeat(exp)}` : 'Whole amounts, for example 8,000', narrow: true });
-  const from = field({ label: 'Effective from', name: `${P}effective_from`, type: 'date', required: true, value: todayText(),
+  const from = field({ label: 'Effective from', name: `${P}effective_from`, type: 'date', required: true, value: today,
     hint: 'A price set for a date never replaces another: the newest in force on a day applies.' });
   const label = field({ label: 'Label on invoices (optional)', name: `${P}label`, maxlength: 200 });
   const form = h('form', { class: 'inline-form price-form', novalidate: true, 'data-testid': 'price-form' },

@@ -4,7 +4,7 @@
 // is the clinic's, in its time zone.
 
 import { get } from './api.js';
-import { h, add, fill, link, todayText, roleLabel, stacked } from './dom.js';
+import { h, add, fill, link, roleLabel, stacked } from './dom.js';
 import { field } from './form.js';
 import { patientName } from './patients.js';
 import { amountEl } from './money.js';
@@ -21,18 +21,21 @@ export async function takingsView(ctx) {
     return;
   }
   const asked = new URLSearchParams(location.search).get('date');
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(asked || '') ? asked : todayText();
+  // Without a date the server answers the clinic's today (its zone, not this browser's).
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(asked || '') ? asked : null;
   const form = h('form', { class: 'price-filter', novalidate: true, 'data-no-guard': true, 'data-testid': 'takings-filter' },
-    field({ label: 'Day', name: 'date', type: 'date', value: date }),
+    field({ label: 'Day', name: 'date', type: 'date', value: date || '' }),
     h('button', { type: 'submit', class: 'btn btn-quiet' }, 'Show'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    ctx.navigate(`/takings?date=${encodeURIComponent(form.elements.date.value || todayText())}`);
+    const day = form.elements.date.value;
+    ctx.navigate(day ? `/takings?date=${encodeURIComponent(day)}` : '/takings');
   });
   const out = h('div', { 'data-testid': 'takings', 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'Loading…'));
   add(root, h('section', { class: 'card', 'aria-label': 'The day\u2019s closing' }, form, out));
-  const t = (await get(`/api/v1/reports/takings?date=${encodeURIComponent(date)}`)).body;
+  const t = (await get(`/api/v1/reports/takings${date ? `?date=${encodeURIComponent(date)}` : ''}`)).body;
   if (!ctx.isCurrent()) return;
+  form.elements.date.value = t.date;
   fill(out, takingsTables(t));
 }
 
