@@ -1,8 +1,9 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
 // (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
-// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /schedule, /worklist, /admin and
-// /admin/{tokens,audit}, /account); the server answers every path without a file extension with
-// index.html, so each route also works on reload. Leaving a page with unsaved input asks first (guard.js).
+// visits,billing}, /patients/{id}/edit, /lots, /outcomes, /schedule, /worklist, /prices, /takings,
+// /admin and /admin/{tokens,audit}, /account); the server answers every path without a file
+// extension with index.html, so each route also works on reload. Leaving a page with unsaved input
+// asks first (guard.js).
 
 import { api, csrf, onSessionLost, ApiError } from './api.js';
 import { h, fill, link, roleLabel } from './dom.js';
@@ -16,6 +17,8 @@ import { adminView } from './admin.js';
 import { accountView } from './account.js';
 import { scheduleView } from './schedule.js';
 import { worklistView } from './worklist.js';
+import { pricesView } from './prices.js';
+import { takingsView } from './takings.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -60,6 +63,8 @@ const routes = [
   { pattern: /^\/admin\/?$/, view: (ctx) => adminView(ctx, 'staff') },
   { pattern: /^\/admin\/(tokens|audit)\/?$/, view: adminView },
   { pattern: /^\/account\/?$/, view: accountView },
+  { pattern: /^\/prices\/?$/, view: pricesView },
+  { pattern: /^\/takings\/?$/, view: takingsView },
 ];
 
 let renderCount = 0;
@@ -150,6 +155,12 @@ function renderHeader() {
             : null,
           session.can('outcomes.read')
             ? h('li', {}, h('a', { href: '/outcomes', 'data-match': '^/outcomes', 'data-testid': 'nav-outcomes' }, 'Outcomes'))
+            : null,
+          session.can('price.read')
+            ? h('li', {}, h('a', { href: '/prices', 'data-match': '^/prices', 'data-testid': 'nav-prices' }, 'Prices'))
+            : null,
+          session.can('billing.read')
+            ? h('li', {}, h('a', { href: '/takings', 'data-match': '^/takings', 'data-testid': 'nav-takings' }, 'Takings'))
             : null,
           session.can('staff.admin')
             ? h('li', {}, h('a', { href: '/admin', 'data-match': '^/admin', 'data-testid': 'nav-admin' }, 'Admin'))

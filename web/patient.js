@@ -2,7 +2,7 @@
 // so that links, reload and Back work: Summary (/patients/{id}; summary.js), Work-up
 // (/workup: diagnoses, tests and scores, test results, medicines), Treatment (/treatment:
 // candidacy, plans, procedures, adverse events; treatment.js), Timeline (/timeline; timeline.js),
-// Visits (/visits: the appointments; visits.js) and Billing, which the billing issue fills. Changes on a tab refresh
+// Visits (/visits: the appointments; visits.js) and Billing (billing.js; billing.read only). Changes on a tab refresh
 // the banner. What a role cannot do is not shown.
 
 import { get } from './api.js';
@@ -15,6 +15,7 @@ import { workupSections } from './workup.js';
 import { treatmentSections } from './treatment.js';
 import { timelineTab } from './timeline.js';
 import { visitsTab } from './visits.js';
+import { billingTab } from './billing.js';
 
 const TABS = [
   { id: 'summary', label: 'Summary', path: '' },
@@ -22,7 +23,7 @@ const TABS = [
   { id: 'treatment', label: 'Treatment', path: '/treatment' },
   { id: 'timeline', label: 'Timeline', path: '/timeline' },
   { id: 'visits', label: 'Visits', path: '/visits' },
-  { id: 'billing', label: 'Billing', path: '/billing' },
+  { id: 'billing', label: 'Billing', path: '/billing', perm: 'billing.read' },
 ];
 
 export async function patientView(ctx, id, tab = 'summary') {
@@ -50,7 +51,7 @@ export async function patientView(ctx, id, tab = 'summary') {
   const banner = patientBanner(ctx, p);
   const base = `/patients/${p.id}`;
   const nav = h('nav', { class: 'chart-tabs', 'aria-label': 'Patient chart', 'data-testid': 'chart-tabs' },
-    h('ul', {}, TABS.map((t) => h('li', {}, link(`${base}${t.path}`, t.label, {
+    h('ul', {}, TABS.filter((t) => !t.perm || session.can(t.perm)).map((t) => h('li', {}, link(`${base}${t.path}`, t.label, {
       'data-testid': `tab-${t.id}`, 'aria-current': t.id === current.id ? 'page' : null })))));
   const panel = h('div', { class: 'tab-panel', 'data-testid': `tab-panel-${current.id}`, 'data-tab': current.id });
   add(root,
@@ -67,6 +68,10 @@ export async function patientView(ctx, id, tab = 'summary') {
 
 async function showTab(ctx, p, tab, onChange) {
   const { root } = ctx;
+  if (tab === 'billing') {
+    await billingTab(ctx, p);
+    return;
+  }
   if (tab === 'summary') {
     await summaryTab(ctx, p, root);
   } else if (tab === 'workup') {
@@ -81,10 +86,6 @@ async function showTab(ctx, p, tab, onChange) {
     await timelineTab(ctx, p, { onChange });
   } else if (tab === 'visits') {
     await visitsTab(ctx, p);
-  } else {
-    add(root, h('section', { class: 'card', 'data-testid': `${tab}-placeholder` },
-      h('h2', {}, 'Billing'),
-      h('p', { class: 'muted' }, 'Billing (charges and claims for the procedures) arrives with the billing issue.')));
   }
   void roleLabel;
 }

@@ -19,8 +19,16 @@ export const env = {
   get server() { return server; },
 };
 
+// More `serve` arguments (e.g. --clinic-name) for the server of the test file that calls this at
+// its top level; the server starts once the file's top level has run.
+let serveArgs = [];
+export function serveWith(...args) {
+  serveArgs = args;
+}
+
 before(async () => {
-  server = await startServer();
+  await new Promise((resolve) => setImmediate(resolve));
+  server = await startServer({ args: serveArgs });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
