@@ -94,7 +94,7 @@ demo: deps
 	@./schwann demo --db var/demo.db
 	@echo
 	@echo "Serving http://127.0.0.1:8080 (Ctrl-C stops it)"
-	@./schwann serve --db var/demo.db --listen 127.0.0.1:8080 --quiet
+	@./schwann serve --db var/demo.db --listen 127.0.0.1:8080 --clinic-name "Riverside Neuropathy Clinic (demo)" --quiet
 
 # libFuzzer over every request-body parser (not part of check: it runs for FUZZ_SECONDS).
 FUZZ_SECONDS ?= 60
