@@ -210,6 +210,9 @@ int api_created(http_req *r, const char *collection, const char *id, int version
 /* The version the caller saw, from If-Match; -1 with the answer set (428 absent, 400 not an
  * ETag this server gives). */
 int api_expected_version(http_req *r);
+/* The same for a request that takes no body fields (a move such as issue or arrive): any field
+ * sent is a 422; then If-Match as api_expected_version. */
+int api_bare_version(http_req *r);
 /* The record of kind k with id when it is the patient's (and, with live, has not ended); else
  * NULL, with the error at field ("is not <what>", or that it has ended) or, on a store failure,
  * the answer (r->status set). */

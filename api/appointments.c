@@ -319,6 +319,17 @@ static int save(http_req *r, appointment *ap, int expected, const char *action, 
 	return answer(r, 200, ap);
 }
 
+/* 409 with the appointment's status when it may not move to `to`; 0 when it may. */
+static int refuse_move(http_req *r, const appointment *ap, const char *to)
+{
+	const char *refused = appt_move_refused(ap->status, to);
+	if (!refused)
+		return 0;
+	http_problem(r, 409, "Not allowed from this status", refused);
+	json_object_set_new(r->out, "current_status", json_string(ap->status));
+	return 409;
+}
+
 /* A move to status `to` (reason: the cancellation's, or NULL). */
 static int move(http_req *r, const char *to, const char *reason, int expected)
 {
@@ -326,12 +337,8 @@ static int move(http_req *r, const char *to, const char *reason, int expected)
 	if (load_for_change(r, expected, &ap) ||
 	    (strcmp(to, "cancelled") == 0 && may_schedule(r, ap.type, ap.patient_id)))
 		return r->status;
-	const char *refused = appt_move_refused(ap.status, to);
-	if (refused) {
-		http_problem(r, 409, "Not allowed from this status", refused);
-		json_object_set_new(r->out, "current_status", json_string(ap.status));
-		return 409;
-	}
+	if (refuse_move(r, &ap, to))
+		return r->status;
 	ap.status = to;
 	if (reason)
 		ap.reason = reason;
@@ -341,14 +348,9 @@ static int move(http_req *r, const char *to, const char *reason, int expected)
 /* A move without a body: only If-Match. */
 static int bare_move(http_req *r, const char *to)
 {
-	static const char *const none[] = {NULL};
-	int expected = api_expected_version(r);
+	int expected = api_bare_version(r);
 	if (expected < 0)
 		return r->status;
-	if (r->body)
-		jv_no_unknown(&r->v, r->body, NULL, none);
-	if (r->v.n)
-		return http_invalid(r);
 	return move(r, to, NULL, expected);
 }
 
@@ -458,23 +460,14 @@ static json_t *step_outcome(http_req *r, const appointment *ap, rec_write *w, in
 
 int api_appt_complete(http_req *r)
 {
-	static const char *const none[] = {NULL};
-	int expected = api_expected_version(r);
+	int expected = api_bare_version(r);
 	if (expected < 0)
 		return r->status;
-	if (r->body)
-		jv_no_unknown(&r->v, r->body, NULL, none);
-	if (r->v.n)
-		return http_invalid(r);
 	appointment ap;
 	if (load_for_change(r, expected, &ap))
 		return r->status;
-	const char *refused = appt_move_refused(ap.status, "completed");
-	if (refused) {
-		http_problem(r, 409, "Not allowed from this status", refused);
-		json_object_set_new(r->out, "current_status", json_string(ap.status));
-		return 409;
-	}
+	if (refuse_move(r, &ap, "completed"))
+		return r->status;
 	rec_write w[1];
 	int n_w, fail;
 	json_t *step = step_outcome(r, &ap, w, &n_w, &fail);

@@ -440,14 +440,9 @@ static int not_draft(http_req *r, const invoice *inv, const char *what)
 
 int api_invoice_issue(http_req *r)
 {
-	static const char *const none[] = {NULL};
-	int expected = api_expected_version(r);
+	int expected = api_bare_version(r);
 	if (expected < 0)
 		return r->status;
-	if (r->body)
-		jv_no_unknown(&r->v, r->body, NULL, none);
-	if (r->v.n)
-		return http_invalid(r);
 	invoice inv;
 	if (load(r, &inv))
 		return r->status;

@@ -34,6 +34,18 @@ int api_expected_version(http_req *r)
 	return v < 0 ? -1 : v;
 }
 
+int api_bare_version(http_req *r)
+{
+	static const char *const none[] = {NULL};
+	if (r->body)
+		jv_no_unknown(&r->v, r->body, NULL, none);
+	if (r->v.n) {
+		http_invalid(r);
+		return -1;
+	}
+	return api_expected_version(r);
+}
+
 void *api_rec_ref(http_req *r, const rec_kind *k, const char *id, const char *patient_id, int live,
                   const char *field, const char *what)
 {

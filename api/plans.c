@@ -306,11 +306,7 @@ int api_plan_step_skip(http_req *r)
  * follow-up) took place. The other steps are done by recording their procedure. */
 int api_plan_step_done(http_req *r)
 {
-	static const char *const none[] = {NULL};
-	jv_no_unknown(&r->v, r->body, NULL, none);
-	if (r->v.n)
-		return http_invalid(r);
-	int expected = api_expected_version(r);
+	int expected = api_bare_version(r);
 	if (expected < 0)
 		return r->status;
 	plan_step *s = arena_alloc(r->a, sizeof *s);
@@ -372,11 +368,7 @@ int api_plan_step_add(http_req *r)
  * due like any other step. */
 int api_plan_step_accept(http_req *r)
 {
-	static const char *const none[] = {NULL};
-	jv_no_unknown(&r->v, r->body, NULL, none);
-	if (r->v.n)
-		return http_invalid(r);
-	int expected = api_expected_version(r);
+	int expected = api_bare_version(r);
 	if (expected < 0)
 		return r->status;
 	plan_step *s = arena_alloc(r->a, sizeof *s), *steps;
