@@ -95,14 +95,21 @@ json_t *appointment_to_json(const appointment *ap, const tz_zone *zone)
 		json_array_append_new(res, json_pack("{s:s, s:o, s:o}", "id", ap->resources[i].id,
 		                                     "kind", str_or_null(ap->resources[i].kind),
 		                                     "name", str_or_null(ap->resources[i].name)));
-	return json_pack(
-	    "{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:s, s:s, s:o}", "id",
-	    ap->id, "patient_id", ap->patient_id, "type", ap->type, "biologic",
-	    str_or_null(ap->biologic), "start", start, "end", end, "status", ap->status,
-	    "plan_step_id", str_or_null(ap->plan_step_id), "note", str_or_null(ap->note), "reason",
-	    str_or_null(ap->reason), "resources", res, "version", ap->version, "created_at",
-	    ap->created_at, "updated_at", ap->updated_at, "updated_by",
-	    str_or_null(ap->updated_by));
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:s, s:s, s:o}",
+	              "id", ap->id, "patient_id", ap->patient_id, "type", ap->type, "biologic",
+	              str_or_null(ap->biologic), "start", start, "end", end, "status", ap->status,
+	              "plan_step_id", str_or_null(ap->plan_step_id), "note", str_or_null(ap->note),
+	              "reason", str_or_null(ap->reason), "resources", res, "version", ap->version,
+	              "created_at", ap->created_at, "updated_at", ap->updated_at, "updated_by",
+	              str_or_null(ap->updated_by));
+	if (o && ap->patient_mrn)
+		json_object_set_new(o, "patient",
+		                    json_pack("{s:s, s:s, s:o, s:o}", "id", ap->patient_id, "mrn",
+		                              ap->patient_mrn, "family_name",
+		                              str_or_null(ap->patient_family), "given_name",
+		                              str_or_null(ap->patient_given)));
+	return o;
 }
 
 int64_t appt_shift_start(const tz_zone *z, int64_t start, int days)

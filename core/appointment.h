@@ -38,6 +38,8 @@ typedef struct appointment {
 	int n_resources;
 	int version;
 	const char *created_at, *updated_at, *updated_by;
+	/* Read with a list (NULL otherwise): the patient's MRN and name, for the schedule. */
+	const char *patient_mrn, *patient_family, *patient_given;
 } appointment;
 
 /* The request of POST /appointments: what the caller sent, before the type's rules. */

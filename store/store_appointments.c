@@ -228,11 +228,16 @@ sw_err sqlite_appt_get(store *base, arena *a, const char *id, appointment *out)
 sw_err sqlite_appt_list(store *base, arena *a, const appt_query *q, appointment **items, int *n)
 {
 	sqlite_store *s = SQ(base);
+	/* With the patient's MRN and name, so a schedule needs no read of each patient. */
 	sqlite3_stmt *st = sq_prep(
-	    s, "SELECT " APPT_COLS " FROM appointments a WHERE (?1 IS NULL OR patient_id = ?1) AND "
-	       "(?2 IS NULL OR EXISTS (SELECT 1 FROM appointment_resources ar WHERE "
-	       "ar.appointment_id = a.id AND ar.resource_id = ?2)) AND (?3 IS NULL OR end_at > ?3) "
-	       "AND (?4 IS NULL OR start_at < ?4) ORDER BY start_at, id LIMIT ?5");
+	    s,
+	    "SELECT a.id, a.patient_id, a.type, a.biologic, a.start_at, a.end_at, a.status, "
+	    "a.plan_step_id, a.note, a.reason, a.version, a.created_at, a.updated_at, "
+	    "a.updated_by, p.mrn, p.family_name, p.given_name FROM appointments a JOIN patients "
+	    "p ON p.id = a.patient_id WHERE (?1 IS NULL OR a.patient_id = ?1) AND (?2 IS NULL OR "
+	    "EXISTS (SELECT 1 FROM appointment_resources ar WHERE ar.appointment_id = a.id AND "
+	    "ar.resource_id = ?2)) AND (?3 IS NULL OR a.end_at > ?3) AND (?4 IS NULL OR "
+	    "a.start_at < ?4) ORDER BY a.start_at, a.id LIMIT ?5");
 	if (!st)
 		return SW_EDB;
 	sq_text(st, 1, q->patient_id);
@@ -244,8 +249,13 @@ sw_err sqlite_appt_list(store *base, arena *a, const appt_query *q, appointment 
 	appointment *out = arena_alloc(a, sizeof(appointment) * (size_t)limit);
 	int count = 0, step;
 	sw_err rc = SW_OK;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = read_appt(a, st, &out[count++]);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		appointment *ap = &out[count++];
+		rc = read_appt(a, st, ap);
+		ap->patient_mrn = sq_col(a, st, 14);
+		ap->patient_family = sq_col(a, st, 15);
+		ap->patient_given = sq_col(a, st, 16);
+	}
 	sqlite3_reset(st);
 	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = sq_fail(s, "appointment list");

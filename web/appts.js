@@ -67,9 +67,9 @@ export function dayText(d, { year = true, long = false } = {}) {
 // "Mon 4 Jan 2027, 09:00–09:30"
 export const whenText = (a) => `${dayText(dateOf(a.start))}, ${clockOf(a.start)}–${clockOf(a.end)}`;
 
-// The clinic's today. The API says its zone only with a slot search (time_zone); the date in that
-// zone comes from the browser's clock through Intl, not from the browser's own zone. Falls back
-// to the browser's date when the search fails.
+// The clinic's today. GET /api/v1/me names the clinic's zone (clinic.time_zone); the date in that
+// zone comes from the browser's clock through Intl, not from the browser's own zone (a page left
+// open past midnight moves on). Falls back to the browser's date when the zone cannot be read.
 let zonePromise = null;
 export async function clinicToday() {
   const browser = () => {
@@ -77,12 +77,7 @@ export async function clinicToday() {
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
   };
   if (!zonePromise) {
-    zonePromise = (async () => {
-      const types = await appointmentTypes();
-      const t = types.items.find((x) => !x.needs_for_biologic) || types.items[0];
-      const d = browser();
-      return (await get(`/api/v1/slots?type=${encodeURIComponent(t.id)}&from=${d}&to=${d}&limit=1`)).body.time_zone;
-    })().catch(() => null);
+    zonePromise = get('/api/v1/me').then((r) => r.body.clinic?.time_zone || null).catch(() => null);
   }
   const zone = await zonePromise;
   if (!zone) return browser();
@@ -98,8 +93,9 @@ export async function clinicToday() {
 
 const names = new Map();
 export const patientLabel = (p) => `${p.family_name}, ${p.given_name}`;
-// The patients with these ids ({id: patient}); one read each, kept for the page load. A patient
-// that cannot be read is left out.
+// The patients with these ids ({id: patient}); one read each of those not remembered (an
+// appointment list carries its patients: rememberPatient), kept for the page load. A patient that
+// cannot be read is left out.
 export async function patientsById(ids) {
   const missing = [...new Set(ids)].filter((id) => id && !names.has(id));
   await Promise.all(missing.map((id) => get(`/api/v1/patients/${id}`)

@@ -12,6 +12,7 @@ import { problemBox } from './form.js';
 import {
   appointmentTypes, resourceList, typeLabel, kindLabel, statusLabel, statusTag, dateOf, clockOf, minutesOf, hm,
   addDays, isDate, weekdayKey, mondayOf, dayText, clinicToday, patientsById, patientLabel, bookableTypes,
+  rememberPatient,
 } from './appts.js';
 import { openBooking, openAppointment } from './booking.js';
 
@@ -149,6 +150,8 @@ export async function scheduleView(ctx) {
       fill(body, problemBox(e));
       return;
     }
+    // The list carries each patient's MRN and name: no read of each patient.
+    for (const a of appts) rememberPatient(a.patient);
     const people = await patientsById(appts.map((a) => a.patient_id));
     if (!ctx.isCurrent() || mine !== seq) return;
     body.removeAttribute('aria-busy');

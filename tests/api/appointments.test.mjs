@@ -128,6 +128,8 @@ describe('booking', () => {
     assert.equal(other.body.items.length, 0);
     const byPatient = await as.nurse.get(`/api/v1/appointments?patient_id=${pat.id}`);
     assert.ok(byPatient.body.items.every((a) => a.patient_id === pat.id));
+    // Each listed with its patient's MRN and name, for a schedule.
+    assert.deepEqual(byPatient.body.items[0].patient, { id: pat.id, mrn: pat.mrn, family_name: 'Booked', given_name: pat.given_name });
     assert.ok(byPatient.body.items.length >= 3);
     assertInvalid(await as.nurse.get('/api/v1/appointments?from=2027-13-01&resource=x'), ['from', 'resource']);
     const log = await as.admin.get(`/api/v1/audit?patient_id=${pat.id}&action=appointment.list`);
