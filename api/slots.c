@@ -156,6 +156,30 @@ int api_slot_world_find(const slot_world *w, const char *id)
 	return find(w->ix, w->n, id);
 }
 
+/* The world cut down to ap's own resources, in its needs' order (so each need takes its own);
+ * 0, or a 422 when one of them no longer works. */
+static int keep_own(http_req *r, const appointment *ap, const slot_world *w, resource **items,
+                    slot_resource **rs, int *n)
+{
+	resource *it = arena_alloc(r->a, sizeof(resource) * (size_t)(ap->n_resources + 1));
+	slot_resource *sr =
+	    arena_alloc(r->a, sizeof(slot_resource) * (size_t)(ap->n_resources + 1));
+	for (int k = 0; k < ap->n_resources; k++) {
+		int i = api_slot_world_find(w, ap->resources[k].id);
+		if (i < 0 || !w->rs[i].hours) {
+			v_add(&r->v, "appointment", "takes %s, which no longer takes appointments",
+			      ap->resources[k].name ? ap->resources[k].name : ap->resources[k].id);
+			return http_invalid(r);
+		}
+		it[k] = w->items[i];
+		sr[k] = w->rs[i];
+	}
+	*items = it;
+	*rs = sr;
+	*n = ap->n_resources;
+	return 0;
+}
+
 int api_slot_list(http_req *r)
 {
 	const appt_types *types = types_of(r);
@@ -163,7 +187,25 @@ int api_slot_list(http_req *r)
 	if (!types || !z)
 		return http_fail(r, SW_EIO, "appointment types");
 	const char *type_id = http_query(r, "type"), *only_id = http_query(r, "resource"),
-	           *bio = http_query(r, "biologic");
+	           *bio = http_query(r, "biologic"), *appt_id = http_query(r, "appointment");
+	/* Times to move a booked appointment to: its type, biologic and every one of its
+	 * resources, its own time free. */
+	appointment ap = {0};
+	if (appt_id) {
+		sw_err rc = uuid_valid(appt_id) ? r->st->ops->appt_get(r->st, r->a, appt_id, &ap)
+		                                : SW_ENOTFOUND;
+		if (rc == SW_ENOTFOUND)
+			v_add(&r->v, "appointment", "is not an appointment");
+		else if (rc)
+			return http_fail(r, rc, "appointment");
+		if (type_id || only_id || bio)
+			v_add(&r->v, "appointment",
+			      "is searched alone: its type, biologic and resources are its own");
+		if (r->v.n)
+			return http_invalid(r);
+		type_id = ap.type;
+		bio = ap.biologic;
+	}
 	const appt_type *t = appt_type_find(types, type_id);
 	if (!t) {
 		const char *ids = "";
@@ -200,12 +242,14 @@ int api_slot_list(http_req *r)
 	instant_parse(now, &q.not_before);
 
 	slot_world w;
-	if (api_slot_world(r, from, to, NULL, &w))
+	if (api_slot_world(r, from, to, appt_id ? ap.id : NULL, &w))
 		return r->status;
 	resource *items = w.items;
 	slot_resource *rs = w.rs;
 	int n = w.n;
 	id_at *ix = w.ix;
+	if (appt_id && keep_own(r, &ap, &w, &items, &rs, &n))
+		return r->status;
 	if (only_id) {
 		q.only = find(ix, n, only_id);
 		if (q.only < 0)

@@ -235,7 +235,8 @@ const route routes[] = {
     {"GET", "/api/v1/slots", api_slot_list, PERM_CALENDAR_READ,
      "Free slots for an appointment type (type, from, to: dates, at most 31 days; resource, "
      "biologic, grid, limit): start and end in the clinic's offset and the resources each would "
-     "use",
+     "use; or, with appointment=ID instead of type, the times a booked appointment could move "
+     "to with all of its own resources",
      0},
     {"POST", "/api/v1/appointments", api_appt_create, PERM_APPT_WRITE,
      "Book an appointment {patient_id, type, start (RFC 3339 with offset), resources?, "

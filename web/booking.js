@@ -1,7 +1,7 @@
 // Booking and moving appointments, in dialogs (dialog.js): the booking form (the patient found by
 // name or MRN, the type, the biologic for injections, whom with, and the free slots from GET
 // /api/v1/slots for a week from a date, one of them chosen and booked), the reschedule form (the
-// free slots of the same type with the same first resource; POST .../reschedule with If-Match),
+// times the appointment can move to with all its resources; POST .../reschedule with If-Match),
 // and the appointment itself with the moves its status allows (arrived, no-show, complete, and
 // cancel with a reason). The server's 409 (taken, wrong status) and 422 (a field) show on the form
 // in plain words; a taken slot makes the list load again.
@@ -144,9 +144,14 @@ async function searchSlots(form, summary, picker, query) {
     return;
   }
   const to = addDays(query.from, SLOT_DAYS - 1);
-  const params = new URLSearchParams({ type: query.type, from: query.from, to, limit: '300' });
-  if (query.biologic) params.set('biologic', query.biologic);
-  if (query.resource) params.set('resource', query.resource);
+  const params = new URLSearchParams({ from: query.from, to, limit: '300' });
+  if (query.appointment) {
+    params.set('appointment', query.appointment);
+  } else {
+    params.set('type', query.type);
+    if (query.biologic) params.set('biologic', query.biologic);
+    if (query.resource) params.set('resource', query.resource);
+  }
   picker.message('Looking for free times…');
   let r;
   try {
@@ -338,8 +343,8 @@ export async function openReschedule(a, onMoved = async () => {}) {
   const picker = slotPicker();
   let form;
   const first = a.resources[0];
-  const reload = () => searchSlots(form, summary, picker, { type: a.type, biologic: a.biologic, resource: first ? first.id : null,
-    from: valueOf(form, 'from') });
+  // The times it can move to with all of its people and rooms, its own time free.
+  const reload = () => searchSlots(form, summary, picker, { appointment: a.id, from: valueOf(form, 'from') });
   const start = dateOf(a.start) > today ? dateOf(a.start) : today;
   const fromBox = fromField(start, reload);
   openDialog({

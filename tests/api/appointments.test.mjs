@@ -207,6 +207,28 @@ describe('moves', () => {
   });
 });
 
+describe('moving an appointment: the times it can take', () => {
+  test('slots?appointment=: every one of its resources free (its own time too), none of another kind swapped in; refusals', async () => {
+    // Monday 2027-01-11: a harvest with Dr Osei in the procedure room at 08:00; the room is
+    // taken at 09:30 by another harvest with Dr Park.
+    const h = await book(as.front_desk, { patient_id: pat.id, type: 'harvest', start: at('08:00', '2027-01-11'), resources: [res.doc.id, res.proc.id] });
+    assert.equal(h.status, 201, h.text);
+    const other = await book(as.front_desk, { patient_id: pat.id, type: 'harvest', start: at('09:30', '2027-01-11'), resources: [res.doc2.id, res.proc.id] });
+    assert.equal(other.status, 201, other.text);
+    const r = await as.front_desk.get(`/api/v1/slots?appointment=${h.body.id}&from=2027-01-11&to=2027-01-11`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.type, 'harvest');
+    const starts = r.body.items.map((x) => x.start);
+    assert.ok(starts.includes(at('08:00', '2027-01-11')), `its own time is free to it: ${starts}`);
+    assert.ok(!starts.includes(at('09:30', '2027-01-11')), `the room is taken at 09:30: ${starts}`);
+    assert.ok(starts.includes(at('13:00', '2027-01-11')), starts.join());
+    for (const x of r.body.items) assert.deepEqual(x.resources.map((y) => y.id), [res.doc.id, res.proc.id]);
+    assertInvalid(await as.front_desk.get('/api/v1/slots?appointment=nope&from=2027-01-11&to=2027-01-11'), ['appointment']);
+    assertInvalid(await as.front_desk.get(`/api/v1/slots?appointment=${h.body.id}&type=harvest&from=2027-01-11&to=2027-01-11`), ['appointment']);
+    assertProblem(await as.researcher.get(`/api/v1/slots?appointment=${h.body.id}&from=2027-01-11&to=2027-01-11`), 403);
+  });
+});
+
 describe('never a double booking', () => {
   test('100 concurrent bookings of one slot: exactly one 201 and 99 409s', async () => {
     const patients = [];
