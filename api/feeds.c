@@ -198,14 +198,13 @@ int api_resource_feed(http_req *r)
 			if (strcmp(shown[k], items[i].patient_id) == 0)
 				who = shown_name[k];
 		if (names && !who) {
-			patient p;
-			rc = r->st->ops->patient_get(r->st, r->a, items[i].patient_id, &p);
-			if (rc)
-				return http_fail(r, rc, "patient");
-			who = arena_printf(r->a, "%s %s", p.given_name, p.family_name);
-			shown[n_reads] = p.id;
+			/* The list carries the patient's name (store appt_list). */
+			who = arena_printf(r->a, "%s %s", items[i].patient_given,
+			                   items[i].patient_family);
+			shown[n_reads] = items[i].patient_id;
 			shown_name[n_reads] = who;
-			reads[n_reads] = http_audit(r, "calendar.feed", "resource", res.id, p.id);
+			reads[n_reads] =
+			    http_audit(r, "calendar.feed", "resource", res.id, items[i].patient_id);
 			reads[n_reads++].detail = by;
 		}
 		ev[n_ev++] = event_of(r, &items[i], "Booked: ", who);
