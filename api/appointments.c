@@ -294,14 +294,16 @@ int api_appt_get(http_req *r)
 	return answer(r, 200, &ap);
 }
 
-/* Loads the appointment, checks If-Match (expected given) and that its patient may change. */
-static int load_for_change(http_req *r, int expected, appointment *ap)
+/* Loads the appointment, checks If-Match (expected given) and that its patient may change;
+ * freeing: a move that only frees the time (cancel, no-show), which an archived patient's
+ * appointments still take, or their time would stay held for good. */
+static int load_for_change(http_req *r, int expected, appointment *ap, int freeing)
 {
 	if (load(r, ap))
 		return r->status;
 	if (ap->version != expected)
 		return http_fail(r, SW_EVERSION, "appointment");
-	return api_patient_writable(r, ap->patient_id, NULL);
+	return freeing ? 0 : api_patient_writable(r, ap->patient_id, NULL);
 }
 
 static int save(http_req *r, appointment *ap, int expected, const char *action, const char *detail)
@@ -334,7 +336,8 @@ static int refuse_move(http_req *r, const appointment *ap, const char *to)
 static int move(http_req *r, const char *to, const char *reason, int expected)
 {
 	appointment ap;
-	if (load_for_change(r, expected, &ap) ||
+	int freeing = strcmp(to, "cancelled") == 0 || strcmp(to, "no_show") == 0;
+	if (load_for_change(r, expected, &ap, freeing) ||
 	    (strcmp(to, "cancelled") == 0 && may_schedule(r, ap.type, ap.patient_id)))
 		return r->status;
 	if (refuse_move(r, &ap, to))
@@ -464,7 +467,7 @@ int api_appt_complete(http_req *r)
 	if (expected < 0)
 		return r->status;
 	appointment ap;
-	if (load_for_change(r, expected, &ap))
+	if (load_for_change(r, expected, &ap, 0))
 		return r->status;
 	if (refuse_move(r, &ap, "completed"))
 		return r->status;
@@ -522,7 +525,7 @@ int api_appt_reschedule(http_req *r)
 	if (r->v.n)
 		return http_invalid(r);
 	appointment ap;
-	if (load_for_change(r, expected, &ap) || may_schedule(r, ap.type, ap.patient_id))
+	if (load_for_change(r, expected, &ap, 0) || may_schedule(r, ap.type, ap.patient_id))
 		return r->status;
 	if (strcmp(ap.status, "booked") != 0) {
 		http_problem(r, 409, "Not allowed from this status",

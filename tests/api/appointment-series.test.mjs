@@ -302,4 +302,21 @@ describe('visits and their plan steps', () => {
     const me = await as.front_desk.get('/api/v1/me');
     assert.deepEqual([me.body.clinic.time_zone, me.body.clinic.today, me.body.clinic.currency], ['America/New_York', ZONE_TODAY, 'USD']);
   });
+
+  test('an archived patient\'s visits can still be cancelled (their time freed), not moved or booked', async () => {
+    const p = await addPatient('Archived');
+    const b = await book(as.front_desk, { patient_id: p.id, type: 'consultation', start: '2029-09-03T09:00:00-04:00', resources: [res.doc.id] });
+    assert.equal(b.status, 201, b.text);
+    const arch = await as.admin.call('POST', `/api/v1/patients/${p.id}/archive`, { reason: 'Moved abroad' }, { 'If-Match': `"${p.version}"` });
+    assert.equal(arch.status, 200, arch.text);
+    const path = `/api/v1/appointments/${b.body.id}`;
+    assertProblem(await withMatch(as.front_desk, `${path}/reschedule`, 1, { start: '2029-09-03T10:00:00-04:00' }), 409);
+    assertProblem(await book(as.front_desk, { patient_id: p.id, type: 'consultation', start: '2029-09-04T09:00:00-04:00' }), 409);
+    const c = await withMatch(as.front_desk, `${path}/cancel`, 1, { reason: 'Patient archived' });
+    assert.equal(c.status, 200, c.text);
+    // The time is free again for someone else.
+    const other = await addPatient('TakesIt');
+    const again = await book(as.front_desk, { patient_id: other.id, type: 'consultation', start: '2029-09-03T09:00:00-04:00', resources: [res.doc.id] });
+    assert.equal(again.status, 201, again.text);
+  });
 });
