@@ -47,7 +47,9 @@ sw_err sqlite_audit_page(store *base, arena *a, const audit_query *q, audit_reco
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(
 	    s, "SELECT " AUDIT_COLS " FROM audit WHERE (?1 = 0 OR seq < ?1) "
-	       "AND (?2 IS NULL OR patient_id = ?2) AND (?4 IS NULL OR actor_id = ?4) "
+	       "AND (?2 IS NULL OR patient_id = ?2 OR (patient_id IS NULL AND action = "
+	       "'patient.list' AND instr(substr(detail, 1, instr(detail, ';')), ?2) > 0)) "
+	       "AND (?4 IS NULL OR actor_id = ?4) "
 	       "AND (?5 IS NULL OR action = ?5 OR substr(action, 1, length(?5) + 1) = ?5 || '.') "
 	       "AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR substr(at, 1, 10) <= ?7) "
 	       "ORDER BY seq DESC LIMIT ?3");

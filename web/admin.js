@@ -466,5 +466,16 @@ function auditRow(a, byId) {
     h('td', { class: 'wrap-any' }, a.resource_type || '', a.resource_id ? h('span', { class: 'sub mono' }, a.resource_id) : null,
       a.resource_type === 'staff' && byId.has(a.resource_id) ? h('span', { class: 'sub' }, byId.get(a.resource_id).name) : null),
     h('td', {}, a.patient_id ? link(`/patients/${a.patient_id}`, 'Open', { title: a.patient_id }) : ''),
-    h('td', { class: 'wrap-any' }, a.detail || '', a.ip ? h('span', { class: 'sub' }, `from ${a.ip}`) : null));
+    h('td', { class: 'wrap-any' }, detailOf(a.detail), a.ip ? h('span', { class: 'sub' }, `from ${a.ip}`) : null));
+}
+
+// A record's detail; a search page's ("patients: <id> <id> ...; q: <query>") as the query and
+// the patients shown, their ids folded away.
+function detailOf(detail) {
+  const m = /^patients:((?: [0-9a-f-]{36})+); q: (.*)$/s.exec(detail || '');
+  if (!m) return detail || '';
+  const ids = m[1].trim().split(' ');
+  return h('span', {}, m[2] ? `Search "${m[2]}"` : 'The list',
+    h('details', { class: 'sub' }, h('summary', {}, `${ids.length} patient${ids.length === 1 ? '' : 's'} shown`),
+      h('span', { class: 'mono' }, ids.join(' '))));
 }

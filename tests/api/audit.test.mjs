@@ -109,20 +109,29 @@ describe('what is recorded', () => {
     assert.deepEqual(await byRequest(inv.headers.get('x-request-id')), []);
   });
 
-  test('a list writes one patient.list record per patient shown, with the query', async () => {
+  test('a list writes one patient.list record per page naming the patients shown, with the query; the patient filter finds it', async () => {
     const fam = `Aud${rnd(6)}`;
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await clin.post('/api/v1/patients', newPatient({ family_name: fam }))).body.id);
     const r = await nurse.get(`/api/v1/patients?q=${fam}&limit=2`);
     assert.equal(r.body.items.length, 2);
+    const shown = r.body.items.map((x) => x.id);
     const recs = await byRequest(r.headers.get('x-request-id'));
-    assert.equal(recs.length, 2);
-    assert.deepEqual(recs.map((a) => a.patient_id).sort(), r.body.items.map((x) => x.id).sort());
-    for (const a of recs) {
-      assert.equal(a.action, 'patient.list');
-      assert.equal(a.actor_role, 'nurse');
-      assert.equal(a.detail, fam);
+    assert.equal(recs.length, 1, 'one record for the page');
+    assert.deepEqual([recs[0].action, recs[0].actor_role, recs[0].patient_id], ['patient.list', 'nurse', null]);
+    assert.equal(recs[0].detail, `patients: ${shown.join(' ')}; q: ${fam}`);
+    // Each patient's audit trail has the page; the patient left off the page does not.
+    for (const id of shown) {
+      const trail = (await admin.get(`/api/v1/audit?patient_id=${id}&action=patient.list`)).body.items;
+      assert.ok(trail.some((a) => a.request_id === r.headers.get('x-request-id')), `the page is in ${id}'s trail`);
     }
+    const left = ids.find((id) => !shown.includes(id));
+    const leftTrail = (await admin.get(`/api/v1/audit?patient_id=${left}&action=patient.list`)).body.items;
+    assert.ok(!leftTrail.some((a) => a.request_id === r.headers.get('x-request-id')), 'not in the trail of a patient not shown');
+    // A page of one names its patient as the record's patient as well.
+    const one = await nurse.get(`/api/v1/patients?q=${fam}&limit=1`);
+    const oneRecs = await byRequest(one.headers.get('x-request-id'));
+    assert.deepEqual(oneRecs.map((a) => [a.patient_id, a.detail]), [[one.body.items[0].id, `patients: ${one.body.items[0].id}; q: ${fam}`]]);
     // A search that finds no one is recorded once, with no patient and the query.
     const none = await nurse.get('/api/v1/patients?q=NoSuchNameAtAll');
     const noneRecs = await byRequest(none.headers.get('x-request-id'));

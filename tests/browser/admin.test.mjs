@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { env, withPage, signIn, assertText, waitForCount, unexpected, shot } from './harness.mjs';
-import { emailOf } from '../lib/server.mjs';
+import { emailOf, login, newPatient } from '../lib/server.mjs';
 
 const TIMEOUT = 90000;
 const WIDTHS = [[1366, 800], [390, 844]];
@@ -123,6 +123,21 @@ for (const [w, hgt] of WIDTHS) {
       assert.match(page.url(), new RegExp(`actor=${staffId}&action=session.create$`));
       // "session" finds the refused sign-in with the old password too (no one was signed in).
       await filter.getByLabel('Person').selectOption('');
+      await filter.getByLabel('Action').fill('session.refused');
+      await filter.getByTestId('apply-filter').click();
+      await assertText(page.getByTestId('audit-row').filter({ hasText: email }), 'no one signed in');
+      // A search page is one record: the query, and the patients shown folded away.
+      const clin = await login(env.server.base, 'clinician');
+      const fam = `Pagewright${w === 1366 ? 'Wide' : 'Narrow'}`;
+      const listed = await clin.post('/api/v1/patients', newPatient({ family_name: fam }));
+      assert.equal(listed.status, 201, listed.text);
+      await page.evaluate(async (q) => { await fetch(`/api/v1/patients?q=${q}&limit=5`); }, fam);
+      await filter.getByLabel('Person').selectOption('');
+      await filter.getByLabel('Action').fill('patient.list');
+      await filter.getByTestId('apply-filter').click();
+      const pageRow = page.getByTestId('audit-row').first();
+      await assertText(pageRow, `Search "${fam}"`);
+      await assertText(pageRow.locator('summary'), 'shown');
       await filter.getByLabel('Action').fill('session.refused');
       await filter.getByTestId('apply-filter').click();
       await assertText(page.getByTestId('audit-row').filter({ hasText: email }), 'no one signed in');
