@@ -184,23 +184,105 @@ sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int ex
 	return version == expected ? SW_OK : SW_EVERSION;
 }
 
+/* Group commit of writes: concurrent sq_write_audited calls share one transaction and one
+ * fsync. A caller queues its job; the first to find no leader leads: it takes every job queued,
+ * runs each inside its own SAVEPOINT on its own connection (a job that fails is rolled back to
+ * its savepoint and the others go on), commits once, and hands each job its answer. A job is
+ * answered only after the commit that holds it is durable, so an acknowledged write survives a
+ * crash exactly as before; each keeps its own audit record, chained in commit order. */
+typedef struct write_job {
+	sw_err (*write)(sqlite_store *, const void *);
+	const void *row;
+	const char *version_sql, *id;
+	int expected;
+	audit_record *audit;
+	sw_err rc;
+	int done;
+	struct write_job *next;
+} write_job;
+
+static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_done = PTHREAD_COND_INITIALIZER;
+static write_job *group_head, *group_tail;
+static int group_leading;
+
+/* One job inside the open transaction, in a savepoint of its own. */
+static sw_err run_job(sqlite_store *s, write_job *j)
+{
+	sw_err rc = exec(s, "SAVEPOINT job");
+	if (rc)
+		return rc;
+	if (j->version_sql)
+		rc = sq_check_version(s, j->version_sql, j->id, j->expected);
+	if (!rc)
+		rc = j->write(s, j->row);
+	if (!rc)
+		rc = sq_audit_insert(s, j->audit);
+	if (rc && !sqlite3_get_autocommit(s->db)) {
+		sqlite3_exec(s->db, "ROLLBACK TO job", NULL, NULL, NULL);
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "RELEASE job", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Runs a batch of jobs in one transaction; each job's rc is set. */
+static void run_batch(sqlite_store *s, write_job *batch)
+{
+	sw_err rc = sq_begin(s);
+	int lost = 0; /* the transaction itself ended (an I/O error rolls it back whole) */
+	for (write_job *j = batch; j; j = j->next) {
+		j->rc = rc ? rc : lost ? SW_EDB : run_job(s, j);
+		if (!rc && !lost && sqlite3_get_autocommit(s->db))
+			lost = 1;
+	}
+	if (rc)
+		return;
+	if (lost) {
+		sq_rollback(s);
+		for (write_job *j = batch; j; j = j->next)
+			if (!j->rc)
+				j->rc = SW_EDB;
+		return;
+	}
+	rc = sq_commit(s);
+	for (write_job *j = batch; rc && j; j = j->next)
+		if (!j->rc)
+			j->rc = rc;
+}
+
 sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const void *),
                         const void *row, const char *version_sql, const char *id, int expected,
                         audit_record *audit)
 {
-	sw_err rc = sq_begin(s);
-	if (rc)
-		return rc;
-	if (version_sql)
-		rc = sq_check_version(s, version_sql, id, expected);
-	if (!rc)
-		rc = write(s, row);
-	if (!rc)
-		rc = sq_audit_insert(s, audit);
-	if (!rc)
-		return sq_commit(s);
-	sq_rollback(s);
-	return rc;
+	write_job job = {write, row, version_sql, id, expected, audit, SW_OK, 0, NULL};
+	pthread_mutex_lock(&group_mu);
+	if (group_tail)
+		group_tail->next = &job;
+	else
+		group_head = &job;
+	group_tail = &job;
+	while (!job.done) {
+		if (group_leading) {
+			pthread_cond_wait(&group_done, &group_mu);
+			continue;
+		}
+		group_leading = 1;
+		write_job *batch = group_head;
+		group_head = group_tail = NULL;
+		pthread_mutex_unlock(&group_mu);
+		run_batch(s, batch);
+		pthread_mutex_lock(&group_mu);
+		for (write_job *j = batch; j;) {
+			write_job *next = j->next; /* j may be gone once its owner sees done */
+			j->done = 1;
+			j = next;
+		}
+		group_leading = 0;
+		pthread_cond_broadcast(&group_done);
+	}
+	pthread_mutex_unlock(&group_mu);
+	return job.rc;
 }
 
 int sq_create_private(const char *path, int tighten)

@@ -1,6 +1,7 @@
 /* Unit tests for store/ against a real SQLite file: migrations, patients and search, versions,
  * diagnoses, the audit chain and its verification, backup, calendar feed tokens, and failure
  * paths (a write whose audit append fails must leave nothing behind). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -349,6 +350,80 @@ static void group_commit_from_threads(void **state)
 	assert_int_equal(broken, 0);
 }
 
+/* Writers on threads of their own, as the server's workers are: each creates `n` patients, every
+ * fifth with an MRN a patient has already (refused: SW_ECONFLICT). */
+typedef struct writer_arg {
+	const char *path;
+	int k, n;
+	int ok, conflicts, other;
+} writer_arg;
+
+static void *write_patients(void *arg)
+{
+	writer_arg *w = arg;
+	store *st;
+	char err[256];
+	if (store_sqlite_open(w->path, &st, err, sizeof err)) {
+		w->other = w->n;
+		return NULL;
+	}
+	arena a;
+	arena_init(&a);
+	for (int i = 0; i < w->n; i++) {
+		const char *mrn = i % 5 == 4 ? "MRN-TAKEN" : arena_printf(&a, "T-%d-%d", w->k, i);
+		patient p =
+		    make_patient(&a, mrn, "Thread", arena_printf(&a, "P%d", i), "1970-01-01");
+		audit_record r = rec("patient.create", p.id);
+		sw_err rc = st->ops->patient_create(st, &p, &r);
+		if (rc == SW_OK)
+			w->ok++;
+		else if (rc == SW_ECONFLICT)
+			w->conflicts++;
+		else
+			w->other++;
+	}
+	arena_free(&a);
+	st->ops->close(st);
+	return NULL;
+}
+
+/* Concurrent writes share transactions (group commit): each is answered on its own, a refused
+ * one leaves the others of its batch written, and every written one has its audit record in an
+ * unbroken chain. */
+static void writes_from_threads_commit_together(void **state)
+{
+	fixture *f = *state;
+	enum { THREADS = 8, EACH = 40 };
+	patient taken = make_patient(&f->a, "MRN-TAKEN", "First", "Owner", "1970-01-01");
+	audit_record r0 = rec("patient.create", taken.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &taken, &r0), SW_OK);
+	pthread_t t[THREADS];
+	writer_arg w[THREADS];
+	for (int k = 0; k < THREADS; k++) {
+		w[k] = (writer_arg){f->path, k, EACH, 0, 0, 0};
+		assert_int_equal(pthread_create(&t[k], NULL, write_patients, &w[k]), 0);
+	}
+	int ok = 0, conflicts = 0;
+	for (int k = 0; k < THREADS; k++) {
+		pthread_join(t[k], NULL);
+		assert_int_equal(w[k].other, 0);
+		ok += w[k].ok;
+		conflicts += w[k].conflicts;
+	}
+	assert_int_equal(ok, THREADS * EACH * 4 / 5);
+	assert_int_equal(conflicts, THREADS * EACH / 5);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM patients"), ok + 1);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM audit WHERE action = "
+	                                    "'patient.create'"),
+	                 ok + 1);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM patients p WHERE NOT EXISTS "
+	                                    "(SELECT 1 FROM audit a WHERE a.patient_id = p.id)"),
+	                 0);
+	int64_t checked, broken;
+	assert_int_equal(f->st->ops->audit_verify(f->st, &checked, &broken), SW_OK);
+	assert_int_equal(broken, 0);
+}
+
 /* An event loop's completion: counts the calls and remembers the last result. */
 typedef struct async_done {
 	sem_t called;
@@ -554,6 +629,7 @@ int main(void)
 	    T(failed_audit_rolls_back_the_write),
 	    T(conditions_roundtrip),
 	    T(audit_verify_detects_tampering),
+	    T(writes_from_threads_commit_together),
 	    T(group_commit_from_threads),
 	    T(group_commit_calls_back_when_durable),
 	    T(backup_copies_everything),
