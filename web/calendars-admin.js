@@ -26,20 +26,29 @@ const SHORT = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat:
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 const MAX_PERIODS = 4; // HOURS_MAX_PERIODS in core/slots.h
 
-// "Mon–Fri 08:00–12:00, 13:00–17:00; Sun 00:00–04:00": runs of days with the same periods.
-export function hoursSummary(hours) {
-  const text = (d) => (hours?.[d] || []).map(([s, e]) => `${s}–${e}`).join(', ');
-  const parts = [];
+// The hours as runs of days with the same periods: [["Mon–Fri", ["08:00–12:00", "13:00–17:00"]], ...].
+function hoursRuns(hours) {
+  const periods = (d) => (hours?.[d] || []).map(([s, e]) => `${s}–${e}`);
+  const runs = [];
   let i = 0;
   while (i < DAYS.length) {
     const d = DAYS[i][0];
-    const t = text(d);
+    const t = periods(d).join(', ');
     let j = i;
-    while (j + 1 < DAYS.length && text(DAYS[j + 1][0]) === t) j += 1;
-    if (t) parts.push(`${SHORT[d]}${j > i ? `${j > i + 1 ? '–' : ', '}${SHORT[DAYS[j][0]]}` : ''} ${t}`);
+    while (j + 1 < DAYS.length && periods(DAYS[j + 1][0]).join(', ') === t) j += 1;
+    if (t) runs.push([`${SHORT[d]}${j > i ? `${j > i + 1 ? '–' : ', '}${SHORT[DAYS[j][0]]}` : ''}`, periods(d)]);
     i = j + 1;
   }
-  return parts.length ? parts.join('; ') : 'No working hours';
+  return runs;
+}
+
+// The hours in a table cell: "Mon–Fri 08:00–12:00, 13:00–17:00; Sun 00:00–04:00", a period never
+// broken across lines.
+function hoursCell(hours) {
+  const runs = hoursRuns(hours);
+  if (!runs.length) return h('span', { class: 'muted' }, 'No working hours');
+  return runs.map(([days, p], k) => h('span', { class: 'hours-run' }, `${days} `,
+    p.map((x, m) => [h('span', { class: 'nowrap' }, x), m < p.length - 1 ? ', ' : '']), k < runs.length - 1 ? '; ' : ''));
 }
 
 // Escape closes an inline form (asking first when it has unsaved input); close gives focus back.
@@ -83,7 +92,7 @@ function hoursEditor(initial, idSuffix) {
       autocomplete: 'off', 'aria-describedby': `${id}-error`, 'data-testid': `hours-${d}-${i}-${k ? 'end' : 'start'}` });
     input.value = state[d][i][k] || '';
     input.addEventListener('input', () => { state[d][i][k] = input.value.trim(); });
-    return h('div', { class: 'field hours-time', 'data-path': path },
+    return h('div', { class: ['field', 'hours-time', k ? 'hours-end' : 'hours-start'], 'data-path': path },
       h('label', { for: id }, h('span', { class: 'visually-hidden' }, `${dayName}, period ${i + 1}, `), k ? 'to' : 'from'),
       h('p', { class: 'field-error', id: `${id}-error`, hidden: true }),
       input);
@@ -549,7 +558,7 @@ export async function calendarsTab(ctx) {
         h('td', { class: 'wrap-any', 'data-testid': 'resource-staff' }, who ? who.name : (res.staff_id ? res.staff_id : '—'),
           who ? h('span', { class: 'sub' }, who.email) : null,
           res.staff_id && res.staff_active === false ? h('span', { class: 'sub' }, 'account deactivated') : null),
-        h('td', { 'data-testid': 'resource-hours' }, hoursSummary(res.hours)),
+        h('td', { 'data-testid': 'resource-hours' }, hoursCell(res.hours)),
         h('td', { 'data-testid': 'resource-active' }, res.active ? tag('active', 'normal') : tag('inactive', 'archived')),
         h('td', { class: 'row-actions' }));
       const edit = openButton('Edit…', 'edit-resource', { 'aria-label': `Edit ${res.name}` });
