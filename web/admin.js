@@ -1,6 +1,7 @@
 // The admin console (role admin): three tabs with their own addresses. Staff (/admin): the
 // accounts, adding one with a one-time password, changing the role, deactivating and
-// reactivating, resetting the password. API tokens (/admin/tokens): list, create for a staff
+// reactivating, resetting the password. Calendars (/admin/calendars, calendar.admin): resources,
+// their working hours, closures and calendar feed addresses (calendars-admin.js). API tokens (/admin/tokens): list, create for a staff
 // member, revoke. Audit log (/admin/audit?actor=&patient_id=&action=&from=&to=): the filters live
 // in the address so Back and links work; "Load more" by cursor; "Verify the chain". A password
 // or token the server makes is shown once, in the answer that made it, and never again.
@@ -9,9 +10,11 @@ import { get, post, patch } from './api.js';
 import { h, add, fill, link, tag, stacked, roleLabel, highlight } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
 import { toggleBelow, openButton, smallForm } from './inline.js';
+import { calendarsTab } from './calendars-admin.js';
 
 const TABS = [
   { id: 'staff', label: 'Staff', path: '/admin' },
+  { id: 'calendars', label: 'Calendars', path: '/admin/calendars', perm: 'calendar.admin' },
   { id: 'tokens', label: 'API tokens', path: '/admin/tokens' },
   { id: 'audit', label: 'Audit log', path: '/admin/audit' },
 ];
@@ -22,7 +25,8 @@ const staffName = (s) => (s ? `${s.name} (${s.email})` : '');
 
 export async function adminView(ctx, tab = 'staff') {
   const { root, session } = ctx;
-  const current = TABS.find((t) => t.id === tab) || TABS[0];
+  const tabs = TABS.filter((t) => !t.perm || session.can(t.perm));
+  const current = tabs.find((t) => t.id === tab) || tabs[0];
   ctx.title(`${current.label} · Admin`);
   add(root, h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'Admin console')));
   if (!session.can('staff.admin')) {
@@ -33,13 +37,14 @@ export async function adminView(ctx, tab = 'staff') {
     return;
   }
   add(root, h('nav', { class: 'chart-tabs', 'aria-label': 'Admin console', 'data-testid': 'admin-tabs' },
-    h('ul', {}, TABS.map((t) => h('li', {}, link(t.path, t.label, {
+    h('ul', {}, tabs.map((t) => h('li', {}, link(t.path, t.label, {
       'data-testid': `admin-tab-${t.id}`, 'aria-current': t.id === current.id ? 'page' : null }))))));
   const panel = h('div', { class: 'tab-panel', 'data-testid': `admin-panel-${current.id}` });
   add(root, panel);
   const sub = { ...ctx, root: panel };
   if (current.id === 'staff') await staffTab(sub);
   else if (current.id === 'tokens') await tokensTab(sub);
+  else if (current.id === 'calendars') await calendarsTab(sub);
   else await auditTab(sub);
 }
 

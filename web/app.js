@@ -1,7 +1,7 @@
 // Schwann's web UI: start-up, sign-in, the header and the router. Routes use the history API
 // (/, /patients/new, /patients/{id} and its tabs /patients/{id}/{workup,treatment,timeline,
 // visits,billing}, /patients/{id}/edit, /lots, /outcomes, /schedule, /worklist, /prices, /takings,
-// /admin and /admin/{tokens,audit}, /account); the server answers every path without a file
+// /admin and /admin/{calendars,tokens,audit}, /account); the server answers every path without a file
 // extension with index.html, so each route also works on reload. Leaving a page with unsaved input
 // asks first (guard.js).
 
@@ -61,7 +61,7 @@ const routes = [
   { pattern: /^\/schedule\/?$/, view: scheduleView },
   { pattern: /^\/worklist\/?$/, view: worklistView },
   { pattern: /^\/admin\/?$/, view: (ctx) => adminView(ctx, 'staff') },
-  { pattern: /^\/admin\/(tokens|audit)\/?$/, view: adminView },
+  { pattern: /^\/admin\/(calendars|tokens|audit)\/?$/, view: adminView },
   { pattern: /^\/account\/?$/, view: accountView },
   { pattern: /^\/prices\/?$/, view: pricesView },
   { pattern: /^\/takings\/?$/, view: takingsView },
