@@ -40,8 +40,12 @@ typedef struct server_cfg {
 	http_engine engine;
 	int max_conns;          /* h2o engine: open connections at most (beyond: 503) */
 	int max_conns_per_addr; /* h2o engine: from one client address at most (beyond: 503) */
-	int request_timeout_ms; /* h2o engine: a whole request (head and body) must arrive within
-	                         * this long of the connection opening or falling idle */
+	int header_timeout_ms;  /* h2o engine: a request head must arrive within this long of its
+	                         * first byte (of the connection's opening, for the first) */
+	int body_timeout_ms;    /* h2o engine: its body within this long of the head */
+	int idle_timeout_ms;  /* h2o engine: a keep-alive connection closed after this long idle */
+	int write_timeout_ms; /* h2o engine: a response that makes no progress this long */
+	int loop_threads;     /* h2o engine: event-loop threads */
 	int ical_patient_names; /* resource calendar feeds name the patient (--ical-patient-names)
 	                         */
 } server_cfg;
