@@ -31,7 +31,7 @@ int cmd_serve(int argc, char **argv)
 	cli_opt opts[] = {
 	    {"--db", "PATH", "SQLite database file (created if missing)", NULL},
 	    {"--listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080)", NULL},
-	    {"--threads", "N", "worker threads (default 32)", NULL},
+	    {"--threads", "N", "worker threads running requests (default 32)", NULL},
 	    {"--chronic-months", "N", "months from onset at which damage counts as chronic (12)",
 	     NULL},
 	    {"--idle-minutes", "N", "sign-out after this many idle minutes (default 30)", NULL},
@@ -61,8 +61,8 @@ int cmd_serve(int argc, char **argv)
 	     "in their X-Forwarded-For (sign-in limits and the audit use it)",
 	     NULL},
 	    {"--engine", "NAME",
-	     "the HTTP engine: civetweb (default) or h2o (an event loop; the caps and timeouts "
-	     "below apply to it)",
+	     "the HTTP engine: h2o (default: event loops, the caps and timeouts below apply to "
+	     "it) or civetweb (the former engine: a thread per connection)",
 	     NULL},
 	    {"--max-conns", "N", "h2o: open connections at most, 503 beyond (10000)", NULL},
 	    {"--max-conns-per-ip", "N",
@@ -131,9 +131,10 @@ int cmd_serve(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg.loop_threads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
 	const char *engine = cli_get(opts, "--engine");
-	if (engine && strcmp(engine, "h2o") == 0) {
-		cfg.engine = HTTP_ENGINE_H2O;
-	} else if (engine && strcmp(engine, "civetweb") != 0) {
+	cfg.engine = HTTP_ENGINE_H2O;
+	if (engine && strcmp(engine, "civetweb") == 0) {
+		cfg.engine = HTTP_ENGINE_CIVETWEB;
+	} else if (engine && strcmp(engine, "h2o") != 0) {
 		fprintf(stderr, "schwann: --engine must be civetweb or h2o\n");
 		return 2;
 	}

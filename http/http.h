@@ -17,10 +17,11 @@
 
 #define HTTP_MAX_PARAMS 4
 
-/* Which HTTP library serves: CivetWeb (a thread per connection) or h2o's event loop. */
+/* Which HTTP library serves: h2o's event loops (the default) or CivetWeb (a thread per
+ * connection, kept as `--engine civetweb`). */
 typedef enum http_engine {
-	HTTP_ENGINE_CIVETWEB, /* the default until the h2o engine passes every test */
-	HTTP_ENGINE_H2O,      /* libh2o-evloop: one loop thread and a worker pool */
+	HTTP_ENGINE_CIVETWEB, /* CivetWeb: a worker thread per connection */
+	HTTP_ENGINE_H2O,      /* libh2o-evloop: loop threads and a worker pool */
 } http_engine;
 
 typedef struct server_cfg {

@@ -9,6 +9,7 @@
  * read (see sweep), caps on connections in total and per client address across all loops (503
  * with Retry-After, then close), and a strict reading of the request head (see strict_head) on
  * top of h2o's own parser. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
 
@@ -114,7 +115,8 @@ struct loop {
 	job *cache;
 	int cached;
 	int inflight; /* jobs handed to workers and not yet answered */
-	int started;  /* the thread runs (loops other than the first) */
+	int fd;       /* its descriptor of the listening socket */
+	int started;  /* its thread runs (loops other than the first, which is the caller's) */
 };
 
 static struct {
@@ -662,6 +664,7 @@ static int audit_later(http_req *r, audit_record *recs, int n)
 static void *worker_main(void *arg)
 {
 	(void)arg;
+	pthread_setname_np(pthread_self(), "sw-worker");
 	for (;;) {
 		pthread_mutex_lock(&E.mu);
 		while (!E.head && !E.stopping)
@@ -834,9 +837,9 @@ static int listen_on(const char *listen_addr)
 	return fd;
 }
 
-/* Sets up a loop on its own h2o context; its listener shares the listening socket (fd, which
- * it now owns), so whichever loop is free takes the next connection. 0, or -1. */
-static int loop_init(loop *lp, int fd)
+/* Sets up a loop on its own h2o context; its listener shares the listening socket (lp->fd, which
+ * it now owns), so whichever loop is free takes the next connection. */
+static void loop_init(loop *lp)
 {
 	h2o_context_init(&lp->ctx, h2o_evloop_create(), &E.config);
 	lp->accept_ctx.ctx = &lp->ctx;
@@ -848,18 +851,19 @@ static int loop_init(loop *lp, int fd)
 	h2o_timeout_link(lp->ctx.loop, &lp->sweep_every, &lp->sweep);
 	lp->queue = h2o_multithread_create_queue(lp->ctx.loop);
 	h2o_multithread_register_receiver(lp->queue, &lp->done, on_done);
-	lp->listener = h2o_evloop_socket_create(lp->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-	if (!lp->listener)
-		return -1;
+	lp->listener = h2o_evloop_socket_create(lp->ctx.loop, lp->fd, H2O_SOCKET_FLAG_DONT_READ);
 	lp->listener->data = lp;
 	h2o_socket_read_start(lp->listener, on_accept);
-	return 0;
 }
 
-/* Serves until *stop, then stops accepting and answers what the workers and the audit queue
- * still hold for this loop. */
-static void loop_run(loop *lp)
+/* A loop's whole life, on the one thread that runs it: set up, serve until *stop, then stop
+ * accepting, answer what the workers and the audit queue still hold for it, and take down its
+ * queue. One thread throughout because h2o recycles socket buffers through per-thread bins
+ * (h2o_socket_buffer_prototype is thread-local): a socket made on one thread and read on
+ * another (the multithread queue's own socket, set up on the main thread, did) corrupts them. */
+static void loop_life(loop *lp)
 {
+	loop_init(lp);
 	while (!*E.stop)
 		h2o_evloop_run(lp->ctx.loop, 200);
 	h2o_socket_read_stop(lp->listener);
@@ -867,17 +871,7 @@ static void loop_run(loop *lp)
 	while (lp->inflight > 0)
 		h2o_evloop_run(lp->ctx.loop, 50);
 	h2o_evloop_run(lp->ctx.loop, 0); /* write what was just answered */
-}
-
-static void *loop_main(void *arg)
-{
-	loop_run(arg);
-	return NULL;
-}
-
-/* What is left once every thread has stopped. */
-static void loop_end(loop *lp)
-{
+	/* Every job of this loop is back: no worker or audit commit posts to its queue again. */
 	h2o_timeout_unlink(&lp->sweep);
 	h2o_multithread_unregister_receiver(lp->queue, &lp->done);
 	h2o_multithread_destroy_queue(lp->queue);
@@ -887,6 +881,16 @@ static void loop_end(loop *lp)
 		arena_free(&j->a);
 		free(j);
 	}
+}
+
+static void *loop_main(void *arg)
+{
+	loop *lp = arg;
+	char name[16];
+	snprintf(name, sizeof name, "sw-loop%d", (int)(lp - E.loops));
+	pthread_setname_np(pthread_self(), name);
+	loop_life(lp);
+	return NULL;
 }
 
 int http_serve_h2o(const server_cfg *cfg, volatile sig_atomic_t *stop)
@@ -948,48 +952,42 @@ int http_serve_h2o(const server_cfg *cfg, volatile sig_atomic_t *stop)
 		close(fd);
 		goto out;
 	}
-	for (int i = 0; i < E.n_loops; i++) {
-		int lfd = i + 1 < E.n_loops ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : fd;
-		if (lfd < 0 || loop_init(&E.loops[i], lfd)) {
-			fputs("schwann: cannot start the event loops\n", stderr);
-			if (lfd != fd)
-				close(fd);
-			E.n_loops = i; /* the ones set up are stopped below */
-			goto stop;
-		}
-	}
 	for (int i = 0; i < cfg->threads; i++)
 		if (pthread_create(&E.workers[E.n_workers], NULL, worker_main, NULL) == 0)
 			E.n_workers++;
 	if (E.n_workers == 0) {
 		fputs("schwann: cannot start worker threads\n", stderr);
-		goto stop;
+		close(fd);
+		goto out;
 	}
-	for (int i = 1; i < E.n_loops; i++)
-		E.loops[i].started =
-		    pthread_create(&E.loops[i].thread, NULL, loop_main, &E.loops[i]) == 0;
+	/* Loops other than the first get a descriptor of their own for the listening socket; one
+	 * that cannot start leaves the others serving. */
+	for (int i = 1; i < E.n_loops; i++) {
+		loop *lp = &E.loops[i];
+		lp->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		lp->started = lp->fd >= 0 && pthread_create(&lp->thread, NULL, loop_main, lp) == 0;
+		if (!lp->started) {
+			if (lp->fd >= 0)
+				close(lp->fd);
+			fprintf(stderr,
+			        "{\"level\":\"error\",\"what\":\"cannot start loop "
+			        "thread\",\"loop\":%d}\n",
+			        i);
+		}
+	}
+	E.loops[0].fd = fd;
 	http_listening(cfg);
 	rc = 0;
-
-stop:
-	if (rc)
-		*stop = 1;
-	if (E.n_loops > 0)
-		loop_run(&E.loops[0]);
-	for (int i = 1; i < E.n_loops; i++) {
+	loop_life(&E.loops[0]); /* until *stop */
+	for (int i = 1; i < E.n_loops; i++)
 		if (E.loops[i].started)
 			pthread_join(E.loops[i].thread, NULL);
-		else
-			loop_run(&E.loops[i]);
-	}
 	pthread_mutex_lock(&E.mu);
 	E.stopping = 1;
 	pthread_cond_broadcast(&E.work);
 	pthread_mutex_unlock(&E.mu);
 	for (int i = 0; i < E.n_workers; i++)
 		pthread_join(E.workers[i], NULL);
-	for (int i = 0; i < E.n_loops; i++)
-		loop_end(&E.loops[i]);
 out:
 	free(E.workers);
 	free(E.loops);
