@@ -174,6 +174,20 @@ for (const loops of [1, 2]) {
       assert.ok(Math.max(...waits) < 500, `health took ${waits.join(', ')} ms`);
     });
 
+    test('40 silent sockets and 40 slowloris heads held open: health is still answered, every one', async () => {
+      const held = [];
+      for (let i = 0; i < 40; i++) {
+        held.push(exchange(srv.port, '', { waitMs: 5000 }));
+        held.push(exchange(srv.port, ['GET /api/v1/health HTTP/1.1\r\n', 'X-A: 1\r\n'], { waitMs: 5000 }));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const waits = [];
+      for (let i = 0; i < 10; i++) waits.push(await healthMs(srv.port));
+      const all = await Promise.all(held);
+      assert.ok(Math.max(...waits) < 500, `health took ${waits.join(', ')} ms`);
+      assert.ok(all.every((r) => r.closed && r.ms < HEADER_S * 1000 + 1200), 'a held socket outlived the header deadline');
+    });
+
     test('a head sent slowly but within the header deadline is answered', async () => {
       const parts = ['GET /api/v1/health HTTP/1.1\r\n', 'Host: x\r\n', 'X-A: 1\r\n', '\r\n'];
       const r = await exchange(srv.port, parts, { waitMs: 1500, keep: true });
