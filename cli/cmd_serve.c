@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../core/instrument.h"
 #include "../core/money.h"
@@ -30,7 +31,7 @@ int cmd_serve(int argc, char **argv)
 	cli_opt opts[] = {
 	    {"--db", "PATH", "SQLite database file (created if missing)", NULL},
 	    {"--listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080)", NULL},
-	    {"--threads", "N", "worker threads (default 32)", NULL},
+	    {"--threads", "N", "worker threads running requests (default 32)", NULL},
 	    {"--chronic-months", "N", "months from onset at which damage counts as chronic (12)",
 	     NULL},
 	    {"--idle-minutes", "N", "sign-out after this many idle minutes (default 30)", NULL},
@@ -60,17 +61,31 @@ int cmd_serve(int argc, char **argv)
 	     "in their X-Forwarded-For (sign-in limits and the audit use it)",
 	     NULL},
 	    {"--engine", "NAME",
-	     "the HTTP engine: civetweb (default) or h2o (an event loop; the caps and timeout "
-	     "below apply to it)",
+	     "the HTTP engine: h2o (default: event loops, the caps and timeouts below apply to "
+	     "it) or civetweb (the former engine: a thread per connection)",
 	     NULL},
 	    {"--max-conns", "N", "h2o: open connections at most, 503 beyond (10000)", NULL},
 	    {"--max-conns-per-ip", "N",
 	     "h2o: open connections from one client address at most, 503 beyond (256; the "
 	     "trusted proxy has only the total)",
 	     NULL},
-	    {"--request-timeout", "S",
-	     "h2o: seconds within which a request's head and body must arrive once the connection "
-	     "opens or falls idle (5)",
+	    {"--loop-threads", "N",
+	     "h2o: event-loop threads sharing the connections (default: the number of cores, at "
+	     "most 8)",
+	     NULL},
+	    {"--header-timeout", "S",
+	     "h2o: seconds within which a request head must arrive, from its first byte (from the "
+	     "connection's opening for the first request) (5)",
+	     NULL},
+	    {"--body-timeout", "S",
+	     "h2o: seconds within which a request body must arrive once its "
+	     "head has (10)",
+	     NULL},
+	    {"--idle-timeout", "S",
+	     "h2o: seconds a keep-alive connection may stay idle between requests (30)", NULL},
+	    {"--write-timeout", "S",
+	     "h2o: seconds a response may make no progress (a client that does not read it) before "
+	     "the connection is dropped (10)",
 	     NULL},
 	    {"--ical-patient-names", NULL,
 	     "show patients' names in the resources' calendar feeds (off: \"Booked: <type>\" only)",
@@ -112,23 +127,38 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	cfg.max_conns = 10000;
 	cfg.max_conns_per_addr = 256;
-	int timeout_s = 5;
+	int header_s = 5, body_s = 10, idle_s = 30, write_s = 10;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.loop_threads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
 	const char *engine = cli_get(opts, "--engine");
-	if (engine && strcmp(engine, "h2o") == 0) {
-		cfg.engine = HTTP_ENGINE_H2O;
-	} else if (engine && strcmp(engine, "civetweb") != 0) {
+	cfg.engine = HTTP_ENGINE_H2O;
+	if (engine && strcmp(engine, "civetweb") == 0) {
+		cfg.engine = HTTP_ENGINE_CIVETWEB;
+	} else if (engine && strcmp(engine, "h2o") != 0) {
 		fprintf(stderr, "schwann: --engine must be civetweb or h2o\n");
 		return 2;
 	}
-	if ((cli_get(opts, "--max-conns") &&
-	     number(cli_get(opts, "--max-conns"), "--max-conns", 1, 1000000, &cfg.max_conns)) ||
-	    (cli_get(opts, "--max-conns-per-ip") &&
-	     number(cli_get(opts, "--max-conns-per-ip"), "--max-conns-per-ip", 1, 1000000,
-	            &cfg.max_conns_per_addr)) ||
-	    (cli_get(opts, "--request-timeout") &&
-	     number(cli_get(opts, "--request-timeout"), "--request-timeout", 1, 3600, &timeout_s)))
-		return 2;
-	cfg.request_timeout_ms = timeout_s * 1000;
+	struct {
+		const char *flag;
+		int lo, hi, *out;
+	} numbers[] = {
+	    {"--max-conns", 1, 1000000, &cfg.max_conns},
+	    {"--max-conns-per-ip", 1, 1000000, &cfg.max_conns_per_addr},
+	    {"--loop-threads", 1, 64, &cfg.loop_threads},
+	    {"--header-timeout", 1, 3600, &header_s},
+	    {"--body-timeout", 1, 3600, &body_s},
+	    {"--idle-timeout", 1, 24 * 3600, &idle_s},
+	    {"--write-timeout", 1, 3600, &write_s},
+	};
+	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+		if (cli_get(opts, numbers[i].flag) &&
+		    number(cli_get(opts, numbers[i].flag), numbers[i].flag, numbers[i].lo,
+		           numbers[i].hi, numbers[i].out))
+			return 2;
+	cfg.header_timeout_ms = header_s * 1000;
+	cfg.body_timeout_ms = body_s * 1000;
+	cfg.idle_timeout_ms = idle_s * 1000;
+	cfg.write_timeout_ms = write_s * 1000;
 	int every = 1000;
 	if (cli_get(opts, "--audit-every") &&
 	    number(cli_get(opts, "--audit-every"), "--audit-every", 1, 1000000, &every))

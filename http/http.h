@@ -17,10 +17,11 @@
 
 #define HTTP_MAX_PARAMS 4
 
-/* Which HTTP library serves: CivetWeb (a thread per connection) or h2o's event loop. */
+/* Which HTTP library serves: h2o's event loops (the default) or CivetWeb (a thread per
+ * connection, kept as `--engine civetweb`). */
 typedef enum http_engine {
-	HTTP_ENGINE_CIVETWEB, /* the default until the h2o engine passes every test */
-	HTTP_ENGINE_H2O,      /* libh2o-evloop: one loop thread and a worker pool */
+	HTTP_ENGINE_CIVETWEB, /* CivetWeb: a worker thread per connection */
+	HTTP_ENGINE_H2O,      /* libh2o-evloop: loop threads and a worker pool */
 } http_engine;
 
 typedef struct server_cfg {
@@ -40,8 +41,12 @@ typedef struct server_cfg {
 	http_engine engine;
 	int max_conns;          /* h2o engine: open connections at most (beyond: 503) */
 	int max_conns_per_addr; /* h2o engine: from one client address at most (beyond: 503) */
-	int request_timeout_ms; /* h2o engine: a whole request (head and body) must arrive within
-	                         * this long of the connection opening or falling idle */
+	int header_timeout_ms;  /* h2o engine: a request head must arrive within this long of its
+	                         * first byte (of the connection's opening, for the first) */
+	int body_timeout_ms;    /* h2o engine: its body within this long of the head */
+	int idle_timeout_ms;  /* h2o engine: a keep-alive connection closed after this long idle */
+	int write_timeout_ms; /* h2o engine: a response that makes no progress this long */
+	int loop_threads;     /* h2o engine: event-loop threads */
 	int ical_patient_names; /* resource calendar feeds name the patient (--ical-patient-names)
 	                         */
 } server_cfg;

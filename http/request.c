@@ -69,7 +69,11 @@ int http_response_headers(http_req *r, http_kv *out)
 	out[n++] = (http_kv){"X-Request-Id", r->request_id};
 	out[n++] = (http_kv){"X-Content-Type-Options", "nosniff"};
 	out[n++] = (http_kv){"Referrer-Policy", "no-referrer"};
-	out[n++] = (http_kv){"Keep-Alive", "timeout=2"};
+	/* CivetWeb lets an idle connection go after 2 s; the h2o engine after --idle-timeout. */
+	out[n++] = (http_kv){
+	    "Keep-Alive", r->srv->cfg.engine == HTTP_ENGINE_H2O
+	                      ? arena_printf(r->a, "timeout=%d", r->srv->cfg.idle_timeout_ms / 1000)
+	                      : "timeout=2"};
 	if (strncmp(ctype, "text/html", 9) == 0) {
 		out[n++] =
 		    (http_kv){"Content-Security-Policy",

@@ -1,5 +1,6 @@
 /* http_serve (the set-up both engines share: audit queue, outcome profiles, signals) and the
- * CivetWeb engine: a worker thread per connection, each with its own arena and store. */
+ * CivetWeb engine (`--engine civetweb`; h2o is the default): a worker thread per connection,
+ * each with its own arena and store. */
 #include <civetweb.h>
 #include <pthread.h>
 #include <signal.h>

@@ -1,17 +1,21 @@
-/* The h2o engine (libh2o-evloop): one event-loop thread owns every connection; API requests run
- * on a small pool of worker threads (SQLite may block them) and come back to the loop, which
- * sends the response. Read-audit records do not hold a worker: the response waits in memory
- * until the group commit holding them is durable (audit_queue_submit_async).
+/* The h2o engine (libh2o-evloop): a few event-loop threads (--loop-threads) share the listening
+ * socket, and each owns the connections it accepted; API requests run on a pool of worker
+ * threads (SQLite may block them) and come back to their loop, which sends the response.
+ * Read-audit records do not hold a worker: the response waits in memory until the group commit
+ * holding them is durable (audit_queue_submit_async).
  *
- * The loop also enforces what a hostile client could otherwise abuse: a deadline for a whole
- * request (head and body) counted from the moment the connection opens or falls idle, caps on
- * connections in total and per client address (503 with Retry-After, then close), and a strict
- * reading of the request head (see strict_head) on top of h2o's own parser. */
+ * The loops also enforce what a hostile client could otherwise abuse: separate deadlines for a
+ * request's head, its body, an idle keep-alive connection and a response the client does not
+ * read (see sweep), caps on connections in total and per client address across all loops (503
+ * with Retry-After, then close), and a strict reading of the request head (see strict_head) on
+ * top of h2o's own parser. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -31,7 +35,12 @@
 #define MAX_REQ_HEADERS 100    /* h2o's own limit (H2O_MAX_HEADERS) */
 #define ADDR_BUCKETS 4096      /* per-address connection counts */
 #define REFUSED_LINGER_MS 1000 /* how long a refused connection is drained before closing */
-#define JOB_CACHE 256          /* finished jobs kept for reuse (their arenas stay warm) */
+#define JOB_CACHE 256          /* finished jobs kept for reuse, per loop (arenas stay warm) */
+#define SWEEP_MS 100           /* how often a loop checks its connections' deadlines */
+#define ACCEPT_BURST 8         /* connections a loop accepts at one wake-up (the others share) */
+
+typedef struct loop loop;
+typedef struct conn_tag conn_tag;
 
 /* One request on its way through the engine. The loop thread creates it, a worker runs it, the
  * loop sends its response; it is freed (or cached) when h2o disposes of the request. */
@@ -39,6 +48,8 @@ typedef struct job {
 	h2o_multithread_message_t msg; /* on the loop's queue once the response is ready */
 	struct job *next;              /* in the workers' queue, or the cache */
 	h2o_req_t *req;                /* the loop thread's only */
+	loop *lp;                      /* the loop whose connection it came on */
+	conn_tag *tag;                 /* that connection (NULL once it is gone) */
 	arena a;
 	http_req r;
 	const char *body;
@@ -61,18 +72,58 @@ typedef struct addr_count {
  * that the client reads the answer instead of a reset. */
 typedef struct refused {
 	h2o_socket_t *sock;
+	loop *lp;
 	h2o_timeout_entry_t linger;
+	h2o_iovec_t buf;
+	char resp[512];
 } refused;
 
-static struct {
-	const server_cfg *cfg;
-	h2o_globalconf_t config;
+/* Where a connection is between two requests (see sweep). */
+typedef enum conn_phase {
+	PH_NEW,   /* accepted, nothing received yet: the header timeout runs */
+	PH_IDLE,  /* a response written, nothing of the next request yet: the idle timeout */
+	PH_HEAD,  /* part of a request head received: the header timeout */
+	PH_BODY,  /* the head in, the body still arriving: the body timeout */
+	PH_RUN,   /* with the request path (worker, audit commit): no client deadline */
+	PH_WRITE, /* the response being written: the write timeout, from the last progress */
+} conn_phase;
+
+/* Attached to every counted socket (on_close): the caps' counts, and the deadlines. */
+struct conn_tag {
+	h2o_linklist_t link; /* in its loop's conns (admitted connections only) */
+	h2o_socket_t *sock;
+	conn_phase phase;
+	uint64_t since; /* loop time (ms) the phase's deadline counts from */
+	size_t written; /* the socket's bytes_written when the write last progressed */
+	int cut;        /* shut down by a deadline, h2o closes it */
+	int per_addr;   /* counted in by_addr */
+	char addr[INET6_ADDRSTRLEN];
+};
+
+/* One event-loop thread and what only it touches. */
+struct loop {
+	pthread_t thread;
 	h2o_context_t ctx;
 	h2o_accept_ctx_t accept_ctx;
 	h2o_socket_t *listener;
 	h2o_multithread_queue_t *queue;
 	h2o_multithread_receiver_t done; /* finished jobs come back to the loop here */
 	h2o_timeout_t linger;
+	h2o_timeout_t sweep_every;
+	h2o_timeout_entry_t sweep;
+	h2o_linklist_t conns; /* conn_tag.link */
+	job *cache;
+	int cached;
+	int inflight; /* jobs handed to workers and not yet answered */
+	int fd;       /* its descriptor of the listening socket */
+	int started;  /* its thread runs (loops other than the first, which is the caller's) */
+};
+
+static struct {
+	const server_cfg *cfg;
+	h2o_globalconf_t config;
+	volatile sig_atomic_t *stop;
+	uint64_t header_ms, body_ms, idle_ms, write_ms; /* the deadlines */
 	/* the workers' queue */
 	pthread_mutex_t mu;
 	pthread_cond_t work;
@@ -80,12 +131,11 @@ static struct {
 	int stopping;
 	pthread_t *workers;
 	int n_workers;
-	/* loop thread only */
-	job *cache;
-	int cached;
-	int max_conns; /* --max-conns, kept within the descriptor limit */
-	int inflight;  /* jobs handed to workers and not yet answered */
-	int conns;     /* open connections, refused ones included */
+	loop *loops;
+	int n_loops;
+	int max_conns;       /* --max-conns, kept within the descriptor limit */
+	atomic_int conns;    /* open connections on every loop, refused ones included */
+	pthread_mutex_t amu; /* guards by_addr */
 	addr_count *by_addr[ADDR_BUCKETS];
 } E;
 
@@ -144,18 +194,18 @@ static void peer_text(h2o_socket_t *sock, char *out, size_t size)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
 }
 
-/* Attached to every counted socket: when h2o closes it, the counts go down. */
-typedef struct conn_tag {
-	char addr[INET6_ADDRSTRLEN];
-	int per_addr; /* counted in by_addr */
-} conn_tag;
-
+/* When h2o closes a counted socket, the counts go down. */
 static void on_conn_close(void *data)
 {
 	conn_tag *t = data;
-	E.conns--;
-	if (t->per_addr)
+	atomic_fetch_sub(&E.conns, 1);
+	if (t->per_addr) {
+		pthread_mutex_lock(&E.amu);
 		addr_release(t->addr);
+		pthread_mutex_unlock(&E.amu);
+	}
+	if (h2o_linklist_is_linked(&t->link))
+		h2o_linklist_unlink(&t->link);
 	free(t);
 }
 
@@ -190,37 +240,39 @@ static void on_refused_written(h2o_socket_t *sock, const char *err)
 	}
 	shutdown(h2o_socket_get_fd(sock), SHUT_WR);
 	h2o_socket_read_start(sock, on_linger_read);
-	h2o_timeout_link(E.ctx.loop, &E.linger, &f->linger);
+	h2o_timeout_link(f->lp->ctx.loop, &f->lp->linger, &f->linger);
 }
 
 /* Answers 503 on a connection over a cap, without reading its request. */
-static void refuse(h2o_socket_t *sock, const char *why)
+static void refuse(loop *lp, h2o_socket_t *sock, const char *why)
 {
-	static char resp[512];
-	static h2o_iovec_t buf;
 	const char *body_fmt = "{\"type\":\"/problems/server-busy\",\"title\":\"Too many "
 	                       "connections\",\"status\":503,\"detail\":\"%s Try again in a "
 	                       "moment.\"}";
-	char body[256];
-	int blen = snprintf(body, sizeof body, body_fmt, why);
-	buf.base = resp;
-	buf.len = (size_t)snprintf(resp, sizeof resp,
-	                           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
-	                           "application/problem+json\r\nContent-Length: %d\r\nRetry-After: "
-	                           "1\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n%s",
-	                           blen, body);
 	refused *f = calloc(1, sizeof *f);
 	if (!f) {
 		h2o_socket_close(sock);
 		return;
 	}
+	char body[256];
+	int blen = snprintf(body, sizeof body, body_fmt, why);
+	f->buf.base = f->resp;
+	f->buf.len =
+	    (size_t)snprintf(f->resp, sizeof f->resp,
+	                     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+	                     "application/problem+json\r\nContent-Length: %d\r\nRetry-After: "
+	                     "1\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n%s",
+	                     blen, body);
 	f->sock = sock;
+	f->lp = lp;
 	f->linger.cb = on_linger_timeout;
 	sock->data = f;
-	h2o_socket_write(sock, &buf, 1, on_refused_written);
+	h2o_socket_write(sock, &f->buf, 1, on_refused_written);
 }
 
-static void admit(h2o_socket_t *sock)
+/* Counts the connection against the caps (shared by every loop), then hands it to h2o or
+ * refuses it. */
+static void admit(loop *lp, h2o_socket_t *sock)
 {
 	conn_tag *t = calloc(1, sizeof *t);
 	if (!t) {
@@ -228,45 +280,119 @@ static void admit(h2o_socket_t *sock)
 		return;
 	}
 	peer_text(sock, t->addr, sizeof t->addr);
-	E.conns++;
+	t->sock = sock;
 	sock->on_close.cb = on_conn_close;
 	sock->on_close.data = t;
-	if (E.conns > E.max_conns) {
-		refuse(sock, "The server has as many connections open as it takes.");
+	if (atomic_fetch_add(&E.conns, 1) + 1 > E.max_conns) {
+		refuse(lp, sock, "The server has as many connections open as it takes.");
 		return;
 	}
 	/* Behind the trusted proxy every client shares the proxy's address: only the total
 	 * applies to it. */
 	const char *proxy = E.cfg->trusted_proxy;
 	if (!proxy || strcmp(proxy, t->addr) != 0) {
+		pthread_mutex_lock(&E.amu);
 		addr_count *c = addr_find(t->addr, 1);
+		int over = c && ++c->n > E.cfg->max_conns_per_addr;
+		t->per_addr = c != NULL;
+		pthread_mutex_unlock(&E.amu);
 		if (!c) {
 			h2o_socket_close(sock);
 			return;
 		}
-		c->n++;
-		t->per_addr = 1;
-		if (c->n > E.cfg->max_conns_per_addr) {
-			refuse(sock, "Your address has as many connections open as it may.");
+		if (over) {
+			refuse(lp, sock, "Your address has as many connections open as it may.");
 			return;
 		}
 	}
 	int one = 1;
 	setsockopt(h2o_socket_get_fd(sock), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	h2o_accept(&E.accept_ctx, sock);
+	t->phase = PH_NEW;
+	t->since = h2o_now(lp->ctx.loop);
+	h2o_linklist_insert(&lp->conns, &t->link);
+	h2o_accept(&lp->accept_ctx, sock);
 }
 
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
+	loop *lp = listener->data;
 	if (err)
 		return;
-	/* A burst of new connections is taken in one go, but not forever. */
-	for (int i = 0; i < 64; i++) {
+	/* A burst of new connections is taken in one go, but not all by one loop. */
+	for (int i = 0; i < ACCEPT_BURST; i++) {
 		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
 		if (!sock)
 			return;
-		admit(sock);
+		admit(lp, sock);
 	}
+}
+
+/* ---------------------------------------------------------------- deadlines */
+
+/* Whether the buffered input holds a whole request head (picohttpparser takes LF or CRLF). */
+static int head_complete(const h2o_buffer_t *in)
+{
+	for (size_t i = 1; i < in->size; i++)
+		if (in->bytes[i] == '\n' &&
+		    (in->bytes[i - 1] == '\n' ||
+		     (i >= 2 && in->bytes[i - 1] == '\r' && in->bytes[i - 2] == '\n')))
+			return 1;
+	return 0;
+}
+
+/* Checks every connection of the loop against its phase's deadline. h2o 2.2.5 has one timer
+ * for a whole request (head, body and the idle time before it) and none for writing, so the
+ * loop keeps its own: the phase moves on from what the connection's input buffer holds (empty:
+ * idle; a part of a head; a whole head: its body), and a response counts from its last
+ * progress. A connection past its deadline is shut down; h2o then sees the end of its input or
+ * a failed write and closes it the ordinary way. */
+static void sweep(loop *lp, uint64_t now)
+{
+	for (h2o_linklist_t *n = lp->conns.next; n != &lp->conns; n = n->next) {
+		conn_tag *t = H2O_STRUCT_FROM_MEMBER(conn_tag, link, n);
+		if (t->cut || t->phase == PH_RUN)
+			continue;
+		const h2o_buffer_t *in = t->sock->input;
+		uint64_t limit;
+		if (t->phase == PH_WRITE) {
+			if (t->sock->bytes_written != t->written) {
+				t->written = t->sock->bytes_written;
+				t->since = now;
+			}
+			limit = E.write_ms;
+		} else if (in->size == 0) {
+			limit = t->phase == PH_IDLE ? E.idle_ms : E.header_ms;
+		} else {
+			if (t->phase == PH_IDLE) { /* the next request has begun */
+				t->phase = PH_HEAD;
+				t->since = now;
+			} else if (t->phase == PH_NEW) {
+				t->phase = PH_HEAD; /* counted from the connection's opening */
+			}
+			if (t->phase == PH_HEAD && head_complete(in)) {
+				t->phase = PH_BODY;
+				t->since = now;
+			}
+			limit = t->phase == PH_BODY ? E.body_ms : E.header_ms;
+		}
+		if (now - t->since >= limit) {
+			t->cut = 1;
+			shutdown(h2o_socket_get_fd(t->sock), SHUT_RDWR);
+		}
+	}
+}
+
+static void on_sweep(h2o_timeout_entry_t *entry)
+{
+	loop *lp = H2O_STRUCT_FROM_MEMBER(loop, sweep, entry);
+	sweep(lp, h2o_now(lp->ctx.loop));
+	h2o_timeout_link(lp->ctx.loop, &lp->sweep_every, &lp->sweep);
+}
+
+/* The connection a request came on, as admit tagged it (NULL if h2o does not say). */
+static conn_tag *tag_of(h2o_socket_t *sock)
+{
+	return sock && sock->on_close.cb == on_conn_close ? sock->on_close.data : NULL;
 }
 
 /* ---------------------------------------------------------------- strict request heads */
@@ -378,12 +504,12 @@ static const char *decode_path(arena *a, const char *s, size_t len)
 
 /* ---------------------------------------------------------------- jobs */
 
-static job *job_new(void)
+static job *job_new(loop *lp)
 {
-	job *j = E.cache;
+	job *j = lp->cache;
 	if (j) {
-		E.cache = j->next;
-		E.cached--;
+		lp->cache = j->next;
+		lp->cached--;
 	} else {
 		j = calloc(1, sizeof *j);
 		if (!j)
@@ -393,6 +519,8 @@ static job *job_new(void)
 	}
 	j->next = NULL;
 	j->req = NULL;
+	j->lp = lp;
+	j->tag = NULL;
 	j->body = NULL;
 	j->body_len = j->body_off = 0;
 	j->close = 0;
@@ -405,12 +533,13 @@ static job *job_new(void)
  * connection is gone, so the job's memory may go. */
 static void job_free(job *j)
 {
+	loop *lp = j->lp;
 	http_request_release(&j->r);
 	arena_clear(&j->a);
-	if (E.cached < JOB_CACHE) {
-		j->next = E.cache;
-		E.cache = j;
-		E.cached++;
+	if (lp->cached < JOB_CACHE) {
+		j->next = lp->cache;
+		lp->cache = j;
+		lp->cached++;
 	} else {
 		arena_free(&j->a);
 		free(j);
@@ -420,6 +549,11 @@ static void job_free(job *j)
 static void job_dispose(void *p)
 {
 	job *j = *(job **)p;
+	if (j->tag) { /* written, or the connection is going: idle until the next request */
+		j->tag->phase = PH_IDLE;
+		j->tag->since = h2o_now(j->lp->ctx.loop);
+		j->tag = NULL;
+	}
 	if (j->running)
 		j->req =
 		    NULL; /* the connection went while a worker has it: freed when it is back */
@@ -477,6 +611,11 @@ static void respond(job *j)
 		                      1, h[i].name, h[i].value, strlen(h[i].value));
 	if (j->close)
 		req->http1_is_persistent = 0;
+	if (j->tag) {
+		j->tag->phase = PH_WRITE;
+		j->tag->since = h2o_now(j->lp->ctx.loop);
+		j->tag->written = j->tag->sock->bytes_written;
+	}
 	http_request_log(r, ms_since(&j->t0));
 	h2o_start_response(req, &generator);
 	if (strcmp(r->method, "HEAD") == 0) {
@@ -494,7 +633,7 @@ static void respond(job *j)
 static void job_release(job *j)
 {
 	if (atomic_fetch_sub(&j->holds, 1) == 1)
-		h2o_multithread_send_message(&E.done, &j->msg);
+		h2o_multithread_send_message(&j->lp->done, &j->msg);
 }
 
 static void on_audit_done(void *arg, sw_err rc)
@@ -525,6 +664,7 @@ static int audit_later(http_req *r, audit_record *recs, int n)
 static void *worker_main(void *arg)
 {
 	(void)arg;
+	pthread_setname_np(pthread_self(), "sw-worker");
 	for (;;) {
 		pthread_mutex_lock(&E.mu);
 		while (!E.head && !E.stopping)
@@ -548,7 +688,7 @@ static void *worker_main(void *arg)
 static void to_workers(job *j)
 {
 	j->running = 1;
-	E.inflight++;
+	j->lp->inflight++;
 	j->next = NULL;
 	pthread_mutex_lock(&E.mu);
 	if (E.tail)
@@ -567,7 +707,7 @@ static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
 	while (!h2o_linklist_is_empty(messages)) {
 		job *j = H2O_STRUCT_FROM_MEMBER(job, msg.link, messages->next);
 		h2o_linklist_unlink(&j->msg.link);
-		E.inflight--;
+		j->lp->inflight--;
 		j->running = 0;
 		if (j->req)
 			respond(j);
@@ -590,7 +730,8 @@ static void refuse_request(job *j, const char *detail)
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	(void)self;
-	job *j = job_new();
+	loop *lp = H2O_STRUCT_FROM_MEMBER(loop, ctx, req->conn->ctx);
+	job *j = job_new(lp);
 	clock_gettime(CLOCK_MONOTONIC, &j->t0);
 	j->req = req;
 	job **holder = h2o_mem_alloc_shared(&req->pool, sizeof *holder, job_dispose);
@@ -599,6 +740,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 
 	h2o_socket_t *sock =
 	    req->conn->callbacks->get_socket ? req->conn->callbacks->get_socket(req->conn) : NULL;
+	j->tag = tag_of(sock);
+	if (j->tag)
+		j->tag->phase = PH_RUN;
 	char peer[INET6_ADDRSTRLEN] = "";
 	if (sock)
 		peer_text(sock, peer, sizeof peer);
@@ -693,9 +837,71 @@ static int listen_on(const char *listen_addr)
 	return fd;
 }
 
+/* Sets up a loop on its own h2o context; its listener shares the listening socket (lp->fd, which
+ * it now owns), so whichever loop is free takes the next connection. */
+static void loop_init(loop *lp)
+{
+	h2o_context_init(&lp->ctx, h2o_evloop_create(), &E.config);
+	lp->accept_ctx.ctx = &lp->ctx;
+	lp->accept_ctx.hosts = E.config.hosts;
+	h2o_linklist_init_anchor(&lp->conns);
+	h2o_timeout_init(lp->ctx.loop, &lp->linger, REFUSED_LINGER_MS);
+	h2o_timeout_init(lp->ctx.loop, &lp->sweep_every, SWEEP_MS);
+	lp->sweep.cb = on_sweep;
+	h2o_timeout_link(lp->ctx.loop, &lp->sweep_every, &lp->sweep);
+	lp->queue = h2o_multithread_create_queue(lp->ctx.loop);
+	h2o_multithread_register_receiver(lp->queue, &lp->done, on_done);
+	lp->listener = h2o_evloop_socket_create(lp->ctx.loop, lp->fd, H2O_SOCKET_FLAG_DONT_READ);
+	lp->listener->data = lp;
+	h2o_socket_read_start(lp->listener, on_accept);
+}
+
+/* A loop's whole life, on the one thread that runs it: set up, serve until *stop, then stop
+ * accepting, answer what the workers and the audit queue still hold for it, and take down its
+ * queue. One thread throughout because h2o recycles socket buffers through per-thread bins
+ * (h2o_socket_buffer_prototype is thread-local): a socket made on one thread and read on
+ * another (the multithread queue's own socket, set up on the main thread, did) corrupts them. */
+static void loop_life(loop *lp)
+{
+	loop_init(lp);
+	while (!*E.stop)
+		h2o_evloop_run(lp->ctx.loop, 200);
+	h2o_socket_read_stop(lp->listener);
+	h2o_socket_close(lp->listener);
+	while (lp->inflight > 0)
+		h2o_evloop_run(lp->ctx.loop, 50);
+	h2o_evloop_run(lp->ctx.loop, 0); /* write what was just answered */
+	/* Every job of this loop is back: no worker or audit commit posts to its queue again. */
+	h2o_timeout_unlink(&lp->sweep);
+	h2o_multithread_unregister_receiver(lp->queue, &lp->done);
+	h2o_multithread_destroy_queue(lp->queue);
+	while (lp->cache) {
+		job *j = lp->cache;
+		lp->cache = j->next;
+		arena_free(&j->a);
+		free(j);
+	}
+}
+
+static void *loop_main(void *arg)
+{
+	loop *lp = arg;
+	char name[16];
+	snprintf(name, sizeof name, "sw-loop%d", (int)(lp - E.loops));
+	pthread_setname_np(pthread_self(), name);
+	loop_life(lp);
+	return NULL;
+}
+
 int http_serve_h2o(const server_cfg *cfg, volatile sig_atomic_t *stop)
 {
+	int rc = 1;
 	E.cfg = cfg;
+	E.stop = stop;
+	E.header_ms = (uint64_t)cfg->header_timeout_ms;
+	E.body_ms = (uint64_t)cfg->body_timeout_ms;
+	E.idle_ms = (uint64_t)cfg->idle_timeout_ms;
+	E.write_ms = (uint64_t)cfg->write_timeout_ms;
 	/* Every connection is a descriptor: allow as many as the hard limit. */
 	struct rlimit rl;
 	E.max_conns = cfg->max_conns;
@@ -705,7 +911,7 @@ int http_serve_h2o(const server_cfg *cfg, volatile sig_atomic_t *stop)
 			setrlimit(RLIMIT_NOFILE, &rl);
 			getrlimit(RLIMIT_NOFILE, &rl);
 		}
-		/* Past the limit accept() fails and the listener stays readable: the loop would
+		/* Past the limit accept() fails and the listener stays readable: the loops would
 		 * spin. Keep the cap below it, with room for the database files and for accepting
 		 * a connection only to refuse it. */
 		if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)E.max_conns + 128 > rl.rlim_cur) {
@@ -727,58 +933,63 @@ int http_serve_h2o(const server_cfg *cfg, volatile sig_atomic_t *stop)
 	/* Bodies a little over the cap still reach the request path, which answers them with a
 	 * problem; far larger ones are refused by h2o as they arrive. */
 	E.config.max_request_entity_size = cfg->body_max * 4;
-	E.config.http1.req_timeout = (uint64_t)cfg->request_timeout_ms;
+	/* h2o's own request timer (idle time, head and body together) only backs up sweep's. */
+	E.config.http1.req_timeout = E.idle_ms + E.header_ms + E.body_ms + 1000;
 	E.config.http1.upgrade_to_http2 = 0;
 	h2o_hostconf_t *host =
 	    h2o_config_register_host(&E.config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	h2o_pathconf_t *pathconf = h2o_config_register_path(host, "/", 0);
 	h2o_handler_t *handler = h2o_create_handler(pathconf, sizeof *handler);
 	handler->on_req = on_req;
-	h2o_context_init(&E.ctx, h2o_evloop_create(), &E.config);
-	E.accept_ctx.ctx = &E.ctx;
-	E.accept_ctx.hosts = E.config.hosts;
-	h2o_timeout_init(E.ctx.loop, &E.linger, REFUSED_LINGER_MS);
-	E.queue = h2o_multithread_create_queue(E.ctx.loop);
-	h2o_multithread_register_receiver(E.queue, &E.done, on_done);
 
 	pthread_mutex_init(&E.mu, NULL);
 	pthread_cond_init(&E.work, NULL);
+	pthread_mutex_init(&E.amu, NULL);
+	E.n_loops = cfg->loop_threads > 0 ? cfg->loop_threads : 1;
+	E.loops = calloc((size_t)E.n_loops, sizeof *E.loops);
 	E.workers = calloc((size_t)cfg->threads, sizeof *E.workers);
-	for (int i = 0; E.workers && i < cfg->threads; i++)
+	if (!E.loops || !E.workers) {
+		close(fd);
+		goto out;
+	}
+	for (int i = 0; i < cfg->threads; i++)
 		if (pthread_create(&E.workers[E.n_workers], NULL, worker_main, NULL) == 0)
 			E.n_workers++;
 	if (E.n_workers == 0) {
 		fputs("schwann: cannot start worker threads\n", stderr);
 		close(fd);
-		return 1;
+		goto out;
 	}
-	E.listener = h2o_evloop_socket_create(E.ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-	h2o_socket_read_start(E.listener, on_accept);
+	/* Loops other than the first get a descriptor of their own for the listening socket; one
+	 * that cannot start leaves the others serving. */
+	for (int i = 1; i < E.n_loops; i++) {
+		loop *lp = &E.loops[i];
+		lp->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		lp->started = lp->fd >= 0 && pthread_create(&lp->thread, NULL, loop_main, lp) == 0;
+		if (!lp->started) {
+			if (lp->fd >= 0)
+				close(lp->fd);
+			fprintf(stderr,
+			        "{\"level\":\"error\",\"what\":\"cannot start loop "
+			        "thread\",\"loop\":%d}\n",
+			        i);
+		}
+	}
+	E.loops[0].fd = fd;
 	http_listening(cfg);
-
-	while (!*stop)
-		h2o_evloop_run(E.ctx.loop, 200);
-
-	/* No new connections; answer what the workers and the audit queue still hold. */
-	h2o_socket_read_stop(E.listener);
-	h2o_socket_close(E.listener);
-	while (E.inflight > 0)
-		h2o_evloop_run(E.ctx.loop, 50);
-	h2o_evloop_run(E.ctx.loop, 0); /* write what was just answered */
+	rc = 0;
+	loop_life(&E.loops[0]); /* until *stop */
+	for (int i = 1; i < E.n_loops; i++)
+		if (E.loops[i].started)
+			pthread_join(E.loops[i].thread, NULL);
 	pthread_mutex_lock(&E.mu);
 	E.stopping = 1;
 	pthread_cond_broadcast(&E.work);
 	pthread_mutex_unlock(&E.mu);
 	for (int i = 0; i < E.n_workers; i++)
 		pthread_join(E.workers[i], NULL);
+out:
 	free(E.workers);
-	h2o_multithread_unregister_receiver(E.queue, &E.done);
-	h2o_multithread_destroy_queue(E.queue);
-	while (E.cache) {
-		job *j = E.cache;
-		E.cache = j->next;
-		arena_free(&j->a);
-		free(j);
-	}
-	return 0;
+	free(E.loops);
+	return rc;
 }

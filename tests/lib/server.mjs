@@ -15,7 +15,8 @@ export const PASSWORDS = {
   admin: 'admin-password-1', clinician: 'clinician-password-1', nurse: 'nurse-password-1',
   front_desk: 'frontdesk-password-1', researcher: 'researcher-password-1',
 };
-// SCHWANN_ENGINE=h2o runs every test's server on the h2o engine (`serve --engine h2o`); a test
+// The servers run on the default engine (h2o); SCHWANN_ENGINE=civetweb runs every test's server
+// on the former one (`serve --engine civetweb`), SCHWANN_ENGINE=h2o names the default. A test
 // that names an engine itself still gets it (its arguments come later and win).
 export const ENGINE = process.env.SCHWANN_ENGINE || '';
 
