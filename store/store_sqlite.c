@@ -1,6 +1,7 @@
 /* SQLite engine: opening with the durability settings, migrations, staff, sessions and tokens.
  * Patients and diagnoses are in store_clinical.c, the audit chain in store_audit.c. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,14 @@ fail_db:
 	return SW_EDB;
 }
 
+/* Process-wide SQLite settings, before its first use: no memory statistics (they take a global
+ * mutex on every allocation, which the worker threads fought over). */
+static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen)
 {
 	sqlite_store *s = calloc(1, sizeof(*s));
@@ -332,6 +341,7 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		goto out;
 	}
+	pthread_once(&sqlite_configured, configure_sqlite);
 	if (sqlite3_open_v2(path, &s->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
