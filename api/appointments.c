@@ -161,10 +161,7 @@ static int may_schedule(http_req *r, const char *type, const char *patient_id)
 /* A start the clinic can still book: not in the past. */
 static void check_future(http_req *r, int64_t start)
 {
-	char now[21];
-	int64_t t;
-	instant_now(now);
-	if (!instant_parse(now, &t) && start < t)
+	if (start < http_now_instant(r))
 		v_add(&r->v, "start", "is in the past");
 }
 

@@ -2,7 +2,6 @@
  * window (all or none), and shift every visit still to come by some days together (each kept
  * inside its step's window, all or none). Patient data: each is audited with the patient, one
  * record for the series. Only roles with appointment.schedule (the front desk, admins). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "../core/plan.h"
@@ -83,14 +82,6 @@ static int first_free(http_req *r, const appt_type *t, const char *bio, civil_da
 	return 0;
 }
 
-/* Steps by due date, then by their order in the plan. */
-static int by_due(const void *a, const void *b)
-{
-	const plan_step *x = a, *y = b;
-	int c = strcmp(x->due_date ? x->due_date : "", y->due_date ? y->due_date : "");
-	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 /* 1 when a live appointment is booked for step id among items. */
 static int step_booked(const appointment *items, int n, const char *id)
 {
@@ -127,14 +118,11 @@ int api_plan_book(http_req *r)
 
 	/* Each planned step not booked yet, in order of due date, at the first free slot of its
 	 * window that starts after the previous one ends. */
-	qsort(steps, (size_t)n, sizeof *steps, by_due);
+	plan_steps_by_due(steps, n);
 	appointment *aps = arena_zalloc(r->a, sizeof(appointment) * (size_t)(n ? n : 1));
 	json_t *unplaced = json_array(), *overdue = json_array();
 	int count = 0;
-	char now_s[21];
-	int64_t after = 0;
-	instant_now(now_s);
-	instant_parse(now_s, &after);
+	int64_t after = http_now_instant(r);
 	const char *now = http_now(r);
 	for (int i = 0; i < n; i++) {
 		const plan_step *s = &steps[i];
@@ -263,10 +251,7 @@ int api_plan_shift(http_req *r)
 	int n, n_aps;
 	if (load_series(r, "shift", &p, &steps, &n, &aps, &n_aps))
 		return r->status;
-	char now_s[21];
-	int64_t now = 0;
-	instant_now(now_s);
-	instant_parse(now_s, &now);
+	int64_t now = http_now_instant(r);
 	appt_change *ch = arena_alloc(r->a, sizeof(appt_change) * (size_t)(n_aps ? n_aps : 1));
 	json_t *blocked = json_array();
 	int count = 0;

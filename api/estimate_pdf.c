@@ -8,6 +8,10 @@
 #include "../util/pdf.h"
 #include "api.h"
 
+/* The schedule's columns: due date, step, amount (flush right). */
+static const double w[] = {0.17, 0.63, 0.2};
+static const int right[] = {0, 0, 1};
+
 static const char *str(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -24,8 +28,6 @@ static const char *amount(arena *a, json_t *o, const char *key, const money_curr
 /* One table row per line of the estimate whose optional flag is `optional`. */
 static int rows(arena *a, pdf_doc *d, json_t *lines, int optional, const money_currency *c)
 {
-	static const double w[] = {0.17, 0.63, 0.2};
-	static const int right[] = {0, 0, 1};
 	size_t i;
 	json_t *l;
 	int n = 0;
@@ -85,8 +87,6 @@ int api_estimate_render(arena *a, json_t *e, unsigned char **out, size_t *len)
 	                      str(e, "prices_on"), str(e, "valid_until"), c->code, str(e, "id")),
 	         0);
 
-	static const double w[] = {0.17, 0.63, 0.2};
-	static const int right[] = {0, 0, 1};
 	json_t *lines = json_object_get(e, "lines");
 	pdf_heading(d, "Schedule and costs");
 	const char *head[] = {"Due", "Step", "Amount"};

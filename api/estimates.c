@@ -16,13 +16,6 @@
 #include "../util/uuid.h"
 #include "api.h"
 
-static int by_due(const void *a, const void *b)
-{
-	const plan_step *x = a, *y = b;
-	int c = strcmp(x->due_date ? x->due_date : "", y->due_date ? y->due_date : "");
-	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 /* A procedure step's kind in words. */
 static const char *step_word(const char *kind)
 {
@@ -80,7 +73,7 @@ static int price_steps(http_req *r, const plan *p, const char *on, estimate_line
 		http_fail(r, rc, "plan");
 		return -1;
 	}
-	qsort(steps, (size_t)n, sizeof *steps, by_due);
+	plan_steps_by_due(steps, n);
 	estimate_line *lines = arena_zalloc(r->a, sizeof(estimate_line) * (size_t)(n ? n : 1));
 	json_t *missing = json_array();
 	const biologic *b = biologic_find(tx, p->biologic);

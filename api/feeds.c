@@ -120,11 +120,6 @@ static int send_calendar(http_req *r, const char *name, int64_t now, const ical_
 	return http_text(r, 200, "text/calendar; charset=utf-8", text, len, NULL);
 }
 
-static int64_t now_instant(http_req *r)
-{
-	return instant_or(http_now(r), 0);
-}
-
 /* The live feed token that opens resource_id's feed, into out; 0, or the 404 (the same whether
  * the token is malformed, unknown, revoked or another resource's). */
 static int token_opens(http_req *r, const char *resource_id, const char *token, feed_token *out)
@@ -177,7 +172,7 @@ int api_resource_feed(http_req *r)
 	sw_err rc = uuid_valid(id) ? r->st->ops->resource_get(r->st, r->a, id, &res) : SW_ENOTFOUND;
 	if (rc)
 		return http_fail(r, rc, "resource");
-	int64_t now = now_instant(r);
+	int64_t now = http_now_instant(r);
 	appt_query q = {.resource_id = res.id};
 	appointment *items;
 	int n;
@@ -226,7 +221,7 @@ int api_patient_feed(http_req *r)
 	                : SW_ENOTFOUND;
 	if (rc)
 		return http_fail(r, rc, "patient");
-	int64_t now = now_instant(r);
+	int64_t now = http_now_instant(r);
 	appt_query q = {.patient_id = p.id};
 	appointment *items;
 	int n;

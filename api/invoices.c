@@ -438,18 +438,37 @@ static int not_draft(http_req *r, const invoice *inv, const char *what)
 	return 409;
 }
 
+/* The invoice in the route's {id} when it is a draft at version expected; 0, or the answer
+ * given (404, 412, or the 409 that it can no longer be `what`). */
+static int load_draft(http_req *r, int expected, const char *what, invoice *inv)
+{
+	if (load(r, inv))
+		return r->status;
+	if (inv->version != expected)
+		return http_fail(r, SW_EVERSION, "invoice");
+	if (strcmp(inv->kind, "invoice") != 0 || strcmp(inv->status, "draft") != 0)
+		return not_draft(r, inv, what);
+	return 0;
+}
+
+/* The answer to a draft's write the store refused: issued or voided meanwhile (SW_ECONFLICT), or
+ * another failure. */
+static int draft_lost(http_req *r, sw_err rc)
+{
+	if (rc == SW_ECONFLICT)
+		return http_problem(r, 409, "Not a draft",
+		                    "This invoice was issued or voided just now.");
+	return http_fail(r, rc, "invoice");
+}
+
 int api_invoice_issue(http_req *r)
 {
 	int expected = api_bare_version(r);
 	if (expected < 0)
 		return r->status;
 	invoice inv;
-	if (load(r, &inv))
+	if (load_draft(r, expected, "issued", &inv))
 		return r->status;
-	if (inv.version != expected)
-		return http_fail(r, SW_EVERSION, "invoice");
-	if (strcmp(inv.kind, "invoice") != 0 || strcmp(inv.status, "draft") != 0)
-		return not_draft(r, &inv, "issued");
 	inv.status = "issued";
 	inv.issued_at = inv.updated_at = http_now(r);
 	inv.updated_by = r->who.id;
@@ -458,11 +477,8 @@ int api_invoice_issue(http_req *r)
 	    inv_audit(r, "invoice.issue", &inv,
 	              arena_printf(r->a, "%lld %s", (long long)inv.total, inv.currency));
 	sw_err rc = r->st->ops->invoice_issue(r->st, &inv, expected, &a);
-	if (rc == SW_ECONFLICT)
-		return http_problem(r, 409, "Not a draft",
-		                    "This invoice was issued or voided just now.");
 	if (rc)
-		return http_fail(r, rc, "invoice");
+		return draft_lost(r, rc);
 	/* The store leads the audit record's detail with the number it gave. */
 	return answer(r, 200, &inv);
 }
@@ -474,12 +490,8 @@ int api_invoice_void(http_req *r)
 	if (api_read_void(r, &reason, &expected))
 		return r->status;
 	invoice inv;
-	if (load(r, &inv))
+	if (load_draft(r, expected, "voided", &inv))
 		return r->status;
-	if (inv.version != expected)
-		return http_fail(r, SW_EVERSION, "invoice");
-	if (strcmp(inv.kind, "invoice") != 0 || strcmp(inv.status, "draft") != 0)
-		return not_draft(r, &inv, "voided");
 	inv.status = "void";
 	inv.reason = reason;
 	inv.updated_at = http_now(r);
@@ -487,11 +499,8 @@ int api_invoice_void(http_req *r)
 	inv.version = expected + 1;
 	audit_record a = inv_audit(r, "invoice.void", &inv, reason);
 	sw_err rc = r->st->ops->invoice_void(r->st, &inv, expected, &a);
-	if (rc == SW_ECONFLICT)
-		return http_problem(r, 409, "Not a draft",
-		                    "This invoice was issued or voided just now.");
 	if (rc)
-		return http_fail(r, rc, "invoice");
+		return draft_lost(r, rc);
 	return answer(r, 200, &inv);
 }
 
@@ -501,12 +510,8 @@ int api_invoice_update(http_req *r)
 	if (expected < 0)
 		return r->status;
 	invoice inv;
-	if (load(r, &inv))
+	if (load_draft(r, expected, "changed", &inv))
 		return r->status;
-	if (inv.version != expected)
-		return http_fail(r, SW_EVERSION, "invoice");
-	if (strcmp(inv.kind, "invoice") != 0 || strcmp(inv.status, "draft") != 0)
-		return not_draft(r, &inv, "changed");
 	patient p;
 	sw_err rc = r->st->ops->patient_get(r->st, r->a, inv.patient_id, &p);
 	if (rc)

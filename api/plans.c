@@ -201,10 +201,7 @@ int api_plan_closing(http_req *r, const plan *p, rec_write *w, int max)
 static int cancel_visits(http_req *r, const plan *p, const plan_step *steps, int n, visits *v,
                          appt_change **out)
 {
-	char now_s[21];
-	int64_t now = 0;
-	instant_now(now_s);
-	instant_parse(now_s, &now);
+	int64_t now = http_now_instant(r);
 	*out = arena_alloc(r->a, sizeof(appt_change) * (size_t)(v->n ? v->n : 1));
 	int k = 0;
 	for (int i = 0; i < v->n; i++) {

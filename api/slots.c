@@ -237,9 +237,7 @@ int api_slot_list(http_req *r)
 	                .only = -1,
 	                .max = limit};
 	q.n_needs = appt_type_needs(t, bio, q.needs);
-	char now[21];
-	instant_now(now);
-	instant_parse(now, &q.not_before);
+	q.not_before = http_now_instant(r);
 
 	slot_world w;
 	if (api_slot_world(r, from, to, appt_id ? ap.id : NULL, &w))

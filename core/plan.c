@@ -2,6 +2,7 @@
  * made from, and the schedule of a new plan's steps. */
 #include "plan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/jsonv.h"
@@ -217,4 +218,17 @@ const char *plan_status_on_withdrawal(const plan *p)
 int plan_under_way(const plan *p)
 {
 	return rec_move_find(&rk_plan, p, "stopped") != NULL;
+}
+
+static int by_due(const void *a, const void *b)
+{
+	const plan_step *x = a, *y = b;
+	int c = strcmp(x->due_date ? x->due_date : "", y->due_date ? y->due_date : "");
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void plan_steps_by_due(plan_step *steps, int n)
+{
+	if (n > 1)
+		qsort(steps, (size_t)n, sizeof *steps, by_due);
 }

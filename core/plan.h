@@ -52,6 +52,8 @@ const char *plan_status_on_withdrawal(const plan *p);
 
 /* 1 for the step kinds a procedure fulfils (blood_draw, harvest, processing, injection); the
  * others (consultation, workup, follow_up) are marked done by hand. */
+/* Sorts steps by due date, then by their order in the plan. */
+void plan_steps_by_due(plan_step *steps, int n);
 int plan_step_by_procedure(const char *kind);
 
 /* 1 when step s of plan p will not happen because p has ended (declined, completed, stopped)

@@ -153,6 +153,8 @@ int http_if_match(http_req *r);
 
 /* The current instant, YYYY-MM-DDTHH:MM:SSZ, in the request's arena. */
 const char *http_now(http_req *r);
+/* The same instant in seconds since the epoch (UTC), for comparing with appointments' times. */
+int64_t http_now_instant(http_req *r);
 /* An audit record with who, when, where and the request id filled in. */
 audit_record http_audit(http_req *r, const char *action, const char *resource_type,
                         const char *resource_id, const char *patient_id);

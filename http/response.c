@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "../util/dates.h"
@@ -197,6 +198,12 @@ const char *http_now(http_req *r)
 	char *at = arena_alloc(r->a, 21);
 	instant_now(at);
 	return at;
+}
+
+int64_t http_now_instant(http_req *r)
+{
+	(void)r;
+	return (int64_t)time(NULL);
 }
 
 audit_record http_audit(http_req *r, const char *action, const char *resource_type,
