@@ -60,7 +60,8 @@ function slotPicker(testid = 'slots') {
     h('p', { class: 'hint' }, 'Tab to the times, then the arrow keys to move between them; Enter chooses.'),
     h('p', { class: 'field-error', id: 'start-error', 'data-testid': 'error-start', hidden: true }),
     box, chosenText);
-  const state = { chosen: null, wrapper };
+  // controller: the search in flight; a newer one aborts it, so an older answer never shows.
+  const state = { chosen: null, wrapper, controller: null };
   const choose = (slot, button) => {
     state.chosen = slot;
     for (const b of box.querySelectorAll('button[aria-pressed]')) b.setAttribute('aria-pressed', String(b === button));
@@ -137,8 +138,11 @@ function fromField(value, onChange) {
   return f;
 }
 
-// Looks up the free slots for the query into picker; a refusal shows on the form.
+// Looks up the free slots for the query into picker; a refusal shows on the form. A search
+// still in flight is aborted: with several worker threads answers can come back out of order.
 async function searchSlots(form, summary, picker, query) {
+  picker.controller?.abort();
+  picker.controller = null;
   if (!isDate(query.from)) {
     picker.message('Write the date as YYYY-MM-DD to see the free times.');
     return;
@@ -153,14 +157,19 @@ async function searchSlots(form, summary, picker, query) {
     if (query.resource) params.set('resource', query.resource);
   }
   picker.message('Looking for free times…');
+  const controller = new AbortController();
+  picker.controller = controller;
   let r;
   try {
-    r = await get(`/api/v1/slots?${params}`);
+    r = await get(`/api/v1/slots?${params}`, { signal: controller.signal });
   } catch (e) {
+    if (e.name === 'AbortError' || controller.signal.aborted) return;
     picker.message('The free times could not be shown.', 'warn-text');
     showProblem(form, summary, e);
     return;
   }
+  if (controller.signal.aborted) return;
+  picker.controller = null;
   picker.show(r.body.items, query.from, to);
 }
 
