@@ -32,7 +32,7 @@ static json_t *matches(http_req *r, const char *q, const patient *same_as)
 	for (int page = 0; page < 50; page++) {
 		patient *items;
 		int n;
-		sw_err rc = r->st->ops->patient_search(r->st, r->a, &pq, &items, &n);
+		sw_err rc = r->st->ops->patient_search(r->st, r->a, &pq, &items, NULL, &n);
 		if (rc) {
 			json_decref(out);
 			http_fail(r, rc, "patient");
@@ -164,31 +164,27 @@ bad:
 
 /* Adds to o what the list shows beside the name, each as the caller's role may read it: the
  * neuropathy (diagnoses), the latest NRS (clinical), the last visit (anyone who sees the list). */
-static int summarize(http_req *r, const patient *p, json_t *o)
+static void summarize(http_req *r, const patient_summary *sm, json_t *o)
 {
-	patient_summary sm;
-	sw_err rc = r->st->ops->patient_summary(r->st, r->a, p->id, &sm);
-	if (rc)
-		return http_fail(r, rc, "patient");
 	if (perm_allows(r->role, PERM_CONDITION_READ)) {
 		json_t *n = json_null();
-		if (sm.icd10) {
+		if (sm->icd10) {
 			civil_date onset;
-			int known = sm.onset_date && date_parse_partial(sm.onset_date, &onset) == 0;
+			int known =
+			    sm->onset_date && date_parse_partial(sm->onset_date, &onset) == 0;
 			nerve_duration d = neuropathy_duration(known ? &onset : NULL, date_today(),
 			                                       r->srv->cfg.chronic_months);
-			n = json_pack("{s:s, s:s?, s:s}", "icd10", sm.icd10, "etiology",
-			              sm.etiology, "chronicity", chronicity_name(d));
+			n = json_pack("{s:s, s:s?, s:s}", "icd10", sm->icd10, "etiology",
+			              sm->etiology, "chronicity", chronicity_name(d));
 		}
 		json_object_set_new(o, "neuropathy", n);
 	}
 	if (perm_allows(r->role, PERM_CLINICAL_READ))
 		json_object_set_new(
 		    o, "latest_nrs",
-		    sm.has_nrs ? json_pack("{s:f, s:s?}", "value", sm.nrs, "date", sm.nrs_date)
-		               : json_null());
-	json_object_set_new(o, "last_visit", api_str(sm.last_visit));
-	return 0;
+		    sm->has_nrs ? json_pack("{s:f, s:s?}", "value", sm->nrs, "date", sm->nrs_date)
+		                : json_null());
+	json_object_set_new(o, "last_visit", api_str(sm->last_visit));
 }
 
 int api_patient_list(http_req *r)
@@ -224,7 +220,8 @@ int api_patient_list(http_req *r)
 		return http_invalid(r);
 	patient *items;
 	int n;
-	sw_err rc = r->st->ops->patient_search(r->st, r->a, &q, &items, &n);
+	patient_summary *sums;
+	sw_err rc = r->st->ops->patient_search(r->st, r->a, &q, &items, &sums, &n);
 	if (rc)
 		return http_fail(r, rc, "patient");
 	int shown = n > q.limit ? q.limit : n;
@@ -237,11 +234,7 @@ int api_patient_list(http_req *r)
 	len += (size_t)snprintf(ids, cap, "patients:");
 	for (int i = 0; i < shown; i++) {
 		json_t *o = api_patient_json(&items[i]);
-		if (summarize(r, &items[i], o)) {
-			json_decref(o);
-			json_decref(arr);
-			return r->status;
-		}
+		summarize(r, &sums[i], o);
 		json_array_append_new(arr, o);
 		len += (size_t)snprintf(ids + len, cap - len, " %s", items[i].id);
 	}

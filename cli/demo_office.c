@@ -310,7 +310,7 @@ static int add_invoices(office *o)
 	patient_query q = {.limit = 500};
 	patient *items;
 	int n, done = 0;
-	if (o->st->ops->patient_search(o->st, o->a, &q, &items, &n))
+	if (o->st->ops->patient_search(o->st, o->a, &q, &items, NULL, &n))
 		return -1;
 	for (int i = 0; i < n && done < INVOICED_PATIENTS; i++) {
 		int before = o->n_invoices;

@@ -352,6 +352,11 @@ void http_request_render(http_req *r)
 	r->res_json = r->out ? json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 	r->res_body = r->res_json ? r->res_json : "{}";
 	r->res_len = strlen(r->res_body);
+	/* The tree is freed here, on the thread that built it: the h2o engine sends the response
+	 * from its loop thread, which every connection shares. */
+	if (r->out)
+		json_decref(r->out);
+	r->out = NULL;
 }
 
 void http_request_log(http_req *r, double ms)

@@ -44,7 +44,8 @@ sw_err sq_audit_insert(sqlite_store *s, audit_record *r);
 sw_err sqlite_patient_create(store *s, const patient *p, audit_record *audit);
 sw_err sqlite_patient_get(store *s, arena *a, const char *id, patient *out);
 sw_err sqlite_patient_update(store *s, const patient *p, int expected_version, audit_record *audit);
-sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items, int *n);
+sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items,
+                             patient_summary **summaries, int *n);
 sw_err sqlite_patient_summary(store *s, arena *a, const char *id, patient_summary *out);
 sw_err sqlite_outcome_cohort(store *s, arena *a, long long since, outcome_batch *out);
 sw_err sqlite_serious_events(store *s, arena *a, int max, serious_event **items, int *n, int *more);

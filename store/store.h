@@ -235,9 +235,11 @@ typedef struct store_ops {
 	/* Writes p (all fields) if the stored version is expected_version; bumps the version. */
 	sw_err (*patient_update)(store *s, const patient *p, int expected_version,
 	                         audit_record *audit);
-	/* Up to q->limit + 1 rows, so the caller can tell whether there is a next page. */
+	/* Up to q->limit + 1 rows, so the caller can tell whether there is a next page; with
+	 * summaries non-NULL, each row's summary too (*summaries parallel to *items), read in the
+	 * same statement. */
 	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
-	                         int *n);
+	                         patient_summary **summaries, int *n);
 	sw_err (*patient_summary)(store *s, arena *a, const char *id, patient_summary *out);
 	/* The outcome cohort: every treated patient and the comparator (core/outcome_report.h). */
 	/* since < 0: everyone; else only the patients changed after that sequence number, all of

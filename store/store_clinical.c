@@ -10,14 +10,16 @@
 	"id, mrn, family_name, given_name, birth_date, sex_at_birth, phone, email, address_line, " \
 	"address_city, address_region, address_postal_code, address_country, research_consent, "   \
 	"synthetic, version, created_at, updated_at, updated_by, archived_at, archive_reason"
+#define PATIENT_N 21 /* the columns in PATIENT_COLS */
 
 /* The date of a patient's last visit: the latest assessment, test result or procedure that is
  * not voided (appointments will count too once they exist). */
-#define LAST_VISIT                                                                                 \
+#define LAST_VISIT_OF(T)                                                                           \
 	"SELECT max(d) FROM (SELECT substr(performed_at, 1, 10) AS d FROM assessments WHERE "      \
-	"patient_id = patients.id AND status != 'voided' UNION ALL SELECT performed_on FROM "      \
-	"observations WHERE patient_id = patients.id AND status != 'voided' UNION ALL SELECT "     \
-	"performed_on FROM procedures WHERE patient_id = patients.id AND status != 'voided')"
+	"patient_id = " T ".id AND status != 'voided' UNION ALL SELECT performed_on FROM "         \
+	"observations WHERE patient_id = " T ".id AND status != 'voided' UNION ALL SELECT "        \
+	"performed_on FROM procedures WHERE patient_id = " T ".id AND status != 'voided')"
+#define LAST_VISIT LAST_VISIT_OF("patients")
 
 static void read_patient(arena *a, sqlite3_stmt *st, patient *p)
 {
@@ -132,7 +134,39 @@ sw_err sqlite_patient_update(store *base, const patient *p, int expected_version
 	                        expected_version, audit);
 }
 
-/* LIKE pattern for a prefix, with % _ and \ escaped. */
+/* The summary beside each name (patient_summary), for the patients of table T. */
+#define NEWEST_CONDITION(T, col)                                                                   \
+	"(SELECT " col " FROM conditions WHERE patient_id = " T                                    \
+	".id AND status = 'active' ORDER BY "                                                      \
+	"coalesce(onset_date, '') DESC, created_at DESC LIMIT 1)"
+#define NRS_READINGS(T, cols)                                                                      \
+	"(SELECT " cols " FROM (SELECT entry_date AS d, nrs AS v, created_at AS c FROM "           \
+	"diary_entries WHERE patient_id = " T ".id AND status != 'voided' AND nrs IS NOT NULL "    \
+	"UNION ALL SELECT substr(performed_at, 1, 10), total, created_at FROM assessments WHERE "  \
+	"patient_id = " T                                                                          \
+	".id AND instrument_id = 'nrs' AND status != 'voided') ORDER BY d DESC, "                  \
+	"c DESC LIMIT 1)"
+#define SUMMARY_COLS(T)                                                                            \
+	NEWEST_CONDITION(T, "icd10")                                                               \
+	", " NEWEST_CONDITION(T, "etiology") ", " NEWEST_CONDITION(                                \
+	    T,                                                                                     \
+	    "onset_date") ", " NRS_READINGS(T,                                                     \
+	                                    "v") ", " NRS_READINGS(T,                              \
+	                                                           "d") ", (" LAST_VISIT_OF(T) ")"
+#define SUMMARY_N 6
+
+static void read_summary(arena *a, sqlite3_stmt *st, int i, patient_summary *out)
+{
+	out->icd10 = sq_col(a, st, i);
+	out->etiology = sq_col(a, st, i + 1);
+	out->onset_date = sq_col(a, st, i + 2);
+	out->has_nrs = sqlite3_column_type(st, i + 3) != SQLITE_NULL;
+	out->nrs = sqlite3_column_double(st, i + 3);
+	out->nrs_date = sq_col(a, st, i + 4);
+	out->last_visit = sq_col(a, st, i + 5);
+}
+
+/* LIKE pattern for a part of an MRN, found anywhere in it, with % _ and \ escaped. */
 static const char *prefix_pattern(arena *a, const char *q)
 {
 	size_t n = strlen(q);
@@ -144,33 +178,81 @@ static const char *prefix_pattern(arena *a, const char *q)
 	}
 	*o++ = '%';
 	*o = '\0';
-	return p;
+	return arena_printf(a, "%%%s", p);
 }
 
-sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items, int *n)
+/* A name prefix as a range of the NOCASE index: [prefix, prefix || 0xFF). No UTF-8 text has the
+ * byte 0xFF, so every name that starts with the prefix (ASCII letters in any case, as LIKE
+ * matched them) sorts inside it and no other. A range, not LIKE: a LIKE on a bound pattern makes
+ * SQLite prepare the statement again for every new pattern. */
+static void bind_prefix(sqlite3_stmt *st, int i, arena *a, const char *prefix)
+{
+	sq_text(st, i, prefix);
+	sq_text(st, i + 1, arena_printf(a, "%s\xff", prefix));
+}
+
+/* The shapes of a patient search, each one statement so that each can use its index (a
+ * catch-all statement with "?x IS NULL OR" terms scans the whole name index). Parameters: ?1
+ * birth date, ?2 exact MRN, ?3 the MRN pattern or ?3/?4 the first word's range (bind_prefix),
+ * ?12/?13 the second word's, ?6 include archived, ?7-?9 the keyset cursor, ?10 limit, ?11
+ * offset; a statement ignores those it does not name. */
+enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
+
+#define SEARCH_KEEP                                                                                \
+	"(?6 OR archived_at IS NULL) AND (?7 IS NULL OR (family_name, given_name, id) > (?7, ?8, " \
+	"?9))"
+#define SEARCH_HEAD "SELECT " PATIENT_COLS " FROM patients WHERE " SEARCH_KEEP " AND "
+#define BY_NAME "family_name, given_name, id"
+#define SEARCH_TAIL " ORDER BY " BY_NAME " LIMIT ?10"
+/* One word: the first page of family-name matches (in index order), of given-name matches (the
+ * index holds what they sort by) and the exact MRN, merged; only the page is read from the
+ * table. An OR of the three made SQLite read and sort every match's row. */
+#define WORD_BRANCH(cond)                                                                          \
+	"SELECT * FROM (SELECT rowid AS r, " BY_NAME " FROM patients WHERE " cond                  \
+	" AND " SEARCH_KEEP " ORDER BY " BY_NAME " LIMIT ?10)"
+#define MRN_BRANCH "SELECT rowid, " BY_NAME " FROM patients WHERE mrn = ?2 AND " SEARCH_KEEP
+#define WORD_CANDIDATES                                                                            \
+	WORD_BRANCH("family_name >= ?3 AND family_name < ?4")                                      \
+	" UNION " WORD_BRANCH("given_name >= ?3 AND given_name < ?4") " UNION " MRN_BRANCH
+#define SQL_WORD                                                                                   \
+	"SELECT " PATIENT_COLS " FROM patients WHERE rowid IN (SELECT r FROM (" WORD_CANDIDATES    \
+	") ORDER BY " BY_NAME " LIMIT ?10)" SEARCH_TAIL
+#define SQL_VISIT                                                                                  \
+	"SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) ORDER BY "        \
+	"(" LAST_VISIT ") DESC NULLS LAST, " BY_NAME " LIMIT ?10 OFFSET ?11"
+/* Two words: the first a family name and the second a given name, or the other way round. */
+#define FAMILY_GIVEN(f, f_end, g, g_end)                                                           \
+	"(family_name >= ?" f " AND family_name < ?" f_end " AND given_name >= ?" g                \
+	" AND given_name < ?" g_end ")"
+#define SQL_WORDS                                                                                  \
+	SEARCH_HEAD "(mrn = ?2 OR " FAMILY_GIVEN("3", "4", "12", "13") " OR " FAMILY_GIVEN(        \
+	    "12", "13", "3", "4") ")" SEARCH_TAIL
+/* With the summaries: the page first, then each of its rows summarised (a summary column in
+ * the page's own statement would be computed for every candidate before the sort). */
+#define SUMMED(sql, order)                                                                         \
+	"WITH page AS MATERIALIZED (" sql                                                          \
+	") SELECT page.*, " SUMMARY_COLS("page") " FROM page ORDER BY " order
+#define VISIT_ORDER "(" LAST_VISIT_OF("page") ") DESC NULLS LAST, " BY_NAME
+#define SHAPE(sql, order)                                                                          \
+	{                                                                                          \
+		sql, SUMMED(sql, order)                                                            \
+	}
+
+static const struct {
+	const char *plain, *summed;
+} shapes[] = {
+    [BY_VISIT] = SHAPE(SQL_VISIT, VISIT_ORDER),
+    [BY_MRN] = SHAPE(SEARCH_HEAD "mrn LIKE ?3 ESCAPE '\\'" SEARCH_TAIL, BY_NAME),
+    [ALL] = SHAPE(SEARCH_HEAD "1" SEARCH_TAIL, BY_NAME),
+    [BY_BIRTH] = SHAPE(SEARCH_HEAD "birth_date = ?1" SEARCH_TAIL, BY_NAME),
+    [BY_WORD] = SHAPE(SQL_WORD, BY_NAME),
+    [BY_WORDS] = SHAPE(SQL_WORDS, BY_NAME),
+};
+
+sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items,
+                             patient_summary **summaries, int *n)
 {
 	sqlite_store *s = SQ(base);
-	/* One statement per shape of query, so each can use its index (a catch-all statement with
-	 * "?x IS NULL OR" terms scans the whole name index). Parameters: ?1 birth date, ?2 exact
-	 * MRN, ?3/?4 first and second word as name prefixes, ?6 include archived, ?7-?9 the
-	 * keyset cursor, ?10 limit; a statement ignores those it does not name. */
-#define SEARCH_HEAD                                                                                \
-	"SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) AND (?7 IS NULL " \
-	"OR (family_name, given_name, id) > (?7, ?8, ?9)) AND "
-#define SEARCH_TAIL " ORDER BY family_name, given_name, id LIMIT ?10"
-	static const char sql_visit[] =
-	    "SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) ORDER BY "
-	    "(" LAST_VISIT ") DESC NULLS LAST, family_name, given_name, id LIMIT ?10 OFFSET ?11";
-	static const char sql_mrn[] = SEARCH_HEAD "mrn LIKE ?3 ESCAPE '\\'" SEARCH_TAIL;
-	static const char sql_all[] = SEARCH_HEAD "1" SEARCH_TAIL;
-	static const char sql_birth[] = SEARCH_HEAD "birth_date = ?1" SEARCH_TAIL;
-	static const char sql_word[] =
-	    SEARCH_HEAD "(mrn = ?2 OR family_name LIKE ?3 ESCAPE '\\' OR given_name LIKE ?3 ESCAPE "
-	                "'\\')" SEARCH_TAIL;
-	static const char sql_words[] = SEARCH_HEAD
-	    "(mrn = ?2 OR (family_name LIKE ?3 ESCAPE '\\' AND given_name LIKE ?4 ESCAPE "
-	    "'\\') OR (given_name LIKE ?3 ESCAPE '\\' AND family_name LIKE ?4 ESCAPE "
-	    "'\\'))" SEARCH_TAIL;
 	const char *query = q->q && *q->q ? q->q : NULL;
 	civil_date d;
 	const char *sep = query ? strpbrk(query, " ,") : NULL;
@@ -179,28 +261,28 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 		second++;
 	/* A word with a digit is part of an MRN (names have none): found anywhere in it. */
 	int digit = query && strpbrk(query, "0123456789") != NULL;
-	const char *sql = q->by_last_visit             ? sql_visit
-	                  : !query                     ? sql_all
-	                  : date_parse(query, &d) == 0 ? sql_birth
-	                  : digit && !sep              ? sql_mrn
-	                  : sep && *second             ? sql_words
-	                                               : sql_word;
-	sqlite3_stmt *st = sq_prep(s, sql);
+	int shape = q->by_last_visit             ? BY_VISIT
+	            : !query                     ? ALL
+	            : date_parse(query, &d) == 0 ? BY_BIRTH
+	            : digit && !sep              ? BY_MRN
+	            : sep && *second             ? BY_WORDS
+	                                         : BY_WORD;
+	sqlite3_stmt *st = sq_prep(s, summaries ? shapes[shape].summed : shapes[shape].plain);
 	if (!st)
 		return SW_EDB;
-	if (sql == sql_visit) {
+	if (shape == BY_VISIT) {
 		sqlite3_bind_int(st, 11, q->offset);
-	} else if (sql == sql_birth) {
+	} else if (shape == BY_BIRTH) {
 		sq_text(st, 1, query);
-	} else if (sql == sql_mrn) {
-		sq_text(st, 3, arena_printf(a, "%%%s", prefix_pattern(a, query)));
+	} else if (shape == BY_MRN) {
+		sq_text(st, 3, prefix_pattern(a, query));
 	} else if (query) {
 		/* "Smith John", "Smith, John" or "John Smith": two words match both name fields. */
 		sq_text(st, 2, query);
 		size_t first = sep ? (size_t)(sep - query) : strlen(query);
-		sq_text(st, 3, prefix_pattern(a, arena_strndup(a, query, first)));
-		if (sql == sql_words)
-			sq_text(st, 4, prefix_pattern(a, second));
+		bind_prefix(st, 3, a, arena_strndup(a, query, first));
+		if (shape == BY_WORDS)
+			bind_prefix(st, 12, a, second);
 	}
 	sqlite3_bind_int(st, 6, q->include_archived);
 	sq_text(st, 7, q->after_family);
@@ -209,12 +291,20 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 	sqlite3_bind_int(st, 10, q->limit + 1);
 	int cap = q->limit + 1, count = 0, rc;
 	patient *out = arena_zalloc(a, sizeof(patient) * (size_t)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < cap)
-		read_patient(a, st, &out[count++]);
+	patient_summary *sums =
+	    summaries ? arena_zalloc(a, sizeof(patient_summary) * (size_t)cap) : NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < cap) {
+		read_patient(a, st, &out[count]);
+		if (sums)
+			read_summary(a, st, PATIENT_N, &sums[count]);
+		count++;
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return sq_fail(s, "patient search");
 	*items = out;
+	if (summaries)
+		*summaries = sums;
 	*n = count;
 	return SW_OK;
 }
@@ -223,39 +313,14 @@ sw_err sqlite_patient_summary(store *base, arena *a, const char *id, patient_sum
 {
 	sqlite_store *s = SQ(base);
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = sq_prep(
-	    s,
-	    "SELECT (SELECT icd10 FROM conditions WHERE patient_id = patients.id AND status = "
-	    "'active' ORDER BY coalesce(onset_date, '') DESC, created_at DESC LIMIT 1), "
-	    "(SELECT etiology FROM conditions WHERE patient_id = patients.id AND status = "
-	    "'active' ORDER BY coalesce(onset_date, '') DESC, created_at DESC LIMIT 1), "
-	    "(SELECT onset_date FROM conditions WHERE patient_id = patients.id AND status = "
-	    "'active' ORDER BY coalesce(onset_date, '') DESC, created_at DESC LIMIT 1), "
-	    "(SELECT v FROM (SELECT entry_date AS d, nrs AS v, created_at AS c FROM diary_entries "
-	    "WHERE "
-	    "patient_id = patients.id AND status != 'voided' AND nrs IS NOT NULL UNION ALL "
-	    "SELECT substr(performed_at, 1, 10), total, created_at FROM assessments WHERE "
-	    "patient_id = patients.id AND instrument_id = 'nrs' AND status != 'voided') ORDER BY "
-	    "d DESC, c DESC LIMIT 1), "
-	    "(SELECT d FROM (SELECT entry_date AS d, created_at AS c FROM diary_entries WHERE "
-	    "patient_id "
-	    "= patients.id AND status != 'voided' AND nrs IS NOT NULL UNION ALL SELECT "
-	    "substr(performed_at, 1, 10), created_at FROM assessments WHERE patient_id = "
-	    "patients.id AND instrument_id = 'nrs' AND status != 'voided') ORDER BY d DESC, c "
-	    "DESC LIMIT 1), (" LAST_VISIT ") FROM patients WHERE id = ?1");
+	sqlite3_stmt *st =
+	    sq_prep(s, "SELECT " SUMMARY_COLS("patients") " FROM patients WHERE id = ?1");
 	if (!st)
 		return SW_EDB;
 	sq_text(st, 1, id);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->icd10 = sq_col(a, st, 0);
-		out->etiology = sq_col(a, st, 1);
-		out->onset_date = sq_col(a, st, 2);
-		out->has_nrs = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		out->nrs = sqlite3_column_double(st, 3);
-		out->nrs_date = sq_col(a, st, 4);
-		out->last_visit = sq_col(a, st, 5);
-	}
+	if (rc == SQLITE_ROW)
+		read_summary(a, st, 0, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return SW_OK;

@@ -193,23 +193,23 @@ static void search_modes_and_pages(void **state)
 	int n;
 	q.limit = 50;
 	q.q = "smi"; /* family or given name prefix, any case */
-	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
 	assert_int_equal(n, 4); /* Jones Smitty, Smith Anna, Smith John, smithers Amy */
 	assert_string_equal(items[0].family_name, "Jones");
 	assert_string_equal(items[1].given_name, "Anna");
 	q.q = "Smith Jo";
-	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].given_name, "John");
 	q.q = "S4";
-	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].family_name, "Brown");
 	q.q = "1970-07-07";
-	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
 	assert_int_equal(n, 1);
 	q.q = "O_"; /* LIKE wildcards are literal */
-	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
 	assert_int_equal(n, 1);
 	/* Pages of 3 walk all 7 in order, each once. */
 	q.q = NULL;
@@ -217,7 +217,8 @@ static void search_modes_and_pages(void **state)
 	int seen = 0;
 	const char *prev_family = "";
 	for (;;) {
-		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &n), SW_OK);
+		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n),
+		                 SW_OK);
 		int shown = n > q.limit ? q.limit : n;
 		for (int i = 0; i < shown; i++) {
 			assert_true(strcasecmp(prev_family, items[i].family_name) <= 0);
@@ -231,6 +232,53 @@ static void search_modes_and_pages(void **state)
 		q.after_id = items[shown - 1].id;
 	}
 	assert_int_equal(seen, 7);
+	/* One word in pages of 2, with summaries: a patient both of whose names match, and one
+	 * whose MRN is the word, each come once, in name order. */
+	patient both = make_patient(&f->a, "B1", "Smitts", "Smiley", "1990-01-01");
+	patient by_mrn = make_patient(&f->a, "smi", "Zed", "Zoe", "1990-01-01");
+	audit_record ab = rec("patient.create", both.id), am = rec("patient.create", by_mrn.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &both, &ab), SW_OK);
+	assert_int_equal(f->st->ops->patient_create(f->st, &by_mrn, &am), SW_OK);
+	static const char *const order[] = {"Jones", "Smith", "Smith", "smithers", "Smitts", "Zed"};
+	memset(&q, 0, sizeof q);
+	q.q = "smi";
+	q.limit = 2;
+	seen = 0;
+	for (;;) {
+		patient_summary *sums = NULL;
+		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &sums, &n),
+		                 SW_OK);
+		assert_non_null(sums);
+		int shown = n > q.limit ? q.limit : n;
+		for (int i = 0; i < shown; i++, seen++) {
+			assert_true(seen < 6);
+			assert_string_equal(items[i].family_name, order[seen]);
+			assert_null(sums[i].icd10);
+			assert_false(sums[i].has_nrs);
+		}
+		if (n <= q.limit)
+			break;
+		q.after_family = items[shown - 1].family_name;
+		q.after_given = items[shown - 1].given_name;
+		q.after_id = items[shown - 1].id;
+	}
+	assert_int_equal(seen, 6);
+	/* A prefix with a multi-byte letter: its bytes as they are, the ASCII ones in any case. */
+	patient umlaut = make_patient(&f->a, "U1", "M\xc3\xbcller", "Zo\xc3\xab", "1990-01-01");
+	audit_record au = rec("patient.create", umlaut.id);
+	assert_int_equal(f->st->ops->patient_create(f->st, &umlaut, &au), SW_OK);
+	memset(&q, 0, sizeof q);
+	q.limit = 50;
+	q.q = "m\xc3\xbc";
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].id, umlaut.id);
+	q.q = "zo\xc3\xab m";
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
+	assert_int_equal(n, 1);
+	q.q = "m\xc3\xbd"; /* the next letter after the prefix's: nothing */
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n), SW_OK);
+	assert_int_equal(n, 0);
 }
 
 static void failed_audit_rolls_back_the_write(void **state)
