@@ -100,15 +100,18 @@ async function staffTab(ctx) {
     onceSlot.firstChild.focus();
   }
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh(id = null) {
+    const mine = ++seq;
     let r;
     try {
       r = await get('/api/v1/staff');
     } catch (e) {
-      if (ctx.isCurrent()) fill(list, problemBox(e));
+      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
     fill(list, staffTable(r.body.items));
     if (id) highlight(list, id);
   }
@@ -260,15 +263,20 @@ async function tokensTab(ctx) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let staff = [];
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh(id = null) {
+    const mine = ++seq;
     let r;
+    let people;
     try {
-      [r, staff] = await Promise.all([get('/api/v1/tokens'), get('/api/v1/staff').then((x) => x.body.items)]);
+      [r, people] = await Promise.all([get('/api/v1/tokens'), get('/api/v1/staff').then((x) => x.body.items)]);
     } catch (e) {
-      if (ctx.isCurrent()) fill(list, problemBox(e));
+      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
+    staff = people;
     fill(list, tokenTable(r.body.items));
     if (id) highlight(list, id);
   }

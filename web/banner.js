@@ -35,7 +35,10 @@ export function patientBanner(ctx, p) {
         : null),
     neuropathy, alerts);
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh() {
+    const mine = ++seq;
     const clinical = session.can('clinical.read');
     let got;
     try {
@@ -49,7 +52,7 @@ export function patientBanner(ctx, p) {
       // The tab itself shows what went wrong; the banner keeps what it had.
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
     const [conditions, meds, events, observations] = got;
     fillNeuropathy(conditions);
     fillAlerts(meds, events, observations);

@@ -30,18 +30,21 @@ export async function billingTab(ctx, p) {
   add(root, h('div', { class: 'billing' }, balance, estimates.el, invoices.el, payments.el));
 
   // Reads everything again and redraws each section; fresh: {what, id} of the record just saved.
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function reload(fresh = null) {
+    const mine = ++seq;
     const base = `/api/v1/patients/${p.id}`;
     let got;
     try {
       got = await Promise.all([get(`${base}/balance`), get(`${base}/invoices`), get(`${base}/payments`),
         get(`${base}/estimates`), state.cat ? state.cat : catalogues()]);
     } catch (e) {
-      if (!ctx.isCurrent()) return;
+      if (!ctx.isCurrent() || mine !== seq) return;
       fill(balance, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
     [state.balance, state.invoices, state.payments, state.estimates] = got.slice(0, 4).map((r, i) => (i ? r.body.items : r.body));
     state.cat = got[4];
     state.currency = state.balance.currency;
@@ -86,31 +89,42 @@ function estimateSection(ctx, state, reload) {
   s.el.insertBefore(slot, s.body);
   add(s.el, shown);
   const panel = make ? inlinePanel(make, slot) : null;
+  // opening: the latest opening of the panel; an older answer, or one for a panel closed since, is dropped.
+  let opening = 0;
   if (make) {
     make.addEventListener('click', async () => {
       if (panel.isOpen) { panel.close(); return; }
+      const mine = ++opening;
       panel.open(h('p', { class: 'loading' }, 'Loading the plans…'));
       let plans;
       try {
         const [r, protocols] = await Promise.all([get(`/api/v1/patients/${state.p.id}/plans`), protocolList()]);
         plans = r.body.items.map((pl) => ({ ...pl, protocol_title: (protocols.find((x) => x.id === pl.protocol) || {}).title }));
       } catch (e) {
-        panel.open(problemBox(e));
+        if (mine === opening && panel.isOpen) panel.open(problemBox(e));
         return;
       }
+      if (mine !== opening || !panel.isOpen) return;
       panel.open(estimateForm(ctx, state, plans, panel, async (est) => {
         await reload();
+        showing += 1; // a Show still in flight no longer replaces the estimate just made
         showEstimate(state, shown, est);
       }));
     });
   }
+  // showing: the estimate asked for last; an older answer that comes back later is dropped.
+  let showing = 0;
   async function open(id, opener) {
+    const mine = ++showing;
     fill(shown, h('p', { class: 'loading' }, 'Loading the estimate…'));
+    let r;
     try {
-      showEstimate(state, shown, (await get(`/api/v1/estimates/${id}`)).body, opener);
+      r = await get(`/api/v1/estimates/${id}`);
     } catch (e) {
-      fill(shown, problemBox(e));
+      if (mine === showing) fill(shown, problemBox(e));
+      return;
     }
+    if (mine === showing) showEstimate(state, shown, r.body, opener);
   }
   return {
     el: s.el,

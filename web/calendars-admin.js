@@ -301,14 +301,18 @@ async function closuresPanel(ctx, res, close) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   const zone = ctx.session.me.clinic?.time_zone || null;
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh(id = null) {
+    const mine = ++seq;
     let r;
     try {
       r = await get(`/api/v1/resources/${res.id}/closures`);
     } catch (e) {
-      fill(list, problemBox(e));
+      if (mine === seq) fill(list, problemBox(e));
       return;
     }
+    if (mine !== seq) return;
     fill(list, closureTable(r.body.items));
     if (id) highlight(list, id);
   }
@@ -429,14 +433,18 @@ async function feedsPanel(res, close) {
   const tools = h('div', { class: 'card-tools' });
   const say = (text) => { status.textContent = text; status.hidden = !text; };
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh(id = null) {
+    const mine = ++seq;
     let r;
     try {
       r = await get(`/api/v1/resources/${res.id}/feed-tokens`);
     } catch (e) {
-      fill(list, problemBox(e));
+      if (mine === seq) fill(list, problemBox(e));
       return;
     }
+    if (mine !== seq) return;
     fill(list, feedTable(r.body.items));
     if (id) highlight(list, id);
   }
@@ -523,15 +531,20 @@ export async function calendarsTab(ctx) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let staff = [];
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh(id = null) {
+    const mine = ++seq;
     let r;
+    let people;
     try {
-      [r, staff] = await Promise.all([get('/api/v1/resources'), get('/api/v1/staff').then((x) => x.body.items)]);
+      [r, people] = await Promise.all([get('/api/v1/resources'), get('/api/v1/staff').then((x) => x.body.items)]);
     } catch (e) {
-      if (ctx.isCurrent()) fill(list, problemBox(e));
+      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
+    staff = people;
     fill(list, resourceTable(r.body.items));
     if (id) highlight(list, id);
   }

@@ -24,15 +24,18 @@ export async function diagnosesSection(ctx, p, { onChange = async () => {} } = {
   add(section, status, list, tools);
   const canWrite = session.can('condition.write') && !p.archived;
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function refresh(text = null, id = null) {
+    const mine = ++seq;
     let r;
     try {
       r = await get(`/api/v1/patients/${p.id}/conditions`);
     } catch (e) {
-      if (ctx.isCurrent()) fill(list, problemBox(e));
+      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
     fill(list, conditionTable(r.body.items, canWrite, (t) => changed(t)));
     if (id) highlight(list, id);
     if (text) {

@@ -34,9 +34,12 @@ export function invoiceSection(ctx, state, reload) {
   const slot = h('div', { class: 'panel' });
   s.el.insertBefore(slot, s.body);
   const panel = add ? inlinePanel(add, slot) : null;
+  // opening: the latest opening of the panel; an older answer, or one for a panel closed since, is dropped.
+  let opening = 0;
   if (add) {
     add.addEventListener('click', async () => {
       if (panel.isOpen) { panel.close(); return; }
+      const mine = ++opening;
       panel.open(h('p', { class: 'loading' }, 'Loading the completed visits…'));
       let appts = [];
       try {
@@ -44,9 +47,10 @@ export function invoiceSection(ctx, state, reload) {
           appts = (await get(`/api/v1/appointments?patient_id=${state.p.id}`)).body.items;
         }
       } catch (e) {
-        panel.open(problemBox(e));
+        if (mine === opening && panel.isOpen) panel.open(problemBox(e));
         return;
       }
+      if (mine !== opening || !panel.isOpen) return;
       const taken = invoicedSources(state.invoices);
       const open = appts.filter((a) => a.status === 'completed' && !taken.has(a.id));
       panel.open(newInvoiceForm(ctx, state, open, panel, reload));

@@ -52,15 +52,18 @@ export async function visitsTab(ctx, p) {
       }))));
   }
 
+  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
+  let seq = 0;
   async function load() {
+    const mine = ++seq;
     let items;
     try {
       items = (await get(`/api/v1/appointments?patient_id=${p.id}`)).body.items;
     } catch (e) {
-      if (ctx.isCurrent()) fill(list, problemBox(e));
+      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || mine !== seq) return;
     const coming = items.filter((a) => dateOf(a.start) >= today).sort((x, y) => x.start.localeCompare(y.start));
     const past = items.filter((a) => dateOf(a.start) < today).sort((x, y) => y.start.localeCompare(x.start));
     fill(list,

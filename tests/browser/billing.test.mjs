@@ -220,6 +220,46 @@ test('front desk: an estimate from the Billing tab (prices missing first), its t
     assert.deepEqual(unexpected(problems, [409]), []);
   }));
 
+// With several worker threads answers can come back out of order: "Show" on one estimate and
+// then on another, the first answer held back until after the second, still shows the second.
+test('front desk: Show on a second estimate while the first is loading shows the second, not the late first',
+  { timeout: TIMEOUT }, () => withPage('billing-estimate-race', async (page, problems) => {
+    await setUp();
+    const { clin, p, cond } = await patientWithDiagnosis('Lindqvist', { given: 'Maja' });
+    const pl = ok(await clin.post(`/api/v1/patients/${p.id}/plans`, { protocol: 'prp-series', condition_id: cond.id, start_date: day(14) }), 'plan');
+    // Every item of the series priced today (one already set by another test is a 409, kept).
+    for (const [kind, code, biologic] of [['appointment', 'consultation'], ['appointment', 'blood_draw'], ['appointment', 'injection'],
+      ['appointment', 'follow_up'], ['procedure', 'blood_draw', 'prp'], ['procedure', 'processing', 'prp'], ['procedure', 'injection', 'prp']]) {
+      const r = await admin.call('PUT', '/api/v1/prices', { items: [{ kind, code, ...(biologic ? { biologic } : {}), amount: 20000, effective_from: today }] });
+      assert.ok([200, 201, 409].includes(r.status), `price ${kind} ${code}: ${r.status} ${r.text}`);
+    }
+    const desk = await login(env.server.base, 'front_desk');
+    const first = ok(await desk.post(`/api/v1/plans/${pl.id}/estimates`, { valid_days: 10 }), 'first estimate');
+    const second = ok(await desk.post(`/api/v1/plans/${pl.id}/estimates`, { valid_days: 20 }), 'second estimate');
+    await signIn(page, 'front_desk');
+    await page.goto(`${env.server.base}/patients/${p.id}/billing`);
+    await waitForCount('estimate rows', () => page.getByTestId('estimate-row').count(), 2);
+    // The first estimate's answer is held back 800 ms; the second's passes at once.
+    let released;
+    const late = new Promise((resolve) => { released = resolve; });
+    await page.route(`**/api/v1/estimates/${first.id}`, async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+      released();
+    });
+    const lateAnswer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/estimates/${first.id}`));
+    await page.locator(`[data-testid="estimate-row"][data-id="${first.id}"]`).getByTestId('estimate-view').click();
+    await page.locator(`[data-testid="estimate-row"][data-id="${second.id}"]`).getByTestId('estimate-view').click();
+    await page.locator(`[data-testid="estimate"][data-id="${second.id}"]`).waitFor();
+    await late;
+    await lateAnswer;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await page.getByTestId('estimate').count(), 1);
+    assert.equal(await page.getByTestId('estimate').getAttribute('data-id'), second.id, 'the estimate asked for last is shown');
+    await assertText(page.getByTestId('estimate-valid'), second.valid_until);
+    assert.deepEqual(unexpected(problems, []), []);
+  }));
+
 test('front desk: an invoice from a completed visit (a visit without a price named), issued, paid by card; balance 0; the takings',
   { timeout: TIMEOUT }, () => withPage('billing-invoice', async (page, problems) => {
     await setUp();
