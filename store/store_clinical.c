@@ -12,15 +12,6 @@
 	"synthetic, version, created_at, updated_at, updated_by, archived_at, archive_reason"
 #define PATIENT_N 21 /* the columns in PATIENT_COLS */
 
-/* The date of a patient's last visit: the latest assessment, test result or procedure that is
- * not voided (appointments will count too once they exist). */
-#define LAST_VISIT_OF(T)                                                                           \
-	"SELECT max(d) FROM (SELECT substr(performed_at, 1, 10) AS d FROM assessments WHERE "      \
-	"patient_id = " T ".id AND status != 'voided' UNION ALL SELECT performed_on FROM "         \
-	"observations WHERE patient_id = " T ".id AND status != 'voided' UNION ALL SELECT "        \
-	"performed_on FROM procedures WHERE patient_id = " T ".id AND status != 'voided')"
-#define LAST_VISIT LAST_VISIT_OF("patients")
-
 static void read_patient(arena *a, sqlite3_stmt *st, patient *p)
 {
 	int i = 0;
@@ -134,26 +125,10 @@ sw_err sqlite_patient_update(store *base, const patient *p, int expected_version
 	                        expected_version, audit);
 }
 
-/* The summary beside each name (patient_summary), for the patients of table T. */
-#define NEWEST_CONDITION(T, col)                                                                   \
-	"(SELECT " col " FROM conditions WHERE patient_id = " T                                    \
-	".id AND status = 'active' ORDER BY "                                                      \
-	"coalesce(onset_date, '') DESC, created_at DESC LIMIT 1)"
-#define NRS_READINGS(T, cols)                                                                      \
-	"(SELECT " cols " FROM (SELECT entry_date AS d, nrs AS v, created_at AS c FROM "           \
-	"diary_entries WHERE patient_id = " T ".id AND status != 'voided' AND nrs IS NOT NULL "    \
-	"UNION ALL SELECT substr(performed_at, 1, 10), total, created_at FROM assessments WHERE "  \
-	"patient_id = " T                                                                          \
-	".id AND instrument_id = 'nrs' AND status != 'voided') ORDER BY d DESC, "                  \
-	"c DESC LIMIT 1)"
-#define SUMMARY_COLS(T)                                                                            \
-	NEWEST_CONDITION(T, "icd10")                                                               \
-	", " NEWEST_CONDITION(T, "etiology") ", " NEWEST_CONDITION(                                \
-	    T,                                                                                     \
-	    "onset_date") ", " NRS_READINGS(T,                                                     \
-	                                    "v") ", " NRS_READINGS(T,                              \
-	                                                           "d") ", (" LAST_VISIT_OF(T) ")"
-#define SUMMARY_N 6
+/* The summary beside each name (patient_summary) is kept in patient_summaries by triggers
+ * (migration 022): a patient with nothing to show has no row. */
+#define SUMMARY_COLS "s.icd10, s.etiology, s.onset_date, s.nrs, s.nrs_date, s.last_visit"
+#define SUMMARY_JOIN(T) " LEFT JOIN patient_summaries s ON s.patient_id = " T ".id"
 
 static void read_summary(arena *a, sqlite3_stmt *st, int i, patient_summary *out)
 {
@@ -217,9 +192,12 @@ enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 #define SQL_WORD                                                                                   \
 	"SELECT " PATIENT_COLS " FROM patients WHERE rowid IN (SELECT r FROM (" WORD_CANDIDATES    \
 	") ORDER BY " BY_NAME " LIMIT ?10)" SEARCH_TAIL
+#define VISIT_ORDER "s.last_visit DESC NULLS LAST, " BY_NAME
 #define SQL_VISIT                                                                                  \
-	"SELECT " PATIENT_COLS " FROM patients WHERE (?6 OR archived_at IS NULL) ORDER BY "        \
-	"(" LAST_VISIT ") DESC NULLS LAST, " BY_NAME " LIMIT ?10 OFFSET ?11"
+	"SELECT " PATIENT_COLS                                                                     \
+	" FROM patients" SUMMARY_JOIN("patients") " WHERE (?6 OR "                                 \
+	                                          "archived_at IS NULL) ORDER BY " VISIT_ORDER     \
+	                                          " LIMIT ?10 OFFSET ?11"
 /* Two words: the first a family name and the second a given name, or the other way round. */
 #define FAMILY_GIVEN(f, f_end, g, g_end)                                                           \
 	"(family_name >= ?" f " AND family_name < ?" f_end " AND given_name >= ?" g                \
@@ -227,12 +205,10 @@ enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 #define SQL_WORDS                                                                                  \
 	SEARCH_HEAD "(mrn = ?2 OR " FAMILY_GIVEN("3", "4", "12", "13") " OR " FAMILY_GIVEN(        \
 	    "12", "13", "3", "4") ")" SEARCH_TAIL
-/* With the summaries: the page first, then each of its rows summarised (a summary column in
- * the page's own statement would be computed for every candidate before the sort). */
+/* With the summaries: the page first, then each of its rows joined to its summary. */
 #define SUMMED(sql, order)                                                                         \
-	"WITH page AS MATERIALIZED (" sql                                                          \
-	") SELECT page.*, " SUMMARY_COLS("page") " FROM page ORDER BY " order
-#define VISIT_ORDER "(" LAST_VISIT_OF("page") ") DESC NULLS LAST, " BY_NAME
+	"WITH page AS MATERIALIZED (" sql ") SELECT page.*, " SUMMARY_COLS                         \
+	" FROM page" SUMMARY_JOIN("page") " ORDER BY " order
 #define SHAPE(sql, order)                                                                          \
 	{                                                                                          \
 		sql, SUMMED(sql, order)                                                            \
@@ -313,8 +289,8 @@ sw_err sqlite_patient_summary(store *base, arena *a, const char *id, patient_sum
 {
 	sqlite_store *s = SQ(base);
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st =
-	    sq_prep(s, "SELECT " SUMMARY_COLS("patients") " FROM patients WHERE id = ?1");
+	sqlite3_stmt *st = sq_prep(s, "SELECT " SUMMARY_COLS " FROM patients" SUMMARY_JOIN(
+	                                  "patients") " WHERE patients.id = ?1");
 	if (!st)
 		return SW_EDB;
 	sq_text(st, 1, id);

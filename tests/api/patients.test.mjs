@@ -75,8 +75,10 @@ describe('the list beside the names', () => {
     const b = await created({ family_name: tag, given_name: 'Bea' });
     const none = await created({ family_name: tag, given_name: 'Cid' });
     assert.equal((await c.post(`/api/v1/patients/${a.id}/conditions`, { icd10: 'G62.1', onset_date: ymd(addDays(todayUTC(), -60)) })).status, 201);
-    assert.equal((await c.post(`/api/v1/patients/${a.id}/diary`, { entry_date: ymd(addDays(todayUTC(), -1)), nrs: 6 })).status, 201);
-    assert.equal((await c.post(`/api/v1/patients/${a.id}/assessments`, { instrument: 'nrs', performed_at: ymd(addDays(todayUTC(), -20)), answers: { score: 8 } })).status, 201);
+    const diary = await c.post(`/api/v1/patients/${a.id}/diary`, { entry_date: ymd(addDays(todayUTC(), -1)), nrs: 6 });
+    assert.equal(diary.status, 201);
+    const nrs = await c.post(`/api/v1/patients/${a.id}/assessments`, { instrument: 'nrs', performed_at: ymd(addDays(todayUTC(), -20)), answers: { score: 8 } });
+    assert.equal(nrs.status, 201);
     assert.equal((await c.post(`/api/v1/patients/${b.id}/observations`, { kind: 'hba1c', value: 7, unit: '%', performed_on: ymd(addDays(todayUTC(), -3)) })).status, 201);
     const rows = (await list({ q: tag })).body.items;
     const byId = Object.fromEntries(rows.map((x) => [x.id, x]));
@@ -92,6 +94,18 @@ describe('the list beside the names', () => {
     const fdRow = (await fd.get(`/api/v1/patients?q=${tag}`)).body.items.find((x) => x.id === a.id);
     assert.ok(!('neuropathy' in fdRow) && !('latest_nrs' in fdRow), 'the front desk sees no clinical detail');
     assert.equal(fdRow.last_visit, ymd(addDays(todayUTC(), -20)));
+
+    // Voided records drop out at once: the clinic reading is the latest NRS, then none is.
+    const voidIt = async (path, rec) => assert.equal((await c.post(`/api/v1/${path}/${rec.body.id}/void`,
+      { reason: 'Entered in error' }, { 'If-Match': `"${rec.body.version}"` })).status, 200);
+    await voidIt('diary-entries', diary);
+    let row = (await list({ q: tag })).body.items.find((x) => x.id === a.id);
+    assert.deepEqual(row.latest_nrs, { value: 8, date: ymd(addDays(todayUTC(), -20)) });
+    await voidIt('assessments', nrs);
+    row = (await list({ q: tag })).body.items.find((x) => x.id === a.id);
+    assert.equal(row.latest_nrs, null);
+    assert.equal(row.last_visit, null, 'the voided reading was the only visit');
+    assert.equal(row.neuropathy.icd10, 'G62.1');
 
     const found = (await list({ q: '90817' })).body.items.map((x) => x.id);
     assert.deepEqual(found, [a.id], 'part of an MRN finds it');
