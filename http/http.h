@@ -120,7 +120,11 @@ typedef struct route {
 	const char *summary;  /* for the OpenAPI document */
 	int body;             /* 1 when it takes a JSON body */
 	const rec_kind *kind; /* the kind of record a generic handler (api/records.c) serves */
+	int quick;            /* QUICK: a short read (no writes, bounded work) that the h2o engine
+	                       * may run on its event loop instead of handing it to a worker */
 } route;
+
+#define QUICK 1
 
 extern const route routes[];
 

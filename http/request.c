@@ -179,6 +179,18 @@ static int read_body(http_req *r)
 	return 0;
 }
 
+int http_request_quick(http_req *r)
+{
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
+		return 0;
+	if (!http_header(r, "Authorization") && http_header(r, "Cookie"))
+		return 0;
+	for (const route *rt = routes; rt->method; rt++)
+		if (strcmp(rt->method, "GET") == 0 && match(rt->pattern, r->path, r))
+			return rt->quick;
+	return 0;
+}
+
 static int api_dispatch(http_req *r)
 {
 	const route *found = NULL;

@@ -1,6 +1,7 @@
 /* The h2o engine (libh2o-evloop): a few event-loop threads (--loop-threads) share the listening
  * socket, and each owns the connections it accepted; API requests run on a pool of worker
- * threads (SQLite may block them) and come back to their loop, which sends the response.
+ * threads (SQLite may block them) and come back to their loop, which sends the response. Quick
+ * reads (routes marked QUICK, http_request_quick) run on the loop itself.
  * Read-audit records do not hold a worker: the response waits in memory until the group commit
  * holding them is durable (audit_queue_submit_async).
  *
@@ -700,6 +701,21 @@ static void to_workers(job *j)
 	pthread_mutex_unlock(&E.mu);
 }
 
+/* A quick read run on the loop itself (http_request_quick): no hand-off to a worker and back,
+ * no thread woken. Its read-audit records still go to the group commit, and the response waits
+ * for them as a worker's would (on_audit_done sends the job back to this loop). */
+static void run_here(job *j)
+{
+	j->running = 1;
+	j->lp->inflight++;
+	http_request_run(&j->r);
+	if (atomic_fetch_sub(&j->holds, 1) != 1)
+		return;
+	j->lp->inflight--;
+	j->running = 0;
+	respond(j);
+}
+
 /* Jobs back from the workers (loop thread). */
 static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
 {
@@ -791,7 +807,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		respond(j);
 	} else {
 		j->r.audit_later = audit_later;
-		to_workers(j);
+		if (http_request_quick(&j->r))
+			run_here(j);
+		else
+			to_workers(j);
 	}
 	return 0;
 }
@@ -881,6 +900,7 @@ static void loop_life(loop *lp)
 		arena_free(&j->a);
 		free(j);
 	}
+	http_thread_end(); /* the store connection of the quick reads run here */
 }
 
 static void *loop_main(void *arg)

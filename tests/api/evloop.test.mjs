@@ -6,8 +6,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer } from '../lib/server.mjs';
-import { stopServer } from './helpers.mjs';
+import { spawn } from 'node:child_process';
+import { startServer, login } from '../lib/server.mjs';
+import { stopServer, tokenClient, parseRoutes } from './helpers.mjs';
 
 // Connects from localAddress, writes bytes (a string, or a list written 50 ms apart), and resolves
 // when the server closes the connection or after waitMs: {text, status, closed, ms, socket}.
@@ -348,5 +349,62 @@ describe('h2o engine: behind a trusted proxy', () => {
     } finally {
       for (const r of held) r.socket.destroy();
     }
+  });
+});
+
+// Holds SQLite's write lock from another process (the sqlite3 shell) until release() is called.
+async function holdWriteLock(db) {
+  const sh = spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  sh.stdout.on('data', (d) => { out += d; });
+  sh.stdin.write(".timeout 5000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
+  const until = Date.now() + 5000;
+  while (!out.includes('locked') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(out.includes('locked'), 'the shell took the write lock');
+  return () => new Promise((resolve) => { sh.on('close', resolve); sh.stdin.end('COMMIT;\n.quit\n'); });
+}
+
+describe('h2o engine: quick reads on the loop', () => {
+  let srv;
+  before(async () => { srv = await startServer({ args: ['--engine', 'h2o', '--quiet', '--threads', '1'] }); });
+  after(async () => { await stopServer(srv); });
+
+  test('quick routes are reads', () => {
+    const quick = parseRoutes().filter((r) => r.quick);
+    assert.ok(quick.some((r) => r.path === '/api/v1/patients/{id}'), 'a patient is a quick read');
+    for (const r of quick) assert.ok(r.method === 'GET' && r.body === 0, `${r.method} ${r.path} is a GET without a body`);
+  });
+
+  test('with the one worker waiting for the write lock, health and a token\'s read are answered from the loop', async () => {
+    const tok = tokenClient(srv.base, srv.db, 'clinician');
+    const made = await tok.post('/api/v1/patients', { mrn: 'QL-1', family_name: 'Loop', given_name: 'Quinn',
+      birth_date: '1960-02-03', sex_at_birth: 'female' });
+    assert.equal(made.status, 201, made.text);
+    const admin = await login(srv.base, 'admin');
+    const release = await holdWriteLock(srv.db);
+    let write;
+    try {
+      // A write (session cookie) takes the one worker and waits for the lock.
+      write = admin.post('/api/v1/patients', { mrn: 'QL-2', family_name: 'Loop', given_name: 'Rae',
+        birth_date: '1961-02-03', sex_at_birth: 'male' });
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      const health = await fetch(`${srv.base}/api/v1/health`);
+      assert.equal(health.status, 200);
+      assert.ok(Date.now() - t0 < 1000, `health answered in ${Date.now() - t0} ms with the worker busy`);
+      // A cookie's read goes to the (busy) worker: it is still waiting when the lock goes.
+      let cookieRead = null;
+      admin.get(`/api/v1/patients/${made.body.id}`).then((r) => { cookieRead = r; });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(cookieRead, null, 'a session\'s read waits for the worker');
+    } finally {
+      await release();
+    }
+    const w = await write;
+    assert.equal(w.status, 201, w.text);
+    // The token's audited read: answered from the loop once its audit record is durable.
+    const got = await tok.get(`/api/v1/patients/${made.body.id}`);
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.body.given_name, 'Quinn');
   });
 });
