@@ -189,7 +189,10 @@ sw_err sq_check_version(sqlite_store *s, const char *sql, const char *id, int ex
  * runs each inside its own SAVEPOINT on its own connection (a job that fails is rolled back to
  * its savepoint and the others go on), commits once, and hands each job its answer. A job is
  * answered only after the commit that holds it is durable, so an acknowledged write survives a
- * crash exactly as before; each keeps its own audit record, chained in commit order. */
+ * crash exactly as before; each keeps its own audit record, chained in commit order. Each job
+ * has its own condition variable: a commit wakes the owners of its jobs and, when more are
+ * queued, the first of them to lead next; a broadcast woke every waiter at every commit, and
+ * they fought for the mutex only to sleep again. */
 typedef struct write_job {
 	sw_err (*write)(sqlite_store *, const void *);
 	const void *row;
@@ -198,11 +201,11 @@ typedef struct write_job {
 	audit_record *audit;
 	sw_err rc;
 	int done;
+	pthread_cond_t wake; /* its owner waits on it: answered, or its turn to lead */
 	struct write_job *next;
 } write_job;
 
 static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t group_done = PTHREAD_COND_INITIALIZER;
 static write_job *group_head, *group_tail;
 static int group_leading;
 
@@ -222,7 +225,7 @@ static sw_err run_job(sqlite_store *s, write_job *j)
 		sqlite3_exec(s->db, "ROLLBACK TO job", NULL, NULL, NULL);
 	}
 	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "RELEASE job", NULL, NULL, NULL);
+		exec(s, "RELEASE job"); /* prepared once (sqlite3_exec compiled it every time) */
 	return rc;
 }
 
@@ -255,7 +258,8 @@ sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const v
                         const void *row, const char *version_sql, const char *id, int expected,
                         audit_record *audit)
 {
-	write_job job = {write, row, version_sql, id, expected, audit, SW_OK, 0, NULL};
+	write_job job = {write, row, version_sql, id, expected, audit, SW_OK, 0, .next = NULL};
+	pthread_cond_init(&job.wake, NULL);
 	pthread_mutex_lock(&group_mu);
 	if (group_tail)
 		group_tail->next = &job;
@@ -264,7 +268,7 @@ sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const v
 	group_tail = &job;
 	while (!job.done) {
 		if (group_leading) {
-			pthread_cond_wait(&group_done, &group_mu);
+			pthread_cond_wait(&job.wake, &group_mu);
 			continue;
 		}
 		group_leading = 1;
@@ -276,12 +280,18 @@ sw_err sq_write_audited(sqlite_store *s, sw_err (*write)(sqlite_store *, const v
 		for (write_job *j = batch; j;) {
 			write_job *next = j->next; /* j may be gone once its owner sees done */
 			j->done = 1;
+			if (j != &job)
+				pthread_cond_signal(
+				    &j->wake); /* it runs only once the mutex is free */
 			j = next;
 		}
 		group_leading = 0;
-		pthread_cond_broadcast(&group_done);
+		if (group_head)
+			pthread_cond_signal(
+			    &group_head->wake); /* queued meanwhile: it leads next */
 	}
 	pthread_mutex_unlock(&group_mu);
+	pthread_cond_destroy(&job.wake);
 	return job.rc;
 }
 
