@@ -175,6 +175,23 @@ static void patient_roundtrip_and_versions(void **state)
 	assert_int_equal(f->st->ops->patient_get(f->st, &f->a, "0000", &now), SW_ENOTFOUND);
 }
 
+/* One page of q into *items (and *sums when sums is not NULL), q's cursor moved past it: how
+ * many it shows, and in *more whether another page follows. */
+static int search_page(fixture *f, patient_query *q, patient **items, patient_summary **sums,
+                       int *more)
+{
+	int n;
+	assert_int_equal(f->st->ops->patient_search(f->st, &f->a, q, items, sums, &n), SW_OK);
+	int shown = n > q->limit ? q->limit : n;
+	*more = n > q->limit;
+	if (*more) {
+		q->after_family = (*items)[shown - 1].family_name;
+		q->after_given = (*items)[shown - 1].given_name;
+		q->after_id = (*items)[shown - 1].id;
+	}
+	return shown;
+}
+
 static void search_modes_and_pages(void **state)
 {
 	fixture *f = *state;
@@ -214,22 +231,15 @@ static void search_modes_and_pages(void **state)
 	/* Pages of 3 walk all 7 in order, each once. */
 	q.q = NULL;
 	q.limit = 3;
-	int seen = 0;
+	int seen = 0, more = 1;
 	const char *prev_family = "";
-	for (;;) {
-		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, NULL, &n),
-		                 SW_OK);
-		int shown = n > q.limit ? q.limit : n;
+	while (more) {
+		int shown = search_page(f, &q, &items, NULL, &more);
 		for (int i = 0; i < shown; i++) {
 			assert_true(strcasecmp(prev_family, items[i].family_name) <= 0);
 			prev_family = items[i].family_name;
 		}
 		seen += shown;
-		if (n <= q.limit)
-			break;
-		q.after_family = items[shown - 1].family_name;
-		q.after_given = items[shown - 1].given_name;
-		q.after_id = items[shown - 1].id;
 	}
 	assert_int_equal(seen, 7);
 	/* One word in pages of 2, with summaries: a patient both of whose names match, and one
@@ -244,23 +254,17 @@ static void search_modes_and_pages(void **state)
 	q.q = "smi";
 	q.limit = 2;
 	seen = 0;
-	for (;;) {
+	more = 1;
+	while (more) {
 		patient_summary *sums = NULL;
-		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &items, &sums, &n),
-		                 SW_OK);
+		int shown = search_page(f, &q, &items, &sums, &more);
 		assert_non_null(sums);
-		int shown = n > q.limit ? q.limit : n;
 		for (int i = 0; i < shown; i++, seen++) {
 			assert_true(seen < 6);
 			assert_string_equal(items[i].family_name, order[seen]);
 			assert_null(sums[i].icd10);
 			assert_false(sums[i].has_nrs);
 		}
-		if (n <= q.limit)
-			break;
-		q.after_family = items[shown - 1].family_name;
-		q.after_given = items[shown - 1].given_name;
-		q.after_id = items[shown - 1].id;
 	}
 	assert_int_equal(seen, 6);
 	/* A prefix with a multi-byte letter: its bytes as they are, the ASCII ones in any case. */
