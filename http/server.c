@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../core/treatment.h"
+#include "../store/wal_checkpointer.h"
 #include "../util/strbuf.h"
 #include "engine.h"
 
@@ -175,8 +176,14 @@ int http_serve(const server_cfg *cfg)
 {
 	http_srv.cfg = *cfg;
 	char err[256];
+	wal_checkpointer *wal = NULL;
+	if (wal_checkpointer_start(cfg->db_path, &wal, err, sizeof err)) {
+		fprintf(stderr, "schwann: %s\n", err);
+		return 1;
+	}
 	if (audit_queue_start(cfg->db_path, &http_srv.audit, err, sizeof err)) {
 		fprintf(stderr, "schwann: %s\n", err);
+		wal_checkpointer_stop(wal);
 		return 1;
 	}
 	const char *biologics[OV_MAX_VALUES];
@@ -191,6 +198,7 @@ int http_serve(const server_cfg *cfg)
 	if (!http_srv.outcomes) {
 		fputs("schwann: out of memory\n", stderr);
 		audit_queue_stop(http_srv.audit);
+		wal_checkpointer_stop(wal);
 		return 1;
 	}
 	signal(SIGINT, on_signal);
@@ -203,5 +211,6 @@ int http_serve(const server_cfg *cfg)
 	g_warming = 0;
 	audit_queue_stop(http_srv.audit);
 	outcome_cache_free(http_srv.outcomes);
+	wal_checkpointer_stop(wal);
 	return rc;
 }

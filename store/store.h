@@ -438,5 +438,8 @@ char *store_rec_create_table(const rec_kind *k);
 /* Opens (creating if needed) an SQLite database and applies pending migrations. On failure writes
  * a message into err. */
 sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen);
+/* Whether connections opened from now on checkpoint the WAL themselves, inside the commit that
+ * crosses 1,000 pages (SQLite's default, on) or leave it to a wal_checkpointer (off). */
+void store_sqlite_auto_checkpoints(int on);
 
 #endif

@@ -2,6 +2,7 @@
  * Patients and diagnoses are in store_clinical.c, the audit chain in store_audit.c. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,13 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+static atomic_int manual_checkpoints;
+
+void store_sqlite_auto_checkpoints(int on)
+{
+	atomic_store(&manual_checkpoints, !on);
+}
+
 sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen)
 {
 	sqlite_store *s = calloc(1, sizeof(*s));
@@ -350,6 +358,8 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	if (atomic_load(&manual_checkpoints))
+		sqlite3_wal_autocheckpoint(s->db, 0);
 	if (sqlite3_exec(
 	        s->db,
 	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
