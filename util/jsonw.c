@@ -4,7 +4,6 @@
  * handled one by one. tests/unit/test_jsonw.c compares the two on fixed and random trees. */
 #include "jsonw.h"
 
-#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +15,6 @@ typedef struct out {
 	size_t len;
 	size_t cap; /* always more than len: room for the NUL */
 	int failed;
-	char point; /* the locale's decimal point, read at the first real (0 until then) */
 } out;
 
 /* How jansson's dump_string sees a byte: copied as is, escaped, the first byte of a 2, 3 or 4 byte
@@ -161,18 +159,14 @@ static void put_integer(out *o, json_int_t v)
 	put_bytes(o, p, (size_t)(b + sizeof b - p));
 }
 
-/* jansson's jsonp_dtostr with precision 12, into b (cap bytes): "%.12g"; the locale's decimal point
- * made '.'; ".0" appended when there is neither '.' nor 'e'; the exponent's '+' and leading zeros
- * removed (a '-' stays). Returns the length, or 0 where jsonp_dtostr fails (no room). */
-static size_t format_real(char *b, size_t cap, double d, char point)
+/* jansson's jsonp_dtostr with precision 12, into b (cap bytes): "%.12g"; ".0" appended when there
+ * is neither '.' nor 'e'; the exponent's '+' and leading zeros removed (a '-' stays). Returns the
+ * length, or 0 where jsonp_dtostr fails (no room). The decimal point is the C locale's '.': the
+ * server never sets a locale (jsonp_dtostr would turn another one's point back into '.'). */
+static size_t format_real(char *b, size_t cap, double d)
 {
 	int n = snprintf(b, cap, "%.12g", d);
 	size_t len = n < 0 || (size_t)n + 3 >= cap ? 0 : (size_t)n;
-	if (len && point && point != '.') {
-		char *pos = memchr(b, point, len);
-		if (pos)
-			*pos = '.';
-	}
 	if (len && !memchr(b, '.', len) && !memchr(b, 'e', len)) {
 		b[len++] = '.';
 		b[len++] = '0';
@@ -195,9 +189,7 @@ static size_t format_real(char *b, size_t cap, double d, char point)
 static void put_real(out *o, double d)
 {
 	char b[100]; /* jansson's MAX_REAL_STR_LENGTH */
-	if (!o->point)
-		o->point = localeconv()->decimal_point[0];
-	size_t len = format_real(b, sizeof b, d, o->point);
+	size_t len = format_real(b, sizeof b, d);
 	if (len)
 		put_bytes(o, b, len);
 	else

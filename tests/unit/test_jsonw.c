@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,23 +221,6 @@ static void reals(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof real_cases / sizeof *real_cases; i++)
 		assert_int_equal(same(json_pack("[f]", real_cases[i])), 1);
-}
-
-/* jsonp_dtostr turns the locale's decimal point back into '.'; try it where a locale with a
- * decimal comma is installed (nothing to compare otherwise). */
-static void reals_in_comma_locale(void **state)
-{
-	(void)state;
-	static const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"};
-	const char *found = NULL;
-	for (size_t i = 0; i < sizeof names / sizeof *names && !found; i++)
-		found = setlocale(LC_NUMERIC, names[i]);
-	if (!found)
-		skip();
-	assert_string_equal(localeconv()->decimal_point, ",");
-	for (size_t i = 0; i < sizeof real_cases / sizeof *real_cases; i++)
-		assert_int_equal(same(json_pack("[f]", real_cases[i])), 1);
-	setlocale(LC_NUMERIC, "C");
 }
 
 static json_t *nest(int levels, int objects)
@@ -470,7 +452,6 @@ int main(void)
 	    cmocka_unit_test(empties_and_atoms),
 	    cmocka_unit_test(integers),
 	    cmocka_unit_test(reals),
-	    cmocka_unit_test(reals_in_comma_locale),
 	    cmocka_unit_test(nesting_and_depth),
 	    cmocka_unit_test(random_trees),
 	    cmocka_unit_test(large_response),
