@@ -176,7 +176,12 @@ enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 #define SEARCH_KEEP                                                                                \
 	"(?6 OR archived_at IS NULL) AND (?7 IS NULL OR (family_name, given_name, id) > (?7, ?8, " \
 	"?9))"
-#define SEARCH_HEAD "SELECT " PATIENT_COLS " FROM patients WHERE " SEARCH_KEEP " AND "
+/* Each shape is written once for what it selects and from where: the patient columns from
+ * patients alone, or with the summary columns from patients joined to their summaries (the join
+ * is per row of the page: every shape stops at its LIMIT in index order or sorts few rows). */
+#define PLAIN PATIENT_COLS, " FROM patients"
+#define SUMMED PATIENT_COLS ", " SUMMARY_COLS, " FROM patients" SUMMARY_JOIN("patients")
+#define SEARCH_HEAD(cols, from) "SELECT " cols from " WHERE " SEARCH_KEEP " AND "
 #define BY_NAME "family_name, given_name, id"
 #define SEARCH_TAIL " ORDER BY " BY_NAME " LIMIT ?10"
 /* One word: the first page of family-name matches (in index order), of given-name matches (the
@@ -189,40 +194,37 @@ enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 #define WORD_CANDIDATES                                                                            \
 	WORD_BRANCH("family_name >= ?3 AND family_name < ?4")                                      \
 	" UNION " WORD_BRANCH("given_name >= ?3 AND given_name < ?4") " UNION " MRN_BRANCH
-#define SQL_WORD                                                                                   \
-	"SELECT " PATIENT_COLS " FROM patients WHERE rowid IN (SELECT r FROM (" WORD_CANDIDATES    \
+#define SQL_WORD(cols, from)                                                                       \
+	"SELECT " cols from " WHERE patients.rowid IN (SELECT r FROM (" WORD_CANDIDATES            \
 	") ORDER BY " BY_NAME " LIMIT ?10)" SEARCH_TAIL
-#define VISIT_ORDER "s.last_visit DESC NULLS LAST, " BY_NAME
-#define SQL_VISIT                                                                                  \
-	"SELECT " PATIENT_COLS                                                                     \
-	" FROM patients" SUMMARY_JOIN("patients") " WHERE (?6 OR "                                 \
-	                                          "archived_at IS NULL) ORDER BY " VISIT_ORDER     \
-	                                          " LIMIT ?10 OFFSET ?11"
 /* Two words: the first a family name and the second a given name, or the other way round. */
 #define FAMILY_GIVEN(f, f_end, g, g_end)                                                           \
 	"(family_name >= ?" f " AND family_name < ?" f_end " AND given_name >= ?" g                \
 	" AND given_name < ?" g_end ")"
-#define SQL_WORDS                                                                                  \
-	SEARCH_HEAD "(mrn = ?2 OR " FAMILY_GIVEN("3", "4", "12", "13") " OR " FAMILY_GIVEN(        \
+#define SQL_WORDS(cols, from)                                                                      \
+	SEARCH_HEAD(cols, from)                                                                    \
+	"(mrn = ?2 OR " FAMILY_GIVEN("3", "4", "12", "13") " OR " FAMILY_GIVEN(                    \
 	    "12", "13", "3", "4") ")" SEARCH_TAIL
-/* With the summaries: the page first, then each of its rows joined to its summary. */
-#define SUMMED(sql, order)                                                                         \
-	"WITH page AS MATERIALIZED (" sql ") SELECT page.*, " SUMMARY_COLS                         \
-	" FROM page" SUMMARY_JOIN("page") " ORDER BY " order
-#define SHAPE(sql, order)                                                                          \
+#define SQL_MRN(cols, from) SEARCH_HEAD(cols, from) "mrn LIKE ?3 ESCAPE '\\'" SEARCH_TAIL
+#define SQL_ALL(cols, from) SEARCH_HEAD(cols, from) "1" SEARCH_TAIL
+#define SQL_BIRTH(cols, from) SEARCH_HEAD(cols, from) "birth_date = ?1" SEARCH_TAIL
+/* The whole list by the last visit: sorted by the stored summary, joined either way. */
+#define SQL_VISIT(cols, from)                                                                      \
+	"SELECT " cols " FROM patients" SUMMARY_JOIN("patients") " WHERE (?6 OR archived_at IS "   \
+	                                                         "NULL) ORDER BY s.last_visit "    \
+	                                                         "DESC NULLS LAST, " BY_NAME       \
+	                                                         " LIMIT ?10 OFFSET ?11"
+#define APPLY(sql, args) sql args
+#define SHAPE(sql)                                                                                 \
 	{                                                                                          \
-		sql, SUMMED(sql, order)                                                            \
+		APPLY(sql, (PLAIN)), APPLY(sql, (SUMMED))                                          \
 	}
 
 static const struct {
 	const char *plain, *summed;
 } shapes[] = {
-    [BY_VISIT] = SHAPE(SQL_VISIT, VISIT_ORDER),
-    [BY_MRN] = SHAPE(SEARCH_HEAD "mrn LIKE ?3 ESCAPE '\\'" SEARCH_TAIL, BY_NAME),
-    [ALL] = SHAPE(SEARCH_HEAD "1" SEARCH_TAIL, BY_NAME),
-    [BY_BIRTH] = SHAPE(SEARCH_HEAD "birth_date = ?1" SEARCH_TAIL, BY_NAME),
-    [BY_WORD] = SHAPE(SQL_WORD, BY_NAME),
-    [BY_WORDS] = SHAPE(SQL_WORDS, BY_NAME),
+    [BY_VISIT] = SHAPE(SQL_VISIT), [BY_MRN] = SHAPE(SQL_MRN),   [ALL] = SHAPE(SQL_ALL),
+    [BY_BIRTH] = SHAPE(SQL_BIRTH), [BY_WORD] = SHAPE(SQL_WORD), [BY_WORDS] = SHAPE(SQL_WORDS),
 };
 
 sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items,
