@@ -105,7 +105,12 @@ int auth_identify(http_req *r)
 		auth_hash_token(cookie, hash);
 		const char *csrf = NULL;
 		rc = r->st->ops->session_lookup(r->st, r->a, hash, (int64_t)time(NULL),
-		                                r->srv->cfg.idle_minutes * 60, &r->who, &csrf);
+		                                r->srv->cfg.idle_minutes * 60, !r->on_loop, &r->who,
+		                                &csrf);
+		if (rc == SW_EAGAIN) {
+			r->again = 1; /* the session needs a write: on a worker (engine.h) */
+			return -1;
+		}
 		if (rc == SW_ENOTFOUND) {
 			r->set_cookie =
 			    SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";

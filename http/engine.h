@@ -24,8 +24,8 @@ void http_request_init(http_req *r, arena *a, const char *method, const char *pa
  * and leaves the response in r->status and r->res_*. Uses the calling thread's store. */
 void http_request_run(http_req *r);
 /* Whether r may run on an event loop thread (which must never wait): a GET or HEAD of a route
- * marked QUICK, signed in by an API token or not at all. A session cookie is refused here because
- * its lookup may write (the session's sliding expiry), and a write can wait for the lock. */
+ * marked QUICK. If it turns out to need a write (a session's sliding expiry, at most twice a
+ * minute), it stops with r->again set and the engine runs it on a worker. */
 int http_request_quick(http_req *r);
 /* Turns the response a handler (or the engine, with http_problem) set into r->res_*: the JSON
  * text, a text body, or nothing for 204. */

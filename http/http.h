@@ -103,6 +103,11 @@ typedef struct http_req {
 	/* When set, read-audit records are handed to it instead of waiting for their commit: the
 	 * engine sends the response only once they are durable (see http_audit_reads). */
 	int (*audit_later)(struct http_req *r, audit_record *recs, int n);
+	/* on_loop: the request runs on an event loop, where nothing may wait for a write. again:
+	 * set (before anything is written or answered) when it turns out to need one, the session's
+	 * sliding expiry: http_request_run returns without an answer and the engine runs the
+	 * request again, from the start, on a worker. */
+	int on_loop, again;
 	/* The response as the engine sends it, set by http_request_run. */
 	const char *res_type;
 	const char *res_body;

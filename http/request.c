@@ -184,8 +184,6 @@ int http_request_quick(http_req *r)
 {
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
 		return 0;
-	if (!http_header(r, "Authorization") && http_header(r, "Cookie"))
-		return 0;
 	for (const route *rt = routes; rt->method; rt++)
 		if (strcmp(rt->method, "GET") == 0 && match(rt->pattern, r->path, r))
 			return rt->quick;
@@ -342,6 +340,8 @@ void http_request_run(http_req *r)
 		http_problem(r, 400, "Request too long", "The path or query string is too long.");
 	else
 		api_dispatch(r);
+	if (r->again)
+		return; /* the engine runs it again on a worker */
 	if (r->status == 0)
 		http_fail(r, SW_EDB, "response");
 	http_request_render(r);

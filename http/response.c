@@ -94,6 +94,9 @@ int http_fail(http_req *r, sw_err rc, const char *what)
 		                                 "it, check the changes, and save again.",
 		                                 what));
 	case SW_EAUTH: return http_problem(r, 401, "Not signed in", "Sign in first.");
+	case SW_EAGAIN:
+		r->retry_after = 1;
+		return http_problem(r, 503, "Try again", "The server could not do this just now.");
 	case SW_EDB:
 	case SW_EIO:
 	default:

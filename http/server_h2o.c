@@ -703,12 +703,22 @@ static void to_workers(job *j)
 
 /* A quick read run on the loop itself (http_request_quick): no hand-off to a worker and back,
  * no thread woken. Its read-audit records still go to the group commit, and the response waits
- * for them as a worker's would (on_audit_done sends the job back to this loop). */
+ * for them as a worker's would (on_audit_done sends the job back to this loop). One that turns
+ * out to need a write (r->again: a session's refresh) goes to the workers, to run from the start.
+ */
 static void run_here(job *j)
 {
 	j->running = 1;
 	j->lp->inflight++;
+	j->r.on_loop = 1;
 	http_request_run(&j->r);
+	j->r.on_loop = 0;
+	if (j->r.again) { /* it needs a write: a worker runs it from the start */
+		j->r.again = 0;
+		j->lp->inflight--;
+		to_workers(j);
+		return;
+	}
 	if (atomic_fetch_sub(&j->holds, 1) != 1)
 		return;
 	j->lp->inflight--;

@@ -206,9 +206,11 @@ typedef struct store_ops {
 
 	sw_err (*session_create)(store *s, const unsigned char *token_hash, const char *staff_id,
 	                         const char *csrf, int64_t now, const char *ip);
-	/* Finds a session not idle for more than idle_s; refreshes its last use. */
+	/* Finds a session not idle for more than idle_s; refreshes its last use (at most twice a
+	 * minute) and deletes it when it has expired. Without may_write, SW_EAGAIN instead of
+	 * either write (nothing written, nothing in out). */
 	sw_err (*session_lookup)(store *s, arena *a, const unsigned char *token_hash, int64_t now,
-	                         int idle_s, staff *out, const char **csrf);
+	                         int idle_s, int may_write, staff *out, const char **csrf);
 	sw_err (*session_delete)(store *s, const unsigned char *token_hash);
 	sw_err (*token_create)(store *s, const unsigned char *token_hash, const char *staff_id,
 	                       const char *name, const char *now);

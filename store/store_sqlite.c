@@ -84,7 +84,8 @@ static sw_err sqlite_session_create(store *base, const unsigned char *token_hash
 }
 
 static sw_err sqlite_session_lookup(store *base, arena *a, const unsigned char *token_hash,
-                                    int64_t now, int idle_s, staff *out, const char **csrf)
+                                    int64_t now, int idle_s, int may_write, staff *out,
+                                    const char **csrf)
 {
 	sqlite_store *s = SQ(base);
 	sqlite3_stmt *st = sq_prep(
@@ -106,7 +107,13 @@ static sw_err sqlite_session_lookup(store *base, arena *a, const unsigned char *
 		return SW_ENOTFOUND;
 	if (rc != SQLITE_ROW)
 		return sq_fail(s, "session lookup");
-	if (now - last > idle_s || !out->active) {
+	int expired = now - last > idle_s || !out->active;
+	if (!may_write && (expired || now - last >= 30)) {
+		memset(out, 0, sizeof *out);
+		*csrf = NULL;
+		return SW_EAGAIN;
+	}
+	if (expired) {
 		s->base.ops->session_delete(base, token_hash);
 		return SW_ENOTFOUND;
 	}

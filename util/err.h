@@ -13,6 +13,8 @@ typedef enum sw_err {
 	SW_EDB,       /* the database failed; logged with the request id (500) */
 	SW_EIO,       /* a file could not be read or written (500, or exit 1 in the CLI) */
 	SW_EAUTH,     /* wrong credentials or no valid session (401) */
+	SW_EAGAIN,    /* it needs a write the caller may not make where it runs (an event loop):
+	               * run it again where it may; nothing was written (503 if it reaches HTTP) */
 } sw_err;
 
 #endif

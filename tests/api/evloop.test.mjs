@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { startServer, login } from '../lib/server.mjs';
-import { stopServer, tokenClient, parseRoutes } from './helpers.mjs';
+import { stopServer, tokenClient, parseRoutes, sqlite } from './helpers.mjs';
 
 // Connects from localAddress, writes bytes (a string, or a list written 50 ms apart), and resolves
 // when the server closes the connection or after waitMs: {text, status, closed, ms, socket}.
@@ -366,7 +366,7 @@ async function holdWriteLock(db) {
 
 describe('h2o engine: quick reads on the loop', () => {
   let srv;
-  before(async () => { srv = await startServer({ args: ['--engine', 'h2o', '--quiet', '--threads', '1'] }); });
+  before(async () => { srv = await startServer({ args: ['--engine', 'h2o', '--quiet', '--threads', '1', '--loop-threads', '1'] }); });
   after(async () => { await stopServer(srv); });
 
   test('quick routes are reads', () => {
@@ -375,36 +375,57 @@ describe('h2o engine: quick reads on the loop', () => {
     for (const r of quick) assert.ok(r.method === 'GET' && r.body === 0, `${r.method} ${r.path} is a GET without a body`);
   });
 
-  test('with the one worker waiting for the write lock, health and a token\'s read are answered from the loop', async () => {
+  test('with the one worker waiting for the write lock, the loop answers; a session due for its refresh waits for the worker, not on the loop', async () => {
     const tok = tokenClient(srv.base, srv.db, 'clinician');
     const made = await tok.post('/api/v1/patients', { mrn: 'QL-1', family_name: 'Loop', given_name: 'Quinn',
       birth_date: '1960-02-03', sex_at_birth: 'female' });
     assert.equal(made.status, 201, made.text);
     const admin = await login(srv.base, 'admin');
+    const nurse = await login(srv.base, 'nurse');
+    // The nurse's session was last seen two minutes ago: her next request refreshes it (a write).
+    sqlite(srv.db, `UPDATE sessions SET last_seen = last_seen - 120 WHERE staff_id = (SELECT id FROM staff WHERE role = 'nurse')`);
+    const seen = () => Number(sqlite(srv.db, `SELECT last_seen FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE role = 'nurse')`));
+    const stale = seen();
     const release = await holdWriteLock(srv.db);
     let write;
+    let nurseRead = null;
     try {
-      // A write (session cookie) takes the one worker and waits for the lock.
+      // A write takes the one worker and waits for the lock.
       write = admin.post('/api/v1/patients', { mrn: 'QL-2', family_name: 'Loop', given_name: 'Rae',
         birth_date: '1961-02-03', sex_at_birth: 'male' });
       await new Promise((r) => setTimeout(r, 300));
+      // The nurse's read needs the refresh: it goes to the (busy) worker instead of waiting for
+      // the lock on the loop, so the one loop still answers health at once.
+      nurse.get(`/api/v1/patients/${made.body.id}`).then((r) => { nurseRead = r; });
+      await new Promise((r) => setTimeout(r, 200));
       const t0 = Date.now();
       const health = await fetch(`${srv.base}/api/v1/health`);
       assert.equal(health.status, 200);
       assert.ok(Date.now() - t0 < 1000, `health answered in ${Date.now() - t0} ms with the worker busy`);
-      // A cookie's read goes to the (busy) worker: it is still waiting when the lock goes.
-      let cookieRead = null;
-      admin.get(`/api/v1/patients/${made.body.id}`).then((r) => { cookieRead = r; });
-      await new Promise((r) => setTimeout(r, 300));
-      assert.equal(cookieRead, null, 'a session\'s read waits for the worker');
+      assert.equal(nurseRead, null, 'the refresh waits for the worker');
     } finally {
       await release();
     }
     const w = await write;
     assert.equal(w.status, 201, w.text);
-    // The token's audited read: answered from the loop once its audit record is durable.
+    for (let i = 0; i < 100 && !nurseRead; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(nurseRead?.status, 200, nurseRead?.text);
+    assert.equal(nurseRead.body.given_name, 'Quinn');
+    assert.ok(seen() >= stale + 100, 'the session was refreshed');
+    // Reads of a fresh session and of a token: answered once their audit record is durable.
+    assert.equal((await admin.get(`/api/v1/patients/${made.body.id}`)).status, 200);
     const got = await tok.get(`/api/v1/patients/${made.body.id}`);
     assert.equal(got.status, 200, got.text);
     assert.equal(got.body.given_name, 'Quinn');
+  });
+
+  test('an expired session is ended on a worker: 401, and its row gone', async () => {
+    const r0 = await login(srv.base, 'researcher');
+    const who = `(SELECT id FROM staff WHERE role = 'researcher')`;
+    sqlite(srv.db, `UPDATE sessions SET last_seen = last_seen - 86400 WHERE staff_id = ${who}`);
+    const r = await r0.get('/api/v1/patients?q=x');
+    assert.equal(r.status, 401, r.text);
+    assert.equal(r.body.title, 'Session expired');
+    assert.equal(sqlite(srv.db, `SELECT count(*) FROM sessions WHERE staff_id = ${who}`), '0');
   });
 });
