@@ -372,7 +372,10 @@ sw_err store_sqlite_open(const char *path, store **out, char *err, size_t errlen
 	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
 	        /* 1 MiB page cache per connection: every commit by another
 	         * connection empties it anyway, and there is one per thread. */
-	        "PRAGMA cache_size=-1024;",
+	        "PRAGMA cache_size=-1024; "
+	        /* After a burst the WAL is cut back to 8 MiB at the first commit that starts it
+	         * again (it otherwise keeps its largest size; store/wal_checkpointer.c). */
+	        "PRAGMA journal_size_limit=8388608;",
 	        NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);

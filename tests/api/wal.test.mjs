@@ -45,6 +45,10 @@ test('under a stream of reads and writes the WAL stays small', async () => {
     for (let k = 0; k < 5; k++) assert.equal((await c.get(`/api/v1/patients/${ids[(i * 7 + k) % ids.length]}`)).status, 200);
   });
   // 300 creates and 1,500 audited reads wrote well over 1,000 pages of WAL in all; it was
-  // started again from its beginning along the way.
-  await until('the WAL at most 8 MiB', () => size(`${srv.db}-wal`) <= 8 * 1024 * 1024);
+  // started again from its beginning along the way, and a larger file is cut back to 8 MiB at
+  // the first commit after a start (a write each time it is looked at).
+  await until('the WAL at most 8 MiB', () => {
+    c.post('/api/v1/patients', newPatient()).catch(() => {});
+    return size(`${srv.db}-wal`) <= 8 * 1024 * 1024;
+  });
 });
