@@ -15,6 +15,9 @@ int api_me(http_req *r);
 
 int api_patient_create(http_req *r);
 int api_patient_list(http_req *r);
+/* Whether a patient list request is a keyset search by name (bounded: index ranges, a page), to
+ * be run on the event loop; the last-visit sort and a part of an MRN read the whole table. */
+int api_patient_list_quick(http_req *r);
 int api_patient_get(http_req *r);
 int api_patient_update(http_req *r);
 int api_patient_archive(http_req *r);

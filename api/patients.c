@@ -187,6 +187,13 @@ static void summarize(http_req *r, const patient_summary *sm, json_t *o)
 	json_object_set_new(o, "last_visit", api_str(sm->last_visit));
 }
 
+int api_patient_list_quick(http_req *r)
+{
+	const char *sort = http_query(r, "sort");
+	const char *q = http_query(r, "q");
+	return !(sort && strcmp(sort, "last_visit") == 0) && !(q && strpbrk(q, "0123456789"));
+}
+
 int api_patient_list(http_req *r)
 {
 	patient_query q;

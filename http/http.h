@@ -125,11 +125,15 @@ typedef struct route {
 	const char *summary;  /* for the OpenAPI document */
 	int body;             /* 1 when it takes a JSON body */
 	const rec_kind *kind; /* the kind of record a generic handler (api/records.c) serves */
-	int quick;            /* QUICK: a short read (no writes, bounded work) that the h2o engine
-	                       * may run on its event loop instead of handing it to a worker */
+	/* Whether a request may run on the h2o engine's event loop instead of a worker: NULL for
+	 * never; QUICK for a read whose work is bounded whatever it asks (one record); or a
+	 * predicate that looks at the request (the patient list: its keyset searches only). A
+	 * quick route never writes. */
+	int (*quick)(struct http_req *r);
 } route;
 
-#define QUICK 1
+int http_quick_always(struct http_req *r);
+#define QUICK http_quick_always
 
 extern const route routes[];
 

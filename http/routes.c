@@ -30,7 +30,7 @@ const route routes[] = {
     {"GET", "/api/v1/neuropathy-codes", api_neuropathy_codes, PERM_SIGNED_IN,
      "The curated ICD-10-CM neuropathy codes and their etiology", 0},
     {"GET", "/api/v1/patients", api_patient_list, PERM_PATIENT_READ,
-     "Search patients by name prefix, MRN or birth date", 0, NULL, QUICK},
+     "Search patients by name prefix, MRN or birth date", 0, NULL, api_patient_list_quick},
     {"POST", "/api/v1/patients", api_patient_create, PERM_PATIENT_WRITE, "Register a patient", 1},
     {"GET", "/api/v1/patients/{id}", api_patient_get, PERM_PATIENT_READ, "One patient", 0, NULL,
      QUICK},

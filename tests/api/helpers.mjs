@@ -14,14 +14,15 @@ export const ROLES = ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']
 
 // ---------------------------------------------------------------- route and permission tables
 
-// The route table in http/routes.c: [{method, path, perm: 'PERM_…', body: 0|1, kind: 'rk_…'?, quick}].
+// The route table in http/routes.c: [{method, path, perm: 'PERM_…', body: 0|1, kind: 'rk_…'?,
+// quick: 'QUICK' | a predicate's name | null}].
 export function parseRoutes() {
   const src = readFileSync(join(ROOT, 'http/routes.c'), 'utf8');
   const table = src.slice(src.indexOf('routes[]'));
-  const re = /\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,\s*(PERM_\w+)\s*,\s*((?:"(?:[^"\\]|\\.)*"\s*)+),\s*([01])\s*(?:,\s*(?:&(\w+)|NULL)\s*)?(?:,\s*(QUICK)\s*)?\}/g;
+  const re = /\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,\s*(PERM_\w+)\s*,\s*((?:"(?:[^"\\]|\\.)*"\s*)+),\s*([01])\s*(?:,\s*(?:&(\w+)|NULL)\s*)?(?:,\s*(QUICK|\w+_quick)\s*)?\}/g;
   const out = [];
   for (const m of table.matchAll(re)) {
-    out.push({ method: m[1], path: m[2], handler: m[3], perm: m[4], body: Number(m[6]), kind: m[7], quick: !!m[8] });
+    out.push({ method: m[1], path: m[2], handler: m[3], perm: m[4], body: Number(m[6]), kind: m[7], quick: m[8] || null });
   }
   if (out.length < 5) throw new Error(`could not parse http/routes.c (found ${out.length} routes)`);
   return out;
