@@ -129,10 +129,12 @@ int api_patient_create(http_req *r)
 }
 
 /* The cursor is base64url("family\x1fgiven\x1fid") of the last row of the previous page. */
-static const char *encode_cursor(http_req *r, const patient *p)
+/* The keyset of the row a page ended on, opaque to clients: its names and id, and by last visit
+ * its last visit before them (empty when it has none). */
+static const char *encode_cursor(http_req *r, const patient *p, const char *visit)
 {
-	const char *raw =
-	    arena_printf(r->a, "%s\x1f%s\x1f%s", p->family_name, p->given_name, p->id);
+	const char *raw = arena_printf(r->a, "%s%s%s\x1f%s\x1f%s", visit ? visit : "",
+	                               visit ? "\x1f" : "", p->family_name, p->given_name, p->id);
 	size_t n = sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(r->a, n);
 	sodium_bin2base64(out, n, (const unsigned char *)raw, strlen(raw),
@@ -148,8 +150,20 @@ static int decode_cursor(http_req *r, const char *cursor, patient_query *q)
 	                                    sodium_base64_VARIANT_URLSAFE_NO_PADDING))
 		goto bad;
 	raw[out_len] = '\0';
-	char *f = (char *)raw, *g = strchr(f, '\x1f'), *id = g ? strchr(g + 1, '\x1f') : NULL;
-	if (!g || !id)
+	char *f = (char *)raw;
+	if (q->by_last_visit) { /* the last visit first: a date, or empty for none */
+		char *end = strchr(f, '\x1f');
+		civil_date d;
+		if (!end)
+			goto bad;
+		*end = '\0';
+		if (*f && date_parse(f, &d))
+			goto bad;
+		q->after_visit = *f ? f : NULL;
+		f = end + 1;
+	}
+	char *g = strchr(f, '\x1f'), *id = g ? strchr(g + 1, '\x1f') : NULL;
+	if (!g || !id || strchr(id + 1, '\x1f'))
 		goto bad;
 	*g++ = '\0';
 	*id++ = '\0';
@@ -206,17 +220,10 @@ int api_patient_list(http_req *r)
 	q.by_last_visit = sort && strcmp(sort, "last_visit") == 0;
 	if (q.by_last_visit && q.q && *q.q)
 		v_add(&r->v, "sort", "last_visit sorts the whole list; a search is sorted by name");
-	/* By last visit the cursor is "~<rows given>"; by name, the last row's names. */
+	/* The cursor is the last row's keyset: its names, and by last visit its visit too. */
 	const char *cursor = http_query(r, "cursor");
-	if (cursor && *cursor && q.by_last_visit) {
-		char *end;
-		long off = cursor[0] == '~' ? strtol(cursor + 1, &end, 10) : -1;
-		if (off < 0 || off > 1000000 || *end)
-			v_add(&r->v, "cursor", "is not a cursor this server gave out");
-		q.offset = (int)off;
-	} else if (cursor && *cursor) {
+	if (cursor && *cursor)
 		decode_cursor(r, cursor, &q);
-	}
 	const char *arch = http_query(r, "include_archived");
 	if (arch && strcmp(arch, "true") && strcmp(arch, "false"))
 		v_add(&r->v, "include_archived", "must be true or false");
@@ -250,10 +257,11 @@ int api_patient_list(http_req *r)
 	               shown == 1 ? items[0].id : NULL);
 	page.detail =
 	    shown ? arena_printf(r->a, "%s; q: %s", ids, q.q ? q.q : "") : (q.q ? q.q : "");
-	json_t *next = n <= q.limit ? json_null()
-	               : q.by_last_visit
-	                   ? json_string(arena_printf(r->a, "~%d", q.offset + q.limit))
-	                   : json_string(encode_cursor(r, &items[q.limit - 1]));
+	const char *visit = NULL; /* by last visit, the cursor carries the last row's visit too */
+	if (q.by_last_visit && n > q.limit)
+		visit = sums[q.limit - 1].last_visit ? sums[q.limit - 1].last_visit : "";
+	json_t *next =
+	    n <= q.limit ? json_null() : json_string(encode_cursor(r, &items[q.limit - 1], visit));
 	json_t *out = json_pack("{s:o, s:o}", "items", arr, "next_cursor", next);
 	http_json(r, 200, out);
 	/* A search that finds no one is kept too: its query says whom the caller looked for. */

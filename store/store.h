@@ -91,8 +91,9 @@ typedef struct patient_query {
 	    *after_id; /* keyset cursor, all NULL for the start */
 	int limit;
 	int include_archived;
-	int by_last_visit; /* the whole list, most recent visit first (q must be empty) */
-	int offset;        /* by_last_visit's cursor: rows already given */
+	int by_last_visit;       /* the whole list, most recent visit first (q must be empty) */
+	const char *after_visit; /* by_last_visit's cursor: the last visit of the row before, NULL
+	                          * with names when that row had none */
 } patient_query;
 
 /* What the patient list shows beside the name: the newest active diagnosis, the latest NRS

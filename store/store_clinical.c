@@ -169,9 +169,9 @@ static void bind_prefix(sqlite3_stmt *st, int i, arena *a, const char *prefix)
 /* The shapes of a patient search, each one statement so that each can use its index (a
  * catch-all statement with "?x IS NULL OR" terms scans the whole name index). Parameters: ?1
  * birth date, ?2 exact MRN, ?3 the MRN pattern or ?3/?4 the first word's range (bind_prefix),
- * ?12/?13 the second word's, ?6 include archived, ?7-?9 the keyset cursor, ?10 limit, ?11
- * offset; a statement ignores those it does not name. */
-enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
+ * ?12/?13 the second word's, ?6 include archived, ?7-?9 the keyset cursor's names, ?14 its last
+ * visit, ?10 limit; a statement ignores those it does not name. */
+enum { VISITED, NEVER_SEEN, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 
 #define SEARCH_KEEP                                                                                \
 	"(?6 OR archived_at IS NULL) AND (?7 IS NULL OR (family_name, given_name, id) > (?7, ?8, " \
@@ -208,12 +208,17 @@ enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 #define SQL_MRN(cols, from) SEARCH_HEAD(cols, from) "mrn LIKE ?3 ESCAPE '\\'" SEARCH_TAIL
 #define SQL_ALL(cols, from) SEARCH_HEAD(cols, from) "1" SEARCH_TAIL
 #define SQL_BIRTH(cols, from) SEARCH_HEAD(cols, from) "birth_date = ?1" SEARCH_TAIL
-/* The whole list by the last visit: sorted by the stored summary, joined either way. */
-#define SQL_VISIT(cols, from)                                                                      \
-	"SELECT " cols " FROM patients" SUMMARY_JOIN("patients") " WHERE (?6 OR archived_at IS "   \
-	                                                         "NULL) ORDER BY s.last_visit "    \
-	                                                         "DESC NULLS LAST, " BY_NAME       \
-	                                                         " LIMIT ?10 OFFSET ?11"
+/* The whole list by the last visit, newest first, in two parts: the patients with a visit
+ * walked down the index on the stored date (ties by name: a sort of one date's patients only),
+ * after the keyset (?14 the cursor's date, ?7-?9 its names); then those never seen, by name. */
+#define SQL_VISITED(cols, from)                                                                    \
+	"SELECT " cols " FROM patient_summaries s JOIN patients ON patients.id = s.patient_id "    \
+	"WHERE s.last_visit IS NOT NULL AND (?6 OR archived_at IS NULL) AND (?14 IS NULL OR "      \
+	"s.last_visit < ?14 OR (s.last_visit = ?14 AND (family_name, given_name, patients.id) > "  \
+	"(?7, ?8, ?9))) ORDER BY s.last_visit DESC, " BY_NAME " LIMIT ?10"
+#define SQL_NEVER_SEEN(cols, from)                                                                 \
+	"SELECT " cols " FROM patients" SUMMARY_JOIN("patients") " WHERE s.last_visit IS NULL "    \
+	                                                         "AND " SEARCH_KEEP SEARCH_TAIL
 #define APPLY(sql, args) sql args
 #define SHAPE(sql)                                                                                 \
 	{                                                                                          \
@@ -223,63 +228,112 @@ enum { BY_VISIT, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
 static const struct {
 	const char *plain, *summed;
 } shapes[] = {
-    [BY_VISIT] = SHAPE(SQL_VISIT), [BY_MRN] = SHAPE(SQL_MRN),   [ALL] = SHAPE(SQL_ALL),
-    [BY_BIRTH] = SHAPE(SQL_BIRTH), [BY_WORD] = SHAPE(SQL_WORD), [BY_WORDS] = SHAPE(SQL_WORDS),
+    [VISITED] = SHAPE(SQL_VISITED), [NEVER_SEEN] = SHAPE(SQL_NEVER_SEEN),
+    [BY_MRN] = SHAPE(SQL_MRN),      [ALL] = SHAPE(SQL_ALL),
+    [BY_BIRTH] = SHAPE(SQL_BIRTH),  [BY_WORD] = SHAPE(SQL_WORD),
+    [BY_WORDS] = SHAPE(SQL_WORDS),
 };
+
+/* Steps st, adding its rows to out (and sums) after the *count there are, up to cap. */
+static sw_err read_rows(sqlite_store *s, sqlite3_stmt *st, arena *a, patient *out,
+                        patient_summary *sums, int cap, int *count)
+{
+	int rc = SQLITE_DONE;
+	while (*count < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_patient(a, st, &out[*count]);
+		if (sums)
+			read_summary(a, st, PATIENT_N, &sums[*count]);
+		(*count)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_OK : sq_fail(s, "patient search");
+}
+
+/* Prepares a shape and binds what every shape shares: archived or not, the name keyset (when
+ * with_cursor) and how many rows. */
+static sqlite3_stmt *prep_shape(sqlite_store *s, int shape, int summed, const patient_query *q,
+                                int with_cursor, int limit)
+{
+	sqlite3_stmt *st = sq_prep(s, summed ? shapes[shape].summed : shapes[shape].plain);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int(st, 6, q->include_archived);
+	if (with_cursor) {
+		sq_text(st, 7, q->after_family);
+		sq_text(st, 8, q->after_given);
+		sq_text(st, 9, q->after_id);
+	}
+	sqlite3_bind_int(st, 10, limit);
+	return st;
+}
+
+/* The whole list by the last visit: the visited part after the cursor, then the never-seen part
+ * (after the cursor when it is already there: a cursor with names and no date). */
+static sw_err search_by_visit(sqlite_store *s, arena *a, const patient_query *q, patient *out,
+                              patient_summary *sums, int cap, int *count)
+{
+	int in_never_seen = q->after_id && !q->after_visit;
+	sw_err rc = SW_OK;
+	sqlite3_stmt *st;
+	if (!in_never_seen) {
+		st = prep_shape(s, VISITED, sums != NULL, q, q->after_visit != NULL, cap);
+		if (!st)
+			return SW_EDB;
+		sq_text(st, 14, q->after_visit);
+		rc = read_rows(s, st, a, out, sums, cap, count);
+	}
+	if (!rc && *count < cap) {
+		st = prep_shape(s, NEVER_SEEN, sums != NULL, q, in_never_seen, cap - *count);
+		rc = st ? read_rows(s, st, a, out, sums, cap, count) : SW_EDB;
+	}
+	return rc;
+}
 
 sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, patient **items,
                              patient_summary **summaries, int *n)
 {
 	sqlite_store *s = SQ(base);
-	const char *query = q->q && *q->q ? q->q : NULL;
-	civil_date d;
-	const char *sep = query ? strpbrk(query, " ,") : NULL;
-	const char *second = sep;
-	while (second && (*second == ' ' || *second == ','))
-		second++;
-	/* A word with a digit is part of an MRN (names have none): found anywhere in it. */
-	int digit = query && strpbrk(query, "0123456789") != NULL;
-	int shape = q->by_last_visit             ? BY_VISIT
-	            : !query                     ? ALL
-	            : date_parse(query, &d) == 0 ? BY_BIRTH
-	            : digit && !sep              ? BY_MRN
-	            : sep && *second             ? BY_WORDS
-	                                         : BY_WORD;
-	sqlite3_stmt *st = sq_prep(s, summaries ? shapes[shape].summed : shapes[shape].plain);
-	if (!st)
-		return SW_EDB;
-	if (shape == BY_VISIT) {
-		sqlite3_bind_int(st, 11, q->offset);
-	} else if (shape == BY_BIRTH) {
-		sq_text(st, 1, query);
-	} else if (shape == BY_MRN) {
-		sq_text(st, 3, prefix_pattern(a, query));
-	} else if (query) {
-		/* "Smith John", "Smith, John" or "John Smith": two words match both name fields. */
-		sq_text(st, 2, query);
-		size_t first = sep ? (size_t)(sep - query) : strlen(query);
-		bind_prefix(st, 3, a, arena_strndup(a, query, first));
-		if (shape == BY_WORDS)
-			bind_prefix(st, 12, a, second);
-	}
-	sqlite3_bind_int(st, 6, q->include_archived);
-	sq_text(st, 7, q->after_family);
-	sq_text(st, 8, q->after_given);
-	sq_text(st, 9, q->after_id);
-	sqlite3_bind_int(st, 10, q->limit + 1);
-	int cap = q->limit + 1, count = 0, rc;
+	int cap = q->limit + 1, count = 0;
 	patient *out = arena_zalloc(a, sizeof(patient) * (size_t)cap);
 	patient_summary *sums =
 	    summaries ? arena_zalloc(a, sizeof(patient_summary) * (size_t)cap) : NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < cap) {
-		read_patient(a, st, &out[count]);
-		if (sums)
-			read_summary(a, st, PATIENT_N, &sums[count]);
-		count++;
+	sw_err rc;
+	if (q->by_last_visit) {
+		rc = search_by_visit(s, a, q, out, sums, cap, &count);
+	} else {
+		const char *query = q->q && *q->q ? q->q : NULL;
+		civil_date d;
+		const char *sep = query ? strpbrk(query, " ,") : NULL;
+		const char *second = sep;
+		while (second && (*second == ' ' || *second == ','))
+			second++;
+		/* A word with a digit is part of an MRN (names have none): found anywhere in it. */
+		int digit = query && strpbrk(query, "0123456789") != NULL;
+		int shape = !query                       ? ALL
+		            : date_parse(query, &d) == 0 ? BY_BIRTH
+		            : digit && !sep              ? BY_MRN
+		            : sep && *second             ? BY_WORDS
+		                                         : BY_WORD;
+		sqlite3_stmt *st = prep_shape(s, shape, sums != NULL, q, 1, cap);
+		if (!st)
+			return SW_EDB;
+		if (shape == BY_BIRTH) {
+			sq_text(st, 1, query);
+		} else if (shape == BY_MRN) {
+			sq_text(st, 3, prefix_pattern(a, query));
+		} else if (query) {
+			/* "Smith John", "Smith, John" or "John Smith": two words match both name
+			 * fields. */
+			sq_text(st, 2, query);
+			size_t first = sep ? (size_t)(sep - query) : strlen(query);
+			bind_prefix(st, 3, a, arena_strndup(a, query, first));
+			if (shape == BY_WORDS)
+				bind_prefix(st, 12, a, second);
+		}
+		rc = read_rows(s, st, a, out, sums, cap, &count);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sq_fail(s, "patient search");
+	if (rc)
+		return rc;
 	*items = out;
 	if (summaries)
 		*summaries = sums;

@@ -113,7 +113,9 @@ describe('the list beside the names', () => {
     let cursor = null;
     const order = [];
     do {
-      const r = await list({ sort: 'last_visit', limit: 100, ...(cursor ? { cursor } : {}) });
+      // Small pages, so that some end among the patients with a visit, and one crosses to those
+      // never seen.
+      const r = await list({ sort: 'last_visit', limit: 7, ...(cursor ? { cursor } : {}) });
       assert.equal(r.status, 200, r.text);
       order.push(...r.body.items);
       cursor = r.body.next_cursor;
@@ -123,9 +125,18 @@ describe('the list beside the names', () => {
     assert.deepEqual(dated, [...dated].sort().reverse(), 'newest visit first');
     assert.ok(visits.indexOf(null) === -1 || visits.slice(visits.indexOf(null)).every((v) => v === null), 'never-seen patients last');
     assert.equal(new Set(order.map((x) => x.id)).size, order.length, 'each patient once across pages');
+    assert.equal(order.length, Number(sqlite(srv.db, 'SELECT count(*) FROM patients WHERE archived_at IS NULL')),
+      'every patient not archived, none skipped');
     assertInvalid(await list({ sort: 'age' }), ['sort']);
     assertInvalid(await list({ sort: 'last_visit', q: tag }), ['sort']);
     assertInvalid(await list({ sort: 'last_visit', cursor: 'abc' }), ['cursor']);
+    // A cursor of one order is refused by the other.
+    const byName = (await list({ limit: 1 })).body.next_cursor;
+    const byVisit = (await list({ sort: 'last_visit', limit: 1 })).body.next_cursor;
+    assert.ok(byName && byVisit);
+    assertInvalid(await list({ sort: 'last_visit', cursor: byName }), ['cursor']);
+    assertInvalid(await list({ cursor: byVisit }), ['cursor']);
+    assert.ok(order.findIndex((x) => x.last_visit === null) > 0, 'patients with a visit and without: the pages crossed');
   });
 });
 
