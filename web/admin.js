@@ -6,7 +6,7 @@
 // in the address so Back and links work; "Load more" by cursor; "Verify the chain". A password
 // or token the server makes is shown once, in the answer that made it, and never again.
 
-import { get, post, patch } from './api.js';
+import { get, post, patch, latestOnly } from './api.js';
 import { h, add, fill, link, tag, stacked, roleLabel, highlight } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
 import { toggleBelow, openButton, smallForm } from './inline.js';
@@ -100,18 +100,17 @@ async function staffTab(ctx) {
     onceSlot.firstChild.focus();
   }
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(id = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let r;
     try {
       r = await get('/api/v1/staff');
     } catch (e) {
-      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     fill(list, staffTable(r.body.items));
     if (id) highlight(list, id);
   }
@@ -263,19 +262,18 @@ async function tokensTab(ctx) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let staff = [];
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(id = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let r;
     let people;
     try {
       [r, people] = await Promise.all([get('/api/v1/tokens'), get('/api/v1/staff').then((x) => x.body.items)]);
     } catch (e) {
-      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     staff = people;
     fill(list, tokenTable(r.body.items));
     if (id) highlight(list, id);

@@ -99,3 +99,15 @@ export function cached(path) {
     return promise;
   };
 }
+
+// For reads that redraw the same place. Each call of the returned function starts a read and
+// gives its check: true while no later read has started (and, given a page context, while the
+// page is still shown). With several worker threads an older answer can come back last; the
+// check keeps it from replacing a newer one.
+export function latestOnly(ctx = null) {
+  let seq = 0;
+  return () => {
+    const mine = ++seq;
+    return () => mine === seq && (!ctx || ctx.isCurrent());
+  };
+}

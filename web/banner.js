@@ -4,7 +4,7 @@
 // adverse event, an abnormal latest platelet count; and the synthetic mark. Each role sees only
 // what it may read (the alerts need clinical.read, the neuropathy condition.read).
 
-import { get } from './api.js';
+import { get, latestOnly } from './api.js';
 import { h, fill, link, tag, ageFrom, durationText, etiologyLabel, todayText, SEX_LABELS } from './dom.js';
 import { patientName } from './patients.js';
 import { bleedingRelevant, drugClassLabel, medicineState, doseText, resultText } from './records.js';
@@ -35,10 +35,9 @@ export function patientBanner(ctx, p) {
         : null),
     neuropathy, alerts);
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh() {
-    const mine = ++seq;
+    const isLatest = latest();
     const clinical = session.can('clinical.read');
     let got;
     try {
@@ -52,7 +51,7 @@ export function patientBanner(ctx, p) {
       // The tab itself shows what went wrong; the banner keeps what it had.
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     const [conditions, meds, events, observations] = got;
     fillNeuropathy(conditions);
     fillAlerts(meds, events, observations);

@@ -3,7 +3,7 @@
 // invoices (invoices.js) and payments (payments.js). After any change the whole tab is read
 // again, so the balance, the invoices' paid and due, and the payments always agree.
 
-import { get, post, cached } from './api.js';
+import { get, post, cached, latestOnly } from './api.js';
 import { h, add, fill, roleLabel, stacked, highlight } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
 import { markSaved } from './guard.js';
@@ -30,21 +30,20 @@ export async function billingTab(ctx, p) {
   add(root, h('div', { class: 'billing' }, balance, estimates.el, invoices.el, payments.el));
 
   // Reads everything again and redraws each section; fresh: {what, id} of the record just saved.
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function reload(fresh = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     const base = `/api/v1/patients/${p.id}`;
     let got;
     try {
       got = await Promise.all([get(`${base}/balance`), get(`${base}/invoices`), get(`${base}/payments`),
         get(`${base}/estimates`), state.cat ? state.cat : catalogues()]);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(balance, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     [state.balance, state.invoices, state.payments, state.estimates] = got.slice(0, 4).map((r, i) => (i ? r.body.items : r.body));
     state.cat = got[4];
     state.currency = state.balance.currency;
@@ -90,41 +89,41 @@ function estimateSection(ctx, state, reload) {
   add(s.el, shown);
   const panel = make ? inlinePanel(make, slot) : null;
   // opening: the latest opening of the panel; an older answer, or one for a panel closed since, is dropped.
-  let opening = 0;
+  const opening = latestOnly();
   if (make) {
     make.addEventListener('click', async () => {
       if (panel.isOpen) { panel.close(); return; }
-      const mine = ++opening;
+      const isLatest = opening();
       panel.open(h('p', { class: 'loading' }, 'Loading the plans…'));
       let plans;
       try {
         const [r, protocols] = await Promise.all([get(`/api/v1/patients/${state.p.id}/plans`), protocolList()]);
         plans = r.body.items.map((pl) => ({ ...pl, protocol_title: (protocols.find((x) => x.id === pl.protocol) || {}).title }));
       } catch (e) {
-        if (mine === opening && panel.isOpen) panel.open(problemBox(e));
+        if (isLatest() && panel.isOpen) panel.open(problemBox(e));
         return;
       }
-      if (mine !== opening || !panel.isOpen) return;
+      if (!isLatest() || !panel.isOpen) return;
       panel.open(estimateForm(ctx, state, plans, panel, async (est) => {
         await reload();
-        showing += 1; // a Show still in flight no longer replaces the estimate just made
+        showing(); // a Show still in flight no longer replaces the estimate just made
         showEstimate(state, shown, est);
       }));
     });
   }
   // showing: the estimate asked for last; an older answer that comes back later is dropped.
-  let showing = 0;
+  const showing = latestOnly();
   async function open(id, opener) {
-    const mine = ++showing;
+    const isLatest = showing();
     fill(shown, h('p', { class: 'loading' }, 'Loading the estimate…'));
     let r;
     try {
       r = await get(`/api/v1/estimates/${id}`);
     } catch (e) {
-      if (mine === showing) fill(shown, problemBox(e));
+      if (isLatest()) fill(shown, problemBox(e));
       return;
     }
-    if (mine === showing) showEstimate(state, shown, r.body, opener);
+    if (isLatest()) showEstimate(state, shown, r.body, opener);
   }
   return {
     el: s.el,

@@ -6,7 +6,7 @@
 // the address a calendar app subscribes to, listed without it, revoked). Every refusal of the API
 // is shown at its field (hours.mon[1][0] and the like), a 409 and a 412 in plain words.
 
-import { get, post, patch } from './api.js';
+import { get, post, patch, latestOnly } from './api.js';
 import { h, add, fill, tag, stacked, highlight } from './dom.js';
 import { field, checkbox, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict, voidForm }
   from './form.js';
@@ -301,18 +301,17 @@ async function closuresPanel(ctx, res, close) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   const zone = ctx.session.me.clinic?.time_zone || null;
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly();
   async function refresh(id = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let r;
     try {
       r = await get(`/api/v1/resources/${res.id}/closures`);
     } catch (e) {
-      if (mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (mine !== seq) return;
+    if (!isLatest()) return;
     fill(list, closureTable(r.body.items));
     if (id) highlight(list, id);
   }
@@ -433,18 +432,17 @@ async function feedsPanel(res, close) {
   const tools = h('div', { class: 'card-tools' });
   const say = (text) => { status.textContent = text; status.hidden = !text; };
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly();
   async function refresh(id = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let r;
     try {
       r = await get(`/api/v1/resources/${res.id}/feed-tokens`);
     } catch (e) {
-      if (mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (mine !== seq) return;
+    if (!isLatest()) return;
     fill(list, feedTable(r.body.items));
     if (id) highlight(list, id);
   }
@@ -531,19 +529,18 @@ export async function calendarsTab(ctx) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let staff = [];
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(id = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let r;
     let people;
     try {
       [r, people] = await Promise.all([get('/api/v1/resources'), get('/api/v1/staff').then((x) => x.body.items)]);
     } catch (e) {
-      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     staff = people;
     fill(list, resourceTable(r.body.items));
     if (id) highlight(list, id);

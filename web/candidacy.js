@@ -4,7 +4,7 @@
 // clinician records a decision (candidate, not a candidate, defer) with a rationale, and the
 // decision keeps the findings it was made on.
 
-import { get, post } from './api.js';
+import { get, post, latestOnly } from './api.js';
 import { h, add, fill, tag, classLabel } from './dom.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox,
   voidForm } from './form.js';
@@ -147,21 +147,21 @@ export function candidacySection(ctx, p, { canDecide }) {
       + 'answer the questions the rules ask.'),
     status, body);
   let biologics = [];
-  let seq = 0;
+  const latest = latestOnly(ctx);
 
   async function refresh() {
-    const mine = ++seq;
+    const isLatest = latest();
     try {
       const [c, d] = await Promise.all([get(`/api/v1/patients/${p.id}/candidacy`),
         get(`/api/v1/patients/${p.id}/candidacy-decisions`)]);
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       biologics = c.body.biologics;
       fill(body,
         h('p', { class: 'small muted' }, `Evaluated on ${c.body.evaluated_on}. ${c.body.source}`),
         h('div', { class: 'biologics' }, biologics.map((b) => biologicBlock(b, d.body.items))),
         decisionList(d.body.items, canDecide, changed));
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(body, problemBox(e));
     }
   }

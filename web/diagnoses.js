@@ -2,7 +2,7 @@
 // duration, chronicity, sites) with the "entered in error" correction, and the form that records
 // a diagnosis, opened on demand and closed on save with the new row highlighted.
 
-import { get, post, patch, neuropathyCodes } from './api.js';
+import { get, post, patch, neuropathyCodes, latestOnly } from './api.js';
 import { h, add, fill, tag, stacked, durationText, etiologyLabel, roleLabel, highlight, SITE_LABELS } from './dom.js';
 import { field, checkbox, checkGroup, errorSummary, showProblem, clearErrors, valueOf, busy,
   problemBox } from './form.js';
@@ -24,18 +24,17 @@ export async function diagnosesSection(ctx, p, { onChange = async () => {} } = {
   add(section, status, list, tools);
   const canWrite = session.can('condition.write') && !p.archived;
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(text = null, id = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let r;
     try {
       r = await get(`/api/v1/patients/${p.id}/conditions`);
     } catch (e) {
-      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     fill(list, conditionTable(r.body.items, canWrite, (t) => changed(t)));
     if (id) highlight(list, id);
     if (text) {

@@ -4,7 +4,7 @@
 // procedures too), Issue (If-Match), Void a draft with a reason, and a credit note with a reason
 // for an issued invoice (all its lines not credited yet, or those chosen).
 
-import { get, post } from './api.js';
+import { get, post, latestOnly } from './api.js';
 import { h, fill, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, voidForm, conflict, problemBox, checkbox } from './form.js';
 import { markSaved, mayDiscard } from './guard.js';
@@ -35,11 +35,11 @@ export function invoiceSection(ctx, state, reload) {
   s.el.insertBefore(slot, s.body);
   const panel = add ? inlinePanel(add, slot) : null;
   // opening: the latest opening of the panel; an older answer, or one for a panel closed since, is dropped.
-  let opening = 0;
+  const opening = latestOnly();
   if (add) {
     add.addEventListener('click', async () => {
       if (panel.isOpen) { panel.close(); return; }
-      const mine = ++opening;
+      const isLatest = opening();
       panel.open(h('p', { class: 'loading' }, 'Loading the completed visits…'));
       let appts = [];
       try {
@@ -47,10 +47,10 @@ export function invoiceSection(ctx, state, reload) {
           appts = (await get(`/api/v1/appointments?patient_id=${state.p.id}`)).body.items;
         }
       } catch (e) {
-        if (mine === opening && panel.isOpen) panel.open(problemBox(e));
+        if (isLatest() && panel.isOpen) panel.open(problemBox(e));
         return;
       }
-      if (mine !== opening || !panel.isOpen) return;
+      if (!isLatest() || !panel.isOpen) return;
       const taken = invoicedSources(state.invoices);
       const open = appts.filter((a) => a.status === 'completed' && !taken.has(a.id));
       panel.open(newInvoiceForm(ctx, state, open, panel, reload));

@@ -8,7 +8,7 @@
 // Wording: the server decides what is abnormal and says by which rule; the page repeats it.
 // Medicines are listed, never linked to scores or results.
 
-import { get, post, patch, cached } from './api.js';
+import { get, post, patch, cached, latestOnly } from './api.js';
 import { h, add, fill, tag, todayText, stacked, highlight } from './dom.js';
 import { toggleBelow } from './inline.js';
 import { field, radioGroup, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict,
@@ -137,16 +137,16 @@ export function observationsSection(ctx, p, { canWrite, onChange }) {
       + 'Values are stored in each test\u2019s canonical unit.'),
     status, result, listBox, tools);
 
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(fresh = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     try {
       const r = await get(`/api/v1/patients/${p.id}/observations`);
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(listBox, observationList(r.body.items, canWrite, afterVoid));
       if (fresh) highlight(listBox, fresh);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(listBox, problemBox(e));
     }
   }
@@ -401,16 +401,16 @@ export function medicinesSection(ctx, p, { canWrite, onChange }) {
       'Concomitant pain medicines and the anticoagulants and antiplatelets that matter before a marrow harvest.'),
     status, saved, listBox, tools);
 
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(fresh = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     try {
       const r = await get(`/api/v1/patients/${p.id}/medications`);
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(listBox, medicineTable(r.body.items, canWrite, changed));
       if (fresh) highlight(listBox, fresh);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(listBox, problemBox(e));
     }
   }

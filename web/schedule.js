@@ -6,7 +6,7 @@
 // A user with appointment.write books from here (booking.js); each appointment opens with the
 // moves its status allows.
 
-import { get } from './api.js';
+import { get, latestOnly } from './api.js';
 import { h, add, fill } from './dom.js';
 import { problemBox } from './form.js';
 import {
@@ -123,9 +123,9 @@ export async function scheduleView(ctx) {
     status.focus();
   }
 
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function load() {
-    const mine = ++seq;
+    const isLatest = latest();
     const days = state.view === 'week'
       ? Array.from({ length: 7 }, (_, i) => addDays(mondayOf(state.date), i)) : [state.date];
     const from = days[0];
@@ -145,7 +145,7 @@ export async function scheduleView(ctx) {
           .then((r) => r.body.items),
       ]);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       body.removeAttribute('aria-busy');
       fill(body, problemBox(e));
       return;
@@ -153,7 +153,7 @@ export async function scheduleView(ctx) {
     // The list carries each patient's MRN and name: no read of each patient.
     for (const a of appts) rememberPatient(a.patient);
     const people = await patientsById(appts.map((a) => a.patient_id));
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     body.removeAttribute('aria-busy');
     last = { days, appts, closures, people };
     draw(last);

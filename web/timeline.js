@@ -10,7 +10,7 @@
 // Wording: scores and cut-offs are reported as the instruments define them. Nothing on screen
 // says that a treatment works; medicines are drawn, not linked to scores.
 
-import { get, post } from './api.js';
+import { get, post, latestOnly } from './api.js';
 import { h, add, fill, tag, todayText, roleLabel, stacked, highlight } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, voidForm } from './form.js';
 import { timePlot, timeAxis, legendSymbol, niceTicks, num, s, dayOf, dateOfDay } from './plot.js';
@@ -69,16 +69,16 @@ export async function timelineTab(ctx, p, { onChange = async () => {} } = {}) {
     fill(body, timelineView(data.t, data.defs, data.sources, Math.max(260, drawnWidth), domain));
   }
 
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh(fresh = null) {
-    const mine = ++seq;
+    const isLatest = latest();
     let t;
     let diary;
     try {
       [t, diary] = await Promise.all([get(`/api/v1/patients/${p.id}/timeline`).then((r) => r.body),
         get(`/api/v1/patients/${p.id}/diary`).then((r) => r.body.items)]);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       if (e.status === 404) {
         fill(body, h('p', { class: 'notice', 'data-testid': 'timeline-unavailable' },
           'Timeline not available: this server does not provide the patient timeline yet.'));
@@ -88,7 +88,7 @@ export async function timelineTab(ctx, p, { onChange = async () => {} } = {}) {
       return;
     }
     const defs = await definitionsFor((t.instruments || []).map((sr) => sr.instrument));
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     data = { t, defs, sources: new Map(diary.map((d) => [d.id, d.source])) };
     draw();
     fill(diaryList, diaryTable(diary, canWrite, (text) => changed(text)));

@@ -9,7 +9,7 @@
 // front desk sees plans and their steps' due dates (the API leaves the clinical fields out, and
 // so do these screens); a researcher has no plan.read and sees nothing of it.
 
-import { get, post, patch, cached } from './api.js';
+import { get, post, patch, cached, latestOnly } from './api.js';
 import { h, add, fill, tag, todayText, roleLabel, classLabel } from './dom.js';
 import { field, valueOf, problemBox, conflict } from './form.js';
 import { procedureTable, procedureForm } from './procedures.js';
@@ -100,9 +100,9 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
 
   const patientPath = `/api/v1/patients/${p.id}`;
   const items = (path) => get(path).then((r) => r.body.items);
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function refresh() {
-    const mine = ++seq;
+    const isLatest = latest();
     let got;
     try {
       got = await Promise.all([
@@ -114,11 +114,11 @@ export function treatmentSections(ctx, p, { onChange = async () => {} }) {
         seesAppointments ? items(`/api/v1/appointments?patient_id=${p.id}`) : [],
       ]);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       fill(planList, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     [state.plans, state.consents, state.procedures, state.events, state.conditions, state.appointments] = got;
     stepEnv.apptsByStep = seesAppointments ? appointmentsByStep(state.appointments) : null;
     state.consented = new Set(state.consents.filter((c) => c.current).map((c) => c.plan_id));

@@ -2,7 +2,7 @@
 // the coming ones first and then the past, each opening with the moves its status allows
 // (booking.js), and "Book an appointment…" with the patient filled in.
 
-import { get } from './api.js';
+import { get, latestOnly } from './api.js';
 import { h, add, fill, stacked } from './dom.js';
 import { problemBox } from './form.js';
 import { appointmentTypes, typeLabel, statusTag, whenText, clinicToday, bookableTypes, dateOf } from './appts.js';
@@ -52,18 +52,17 @@ export async function visitsTab(ctx, p) {
       }))));
   }
 
-  // seq: only the latest read is drawn; with several worker threads an older answer can come last.
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function load() {
-    const mine = ++seq;
+    const isLatest = latest();
     let items;
     try {
       items = (await get(`/api/v1/appointments?patient_id=${p.id}`)).body.items;
     } catch (e) {
-      if (ctx.isCurrent() && mine === seq) fill(list, problemBox(e));
+      if (isLatest()) fill(list, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     const coming = items.filter((a) => dateOf(a.start) >= today).sort((x, y) => x.start.localeCompare(y.start));
     const past = items.filter((a) => dateOf(a.start) < today).sort((x, y) => y.start.localeCompare(x.start));
     fill(list,

@@ -6,7 +6,7 @@
 // "Book…" opens the booking dialog (booking.js) with the patient, the type and the plan step
 // filled in, and the free times from the step's window.
 
-import { get } from './api.js';
+import { get, latestOnly } from './api.js';
 import { h, add, fill, link, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, problemBox } from './form.js';
 import {
@@ -132,9 +132,9 @@ export async function worklistView(ctx) {
     status.focus();
   }
 
-  let seq = 0;
+  const latest = latestOnly(ctx);
   async function load(a, b) {
-    const mine = ++seq;
+    const isLatest = latest();
     clearErrors(form, summary);
     for (const box of [dueBox, overdueBox, noShowBox]) fill(box, h('p', { class: 'loading' }, 'Loading…'));
     let r;
@@ -145,13 +145,13 @@ export async function worklistView(ctx) {
         get(`/api/v1/worklists/due?${new URLSearchParams({ from: addDays(today, -LOOKBACK), to: addDays(today, -1) })}`),
       ]);
     } catch (e) {
-      if (!ctx.isCurrent() || mine !== seq) return;
+      if (!isLatest()) return;
       for (const box of [dueBox, overdueBox, noShowBox]) fill(box);
       if (e.status === 422) showProblem(form, summary, e);
       else fill(dueBox, problemBox(e));
       return;
     }
-    if (!ctx.isCurrent() || mine !== seq) return;
+    if (!isLatest()) return;
     history.replaceState(null, '', `/worklist?${new URLSearchParams({ from: a, to: b })}`);
     const due = r.body.unbooked.filter((x) => !x.overdue);
     const once = (list, key) => [...new Map(list.map((x) => [x[key], x])).values()];
