@@ -21,7 +21,7 @@ TREATMENT := data/biologics.json $(sort $(wildcard data/protocols/*.json)) \
 	$(sort $(wildcard data/consent/*.json)) data/candidacy/rules.json \
 	data/appointment-types.json
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-HEADERS := $(wildcard */*.h)
+HEADERS := $(wildcard */*.h tests/unit/*.h)
 
 REL_OBJ  := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(GEN_SRC))
@@ -118,7 +118,7 @@ build/bench/slots: bench/slots.c $(REL_OBJ) $(HEADERS)
 bench-slots: build/bench/slots
 	@build/bench/slots
 
-C_FILES = $(wildcard */*.c */*.h tests/unit/*.c tests/fuzz/*.c)
+C_FILES = $(wildcard */*.c */*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
 
 format:
 	clang-format -i $(C_FILES)

@@ -12,21 +12,7 @@
 
 #include "core/ical.h"
 
-static arena ar;
-
-static int setup(void **state)
-{
-	(void)state;
-	arena_init(&ar);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&ar);
-	return 0;
-}
+#include "tests/unit/arena_fixture.h"
 
 /* n copies of c, in the arena. */
 static char *repeat(char c, size_t n)

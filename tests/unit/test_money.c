@@ -12,21 +12,7 @@
 #include "core/billing.h"
 #include "core/money.h"
 
-static arena ar;
-
-static int setup(void **state)
-{
-	(void)state;
-	arena_init(&ar);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&ar);
-	return 0;
-}
+#include "tests/unit/arena_fixture.h"
 
 static void currencies(void **state)
 {

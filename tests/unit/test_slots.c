@@ -20,21 +20,7 @@
 #include "util/embedded.h"
 #include "util/tz.h"
 
-static arena ar;
-
-static int setup(void **state)
-{
-	(void)state;
-	arena_init(&ar);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	arena_free(&ar);
-	return 0;
-}
+#include "tests/unit/arena_fixture.h"
 
 static tz_zone *zone(const char *name)
 {
