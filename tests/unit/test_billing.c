@@ -20,13 +20,7 @@
 
 #define NOW "2026-11-25T10:00:00Z"
 
-typedef struct fixture {
-	char dir[64];
-	char path[96];
-	store *st;
-	arena a;
-	const char *patient_id;
-} fixture;
+#include "tests/unit/store_fixture.h"
 
 static const char *new_id(arena *a)
 {
@@ -48,15 +42,9 @@ static audit_record rec(const char *action, const char *pid)
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/schwann-unit-XXXXXX");
-	if (!mkdtemp(f->dir))
+	fixture *f = fixture_open();
+	if (!f)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	char err[256];
-	if (store_sqlite_open(f->path, &f->st, err, sizeof err))
-		return -1;
-	arena_init(&f->a);
 	patient p = {.id = new_id(&f->a),
 	             .mrn = "B1",
 	             .family_name = "Bill",
@@ -72,27 +60,6 @@ static int setup(void **state)
 	f->patient_id = p.id;
 	*state = f;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	f->st->ops->close(f->st);
-	arena_free(&f->a);
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
 }
 
 /* A draft of one line billing source (an appointment id) for amount. */

@@ -20,64 +20,15 @@
 #include "util/embedded.h"
 #include "util/uuid.h"
 
-typedef struct fixture {
-	char dir[64];
-	char path[96];
-	store *st;
-	arena a;
-} fixture;
+#include "tests/unit/store_fixture.h"
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/schwann-unit-XXXXXX");
-	if (!mkdtemp(f->dir))
+	fixture *f = fixture_open();
+	if (!f)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	char err[256];
-	if (store_sqlite_open(f->path, &f->st, err, sizeof err))
-		return -1;
-	arena_init(&f->a);
 	*state = f;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	f->st->ops->close(f->st);
-	arena_free(&f->a);
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	char *msg = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
-		fprintf(stderr, "raw_exec: %s\n", msg);
-	assert_int_equal(rc, SQLITE_OK);
-	sqlite3_close(db);
-}
-
-static int64_t raw_count(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
 }
 
 static patient make_patient(arena *a, const char *mrn, const char *family, const char *given,
