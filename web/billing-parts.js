@@ -85,6 +85,19 @@ export function inlinePanel(opener, slot) {
   return panel;
 }
 
+// A section whose one action opens an inline form between its heading and its body: the action's
+// button when the role may use it (button and panel null when not).
+export function sectionWithPanel(title, testid, action) {
+  const button = action.allowed
+    ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': action.testid, 'aria-expanded': 'false' },
+      action.label)
+    : null;
+  const s = section(title, testid, button);
+  const slot = h('div', { class: 'panel' });
+  s.el.insertBefore(slot, s.body);
+  return { ...s, button, panel: button ? inlinePanel(button, slot) : null };
+}
+
 // A card section with a heading, an area for its tools and its body; loading until filled.
 export function section(title, testid, ...tools) {
   const body = h('div', { class: 'cost-body', 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'Loading…'));

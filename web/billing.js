@@ -8,7 +8,7 @@ import { h, add, fill, roleLabel, stacked, highlight } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
 import { markSaved } from './guard.js';
 import { amountEl, money } from './money.js';
-import { catalogues, itemWords, inlinePanel, section, stampText } from './billing-parts.js';
+import { catalogues, itemWords, sectionWithPanel, stampText } from './billing-parts.js';
 import { invoiceSection } from './invoices.js';
 import { paymentSection } from './payments.js';
 import { STEP_KIND_LABELS } from './procedures.js';
@@ -79,15 +79,11 @@ function balanceView(b) {
 // Estimates: the list, "Make an estimate" from one of the patient's plans, and the estimate shown.
 function estimateSection(ctx, state, reload) {
   const { session } = ctx;
-  const make = session.can('estimate.write')
-    ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'make-estimate', 'aria-expanded': 'false' }, 'Make an estimate')
-    : null;
-  const s = section('Cost estimates', 'estimates', make);
-  const slot = h('div', { class: 'panel' });
+  const s = sectionWithPanel('Cost estimates', 'estimates',
+    { allowed: session.can('estimate.write'), testid: 'make-estimate', label: 'Make an estimate' });
+  const { button: make, panel } = s;
   const shown = h('div', { class: 'estimate-slot', 'data-testid': 'estimate-slot' });
-  s.el.insertBefore(slot, s.body);
   add(s.el, shown);
-  const panel = make ? inlinePanel(make, slot) : null;
   // opening: the latest opening of the panel; an older answer, or one for a panel closed since, is dropped.
   const opening = latestOnly();
   if (make) {

@@ -9,7 +9,7 @@ import { h, fill, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, voidForm, conflict, problemBox, checkbox } from './form.js';
 import { markSaved, mayDiscard } from './guard.js';
 import { amountEl, money } from './money.js';
-import { invoiceStatusTag, itemLabel, inlinePanel, section, stampText } from './billing-parts.js';
+import { invoiceStatusTag, itemLabel, sectionWithPanel, stampText } from './billing-parts.js';
 
 const ISSUED = new Set(['issued', 'part_paid', 'paid']);
 
@@ -27,13 +27,8 @@ export const invoiceName = (inv) => inv.number || `Draft of ${inv.created_at.sli
 
 export function invoiceSection(ctx, state, reload) {
   const write = ctx.session.can('billing.write');
-  const add = write
-    ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'new-invoice', 'aria-expanded': 'false' }, 'New invoice')
-    : null;
-  const s = section('Invoices', 'invoices', add);
-  const slot = h('div', { class: 'panel' });
-  s.el.insertBefore(slot, s.body);
-  const panel = add ? inlinePanel(add, slot) : null;
+  const s = sectionWithPanel('Invoices', 'invoices', { allowed: write, testid: 'new-invoice', label: 'New invoice' });
+  const { button: add, panel } = s;
   // opening: the latest opening of the panel; an older answer, or one for a panel closed since, is dropped.
   const opening = latestOnly();
   if (add) {

@@ -9,20 +9,16 @@ import { h, fill, stacked } from './dom.js';
 import { field, errorSummary, showProblem, clearErrors, valueOf, busy, voidForm, radioGroup } from './form.js';
 import { markSaved, mayDiscard } from './guard.js';
 import { amountEl, money, parseAmount, exponentOf } from './money.js';
-import { METHODS, methodLabel, inlinePanel, section, stampText } from './billing-parts.js';
+import { METHODS, methodLabel, sectionWithPanel, stampText } from './billing-parts.js';
 import { invoiceName } from './invoices.js';
 
 const PAYABLE = new Set(['issued', 'part_paid', 'paid']);
 
 export function paymentSection(ctx, state, reload) {
   const write = ctx.session.can('billing.write');
-  const record = write
-    ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'record-payment', 'aria-expanded': 'false' }, 'Record payment')
-    : null;
-  const s = section('Payments and refunds', 'payments', record);
-  const slot = h('div', { class: 'panel' });
-  s.el.insertBefore(slot, s.body);
-  const panel = record ? inlinePanel(record, slot) : null;
+  const s = sectionWithPanel('Payments and refunds', 'payments',
+    { allowed: write, testid: 'record-payment', label: 'Record payment' });
+  const { button: record, panel } = s;
   if (record) {
     record.addEventListener('click', () => {
       if (panel.isOpen) panel.close();
