@@ -6,8 +6,8 @@
 // included.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, emailOf, newPatient } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer } from './helpers.mjs';
+import { startServer, emailOf, newPatient } from '../lib/server.mjs';
+import { assertInvalid, assertProblem, stopServer, signInEveryRole, staffIds, resourceAdder } from './helpers.mjs';
 
 let srv;
 const as = {};
@@ -48,13 +48,9 @@ const byId = (items) => Object.fromEntries(items.map((a) => [a.id, a]));
 
 before(async () => {
   srv = await startServer({ args: ['--timezone', 'America/New_York'] });
-  for (const role of ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']) as[role] = await login(srv.base, role);
-  const staff = Object.fromEntries((await as.admin.get('/api/v1/staff')).body.items.map((s) => [s.email, s.id]));
-  const add = async (key, body) => {
-    const r = await as.admin.post('/api/v1/resources', body);
-    assert.equal(r.status, 201, r.text);
-    res[key] = r.body;
-  };
+  await signInEveryRole(srv.base, as);
+  const staff = await staffIds(as.admin);
+  const add = resourceAdder(as.admin, res);
   const day = hours([['08:00', '17:00']]);
   await add('doc', { kind: 'clinician', name: 'Dr Ines Vale', staff_id: staff[emailOf('clinician')], hours: day });
   await add('nurse', { kind: 'nurse', name: 'Nurse Tam Roy', staff_id: staff[emailOf('nurse')], hours: day });

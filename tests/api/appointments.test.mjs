@@ -6,8 +6,8 @@
 // give exactly one 201.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, emailOf, newPatient } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer, UUID_RE } from './helpers.mjs';
+import { startServer, emailOf, newPatient } from '../lib/server.mjs';
+import { assertInvalid, assertProblem, stopServer, UUID_RE, signInEveryRole, staffIds, resourceAdder } from './helpers.mjs';
 
 let srv;
 const as = {};
@@ -36,13 +36,9 @@ const withMatch = (c, path, version, body) => c.call('POST', path, body, { 'If-M
 
 before(async () => {
   srv = await startServer({ args: ['--timezone', 'America/New_York'] });
-  for (const role of ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']) as[role] = await login(srv.base, role);
-  const staff = Object.fromEntries((await as.admin.get('/api/v1/staff')).body.items.map((s) => [s.email, s.id]));
-  const add = async (key, body) => {
-    const r = await as.admin.post('/api/v1/resources', body);
-    assert.equal(r.status, 201, r.text);
-    res[key] = r.body;
-  };
+  await signInEveryRole(srv.base, as);
+  const staff = await staffIds(as.admin);
+  const add = resourceAdder(as.admin, res);
   await add('doc', { kind: 'clinician', name: 'Dr Ada Osei', staff_id: staff[emailOf('clinician')], hours: hours([['08:00', '12:00'], ['13:00', '17:00']]) });
   const second = await newStaff('clinician');
   await add('doc2', { kind: 'clinician', name: 'Dr Bo Park', staff_id: second.id, hours: hours([['08:00', '17:00']]) });

@@ -7,7 +7,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, login, emailOf, newPatient, BIN } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer, UUID_RE, addDays, ymd } from './helpers.mjs';
+import { assertInvalid, assertProblem, stopServer, UUID_RE, addDays, ymd, signInEveryRole, staffIds, resourceAdder } from './helpers.mjs';
 
 let srv;
 const as = {};
@@ -53,13 +53,9 @@ async function auditActions(p, prefix) {
 
 before(async () => {
   srv = await startServer({ args: ['--timezone', ZONE] });
-  for (const role of ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']) as[role] = await login(srv.base, role);
-  const staff = Object.fromEntries((await as.admin.get('/api/v1/staff')).body.items.map((s) => [s.email, s.id]));
-  const add = async (key, body) => {
-    const r = await as.admin.post('/api/v1/resources', body);
-    assert.equal(r.status, 201, r.text);
-    res[key] = r.body;
-  };
+  await signInEveryRole(srv.base, as);
+  const staff = await staffIds(as.admin);
+  const add = resourceAdder(as.admin, res);
   await add('doc', { kind: 'clinician', name: 'Dr Ada Osei', staff_id: staff[emailOf('clinician')], hours: hours([['08:00', '17:00']]) });
   await add('nurse', { kind: 'nurse', name: 'Nurse Cy Lee', staff_id: staff[emailOf('nurse')], hours: hours([['08:00', '17:00']]) });
   await add('us', { kind: 'ultrasound_room', name: 'Ultrasound 1', hours: hours([['08:00', '17:00']]) });

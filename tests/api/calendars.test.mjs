@@ -6,7 +6,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, emailOf } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer, sqlite, UUID_RE } from './helpers.mjs';
+import { assertInvalid, assertProblem, stopServer, sqlite, UUID_RE, signInEveryRole, resourceAdder } from './helpers.mjs';
 
 let srv;
 const as = {};
@@ -36,13 +36,9 @@ async function newStaff(role) {
 
 before(async () => {
   srv = await startServer({ args: ['--timezone', 'America/New_York'] });
-  for (const role of ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']) as[role] = await login(srv.base, role);
+  await signInEveryRole(srv.base, as);
   for (const s of (await as.admin.get('/api/v1/staff')).body.items) staffId[s.email] = s.id;
-  const add = async (key, body) => {
-    const r = await as.admin.post('/api/v1/resources', body);
-    assert.equal(r.status, 201, r.text);
-    made[key] = r.body;
-  };
+  const add = resourceAdder(as.admin, made);
   await add('doc', { kind: 'clinician', name: 'Dr Ada Osei', staff_id: staffId[emailOf('clinician')],
     hours: { ...OFFICE, sun: [['00:00', '04:00']] } });
   await add('nurse', { kind: 'nurse', name: 'Nurse Ben Li', staff_id: staffId[emailOf('nurse')], hours: { mon: [['08:00', '10:00']] } });

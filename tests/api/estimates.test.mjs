@@ -7,8 +7,8 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, login, newPatient } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer, UUID_RE } from './helpers.mjs';
+import { startServer, newPatient } from '../lib/server.mjs';
+import { assertInvalid, assertProblem, stopServer, UUID_RE, signInEveryRole } from './helpers.mjs';
 
 let srv;
 const as = {};
@@ -56,7 +56,7 @@ const pdfText = (buf) => execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', 
 
 before(async () => {
   srv = await startServer({ args: ['--timezone', ZONE, '--clinic-name', 'Riverside Neuropathy Clinic'] });
-  for (const role of ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']) as[role] = await login(srv.base, role);
+  await signInEveryRole(srv.base, as);
 });
 after(async () => { await stopServer(srv); });
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { BIN, emailOf, client } from '../lib/server.mjs';
+import { BIN, emailOf, client, login } from '../lib/server.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ROLES = ['admin', 'clinician', 'nurse', 'front_desk', 'researcher'];
@@ -82,6 +82,26 @@ export function sqlite(db, sql) {
   const r = spawnSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', db, sql], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sqlite3 ${sql}: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// Signs in every role's test account: as[role] is its client.
+export async function signInEveryRole(base, as) {
+  for (const role of ROLES) as[role] = await login(base, role);
+  return as;
+}
+
+// The staff ids by e-mail, as an admin reads them.
+export async function staffIds(admin) {
+  return Object.fromEntries((await admin.get('/api/v1/staff')).body.items.map((s) => [s.email, s.id]));
+}
+
+// add(key, body) creates a calendar resource as admin (201 asserted) and keeps it in into[key].
+export function resourceAdder(admin, into) {
+  return async (key, body) => {
+    const r = await admin.post('/api/v1/resources', body);
+    assert.equal(r.status, 201, r.text);
+    into[key] = r.body;
+  };
 }
 
 // An API token for a role's test account, made with `schwann token create`.

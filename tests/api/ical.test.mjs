@@ -7,8 +7,8 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
-import { startServer, login, emailOf, newPatient, client } from '../lib/server.mjs';
-import { assertInvalid, assertProblem, stopServer, todayUTC, addDays, ymd, sqlite, UUID_RE } from './helpers.mjs';
+import { startServer, emailOf, newPatient, client } from '../lib/server.mjs';
+import { assertInvalid, assertProblem, stopServer, todayUTC, addDays, ymd, sqlite, UUID_RE, signInEveryRole, staffIds, resourceAdder } from './helpers.mjs';
 
 // RFC 5545 3.2.19: a property without a known type (X-WR-CALNAME, RFC 7986 NAME) is TEXT;
 // ical.js leaves unknown ones raw, so tell it these two are TEXT and let it unescape them.
@@ -74,14 +74,10 @@ function assertTimes(ev, appt) {
 // consultation later cancelled.
 async function setUp(srv) {
   const as = {};
-  for (const role of ['admin', 'clinician', 'nurse', 'front_desk', 'researcher']) as[role] = await login(srv.base, role);
-  const staff = Object.fromEntries((await as.admin.get('/api/v1/staff')).body.items.map((s) => [s.email, s.id]));
+  await signInEveryRole(srv.base, as);
+  const staff = await staffIds(as.admin);
   const res = {};
-  const add = async (key, body) => {
-    const r = await as.admin.post('/api/v1/resources', body);
-    assert.equal(r.status, 201, r.text);
-    res[key] = r.body;
-  };
+  const add = resourceAdder(as.admin, res);
   await add('doc', { kind: 'clinician', name: 'Dr Ada Osei', staff_id: staff[emailOf('clinician')], hours });
   await add('room', { kind: 'procedure_room', name: ROOM, hours });
   await add('room2', { kind: 'ultrasound_room', name: 'Ultrasound 1', hours });
