@@ -6,9 +6,9 @@
 // in the address so Back and links work; "Load more" by cursor; "Verify the chain". A password
 // or token the server makes is shown once, in the answer that made it, and never again.
 
-import { get, post, patch, latestOnly } from './api.js';
-import { h, add, fill, link, tag, stacked, roleLabel, highlight } from './dom.js';
-import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox } from './form.js';
+import { get, post, patch } from './api.js';
+import { h, add, fill, link, tag, stacked, roleLabel } from './dom.js';
+import { field, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, listReloader } from './form.js';
 import { toggleBelow, openButton, smallForm } from './inline.js';
 import { calendarsTab } from './calendars-admin.js';
 
@@ -100,20 +100,7 @@ async function staffTab(ctx) {
     onceSlot.firstChild.focus();
   }
 
-  const latest = latestOnly(ctx);
-  async function refresh(id = null) {
-    const isLatest = latest();
-    let r;
-    try {
-      r = await get('/api/v1/staff');
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
-    fill(list, staffTable(r.body.items));
-    if (id) highlight(list, id);
-  }
+  const refresh = listReloader(ctx, list, () => get('/api/v1/staff'), (r) => staffTable(r.body.items));
 
   function staffTable(items) {
     const tbody = h('tbody');
@@ -262,22 +249,12 @@ async function tokensTab(ctx) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let staff = [];
 
-  const latest = latestOnly(ctx);
-  async function refresh(id = null) {
-    const isLatest = latest();
-    let r;
-    let people;
-    try {
-      [r, people] = await Promise.all([get('/api/v1/tokens'), get('/api/v1/staff').then((x) => x.body.items)]);
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
-    staff = people;
-    fill(list, tokenTable(r.body.items));
-    if (id) highlight(list, id);
-  }
+  const refresh = listReloader(ctx, list,
+    () => Promise.all([get('/api/v1/tokens'), get('/api/v1/staff').then((x) => x.body.items)]),
+    ([r, people]) => {
+      staff = people;
+      return tokenTable(r.body.items);
+    });
 
   function tokenTable(items) {
     if (!items.length) return h('p', { class: 'empty-inline', 'data-testid': 'no-tokens' }, 'No API tokens yet.');

@@ -6,10 +6,10 @@
 // the address a calendar app subscribes to, listed without it, revoked). Every refusal of the API
 // is shown at its field (hours.mon[1][0] and the like), a 409 and a 412 in plain words.
 
-import { get, post, patch, latestOnly } from './api.js';
-import { h, add, fill, tag, stacked, highlight } from './dom.js';
-import { field, checkbox, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict, voidForm }
-  from './form.js';
+import { get, post, patch } from './api.js';
+import { h, add, fill, tag, stacked } from './dom.js';
+import { field, checkbox, errorSummary, showProblem, clearErrors, valueOf, busy, problemBox, conflict, voidForm,
+  listReloader } from './form.js';
 import { toggleBelow, openButton, smallForm } from './inline.js';
 
 export const KINDS = [
@@ -301,20 +301,8 @@ async function closuresPanel(ctx, res, close) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   const zone = ctx.session.me.clinic?.time_zone || null;
 
-  const latest = latestOnly();
-  async function refresh(id = null) {
-    const isLatest = latest();
-    let r;
-    try {
-      r = await get(`/api/v1/resources/${res.id}/closures`);
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
-    fill(list, closureTable(r.body.items));
-    if (id) highlight(list, id);
-  }
+  const refresh = listReloader(null, list, () => get(`/api/v1/resources/${res.id}/closures`),
+    (r) => closureTable(r.body.items));
 
   function closureTable(items) {
     if (!items.length) return h('p', { class: 'empty-inline', 'data-testid': 'no-closures' }, 'No closures yet.');
@@ -432,20 +420,8 @@ async function feedsPanel(res, close) {
   const tools = h('div', { class: 'card-tools' });
   const say = (text) => { status.textContent = text; status.hidden = !text; };
 
-  const latest = latestOnly();
-  async function refresh(id = null) {
-    const isLatest = latest();
-    let r;
-    try {
-      r = await get(`/api/v1/resources/${res.id}/feed-tokens`);
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
-    fill(list, feedTable(r.body.items));
-    if (id) highlight(list, id);
-  }
+  const refresh = listReloader(null, list, () => get(`/api/v1/resources/${res.id}/feed-tokens`),
+    (r) => feedTable(r.body.items));
 
   function feedTable(items) {
     if (!items.length) return h('p', { class: 'empty-inline', 'data-testid': 'no-feeds' }, 'No feed addresses yet.');
@@ -529,22 +505,12 @@ export async function calendarsTab(ctx) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let staff = [];
 
-  const latest = latestOnly(ctx);
-  async function refresh(id = null) {
-    const isLatest = latest();
-    let r;
-    let people;
-    try {
-      [r, people] = await Promise.all([get('/api/v1/resources'), get('/api/v1/staff').then((x) => x.body.items)]);
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
-    staff = people;
-    fill(list, resourceTable(r.body.items));
-    if (id) highlight(list, id);
-  }
+  const refresh = listReloader(ctx, list,
+    () => Promise.all([get('/api/v1/resources'), get('/api/v1/staff').then((x) => x.body.items)]),
+    ([r, people]) => {
+      staff = people;
+      return resourceTable(r.body.items);
+    });
 
   function resourceTable(items) {
     if (!items.length) {

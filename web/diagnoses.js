@@ -2,10 +2,10 @@
 // duration, chronicity, sites) with the "entered in error" correction, and the form that records
 // a diagnosis, opened on demand and closed on save with the new row highlighted.
 
-import { get, post, patch, neuropathyCodes, latestOnly } from './api.js';
-import { h, add, fill, tag, stacked, durationText, etiologyLabel, roleLabel, highlight, SITE_LABELS } from './dom.js';
+import { get, post, patch, neuropathyCodes } from './api.js';
+import { h, add, tag, stacked, durationText, etiologyLabel, roleLabel, highlight, SITE_LABELS } from './dom.js';
 import { field, checkbox, checkGroup, errorSummary, showProblem, clearErrors, valueOf, busy,
-  problemBox } from './form.js';
+  problemBox, listReloader } from './form.js';
 import { toggleBelow } from './inline.js';
 
 // onChange: called after each change (the banner shows the neuropathy).
@@ -24,19 +24,10 @@ export async function diagnosesSection(ctx, p, { onChange = async () => {} } = {
   add(section, status, list, tools);
   const canWrite = session.can('condition.write') && !p.archived;
 
-  const latest = latestOnly(ctx);
+  const reload = listReloader(ctx, list, () => get(`/api/v1/patients/${p.id}/conditions`),
+    (r) => conditionTable(r.body.items, canWrite, (t) => changed(t)));
   async function refresh(text = null, id = null) {
-    const isLatest = latest();
-    let r;
-    try {
-      r = await get(`/api/v1/patients/${p.id}/conditions`);
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
-    fill(list, conditionTable(r.body.items, canWrite, (t) => changed(t)));
-    if (id) highlight(list, id);
+    if (!(await reload(id))) return;
     if (text) {
       status.textContent = text;
       status.hidden = false;

@@ -2,8 +2,8 @@
 // the JSON path the API reports (birth_date, address.city, sites), so each error in a 422
 // answer lands next to its field; a summary with role="alert" heads the form.
 
-import { h, fill } from './dom.js';
-import { post } from './api.js';
+import { h, fill, highlight } from './dom.js';
+import { post, latestOnly } from './api.js';
 import { markUnsaved } from './guard.js';
 
 // One labelled control with a hint and an error slot.
@@ -203,6 +203,27 @@ export function problemBox(e) {
     h('h2', {}, p.title || 'Something went wrong'),
     p.detail && p.detail !== p.title ? h('p', {}, p.detail) : null,
     p.request_id ? h('p', { class: 'muted small' }, `Request id ${p.request_id}`) : null);
+}
+
+// A list that is read again after each change: reload(id) reads it (load()), draws it into list
+// (draw(data)) or the problem in its place, and marks the row of id (just saved). Only the latest
+// read draws (latestOnly, with the page's ctx when given). Resolves true when it drew the list.
+export function listReloader(ctx, list, load, draw) {
+  const latest = latestOnly(ctx);
+  return async (id = null) => {
+    const isLatest = latest();
+    let data;
+    try {
+      data = await load();
+    } catch (e) {
+      if (isLatest()) fill(list, problemBox(e));
+      return false;
+    }
+    if (!isLatest()) return false;
+    fill(list, draw(data));
+    if (id) highlight(list, id);
+    return true;
+  };
 }
 
 // A 412 says the record changed since the page loaded.

@@ -2,9 +2,9 @@
 // the coming ones first and then the past, each opening with the moves its status allows
 // (booking.js), and "Book an appointment…" with the patient filled in.
 
-import { get, latestOnly } from './api.js';
-import { h, add, fill, stacked } from './dom.js';
-import { problemBox } from './form.js';
+import { get } from './api.js';
+import { h, add, stacked } from './dom.js';
+import { listReloader } from './form.js';
 import { appointmentTypes, typeLabel, statusTag, whenText, clinicToday, bookableTypes, dateOf } from './appts.js';
 import { openBooking, openAppointment } from './booking.js';
 
@@ -52,24 +52,18 @@ export async function visitsTab(ctx, p) {
       }))));
   }
 
-  const latest = latestOnly(ctx);
-  async function load() {
-    const isLatest = latest();
-    let items;
-    try {
-      items = (await get(`/api/v1/appointments?patient_id=${p.id}`)).body.items;
-    } catch (e) {
-      if (isLatest()) fill(list, problemBox(e));
-      return;
-    }
-    if (!isLatest()) return;
+  // Coming visits first, soonest first; then past ones, latest first.
+  const drawVisits = (items) => {
     const coming = items.filter((a) => dateOf(a.start) >= today).sort((x, y) => x.start.localeCompare(y.start));
     const past = items.filter((a) => dateOf(a.start) < today).sort((x, y) => y.start.localeCompare(x.start));
-    fill(list,
+    return [
       h('h3', {}, 'Coming'),
       coming.length ? table(coming, 'Coming appointments', 'visits-coming')
         : h('p', { class: 'empty-inline', 'data-testid': 'no-coming' }, 'No appointments booked.'),
-      past.length ? [h('h3', {}, 'Past'), table(past, 'Past appointments', 'visits-past')] : null);
-  }
+      past.length ? [h('h3', {}, 'Past'), table(past, 'Past appointments', 'visits-past')] : null,
+    ];
+  };
+  const load = listReloader(ctx, list,
+    async () => (await get(`/api/v1/appointments?patient_id=${p.id}`)).body.items, drawVisits);
   await load();
 }
