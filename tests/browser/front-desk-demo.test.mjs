@@ -12,21 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, client } from '../lib/server.mjs';
+import { assertText as assertTextWithin } from './assert-text.mjs';
 
 const CLINIC = 'Riverside Neuropathy Clinic (demo)';
 const SHOTS = process.env.SCHWANN_SCREENSHOTS === '1';
 
-// (Not the harness: it starts a server of its own for every file that imports it.)
-async function assertText(locator, expected, ms = 10000) {
-  await locator.first().waitFor({ timeout: ms });
-  const end = Date.now() + ms;
-  for (;;) {
-    const text = await locator.first().innerText();
-    if (text.includes(expected)) return;
-    if (Date.now() > end) assert.fail(`expected "${expected}" in "${text}"`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// The demo's pages take longer: waits up to 10 s.
+const assertText = (locator, expected, ms = 10000) => assertTextWithin(locator, expected, ms);
 
 const ok = (r, what) => {
   assert.ok(r.status === 200 || r.status === 201, `${what}: ${r.status} ${r.text}`);

@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, emailOf, PASSWORDS, login, newPatient } from '../lib/server.mjs';
+import { assertText } from './assert-text.mjs';
 
 export const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 
@@ -73,20 +74,7 @@ export async function signIn(page, role) {
   await assertText(page.getByTestId('staff-name'), `Test ${role}`);
 }
 
-// Waits (up to 5 s) for the first match of locator to contain expected (text or RegExp).
-export async function assertText(locator, expected, ms = 5000) {
-  await locator.first().waitFor();
-  const end = Date.now() + ms;
-  let text;
-  for (;;) {
-    text = await locator.first().innerText();
-    const ok = expected instanceof RegExp ? expected.test(text) : text.includes(expected);
-    if (ok || Date.now() > end) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (expected instanceof RegExp) assert.match(text, expected);
-  else assert.ok(text.includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(text)}`);
-}
+export { assertText };
 
 // Waits until fn() (an async count) equals n, then asserts it.
 export async function waitForCount(what, fn, n, ms = 5000) {

@@ -10,18 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from '../lib/server.mjs';
+import { assertText as assertTextWithin } from './assert-text.mjs';
 
-// (Not the harness: it starts a server of its own for every file that imports it.)
-async function assertText(locator, expected, ms = 8000) {
-  await locator.first().waitFor();
-  const end = Date.now() + ms;
-  for (;;) {
-    const text = await locator.first().innerText();
-    if (text.includes(expected)) return;
-    if (Date.now() > end) assert.fail(`expected "${expected}" in "${text}"`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// The demo's pages take longer: waits up to 8 s.
+const assertText = (locator, expected, ms = 8000) => assertTextWithin(locator, expected, ms);
 
 async function waitForCount(what, fn, n, ms = 8000) {
   const end = Date.now() + ms;
