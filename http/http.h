@@ -108,6 +108,7 @@ typedef struct http_req {
 	 * sliding expiry: http_request_run returns without an answer and the engine runs the
 	 * request again, from the start, on a worker. */
 	int on_loop, again;
+	const struct route *route; /* found by http_request_quick: the run does not look again */
 	/* The response as the engine sends it, set by http_request_run. */
 	const char *res_type;
 	const char *res_body;

@@ -180,14 +180,29 @@ static int read_body(http_req *r)
 	return 0;
 }
 
+/* The route for r's method and path (its parameters in r->params), or NULL; *path_matched says
+ * whether some route has the path (a 405 rather than a 404). */
+static const route *find_route(http_req *r, int *path_matched)
+{
+	*path_matched = 0;
+	for (const route *rt = routes; rt->method; rt++) {
+		if (!match(rt->pattern, r->path, r))
+			continue;
+		*path_matched = 1;
+		if (strcmp(rt->method, r->method) == 0 ||
+		    (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
+			return rt;
+	}
+	return NULL;
+}
+
 int http_request_quick(http_req *r)
 {
+	int path_matched;
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
 		return 0;
-	for (const route *rt = routes; rt->method; rt++)
-		if (strcmp(rt->method, "GET") == 0 && match(rt->pattern, r->path, r))
-			return rt->quick && rt->quick(r);
-	return 0;
+	r->route = find_route(r, &path_matched); /* kept: api_dispatch does not look again */
+	return r->route && r->route->quick && r->route->quick(r);
 }
 
 int http_quick_always(http_req *r)
@@ -198,18 +213,8 @@ int http_quick_always(http_req *r)
 
 static int api_dispatch(http_req *r)
 {
-	const route *found = NULL;
-	int path_matched = 0;
-	for (const route *rt = routes; rt->method; rt++) {
-		if (!match(rt->pattern, r->path, r))
-			continue;
-		path_matched = 1;
-		if (strcmp(rt->method, r->method) == 0 ||
-		    (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
-			found = rt;
-			break;
-		}
-	}
+	int path_matched = 1;
+	const route *found = r->route ? r->route : find_route(r, &path_matched);
 	if (!found && path_matched) {
 		/* Each method once: "/x/{id}.pdf" and "/x/{id}" both match "/x/1.pdf". */
 		const char *allow = "", *seen[16];
