@@ -10,6 +10,7 @@
 #include "../core/perm.h"
 #include "../store/audit_queue.h"
 #include "../store/outcome_cache.h"
+#include "../store/patient_dir.h"
 #include "../store/store.h"
 #include "../util/arena.h"
 #include "../util/err.h"
@@ -55,6 +56,7 @@ typedef struct server_ctx {
 	server_cfg cfg;
 	audit_queue *audit;
 	outcome_cache *outcomes; /* the outcome reports' profiles, shared by the threads */
+	patient_dir *patients;   /* the patient list's directory, shared by the threads */
 } server_ctx;
 
 /* A request header as the engine received it. */

@@ -128,30 +128,43 @@ int http_serve_civetweb(const server_cfg *cfg, volatile sig_atomic_t *stop)
 	return 0;
 }
 
-/* Loads the outcome profiles while the server starts answering, so that the first report
- * does not wait for the whole cohort (a report that comes first waits for this load). */
-static void *warm_outcomes(void *arg)
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Loads the patient directory and then the outcome profiles while the server starts answering:
+ * until the directory is loaded, the patient list searches the database; a report that comes
+ * before its profiles waits for them. */
+static void *warm_caches(void *arg)
 {
 	(void)arg;
 	store *st = NULL;
 	char err[256];
-	struct timespec t0, t1;
+	struct timespec t0;
+	if (store_sqlite_open(http_srv.cfg.db_path, &st, err, sizeof err))
+		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (store_sqlite_open(http_srv.cfg.db_path, &st, err, sizeof err) == 0) {
-		sw_err rc = outcome_cache_refresh(http_srv.outcomes, st);
-		st->ops->close(st);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		outcome_cache_stats stats;
-		outcome_cache_stats_get(http_srv.outcomes, &stats);
-		if (!http_srv.cfg.quiet)
-			fprintf(stderr,
-			        "{\"level\":\"%s\",\"what\":\"outcome profiles "
-			        "loaded\",\"patients\":%d,"
-			        "\"bytes\":%zu,\"ms\":%.0f}\n",
-			        rc ? "error" : "info", stats.patients, stats.bytes,
-			        (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-			            (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	}
+	sw_err rc = patient_dir_refresh(http_srv.patients, st);
+	patient_dir_stats dir;
+	patient_dir_stats_get(http_srv.patients, &dir);
+	if (!http_srv.cfg.quiet)
+		fprintf(stderr,
+		        "{\"level\":\"%s\",\"what\":\"patient directory loaded\",\"patients\":%d,"
+		        "\"bytes\":%zu,\"ms\":%.0f}\n",
+		        rc ? "error" : "info", dir.patients, dir.bytes, ms_since(&t0));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = outcome_cache_refresh(http_srv.outcomes, st);
+	st->ops->close(st);
+	outcome_cache_stats stats;
+	outcome_cache_stats_get(http_srv.outcomes, &stats);
+	if (!http_srv.cfg.quiet)
+		fprintf(stderr,
+		        "{\"level\":\"%s\",\"what\":\"outcome profiles loaded\",\"patients\":%d,"
+		        "\"bytes\":%zu,\"ms\":%.0f}\n",
+		        rc ? "error" : "info", stats.patients, stats.bytes, ms_since(&t0));
 	return NULL;
 }
 
@@ -160,7 +173,7 @@ static int g_warming;
 
 void http_listening(const server_cfg *cfg)
 {
-	g_warming = pthread_create(&g_warm, NULL, warm_outcomes, NULL) == 0;
+	g_warming = pthread_create(&g_warm, NULL, warm_caches, NULL) == 0;
 	fprintf(stderr,
 	        "{\"level\":\"info\",\"what\":\"listening\",\"listen\":\"%s\",\"db\":\"%s\"}\n",
 	        cfg->listen, cfg->db_path);
@@ -195,7 +208,10 @@ int http_serve(const server_cfg *cfg)
 	outcome_scheme scheme;
 	outcome_scheme_init(&scheme, biologics, n_biologics, cfg->chronic_months);
 	http_srv.outcomes = outcome_cache_new(&scheme);
-	if (!http_srv.outcomes) {
+	http_srv.patients = patient_dir_new();
+	if (!http_srv.outcomes || !http_srv.patients) {
+		outcome_cache_free(http_srv.outcomes);
+		patient_dir_free(http_srv.patients);
 		fputs("schwann: out of memory\n", stderr);
 		audit_queue_stop(http_srv.audit);
 		wal_checkpointer_stop(wal);
@@ -211,6 +227,7 @@ int http_serve(const server_cfg *cfg)
 	g_warming = 0;
 	audit_queue_stop(http_srv.audit);
 	outcome_cache_free(http_srv.outcomes);
+	patient_dir_free(http_srv.patients);
 	wal_checkpointer_stop(wal);
 	return rc;
 }

@@ -107,6 +107,16 @@ typedef struct patient_summary {
 	const char *last_visit;
 } patient_summary;
 
+/* A load of the patient directory (see patient_delta). */
+typedef struct patient_delta {
+	long long seq; /* the latest change it holds */
+	int n;
+	patient *rows; /* rows[i] with sums[i]; gone[i] set (and only rows[i].id read) for a patient
+	                * who no longer exists */
+	patient_summary *sums;
+	unsigned char *gone;
+} patient_delta;
+
 typedef struct rec_query {
 	const char *patient_id;
 	const char *eq;        /* the kind's equality filter (rec_kind.eq_field), or NULL */
@@ -244,6 +254,11 @@ typedef struct store_ops {
 	sw_err (*patient_search)(store *s, arena *a, const patient_query *q, patient **items,
 	                         patient_summary **summaries, int *n);
 	sw_err (*patient_summary)(store *s, arena *a, const char *id, patient_summary *out);
+	/* The patients with their summaries for the in-memory directory (store/patient_dir.c):
+	 * since < 0 every patient; else those changed after that sequence number of
+	 * outcome_changes, whose triggers cover every table the list shows. One read transaction.
+	 */
+	sw_err (*patient_delta)(store *s, arena *a, long long since, patient_delta *out);
 	/* The outcome cohort: every treated patient and the comparator (core/outcome_report.h). */
 	/* since < 0: everyone; else only the patients changed after that sequence number, all of
 	 * them named in changed[] (those no longer in the cohort are there and not in items). */

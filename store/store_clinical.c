@@ -2,6 +2,7 @@
  * audit record in one transaction. */
 #include <string.h>
 
+#include "../core/patient_find.h"
 #include "sqlite_util.h"
 
 #define SQ(x) ((sqlite_store *)(x))
@@ -301,34 +302,26 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 	if (q->by_last_visit) {
 		rc = search_by_visit(s, a, q, out, sums, cap, &count);
 	} else {
-		const char *query = q->q && *q->q ? q->q : NULL;
-		civil_date d;
-		const char *sep = query ? strpbrk(query, " ,") : NULL;
-		const char *second = sep;
-		while (second && (*second == ' ' || *second == ','))
-			second++;
-		/* A word with a digit is part of an MRN (names have none): found anywhere in it. */
-		int digit = query && strpbrk(query, "0123456789") != NULL;
-		int shape = !query                       ? ALL
-		            : date_parse(query, &d) == 0 ? BY_BIRTH
-		            : digit && !sep              ? BY_MRN
-		            : sep && *second             ? BY_WORDS
-		                                         : BY_WORD;
+		pf_query pq;
+		pf_parse(q->q, &pq);
+		static const int shape_of[] = {[PF_ALL] = ALL,
+		                               [PF_BIRTH] = BY_BIRTH,
+		                               [PF_MRN] = BY_MRN,
+		                               [PF_WORD] = BY_WORD,
+		                               [PF_WORDS] = BY_WORDS};
+		int shape = shape_of[pq.shape];
 		sqlite3_stmt *st = prep_shape(s, shape, sums != NULL, q, 1, cap);
 		if (!st)
 			return SW_EDB;
 		if (shape == BY_BIRTH) {
-			sq_text(st, 1, query);
+			sq_text(st, 1, pq.q);
 		} else if (shape == BY_MRN) {
-			sq_text(st, 3, prefix_pattern(a, query));
-		} else if (query) {
-			/* "Smith John", "Smith, John" or "John Smith": two words match both name
-			 * fields. */
-			sq_text(st, 2, query);
-			size_t first = sep ? (size_t)(sep - query) : strlen(query);
-			bind_prefix(st, 3, a, arena_strndup(a, query, first));
+			sq_text(st, 3, prefix_pattern(a, pq.q));
+		} else if (pq.q) {
+			sq_text(st, 2, pq.q);
+			bind_prefix(st, 3, a, arena_strndup(a, pq.first, pq.first_len));
 			if (shape == BY_WORDS)
-				bind_prefix(st, 12, a, second);
+				bind_prefix(st, 12, a, pq.second);
 		}
 		rc = read_rows(s, st, a, out, sums, cap, &count);
 	}
@@ -357,4 +350,59 @@ sw_err sqlite_patient_summary(store *base, arena *a, const char *id, patient_sum
 	if (rc == SQLITE_ROW)
 		return SW_OK;
 	return rc == SQLITE_DONE ? SW_ENOTFOUND : sq_fail(s, "patient summary");
+}
+
+/* The directory's load, one statement (one snapshot): every patient with the latest sequence
+ * number, or those changed after ?1 each with its change's number (a patient deleted since has a
+ * change and no row). */
+#define DELTA_ALL                                                                                  \
+	"SELECT " PATIENT_COLS ", " SUMMARY_COLS ", patients.id, 0, "                              \
+	"(SELECT coalesce(max(seq), 0) FROM outcome_changes) FROM patients" SUMMARY_JOIN(          \
+	    "patients")
+#define DELTA_SINCE                                                                                \
+	"SELECT " PATIENT_COLS ", " SUMMARY_COLS ", c.patient_id, patients.id IS NULL, c.seq "     \
+	"FROM outcome_changes c LEFT JOIN patients ON patients.id = c.patient_id "                 \
+	"LEFT JOIN patient_summaries s ON s.patient_id = c.patient_id WHERE c.seq > ?1"
+
+sw_err sqlite_patient_delta(store *base, arena *a, long long since, patient_delta *out)
+{
+	sqlite_store *s = SQ(base);
+	memset(out, 0, sizeof *out);
+	out->seq = since < 0 ? 0 : since;
+	sqlite3_stmt *st = sq_prep(s, since < 0 ? DELTA_ALL : DELTA_SINCE);
+	if (!st)
+		return SW_EDB;
+	sqlite3_bind_int64(st, 1, since);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			int bigger = cap ? cap * 2 : 64;
+			patient *rows = arena_alloc(a, sizeof *rows * (size_t)bigger);
+			patient_summary *sums = arena_alloc(a, sizeof *sums * (size_t)bigger);
+			unsigned char *gone = arena_alloc(a, (size_t)bigger);
+			if (out->n) {
+				memcpy(rows, out->rows, sizeof *rows * (size_t)out->n);
+				memcpy(sums, out->sums, sizeof *sums * (size_t)out->n);
+				memcpy(gone, out->gone, (size_t)out->n);
+			}
+			out->rows = rows, out->sums = sums, out->gone = gone, cap = bigger;
+		}
+		int i = out->n++;
+		long long seq = sqlite3_column_int64(st, PATIENT_N + 8);
+		if (seq > out->seq)
+			out->seq = seq;
+		out->gone[i] = (unsigned char)sqlite3_column_int(st, PATIENT_N + 7);
+		if (out->gone[i]) {
+			memset(&out->rows[i], 0, sizeof out->rows[i]);
+			memset(&out->sums[i], 0, sizeof out->sums[i]);
+			out->rows[i].id = sq_col(a, st, PATIENT_N + 6);
+		} else {
+			read_patient(a, st, &out->rows[i]);
+			read_summary(a, st, PATIENT_N, &out->sums[i]);
+		}
+	}
+	sqlite3_reset(st);
+	/* With no patient at all there was no row to carry the number: 0 stays, and the next
+	 * load asks for every change, which costs nothing while there are none. */
+	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "patient delta");
 }

@@ -213,6 +213,7 @@ static const store_ops sqlite_ops = {
     .patient_update = sqlite_patient_update,
     .patient_search = sqlite_patient_search,
     .patient_summary = sqlite_patient_summary,
+    .patient_delta = sqlite_patient_delta,
     .outcome_cohort = sqlite_outcome_cohort,
     .serious_events = sqlite_serious_events,
     .rec_create = sqlite_rec_create,

@@ -1,0 +1,576 @@
+/* The patient directory (patient_dir.h): a slot per patient (its row, its summary and one block
+ * holding their strings) and four arrays of live slots kept sorted: by id (to find a changed
+ * patient), by name (family, given, id: the list's order), by given name and by MRN. A change
+ * moves a slot within each array (a binary search and a memmove); a large one sorts them again. */
+#define _GNU_SOURCE /* qsort_r */
+#include "patient_dir.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/patient_find.h"
+
+typedef struct entry {
+	patient p;
+	patient_summary s;
+	char *mem; /* every string of p and s */
+	size_t size;
+} entry;
+
+enum { BY_ID, BY_NAME, BY_GIVEN, BY_MRN, N_ORDERS };
+
+struct patient_dir {
+	pthread_mutex_t refreshing; /* one refresh applies at a time */
+	pthread_rwlock_t lock;      /* searches share it; applying a refresh takes it alone */
+	atomic_int loaded;
+	_Atomic long long seq;
+	entry *slots;
+	int n_slots, cap_slots;
+	int *free_slots, n_free;
+	int *order[N_ORDERS]; /* live slots, each array in its order */
+	int n, cap;
+	size_t bytes;
+	int full_loads, patient_loads;
+};
+
+/* ---- the orders --------------------------------------------------------------------------- */
+
+static int by_name(const entry *a, const entry *b)
+{
+	int c = pf_nocase_cmp(a->p.family_name, b->p.family_name);
+	if (!c)
+		c = pf_nocase_cmp(a->p.given_name, b->p.given_name);
+	return c ? c : strcmp(a->p.id, b->p.id);
+}
+
+static int by_given(const entry *a, const entry *b)
+{
+	int c = pf_nocase_cmp(a->p.given_name, b->p.given_name);
+	if (!c)
+		c = pf_nocase_cmp(a->p.family_name, b->p.family_name);
+	return c ? c : strcmp(a->p.id, b->p.id);
+}
+
+static int by_id(const entry *a, const entry *b)
+{
+	return strcmp(a->p.id, b->p.id);
+}
+
+static int by_mrn(const entry *a, const entry *b)
+{
+	int c = strcmp(a->p.mrn, b->p.mrn);
+	return c ? c : strcmp(a->p.id, b->p.id);
+}
+
+static int (*const cmp_of[N_ORDERS])(const entry *, const entry *) = {
+    [BY_ID] = by_id, [BY_NAME] = by_name, [BY_GIVEN] = by_given, [BY_MRN] = by_mrn};
+
+static int cmp_slots(const void *x, const void *y, void *arg)
+{
+	const patient_dir *d = ((void **)arg)[0];
+	int (*cmp)(const entry *, const entry *) =
+	    (int (*)(const entry *, const entry *))((void **)arg)[1];
+	return cmp(&d->slots[*(const int *)x], &d->slots[*(const int *)y]);
+}
+
+/* The first of the first n positions in order k whose entry is not below key. */
+static int lower_bound(const patient_dir *d, int k, const entry *key, int n)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (cmp_of[k](&d->slots[d->order[k][mid]], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Puts slot in its place among the first n of order k (which must have room for n + 1). */
+static void order_insert(patient_dir *d, int k, int slot, int n)
+{
+	int at = lower_bound(d, k, &d->slots[slot], n);
+	memmove(&d->order[k][at + 1], &d->order[k][at], sizeof(int) * (size_t)(n - at));
+	d->order[k][at] = slot;
+}
+
+/* Takes slot out of the first n of order k (found by its entry's present key). */
+static void order_remove(patient_dir *d, int k, int slot, int n)
+{
+	int at = lower_bound(d, k, &d->slots[slot], n);
+	if (at < n && d->order[k][at] == slot)
+		memmove(&d->order[k][at], &d->order[k][at + 1], sizeof(int) * (size_t)(n - at - 1));
+}
+
+static void order_sort(patient_dir *d, int k)
+{
+	void *arg[2] = {d, (void *)cmp_of[k]};
+	qsort_r(d->order[k], (size_t)d->n, sizeof(int), cmp_slots, arg);
+}
+
+/* ---- the slots ---------------------------------------------------------------------------- */
+
+/* Copies p and s into e, their strings into one block; 0, or -1 when out of memory. */
+static int entry_set(entry *e, const patient *p, const patient_summary *s)
+{
+	const char *const *src[] = {&p->id,
+	                            &p->mrn,
+	                            &p->family_name,
+	                            &p->given_name,
+	                            &p->birth_date,
+	                            &p->sex_at_birth,
+	                            &p->phone,
+	                            &p->email,
+	                            &p->address_line,
+	                            &p->address_city,
+	                            &p->address_region,
+	                            &p->address_postal_code,
+	                            &p->address_country,
+	                            &p->created_at,
+	                            &p->updated_at,
+	                            &p->updated_by,
+	                            &p->archived_at,
+	                            &p->archive_reason,
+	                            &s->icd10,
+	                            &s->etiology,
+	                            &s->onset_date,
+	                            &s->nrs_date,
+	                            &s->last_visit};
+	enum { N = sizeof src / sizeof *src };
+	size_t size = 0;
+	for (int i = 0; i < N; i++)
+		size += *src[i] ? strlen(*src[i]) + 1 : 0;
+	char *mem = malloc(size ? size : 1), *o = mem;
+	if (!mem)
+		return -1;
+	entry next = {*p, *s, mem, size};
+	const char **dst[] = {&next.p.id,
+	                      &next.p.mrn,
+	                      &next.p.family_name,
+	                      &next.p.given_name,
+	                      &next.p.birth_date,
+	                      &next.p.sex_at_birth,
+	                      &next.p.phone,
+	                      &next.p.email,
+	                      &next.p.address_line,
+	                      &next.p.address_city,
+	                      &next.p.address_region,
+	                      &next.p.address_postal_code,
+	                      &next.p.address_country,
+	                      &next.p.created_at,
+	                      &next.p.updated_at,
+	                      &next.p.updated_by,
+	                      &next.p.archived_at,
+	                      &next.p.archive_reason,
+	                      &next.s.icd10,
+	                      &next.s.etiology,
+	                      &next.s.onset_date,
+	                      &next.s.nrs_date,
+	                      &next.s.last_visit};
+	for (int i = 0; i < N; i++) {
+		if (!*src[i]) {
+			*dst[i] = NULL;
+			continue;
+		}
+		size_t len = strlen(*src[i]) + 1;
+		memcpy(o, *src[i], len);
+		*dst[i] = o;
+		o += len;
+	}
+	free(e->mem);
+	*e = next;
+	return 0;
+}
+
+/* Grows every array to hold need patients; 0, or -1 when out of memory. */
+static int reserve(patient_dir *d, int need)
+{
+	if (need > d->cap_slots) {
+		int cap = d->cap_slots ? d->cap_slots : 256;
+		while (cap < need)
+			cap *= 2;
+		entry *slots = realloc(d->slots, sizeof *slots * (size_t)cap);
+		if (!slots)
+			return -1;
+		memset(slots + d->cap_slots, 0, sizeof *slots * (size_t)(cap - d->cap_slots));
+		d->slots = slots;
+		int *free_slots = realloc(d->free_slots, sizeof(int) * (size_t)cap);
+		if (!free_slots)
+			return -1;
+		d->free_slots = free_slots;
+		d->cap_slots = cap;
+	}
+	if (need > d->cap) {
+		int cap = d->cap ? d->cap : 256;
+		while (cap < need)
+			cap *= 2;
+		for (int k = 0; k < N_ORDERS; k++) {
+			int *o = realloc(d->order[k], sizeof(int) * (size_t)cap);
+			if (!o)
+				return -1;
+			d->order[k] = o;
+		}
+		d->cap = cap;
+	}
+	return 0;
+}
+
+/* The slot of the patient with this id, or -1. */
+static int find_id(const patient_dir *d, const char *id)
+{
+	entry key = {.p.id = id};
+	int at = lower_bound(d, BY_ID, &key, d->n);
+	return at < d->n && strcmp(d->slots[d->order[BY_ID][at]].p.id, id) == 0
+	           ? d->order[BY_ID][at]
+	           : -1;
+}
+
+/* Applies one change; 0, or -1 when out of memory (the directory is then to be loaded again).
+ * With sorted 0 only the id order is kept: the others are sorted again after the batch. */
+static int apply_one(patient_dir *d, const patient *p, const patient_summary *s, int gone,
+                     int sorted)
+{
+	int slot = find_id(d, p->id), k;
+	if (slot < 0 && gone)
+		return 0;
+	if (slot >= 0)
+		for (k = sorted ? BY_NAME : N_ORDERS; k < N_ORDERS; k++)
+			order_remove(d, k, slot, d->n);
+	if (gone) {
+		order_remove(d, BY_ID, slot, d->n);
+		d->n--;
+		d->bytes -= d->slots[slot].size;
+		free(d->slots[slot].mem);
+		memset(&d->slots[slot], 0, sizeof d->slots[slot]);
+		d->free_slots[d->n_free++] = slot;
+		return 0;
+	}
+	if (slot >= 0) {
+		size_t before = d->slots[slot].size;
+		if (entry_set(&d->slots[slot], p, s))
+			return -1;
+		d->bytes += d->slots[slot].size - before;
+		for (k = sorted ? BY_NAME : N_ORDERS; k < N_ORDERS; k++)
+			order_insert(d, k, slot, d->n - 1);
+		return 0;
+	}
+	if (reserve(d, d->n + 1))
+		return -1;
+	slot = d->n_free ? d->free_slots[--d->n_free] : d->n_slots++;
+	if (entry_set(&d->slots[slot], p, s)) {
+		d->free_slots[d->n_free++] = slot;
+		return -1;
+	}
+	d->bytes += d->slots[slot].size;
+	order_insert(d, BY_ID, slot, d->n);
+	for (k = sorted ? BY_NAME : N_ORDERS; k < N_ORDERS; k++)
+		order_insert(d, k, slot, d->n);
+	d->n++;
+	return 0;
+}
+
+/* Empties the directory (to be loaded again). */
+static void clear(patient_dir *d)
+{
+	for (int i = 0; i < d->n_slots; i++)
+		free(d->slots[i].mem);
+	if (d->slots)
+		memset(d->slots, 0, sizeof *d->slots * (size_t)d->cap_slots);
+	d->n = d->n_slots = d->n_free = 0;
+	d->bytes = 0;
+	atomic_store(&d->loaded, 0);
+}
+
+/* A batch this large sorts the orders again rather than moving a slot at a time. */
+#define SORT_FROM 256
+
+/* Applies a load under the exclusive lock; 0, or -1 (and the directory is emptied). */
+static int apply(patient_dir *d, const patient_delta *delta, int whole)
+{
+	if (whole)
+		clear(d);
+	int sorted = delta->n < SORT_FROM && !whole;
+	for (int i = 0; i < delta->n; i++)
+		if (apply_one(d, &delta->rows[i], &delta->sums[i], delta->gone[i], sorted)) {
+			clear(d);
+			return -1;
+		}
+	if (!sorted && d->n) {
+		if (whole) /* every slot was new and appended: the id order needs its sort too */
+			order_sort(d, BY_ID);
+		for (int k = BY_NAME; k < N_ORDERS; k++) {
+			memcpy(d->order[k], d->order[BY_ID], sizeof(int) * (size_t)d->n);
+			order_sort(d, k);
+		}
+	}
+	if (whole)
+		d->full_loads++;
+	else
+		d->patient_loads += delta->n;
+	atomic_store(&d->seq, delta->seq);
+	atomic_store(&d->loaded, 1);
+	return 0;
+}
+
+patient_dir *patient_dir_new(void)
+{
+	patient_dir *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	pthread_mutex_init(&d->refreshing, NULL);
+	pthread_rwlock_init(&d->lock, NULL);
+	return d;
+}
+
+void patient_dir_free(patient_dir *d)
+{
+	if (!d)
+		return;
+	clear(d);
+	free(d->slots);
+	free(d->free_slots);
+	for (int k = 0; k < N_ORDERS; k++)
+		free(d->order[k]);
+	pthread_mutex_destroy(&d->refreshing);
+	pthread_rwlock_destroy(&d->lock);
+	free(d);
+}
+
+sw_err patient_dir_refresh(patient_dir *d, store *st)
+{
+	arena a;
+	arena_init(&a);
+	patient_delta delta;
+	/* Asked first without a lock: when nothing changed since the number applied (the usual
+	 * case), there is nothing to wait for. */
+	long long since = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
+	sw_err rc = since >= 0 ? st->ops->patient_delta(st, &a, since, &delta) : SW_OK;
+	if (rc || (since >= 0 && delta.n == 0)) {
+		arena_free(&a);
+		return rc;
+	}
+	pthread_mutex_lock(&d->refreshing);
+	long long now = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
+	if (now != since || since < 0) { /* another refresh applied meanwhile, or the first load */
+		arena_clear(&a);
+		since = now;
+		rc = st->ops->patient_delta(st, &a, since, &delta);
+	}
+	if (!rc && (since < 0 || delta.n)) {
+		pthread_rwlock_wrlock(&d->lock);
+		if (apply(d, &delta, since < 0))
+			rc = SW_EDB;
+		pthread_rwlock_unlock(&d->lock);
+	}
+	pthread_mutex_unlock(&d->refreshing);
+	arena_free(&a);
+	return rc;
+}
+
+int patient_dir_answers(patient_dir *d, const patient_query *q)
+{
+	if (!d || !atomic_load(&d->loaded) || q->by_last_visit)
+		return 0;
+	pf_query pq;
+	pf_parse(q->q, &pq);
+	return pq.shape == PF_ALL || pq.shape == PF_WORD || pq.shape == PF_WORDS;
+}
+
+/* ---- the search --------------------------------------------------------------------------- */
+
+typedef struct finder {
+	const patient_dir *d;
+	const patient_query *q;
+	entry after; /* the keyset cursor as an entry (names and id), when q has one */
+	int has_after;
+	int *found, n_found, cap_found;
+	arena *a;
+} finder;
+
+/* Whether e is on the page's side of the filters every shape shares: archived only when asked
+ * for, and after the cursor. */
+static int keep(const finder *f, const entry *e)
+{
+	return (f->q->include_archived || !e->p.archived_at) &&
+	       (!f->has_after || by_name(e, &f->after) > 0);
+}
+
+static void add(finder *f, int slot)
+{
+	if (f->n_found == f->cap_found) {
+		int cap = f->cap_found ? f->cap_found * 2 : 64;
+		int *bigger = arena_alloc(f->a, sizeof(int) * (size_t)cap);
+		if (f->n_found)
+			memcpy(bigger, f->found, sizeof(int) * (size_t)f->n_found);
+		f->found = bigger;
+		f->cap_found = cap;
+	}
+	f->found[f->n_found++] = slot;
+}
+
+/* The first position of the name order past the cursor (0 without one). */
+static int past_cursor(const finder *f)
+{
+	if (!f->has_after)
+		return 0;
+	int at = lower_bound(f->d, BY_NAME, &f->after, f->d->n);
+	if (at < f->d->n && by_name(&f->d->slots[f->d->order[BY_NAME][at]], &f->after) == 0)
+		at++;
+	return at;
+}
+
+/* Walks order k from the first name (family for BY_NAME, given for BY_GIVEN) at or above
+ * prefix while it starts with it; adds the entries kept whose other name starts with other (when
+ * given), at most max of them (the walk is in the page's order only for BY_NAME). */
+static void walk_prefix(finder *f, int k, const char *prefix, size_t plen, const char *other,
+                        size_t olen, int max)
+{
+	const patient_dir *d = f->d;
+	entry key = {0};
+	char *lo = arena_strndup(f->a, prefix, plen);
+	if (k == BY_NAME) {
+		key.p.family_name = lo, key.p.given_name = "", key.p.id = "";
+	} else {
+		key.p.given_name = lo, key.p.family_name = "", key.p.id = "";
+	}
+	int at = lower_bound(d, k, &key, d->n);
+	if (k == BY_NAME) {
+		int past = past_cursor(f);
+		at = past > at ? past : at;
+	}
+	for (int taken = 0; at < d->n && taken < max; at++) {
+		const entry *e = &d->slots[d->order[k][at]];
+		const char *name = k == BY_NAME ? e->p.family_name : e->p.given_name;
+		const char *second = k == BY_NAME ? e->p.given_name : e->p.family_name;
+		if (!pf_in_prefix(name, lo, plen)) {
+			if (pf_nocase_cmp(name, lo) >= 0)
+				break; /* past the range */
+			continue;
+		}
+		if ((!other || pf_in_prefix(second, other, olen)) && keep(f, e)) {
+			add(f, d->order[k][at]);
+			taken++;
+		}
+	}
+}
+
+static void find_mrn(finder *f, const char *mrn)
+{
+	entry key = {.p.mrn = mrn, .p.id = ""};
+	int at = lower_bound(f->d, BY_MRN, &key, f->d->n);
+	if (at < f->d->n) {
+		const entry *e = &f->d->slots[f->d->order[BY_MRN][at]];
+		if (strcmp(e->p.mrn, mrn) == 0 && keep(f, e))
+			add(f, f->d->order[BY_MRN][at]);
+	}
+}
+
+static int cmp_found(const void *x, const void *y, void *arg)
+{
+	const patient_dir *d = arg;
+	return by_name(&d->slots[*(const int *)x], &d->slots[*(const int *)y]);
+}
+
+/* Copies the string s into a (NULL stays NULL). */
+static const char *dup(arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static void copy_out(arena *a, const entry *e, patient *p, patient_summary *s)
+{
+	*p = e->p;
+	*s = e->s;
+	const char **fields[] = {&p->id,
+	                         &p->mrn,
+	                         &p->family_name,
+	                         &p->given_name,
+	                         &p->birth_date,
+	                         &p->sex_at_birth,
+	                         &p->phone,
+	                         &p->email,
+	                         &p->address_line,
+	                         &p->address_city,
+	                         &p->address_region,
+	                         &p->address_postal_code,
+	                         &p->address_country,
+	                         &p->created_at,
+	                         &p->updated_at,
+	                         &p->updated_by,
+	                         &p->archived_at,
+	                         &p->archive_reason,
+	                         &s->icd10,
+	                         &s->etiology,
+	                         &s->onset_date,
+	                         &s->nrs_date,
+	                         &s->last_visit};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		*fields[i] = dup(a, *fields[i]);
+}
+
+sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_query *q,
+                          patient **items, patient_summary **sums, int *n)
+{
+	sw_err rc = patient_dir_refresh(d, st);
+	if (rc)
+		return rc;
+	int cap = q->limit + 1;
+	pf_query pq;
+	pf_parse(q->q, &pq);
+	finder f = {.d = d, .q = q, .a = a};
+	if (q->after_family && q->after_given && q->after_id) {
+		f.has_after = 1;
+		f.after.p.family_name = q->after_family;
+		f.after.p.given_name = q->after_given;
+		f.after.p.id = q->after_id;
+	}
+	pthread_rwlock_rdlock(&d->lock);
+	if (!atomic_load(&d->loaded)) { /* emptied by a refresh that ran out of memory */
+		pthread_rwlock_unlock(&d->lock);
+		return st->ops->patient_search(st, a, q, items, sums, n);
+	}
+	if (pq.shape == PF_ALL) {
+		for (int at = past_cursor(&f); at < d->n && f.n_found < cap; at++)
+			if (keep(&f, &d->slots[d->order[BY_NAME][at]]))
+				add(&f, d->order[BY_NAME][at]);
+	} else if (pq.shape == PF_WORD) {
+		walk_prefix(&f, BY_NAME, pq.first, pq.first_len, NULL, 0, cap);
+		walk_prefix(&f, BY_GIVEN, pq.first, pq.first_len, NULL, 0, d->n);
+		find_mrn(&f, pq.q);
+	} else {
+		size_t second_len = strlen(pq.second);
+		walk_prefix(&f, BY_NAME, pq.first, pq.first_len, pq.second, second_len, cap);
+		walk_prefix(&f, BY_NAME, pq.second, second_len, pq.first, pq.first_len, cap);
+		find_mrn(&f, pq.q);
+	}
+	if (pq.shape != PF_ALL && f.n_found > 1)
+		qsort_r(f.found, (size_t)f.n_found, sizeof(int), cmp_found, d);
+	patient *out = arena_zalloc(a, sizeof *out * (size_t)cap);
+	patient_summary *out_sums = arena_zalloc(a, sizeof *out_sums * (size_t)cap);
+	int count = 0;
+	for (int i = 0; i < f.n_found && count < cap; i++) {
+		if (i && f.found[i] == f.found[i - 1])
+			continue; /* found by two of the ways */
+		copy_out(a, &d->slots[f.found[i]], &out[count], &out_sums[count]);
+		count++;
+	}
+	pthread_rwlock_unlock(&d->lock);
+	*items = out;
+	*sums = out_sums;
+	*n = count;
+	return SW_OK;
+}
+
+void patient_dir_stats_get(patient_dir *d, patient_dir_stats *out)
+{
+	pthread_rwlock_rdlock(&d->lock);
+	out->patients = d->n;
+	out->bytes = d->bytes + (sizeof(entry) + sizeof(int) * (N_ORDERS + 1)) * (size_t)d->cap;
+	out->seq = atomic_load(&d->seq);
+	out->full_loads = d->full_loads;
+	out->patient_loads = d->patient_loads;
+	pthread_rwlock_unlock(&d->lock);
+}
