@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_mem.h"
 #include "../core/candidacy.h"
 #include "../core/candidacy_decision.h"
 #include "../util/dates.h"
@@ -76,9 +77,8 @@ static int snapshot(http_req *r, const patient *p, void *rec)
 			found = b;
 	}
 	json_object_set(found, "evaluated_on", json_object_get(all, "evaluated_on"));
-	char *text = found ? json_dumps(found, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	d->findings = arena_strdup(r->a, text ? text : "{}");
-	free(text);
+	char *text = found ? json_mem_dumps(r->a, found, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	d->findings = text ? text : "{}";
 	json_decref(all);
 	d->decided_by = r->who.id;
 	return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_mem.h"
 #include "../core/estimate.h"
 #include "../core/plan.h"
 #include "../core/treatment.h"
@@ -242,13 +243,12 @@ int api_estimate_create(http_req *r)
 	}
 	json_object_update(body, ctx);
 	json_decref(ctx);
-	char *text = json_dumps(body, JSON_COMPACT);
+	char *text = json_mem_dumps(r->a, body, JSON_COMPACT);
 	estimate_row e = {id,    pt.id, p.id, api_currency(r), total, with_optional, on,
 	                  until, text,  now,  r->who.id};
 	audit_record a = http_audit(r, "estimate.create", "estimate", id, pt.id);
 	a.detail = arena_printf(r->a, "plan %s, %lld %s", p.id, (long long)total, api_currency(r));
 	rc = text ? r->st->ops->estimate_add(r->st, &e, &a) : SW_EIO;
-	free(text);
 	if (rc) {
 		json_decref(body);
 		return http_fail(r, rc, "estimate");

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/json_mem.h"
 #include "../core/candidacy.h"
 #include "../core/candidacy_decision.h"
 #include "../core/consent.h"
@@ -370,14 +371,13 @@ static void decision(loader *l, json_t *e)
 			found = b;
 	}
 	json_object_set(found, "evaluated_on", json_object_get(all, "evaluated_on"));
-	char *text = found ? json_dumps(found, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *text = found ? json_mem_dumps(l->a, found, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(all);
 	if (!text) {
 		BUG(l, "biologic %s has no candidacy", d->biologic);
 		return;
 	}
-	d->findings = arena_strdup(l->a, text);
-	free(text);
+	d->findings = text;
 	d->decided_by = l->decider;
 	insert(l, &rk_candidacy_decision, d);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/json_mem.h"
 #include "../util/version.h"
 #include "cli.h"
 
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	json_mem_install(); /* before any other jansson call */
 	if (sodium_init() < 0) {
 		fputs("schwann: libsodium failed to initialise\n", stderr);
 		return 1;

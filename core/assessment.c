@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_mem.h"
 #include "../util/jsonv.h"
 
 int performed_at_parse(const char *s, civil_date *d)
@@ -69,19 +70,17 @@ int assessment_from_json(vctx *v, json_t *body, const instrument_set *set, const
 		return v->n - start;
 	json_t *score = instr_result_json(&r);
 	char *answers_text =
-	    json_dumps(answers, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_SORT_KEYS);
-	char *score_text = json_dumps(score, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	    json_mem_dumps(v->a, answers, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_SORT_KEYS);
+	char *score_text = json_mem_dumps(v->a, score, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	out->instrument_id = in->id;
 	out->instrument_version = in->version;
 	out->performed_at = at;
-	out->answers = arena_strdup(v->a, answers_text);
-	out->score = arena_strdup(v->a, score_text);
+	out->answers = answers_text;
+	out->score = score_text;
 	out->has_total =
 	    r.total >= 0 && r.valid[r.total] && in->scores[r.total].method != METHOD_PROFILE;
 	out->total = out->has_total ? r.value[r.total] : 0;
 	out->status = "final";
-	free(answers_text);
-	free(score_text);
 	json_decref(score);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_mem.h"
 #include "../util/jsonv.h"
 
 static const char *const sides[] = {"left", "right", NULL};
@@ -181,9 +182,8 @@ static void read_monofilament(vctx *v, json_t *body, observation *o)
 	o->has_value = 1;
 	o->unit = "correct of 3";
 	o->value_text = correct >= 2 ? "present" : "absent";
-	char *d = json_dumps(r, JSON_COMPACT);
-	o->details = arena_printf(v->a, "{\"responses\":%s}", d);
-	free(d);
+	o->details =
+	    arena_printf(v->a, "{\"responses\":%s}", json_mem_dumps(v->a, r, JSON_COMPACT));
 }
 
 int observation_from_json(vctx *v, json_t *body, const char *birth_date, const char *sex,

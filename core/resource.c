@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/json_mem.h"
 #include "../util/jsonv.h"
 #include "../util/text.h"
 
@@ -141,9 +142,8 @@ json_t *hours_to_json(const week_hours *h)
 const char *hours_to_text(arena *a, const week_hours *h)
 {
 	json_t *o = hours_to_json(h);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	const char *out = arena_strdup(a, s ? s : "{}");
-	free(s);
+	const char *s = json_mem_dumps(a, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	const char *out = s ? s : "{}";
 	json_decref(o);
 	return out;
 }

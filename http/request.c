@@ -12,6 +12,7 @@
 #include "../util/dates.h"
 #include "../util/embedded.h"
 #include "../util/jsonv.h"
+#include "../util/json_mem.h"
 #include "../util/jsonw.h"
 #include "auth.h"
 #include "engine.h"
@@ -341,7 +342,7 @@ void http_request_init(http_req *r, arena *a, const char *method, const char *pa
 	vctx_init(&r->v, r->a);
 }
 
-void http_request_run(http_req *r)
+static void run(http_req *r)
 {
 	if (strncmp(r->path, "/api/", 5) != 0) {
 		serve_static(r);
@@ -356,6 +357,13 @@ void http_request_run(http_req *r)
 	if (r->status == 0)
 		http_fail(r, SW_EDB, "response");
 	http_request_render(r);
+}
+
+void http_request_run(http_req *r)
+{
+	json_mem_use(r->a); /* the body's tree and the response's come from the request's arena */
+	run(r);
+	json_mem_use(NULL);
 }
 
 void http_request_render(http_req *r)
