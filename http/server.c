@@ -128,11 +128,19 @@ int http_serve_civetweb(const server_cfg *cfg, volatile sig_atomic_t *stop)
 	return 0;
 }
 
-static double ms_since(const struct timespec *t0)
+/* One log line for a cache loaded since t0 (or that failed to load). */
+static void log_loaded(const char *what, sw_err rc, int patients, size_t bytes,
+                       const struct timespec *t0)
 {
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	double ms =
+	    (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	if (!http_srv.cfg.quiet)
+		fprintf(stderr,
+		        "{\"level\":\"%s\",\"what\":\"%s loaded\",\"patients\":%d,\"bytes\":%zu,"
+		        "\"ms\":%.0f}\n",
+		        rc ? "error" : "info", what, patients, bytes, ms);
 }
 
 /* Loads the patient directory and then the outcome profiles while the server starts answering:
@@ -150,21 +158,13 @@ static void *warm_caches(void *arg)
 	sw_err rc = patient_dir_refresh(http_srv.patients, st);
 	patient_dir_stats dir;
 	patient_dir_stats_get(http_srv.patients, &dir);
-	if (!http_srv.cfg.quiet)
-		fprintf(stderr,
-		        "{\"level\":\"%s\",\"what\":\"patient directory loaded\",\"patients\":%d,"
-		        "\"bytes\":%zu,\"ms\":%.0f}\n",
-		        rc ? "error" : "info", dir.patients, dir.bytes, ms_since(&t0));
+	log_loaded("patient directory", rc, dir.patients, dir.bytes, &t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = outcome_cache_refresh(http_srv.outcomes, st);
 	st->ops->close(st);
 	outcome_cache_stats stats;
 	outcome_cache_stats_get(http_srv.outcomes, &stats);
-	if (!http_srv.cfg.quiet)
-		fprintf(stderr,
-		        "{\"level\":\"%s\",\"what\":\"outcome profiles loaded\",\"patients\":%d,"
-		        "\"bytes\":%zu,\"ms\":%.0f}\n",
-		        rc ? "error" : "info", stats.patients, stats.bytes, ms_since(&t0));
+	log_loaded("outcome profiles", rc, stats.patients, stats.bytes, &t0);
 	return NULL;
 }
 

@@ -113,71 +113,54 @@ static void order_sort(patient_dir *d, int k)
 
 /* ---- the slots ---------------------------------------------------------------------------- */
 
+enum { N_STRINGS = 23 };
+
+/* Where the strings of a row and its summary are, in one list for copying them. */
+static void string_fields(patient *p, patient_summary *s, const char **out[N_STRINGS])
+{
+	const char **f[N_STRINGS] = {&p->id,
+	                             &p->mrn,
+	                             &p->family_name,
+	                             &p->given_name,
+	                             &p->birth_date,
+	                             &p->sex_at_birth,
+	                             &p->phone,
+	                             &p->email,
+	                             &p->address_line,
+	                             &p->address_city,
+	                             &p->address_region,
+	                             &p->address_postal_code,
+	                             &p->address_country,
+	                             &p->created_at,
+	                             &p->updated_at,
+	                             &p->updated_by,
+	                             &p->archived_at,
+	                             &p->archive_reason,
+	                             &s->icd10,
+	                             &s->etiology,
+	                             &s->onset_date,
+	                             &s->nrs_date,
+	                             &s->last_visit};
+	memcpy(out, f, sizeof f);
+}
+
 /* Copies p and s into e, their strings into one block; 0, or -1 when out of memory. */
 static int entry_set(entry *e, const patient *p, const patient_summary *s)
 {
-	const char *const *src[] = {&p->id,
-	                            &p->mrn,
-	                            &p->family_name,
-	                            &p->given_name,
-	                            &p->birth_date,
-	                            &p->sex_at_birth,
-	                            &p->phone,
-	                            &p->email,
-	                            &p->address_line,
-	                            &p->address_city,
-	                            &p->address_region,
-	                            &p->address_postal_code,
-	                            &p->address_country,
-	                            &p->created_at,
-	                            &p->updated_at,
-	                            &p->updated_by,
-	                            &p->archived_at,
-	                            &p->archive_reason,
-	                            &s->icd10,
-	                            &s->etiology,
-	                            &s->onset_date,
-	                            &s->nrs_date,
-	                            &s->last_visit};
-	enum { N = sizeof src / sizeof *src };
-	size_t size = 0;
-	for (int i = 0; i < N; i++)
-		size += *src[i] ? strlen(*src[i]) + 1 : 0;
-	char *mem = malloc(size ? size : 1), *o = mem;
-	if (!mem)
+	entry next = {*p, *s, NULL, 0};
+	const char **f[N_STRINGS];
+	string_fields(&next.p, &next.s, f);
+	for (int i = 0; i < N_STRINGS; i++)
+		next.size += *f[i] ? strlen(*f[i]) + 1 : 0;
+	char *o = next.mem = malloc(next.size ? next.size : 1);
+	if (!o)
 		return -1;
-	entry next = {*p, *s, mem, size};
-	const char **dst[] = {&next.p.id,
-	                      &next.p.mrn,
-	                      &next.p.family_name,
-	                      &next.p.given_name,
-	                      &next.p.birth_date,
-	                      &next.p.sex_at_birth,
-	                      &next.p.phone,
-	                      &next.p.email,
-	                      &next.p.address_line,
-	                      &next.p.address_city,
-	                      &next.p.address_region,
-	                      &next.p.address_postal_code,
-	                      &next.p.address_country,
-	                      &next.p.created_at,
-	                      &next.p.updated_at,
-	                      &next.p.updated_by,
-	                      &next.p.archived_at,
-	                      &next.p.archive_reason,
-	                      &next.s.icd10,
-	                      &next.s.etiology,
-	                      &next.s.onset_date,
-	                      &next.s.nrs_date,
-	                      &next.s.last_visit};
-	for (int i = 0; i < N; i++) {
-		if (!*src[i]) {
-			*dst[i] = NULL;
+	for (int i = 0; i < N_STRINGS; i++) {
+		if (!*f[i])
 			continue;
-		}
-		size_t len = strlen(*src[i]) + 1;
-		memcpy(o, *src[i], len);
-		*dst[i] = o;
+		size_t len = strlen(*f[i]) + 1;
+		memcpy(o, *f[i], len);
+		*f[i] = o;
 		o += len;
 	}
 	free(e->mem);
@@ -474,41 +457,16 @@ static int cmp_found(const void *x, const void *y, void *arg)
 	return by_name(&d->slots[*(const int *)x], &d->slots[*(const int *)y]);
 }
 
-/* Copies the string s into a (NULL stays NULL). */
-static const char *dup(arena *a, const char *s)
-{
-	return s ? arena_strdup(a, s) : NULL;
-}
-
+/* The entry's row and summary, their strings copied into a. */
 static void copy_out(arena *a, const entry *e, patient *p, patient_summary *s)
 {
 	*p = e->p;
 	*s = e->s;
-	const char **fields[] = {&p->id,
-	                         &p->mrn,
-	                         &p->family_name,
-	                         &p->given_name,
-	                         &p->birth_date,
-	                         &p->sex_at_birth,
-	                         &p->phone,
-	                         &p->email,
-	                         &p->address_line,
-	                         &p->address_city,
-	                         &p->address_region,
-	                         &p->address_postal_code,
-	                         &p->address_country,
-	                         &p->created_at,
-	                         &p->updated_at,
-	                         &p->updated_by,
-	                         &p->archived_at,
-	                         &p->archive_reason,
-	                         &s->icd10,
-	                         &s->etiology,
-	                         &s->onset_date,
-	                         &s->nrs_date,
-	                         &s->last_visit};
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-		*fields[i] = dup(a, *fields[i]);
+	const char **f[N_STRINGS];
+	string_fields(p, s, f);
+	for (int i = 0; i < N_STRINGS; i++)
+		if (*f[i])
+			*f[i] = arena_strdup(a, *f[i]);
 }
 
 sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_query *q,
