@@ -270,32 +270,57 @@ static void clear(patient_dir *d)
 /* A batch this large sorts the orders again rather than moving a slot at a time. */
 #define SORT_FROM 256
 
-/* Applies a load under the exclusive lock; 0, or -1 (and the directory is emptied). */
-static int apply(patient_dir *d, const patient_delta *delta, int whole)
+typedef struct loading {
+	patient_dir *d;
+	int sorted; /* each change moved in place, or the orders sorted at the end */
+	int n, failed;
+} loading;
+
+static int on_patient(void *ctx, const patient *p, const patient_summary *s, int gone)
 {
-	if (whole)
+	loading *l = ctx;
+	l->n++;
+	if (apply_one(l->d, p, s, gone, l->sorted))
+		l->failed = 1;
+	return l->failed;
+}
+
+/* Counts the changes, up to SORT_FROM. */
+static int count_change(void *ctx, const patient *p, const patient_summary *s, int gone)
+{
+	(void)p, (void)s, (void)gone;
+	return ++*(int *)ctx >= SORT_FROM;
+}
+
+/* Loads everything (since < 0) or the changes after since, under the exclusive lock: each
+ * patient is applied as the store reads it, so a load never holds every row twice. */
+static sw_err load(patient_dir *d, store *st, long long since, int expected)
+{
+	if (since < 0)
 		clear(d);
-	int sorted = delta->n < SORT_FROM && !whole;
-	for (int i = 0; i < delta->n; i++)
-		if (apply_one(d, &delta->rows[i], &delta->sums[i], delta->gone[i], sorted)) {
-			clear(d);
-			return -1;
-		}
-	if (!sorted && d->n) {
-		if (whole) /* every slot was new and appended: the id order needs its sort too */
+	loading l = {d, since >= 0 && expected < SORT_FROM, 0, 0};
+	long long seq;
+	sw_err rc = st->ops->patient_delta(st, since, on_patient, &l, &seq);
+	if (rc || l.failed) {
+		clear(d);
+		return rc ? rc : SW_EDB;
+	}
+	if (!l.sorted && d->n) {
+		if (since <
+		    0) /* every slot was new and appended: the id order needs its sort too */
 			order_sort(d, BY_ID);
 		for (int k = BY_NAME; k < N_ORDERS; k++) {
 			memcpy(d->order[k], d->order[BY_ID], sizeof(int) * (size_t)d->n);
 			order_sort(d, k);
 		}
 	}
-	if (whole)
+	if (since < 0)
 		d->full_loads++;
 	else
-		d->patient_loads += delta->n;
-	atomic_store(&d->seq, delta->seq);
+		d->patient_loads += l.n;
+	atomic_store(&d->seq, seq);
 	atomic_store(&d->loaded, 1);
-	return 0;
+	return SW_OK;
 }
 
 patient_dir *patient_dir_new(void)
@@ -324,32 +349,22 @@ void patient_dir_free(patient_dir *d)
 
 sw_err patient_dir_refresh(patient_dir *d, store *st)
 {
-	arena a;
-	arena_init(&a);
-	patient_delta delta;
 	/* Asked first without a lock: when nothing changed since the number applied (the usual
 	 * case), there is nothing to wait for. */
-	long long since = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
-	sw_err rc = since >= 0 ? st->ops->patient_delta(st, &a, since, &delta) : SW_OK;
-	if (rc || (since >= 0 && delta.n == 0)) {
-		arena_free(&a);
-		return rc;
+	int changes = 0;
+	long long since = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1, seen;
+	if (since >= 0) {
+		sw_err rc = st->ops->patient_delta(st, since, count_change, &changes, &seen);
+		if (rc || !changes)
+			return rc;
 	}
 	pthread_mutex_lock(&d->refreshing);
-	long long now = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
-	if (now != since || since < 0) { /* another refresh applied meanwhile, or the first load */
-		arena_clear(&a);
-		since = now;
-		rc = st->ops->patient_delta(st, &a, since, &delta);
-	}
-	if (!rc && (since < 0 || delta.n)) {
-		pthread_rwlock_wrlock(&d->lock);
-		if (apply(d, &delta, since < 0))
-			rc = SW_EDB;
-		pthread_rwlock_unlock(&d->lock);
-	}
+	pthread_rwlock_wrlock(&d->lock);
+	/* Another refresh may have applied these changes meanwhile: then this finds none. */
+	since = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
+	sw_err rc = load(d, st, since, changes);
+	pthread_rwlock_unlock(&d->lock);
 	pthread_mutex_unlock(&d->refreshing);
-	arena_free(&a);
 	return rc;
 }
 

@@ -47,7 +47,8 @@ sw_err sqlite_patient_update(store *s, const patient *p, int expected_version, a
 sw_err sqlite_patient_search(store *s, arena *a, const patient_query *q, patient **items,
                              patient_summary **summaries, int *n);
 sw_err sqlite_patient_summary(store *s, arena *a, const char *id, patient_summary *out);
-sw_err sqlite_patient_delta(store *s, arena *a, long long since, patient_delta *out);
+sw_err sqlite_patient_delta(store *s, long long since, patient_delta_fn fn, void *ctx,
+                            long long *seq);
 sw_err sqlite_outcome_cohort(store *s, arena *a, long long since, outcome_batch *out);
 sw_err sqlite_serious_events(store *s, arena *a, int max, serious_event **items, int *n, int *more);
 void sq_read_staff(arena *a, sqlite3_stmt *st, staff *out); /* the columns of STAFF_COLS */

@@ -107,15 +107,10 @@ typedef struct patient_summary {
 	const char *last_visit;
 } patient_summary;
 
-/* A load of the patient directory (see patient_delta). */
-typedef struct patient_delta {
-	long long seq; /* the latest change it holds */
-	int n;
-	patient *rows; /* rows[i] with sums[i]; gone[i] set (and only rows[i].id read) for a patient
-	                * who no longer exists */
-	patient_summary *sums;
-	unsigned char *gone;
-} patient_delta;
+/* One patient of a load of the patient directory (see patient_delta): its row and summary, valid
+ * during the call only; with gone set, a patient who no longer exists (only p->id is set).
+ * Nonzero stops the load. */
+typedef int (*patient_delta_fn)(void *ctx, const patient *p, const patient_summary *s, int gone);
 
 typedef struct rec_query {
 	const char *patient_id;
@@ -258,7 +253,8 @@ typedef struct store_ops {
 	 * since < 0 every patient; else those changed after that sequence number of
 	 * outcome_changes, whose triggers cover every table the list shows. One read transaction.
 	 */
-	sw_err (*patient_delta)(store *s, arena *a, long long since, patient_delta *out);
+	sw_err (*patient_delta)(store *s, long long since, patient_delta_fn fn, void *ctx,
+	                        long long *seq);
 	/* The outcome cohort: every treated patient and the comparator (core/outcome_report.h). */
 	/* since < 0: everyone; else only the patients changed after that sequence number, all of
 	 * them named in changed[] (those no longer in the cohort are there and not in items). */

@@ -364,44 +364,39 @@ sw_err sqlite_patient_summary(store *base, arena *a, const char *id, patient_sum
 	"FROM outcome_changes c LEFT JOIN patients ON patients.id = c.patient_id "                 \
 	"LEFT JOIN patient_summaries s ON s.patient_id = c.patient_id WHERE c.seq > ?1"
 
-sw_err sqlite_patient_delta(store *base, arena *a, long long since, patient_delta *out)
+sw_err sqlite_patient_delta(store *base, long long since, patient_delta_fn fn, void *ctx,
+                            long long *seq)
 {
 	sqlite_store *s = SQ(base);
-	memset(out, 0, sizeof *out);
-	out->seq = since < 0 ? 0 : since;
+	*seq = since < 0 ? 0 : since;
 	sqlite3_stmt *st = sq_prep(s, since < 0 ? DELTA_ALL : DELTA_SINCE);
 	if (!st)
 		return SW_EDB;
 	sqlite3_bind_int64(st, 1, since);
-	int rc, cap = 0;
+	arena a; /* one row's strings at a time */
+	arena_init(&a);
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			int bigger = cap ? cap * 2 : 64;
-			patient *rows = arena_alloc(a, sizeof *rows * (size_t)bigger);
-			patient_summary *sums = arena_alloc(a, sizeof *sums * (size_t)bigger);
-			unsigned char *gone = arena_alloc(a, (size_t)bigger);
-			if (out->n) {
-				memcpy(rows, out->rows, sizeof *rows * (size_t)out->n);
-				memcpy(sums, out->sums, sizeof *sums * (size_t)out->n);
-				memcpy(gone, out->gone, (size_t)out->n);
-			}
-			out->rows = rows, out->sums = sums, out->gone = gone, cap = bigger;
-		}
-		int i = out->n++;
-		long long seq = sqlite3_column_int64(st, PATIENT_N + 8);
-		if (seq > out->seq)
-			out->seq = seq;
-		out->gone[i] = (unsigned char)sqlite3_column_int(st, PATIENT_N + 7);
-		if (out->gone[i]) {
-			memset(&out->rows[i], 0, sizeof out->rows[i]);
-			memset(&out->sums[i], 0, sizeof out->sums[i]);
-			out->rows[i].id = sq_col(a, st, PATIENT_N + 6);
+		patient p = {0};
+		patient_summary sum = {0};
+		long long changed = sqlite3_column_int64(st, PATIENT_N + 8);
+		int gone = sqlite3_column_int(st, PATIENT_N + 7);
+		if (changed > *seq)
+			*seq = changed;
+		arena_clear(&a);
+		if (gone) {
+			p.id = sq_col(&a, st, PATIENT_N + 6);
 		} else {
-			read_patient(a, st, &out->rows[i]);
-			read_summary(a, st, PATIENT_N, &out->sums[i]);
+			read_patient(&a, st, &p);
+			read_summary(&a, st, PATIENT_N, &sum);
+		}
+		if (fn(ctx, &p, &sum, gone)) {
+			rc = SQLITE_DONE;
+			break;
 		}
 	}
 	sqlite3_reset(st);
+	arena_free(&a);
 	/* With no patient at all there was no row to carry the number: 0 stays, and the next
 	 * load asks for every change, which costs nothing while there are none. */
 	return rc == SQLITE_DONE ? SW_OK : sq_fail(s, "patient delta");

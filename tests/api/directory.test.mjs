@@ -66,3 +66,18 @@ test('a write by another process straight into the database is seen too', async 
   assert.deepEqual(await names(desk, 'fernsby'), []);
   assert.deepEqual(await names(desk, 'Iver Fernsw'), ['Fernsworth, Iver']);
 });
+
+test('under concurrent registrations every patient is found by a search sent after its 201', async () => {
+  const names = Array.from({ length: 40 }, (_, i) => `Vantaro${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+  const missed = [];
+  await Promise.all(names.map(async (family, i) => {
+    const by = i % 2 ? clinician : desk;
+    const made = await by.post('/api/v1/patients', newPatient({ family_name: family, given_name: 'Lin' }));
+    assert.equal(made.status, 201, made.text);
+    const found = await (i % 2 ? desk : clinician).get(`/api/v1/patients?q=${family}`);
+    if (!found.body.items.some((p) => p.id === made.body.id)) missed.push(family);
+  }));
+  assert.deepEqual(missed, [], 'each found by the next search');
+  const all = await desk.get('/api/v1/patients?q=vantaro&limit=100');
+  assert.equal(all.body.items.length, 40);
+});
