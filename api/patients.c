@@ -191,14 +191,14 @@ static void summarize(http_req *r, const patient_summary *sm, json_t *o)
 			n = json_pack("{s:s, s:s?, s:s}", "icd10", sm->icd10, "etiology",
 			              sm->etiology, "chronicity", chronicity_name(d));
 		}
-		json_object_set_new(o, "neuropathy", n);
+		json_object_set_new_nocheck(o, "neuropathy", n);
 	}
 	if (perm_allows(r->role, PERM_CLINICAL_READ))
-		json_object_set_new(
+		json_object_set_new_nocheck(
 		    o, "latest_nrs",
 		    sm->has_nrs ? json_pack("{s:f, s:s?}", "value", sm->nrs, "date", sm->nrs_date)
 		                : json_null());
-	json_object_set_new(o, "last_visit", api_str(sm->last_visit));
+	json_object_set_new_nocheck(o, "last_visit", api_str(sm->last_visit));
 }
 
 int api_patient_list_quick(http_req *r)
