@@ -128,6 +128,10 @@ int http_serve_civetweb(const server_cfg *cfg, volatile sig_atomic_t *stop)
 	return 0;
 }
 
+/* The most patients the list's directory holds in memory (about 600 bytes each: 120 MB); a
+ * registry larger than a clinic's is searched in the database. */
+#define PATIENT_DIR_MAX 200000
+
 /* One log line for a cache loaded since t0 (or that failed to load). */
 static void log_loaded(const char *what, sw_err rc, int patients, size_t bytes,
                        const struct timespec *t0)
@@ -158,7 +162,13 @@ static void *warm_caches(void *arg)
 	sw_err rc = patient_dir_refresh(http_srv.patients, st);
 	patient_dir_stats dir;
 	patient_dir_stats_get(http_srv.patients, &dir);
-	log_loaded("patient directory", rc, dir.patients, dir.bytes, &t0);
+	if (dir.too_many && !http_srv.cfg.quiet)
+		fprintf(stderr,
+		        "{\"level\":\"info\",\"what\":\"patient directory not kept: more than "
+		        "%d patients; the list searches the database\"}\n",
+		        PATIENT_DIR_MAX);
+	else
+		log_loaded("patient directory", rc, dir.patients, dir.bytes, &t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = outcome_cache_refresh(http_srv.outcomes, st);
 	st->ops->close(st);
@@ -208,7 +218,7 @@ int http_serve(const server_cfg *cfg)
 	outcome_scheme scheme;
 	outcome_scheme_init(&scheme, biologics, n_biologics, cfg->chronic_months);
 	http_srv.outcomes = outcome_cache_new(&scheme);
-	http_srv.patients = patient_dir_new();
+	http_srv.patients = patient_dir_new(PATIENT_DIR_MAX);
 	if (!http_srv.outcomes || !http_srv.patients) {
 		outcome_cache_free(http_srv.outcomes);
 		patient_dir_free(http_srv.patients);

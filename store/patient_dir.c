@@ -25,6 +25,8 @@ struct patient_dir {
 	pthread_mutex_t refreshing; /* one refresh applies at a time */
 	pthread_rwlock_t lock;      /* searches share it; applying a refresh takes it alone */
 	atomic_int loaded;
+	atomic_int too_many; /* more patients than max: not kept, searches read the database */
+	int max;
 	_Atomic long long seq;
 	entry *slots;
 	int n_slots, cap_slots;
@@ -273,7 +275,7 @@ static void clear(patient_dir *d)
 typedef struct loading {
 	patient_dir *d;
 	int sorted; /* each change moved in place, or the orders sorted at the end */
-	int n, failed;
+	int n, failed, too_many;
 } loading;
 
 static int on_patient(void *ctx, const patient *p, const patient_summary *s, int gone)
@@ -282,7 +284,9 @@ static int on_patient(void *ctx, const patient *p, const patient_summary *s, int
 	l->n++;
 	if (apply_one(l->d, p, s, gone, l->sorted))
 		l->failed = 1;
-	return l->failed;
+	else if (l->d->n > l->d->max)
+		l->too_many = 1;
+	return l->failed || l->too_many;
 }
 
 /* Counts the changes, up to SORT_FROM. */
@@ -298,9 +302,14 @@ static sw_err load(patient_dir *d, store *st, long long since, int expected)
 {
 	if (since < 0)
 		clear(d);
-	loading l = {d, since >= 0 && expected < SORT_FROM, 0, 0};
+	loading l = {d, since >= 0 && expected < SORT_FROM, 0, 0, 0};
 	long long seq;
 	sw_err rc = st->ops->patient_delta(st, since, on_patient, &l, &seq);
+	if (!rc && l.too_many) {
+		clear(d);
+		atomic_store(&d->too_many, 1);
+		return SW_OK;
+	}
 	if (rc || l.failed) {
 		clear(d);
 		return rc ? rc : SW_EDB;
@@ -323,11 +332,12 @@ static sw_err load(patient_dir *d, store *st, long long since, int expected)
 	return SW_OK;
 }
 
-patient_dir *patient_dir_new(void)
+patient_dir *patient_dir_new(int max)
 {
 	patient_dir *d = calloc(1, sizeof *d);
 	if (!d)
 		return NULL;
+	d->max = max;
 	pthread_mutex_init(&d->refreshing, NULL);
 	pthread_rwlock_init(&d->lock, NULL);
 	return d;
@@ -349,6 +359,8 @@ void patient_dir_free(patient_dir *d)
 
 sw_err patient_dir_refresh(patient_dir *d, store *st)
 {
+	if (atomic_load(&d->too_many))
+		return SW_OK;
 	/* Asked first without a lock: when nothing changed since the number applied (the usual
 	 * case), there is nothing to wait for. */
 	int changes = 0;
@@ -370,7 +382,7 @@ sw_err patient_dir_refresh(patient_dir *d, store *st)
 
 int patient_dir_answers(patient_dir *d, const patient_query *q)
 {
-	if (!d || !atomic_load(&d->loaded) || q->by_last_visit)
+	if (!d || !atomic_load(&d->loaded) || atomic_load(&d->too_many) || q->by_last_visit)
 		return 0;
 	pf_query pq;
 	pf_parse(q->q, &pq);
@@ -501,7 +513,7 @@ sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_que
 		f.after.p.id = q->after_id;
 	}
 	pthread_rwlock_rdlock(&d->lock);
-	if (!atomic_load(&d->loaded)) { /* emptied by a refresh that ran out of memory */
+	if (!atomic_load(&d->loaded)) { /* emptied: out of memory, or too many patients */
 		pthread_rwlock_unlock(&d->lock);
 		return st->ops->patient_search(st, a, q, items, sums, n);
 	}
@@ -545,5 +557,6 @@ void patient_dir_stats_get(patient_dir *d, patient_dir_stats *out)
 	out->seq = atomic_load(&d->seq);
 	out->full_loads = d->full_loads;
 	out->patient_loads = d->patient_loads;
+	out->too_many = atomic_load(&d->too_many);
 	pthread_rwlock_unlock(&d->lock);
 }

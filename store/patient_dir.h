@@ -12,7 +12,9 @@
 
 typedef struct patient_dir patient_dir;
 
-patient_dir *patient_dir_new(void); /* NULL when out of memory */
+/* A directory for up to max patients (about 600 bytes each); a registry that has or grows more is
+ * not kept, and patient_dir_answers says no from then on. NULL when out of memory. */
+patient_dir *patient_dir_new(int max);
 void patient_dir_free(patient_dir *d);
 
 /* Brings the directory up to date through st (any connection to the database); the first call
@@ -33,6 +35,7 @@ typedef struct patient_dir_stats {
 	size_t bytes;
 	long long seq;
 	int full_loads, patient_loads;
+	int too_many; /* more than max patients: not kept */
 } patient_dir_stats;
 void patient_dir_stats_get(patient_dir *d, patient_dir_stats *out);
 

@@ -148,7 +148,7 @@ static void test_same_as_sql(void **state)
 	/* The patient with the MRN "Smith" sorts first and has no name a search for Smith finds. */
 	raw_exec(f->path, "UPDATE patients SET family_name = 'Aaron', given_name = 'Sam', "
 	                  "archived_at = NULL WHERE mrn = 'Smith'");
-	patient_dir *d = patient_dir_new();
+	patient_dir *d = patient_dir_new(100000);
 	assert_non_null(d);
 	patient_query none = {.q = "Smith", .limit = 10};
 	assert_false(patient_dir_answers(d, &none)); /* not loaded yet */
@@ -195,7 +195,7 @@ static void test_same_as_sql(void **state)
 static void test_from_empty(void **state)
 {
 	fixture *f = *state;
-	patient_dir *d = patient_dir_new();
+	patient_dir *d = patient_dir_new(100000);
 	assert_int_equal(patient_dir_refresh(d, f->st), SW_OK);
 	patient_query q = {.q = "", .limit = 10};
 	assert_true(patient_dir_answers(d, &q));
@@ -212,11 +212,40 @@ static void test_from_empty(void **state)
 	patient_dir_free(d);
 }
 
+/* More patients than the directory may hold: it keeps none and answers nothing, at the first load
+ * or when the registry grows past the limit later. */
+static void test_too_many(void **state)
+{
+	fixture *f = *state;
+	for (int i = 0; i < 10; i++)
+		insert_random(f->path);
+	patient_query q = {.q = "", .limit = 20, .include_archived = 1};
+	patient_dir *d = patient_dir_new(10);
+	assert_int_equal(patient_dir_refresh(d, f->st), SW_OK);
+	assert_true(patient_dir_answers(d, &q));
+	insert_random(f->path);
+	patient *items;
+	patient_summary *sums;
+	int n;
+	assert_int_equal(patient_dir_search(d, f->st, &f->a, &q, &items, &sums, &n), SW_OK);
+	assert_int_equal(n, 11); /* answered by the database after the directory let go */
+	assert_false(patient_dir_answers(d, &q));
+	patient_dir_stats stats;
+	patient_dir_stats_get(d, &stats);
+	assert_int_equal(stats.patients, 0);
+	assert_true(stats.too_many);
+	patient_dir_free(d);
+	d = patient_dir_new(5);
+	assert_int_equal(patient_dir_refresh(d, f->st), SW_OK);
+	assert_false(patient_dir_answers(d, &q));
+	patient_dir_free(d);
+}
+
 static void test_answers_names_only(void **state)
 {
 	fixture *f = *state;
 	insert_random(f->path);
-	patient_dir *d = patient_dir_new();
+	patient_dir *d = patient_dir_new(100000);
 	assert_int_equal(patient_dir_refresh(d, f->st), SW_OK);
 	patient_query q = {.limit = 10};
 	const char *names[] = {"", "Sm", "Smith John", "Smith, John"};
@@ -283,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_same_as_sql, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_from_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_too_many, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_answers_names_only, setup, teardown),
 	    cmocka_unit_test(test_nocase_matches_sqlite),
 	};
