@@ -6,6 +6,7 @@
 #include "patient_dir.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ struct patient_dir {
 	int *free_slots, n_free;
 	int *order[N_ORDERS]; /* live slots, each array in its order */
 	int n, cap;
+	int id_sorted; /* how many of order[BY_ID] are in order: n, but during a bulk load the new
+	                * slots are appended after them and sorted at the end */
 	size_t bytes;
 	int full_loads, patient_loads;
 };
@@ -207,14 +210,16 @@ static int reserve(patient_dir *d, int need)
 static int find_id(const patient_dir *d, const char *id)
 {
 	entry key = {.p.id = id};
-	int at = lower_bound(d, BY_ID, &key, d->n);
-	return at < d->n && strcmp(d->slots[d->order[BY_ID][at]].p.id, id) == 0
+	int at = lower_bound(d, BY_ID, &key, d->id_sorted);
+	return at < d->id_sorted && strcmp(d->slots[d->order[BY_ID][at]].p.id, id) == 0
 	           ? d->order[BY_ID][at]
 	           : -1;
 }
 
 /* Applies one change; 0, or -1 when out of memory (the directory is then to be loaded again).
- * With sorted 0 only the id order is kept: the others are sorted again after the batch. */
+ * With sorted 0 the orders are sorted again after the batch: a new slot is appended to the id
+ * order (a load names each patient once, so no later change of the batch looks for it), and the
+ * others are left alone. */
 static int apply_one(patient_dir *d, const patient *p, const patient_summary *s, int gone,
                      int sorted)
 {
@@ -225,7 +230,10 @@ static int apply_one(patient_dir *d, const patient *p, const patient_summary *s,
 		for (k = sorted ? BY_NAME : N_ORDERS; k < N_ORDERS; k++)
 			order_remove(d, k, slot, d->n);
 	if (gone) {
-		order_remove(d, BY_ID, slot, d->n);
+		int at = lower_bound(d, BY_ID, &d->slots[slot], d->id_sorted);
+		memmove(&d->order[BY_ID][at], &d->order[BY_ID][at + 1],
+		        sizeof(int) * (size_t)(d->n - at - 1));
+		d->id_sorted--;
 		d->n--;
 		d->bytes -= d->slots[slot].size;
 		free(d->slots[slot].mem);
@@ -250,9 +258,13 @@ static int apply_one(patient_dir *d, const patient *p, const patient_summary *s,
 		return -1;
 	}
 	d->bytes += d->slots[slot].size;
-	order_insert(d, BY_ID, slot, d->n);
-	for (k = sorted ? BY_NAME : N_ORDERS; k < N_ORDERS; k++)
-		order_insert(d, k, slot, d->n);
+	if (sorted) {
+		for (k = BY_ID; k < N_ORDERS; k++)
+			order_insert(d, k, slot, d->n);
+		d->id_sorted++;
+	} else {
+		d->order[BY_ID][d->n] = slot;
+	}
 	d->n++;
 	return 0;
 }
@@ -264,7 +276,7 @@ static void clear(patient_dir *d)
 		free(d->slots[i].mem);
 	if (d->slots)
 		memset(d->slots, 0, sizeof *d->slots * (size_t)d->cap_slots);
-	d->n = d->n_slots = d->n_free = 0;
+	d->n = d->n_slots = d->n_free = d->id_sorted = 0;
 	d->bytes = 0;
 	atomic_store(&d->loaded, 0);
 }
@@ -315,9 +327,8 @@ static sw_err load(patient_dir *d, store *st, long long since, int expected)
 		return rc ? rc : SW_EDB;
 	}
 	if (!l.sorted && d->n) {
-		if (since <
-		    0) /* every slot was new and appended: the id order needs its sort too */
-			order_sort(d, BY_ID);
+		order_sort(d, BY_ID);
+		d->id_sorted = d->n;
 		for (int k = BY_NAME; k < N_ORDERS; k++) {
 			memcpy(d->order[k], d->order[BY_ID], sizeof(int) * (size_t)d->n);
 			order_sort(d, k);
@@ -357,7 +368,9 @@ void patient_dir_free(patient_dir *d)
 	free(d);
 }
 
-sw_err patient_dir_refresh(patient_dir *d, store *st)
+/* Brings the directory up to date; the whole load only with may_load_all (a search never does
+ * it: on a loop thread it would hold every connection of the loop). */
+static sw_err refresh(patient_dir *d, store *st, int may_load_all)
 {
 	if (atomic_load(&d->too_many))
 		return SW_OK;
@@ -369,15 +382,28 @@ sw_err patient_dir_refresh(patient_dir *d, store *st)
 		sw_err rc = st->ops->patient_delta(st, since, count_change, &changes, &seen);
 		if (rc || !changes)
 			return rc;
+	} else if (!may_load_all) {
+		return SW_OK;
 	}
 	pthread_mutex_lock(&d->refreshing);
 	pthread_rwlock_wrlock(&d->lock);
 	/* Another refresh may have applied these changes meanwhile: then this finds none. */
 	since = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
-	sw_err rc = load(d, st, since, changes);
+	sw_err rc = since >= 0 || may_load_all ? load(d, st, since, changes) : SW_OK;
 	pthread_rwlock_unlock(&d->lock);
 	pthread_mutex_unlock(&d->refreshing);
+	if (rc && since >= 0)
+		fputs(
+		    "{\"level\":\"error\",\"where\":\"store\",\"what\":\"patient directory let go "
+		    "after a failed refresh: the list searches the database until the server "
+		    "restarts\"}\n",
+		    stderr);
 	return rc;
+}
+
+sw_err patient_dir_refresh(patient_dir *d, store *st)
+{
+	return refresh(d, st, 1);
 }
 
 int patient_dir_answers(patient_dir *d, const patient_query *q)
@@ -397,6 +423,8 @@ typedef struct finder {
 	entry after; /* the keyset cursor as an entry (names and id), when q has one */
 	int has_after;
 	int *found, n_found, cap_found;
+	int keep_best; /* the page's rows and the one after: no more of what is found can show */
+	int worst;     /* after a trim with keep_best kept, the slot of the last of them, else -1 */
 	arena *a;
 } finder;
 
@@ -408,8 +436,34 @@ static int keep(const finder *f, const entry *e)
 	       (!f->has_after || by_name(e, &f->after) > 0);
 }
 
+static int cmp_found(const void *x, const void *y, void *arg)
+{
+	const patient_dir *d = arg;
+	return by_name(&d->slots[*(const int *)x], &d->slots[*(const int *)y]);
+}
+
+/* Sorts what was found into the page's order, drops a patient found twice (by name and by MRN)
+ * and keeps the first keep_best. */
+static void trim(finder *f)
+{
+	if (f->n_found > 1)
+		qsort_r(f->found, (size_t)f->n_found, sizeof(int), cmp_found, (void *)f->d);
+	int n = 0;
+	for (int i = 0; i < f->n_found && n < f->keep_best; i++)
+		if (!n || f->found[i] != f->found[n - 1])
+			f->found[n++] = f->found[i];
+	f->n_found = n;
+	f->worst = n && n == f->keep_best ? f->found[n - 1] : -1;
+}
+
+/* Adds a match, unless a trim already holds keep_best that all come before it; trims once
+ * there are four times as many, so a short prefix that matches thousands of given names sorts
+ * a few hundred at a time. */
 static void add(finder *f, int slot)
 {
+	const entry *slots = f->d->slots;
+	if (f->worst >= 0 && by_name(&slots[slot], &slots[f->worst]) > 0)
+		return;
 	if (f->n_found == f->cap_found) {
 		int cap = f->cap_found ? f->cap_found * 2 : 64;
 		int *bigger = arena_alloc(f->a, sizeof(int) * (size_t)cap);
@@ -419,6 +473,8 @@ static void add(finder *f, int slot)
 		f->cap_found = cap;
 	}
 	f->found[f->n_found++] = slot;
+	if (f->n_found >= 4 * f->keep_best)
+		trim(f);
 }
 
 /* The first position of the name order past the cursor (0 without one). */
@@ -478,12 +534,6 @@ static void find_mrn(finder *f, const char *mrn)
 	}
 }
 
-static int cmp_found(const void *x, const void *y, void *arg)
-{
-	const patient_dir *d = arg;
-	return by_name(&d->slots[*(const int *)x], &d->slots[*(const int *)y]);
-}
-
 /* The entry's row and summary, their strings copied into a. */
 static void copy_out(arena *a, const entry *e, patient *p, patient_summary *s)
 {
@@ -499,13 +549,15 @@ static void copy_out(arena *a, const entry *e, patient *p, patient_summary *s)
 sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_query *q,
                           patient **items, patient_summary **sums, int *n)
 {
-	sw_err rc = patient_dir_refresh(d, st);
-	if (rc)
-		return rc;
 	int cap = q->limit + 1;
 	pf_query pq;
 	pf_parse(q->q, &pq);
-	finder f = {.d = d, .q = q, .a = a};
+	/* A shape it does not answer, or a refresh that failed: the database answers. */
+	if (q->by_last_visit ||
+	    (pq.shape != PF_ALL && pq.shape != PF_WORD && pq.shape != PF_WORDS) ||
+	    refresh(d, st, 0))
+		return st->ops->patient_search(st, a, q, items, sums, n);
+	finder f = {.d = d, .q = q, .a = a, .keep_best = cap, .worst = -1};
 	if (q->after_family && q->after_given && q->after_id) {
 		f.has_after = 1;
 		f.after.p.family_name = q->after_family;
@@ -513,7 +565,7 @@ sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_que
 		f.after.p.id = q->after_id;
 	}
 	pthread_rwlock_rdlock(&d->lock);
-	if (!atomic_load(&d->loaded)) { /* emptied: out of memory, or too many patients */
+	if (!atomic_load(&d->loaded)) { /* emptied: a failed load, or too many patients */
 		pthread_rwlock_unlock(&d->lock);
 		return st->ops->patient_search(st, a, q, items, sums, n);
 	}
@@ -531,17 +583,13 @@ sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_que
 		walk_prefix(&f, BY_NAME, pq.second, second_len, pq.first, pq.first_len, cap);
 		find_mrn(&f, pq.q);
 	}
-	if (pq.shape != PF_ALL && f.n_found > 1)
-		qsort_r(f.found, (size_t)f.n_found, sizeof(int), cmp_found, d);
+	if (pq.shape != PF_ALL)
+		trim(&f);
 	patient *out = arena_zalloc(a, sizeof *out * (size_t)cap);
 	patient_summary *out_sums = arena_zalloc(a, sizeof *out_sums * (size_t)cap);
-	int count = 0;
-	for (int i = 0; i < f.n_found && count < cap; i++) {
-		if (i && f.found[i] == f.found[i - 1])
-			continue; /* found by two of the ways */
-		copy_out(a, &d->slots[f.found[i]], &out[count], &out_sums[count]);
-		count++;
-	}
+	int count = f.n_found < cap ? f.n_found : cap;
+	for (int i = 0; i < count; i++)
+		copy_out(a, &d->slots[f.found[i]], &out[i], &out_sums[i]);
 	pthread_rwlock_unlock(&d->lock);
 	*items = out;
 	*sums = out_sums;

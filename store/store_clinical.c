@@ -369,6 +369,10 @@ sw_err sqlite_patient_delta(store *base, long long since, patient_delta_fn fn, v
 {
 	sqlite_store *s = SQ(base);
 	*seq = since < 0 ? 0 : since;
+	/* Inside a write transaction it would see changes not yet committed, and their numbers
+	 * could be given again after a rollback. */
+	if (!sqlite3_get_autocommit(s->db))
+		return SW_EDB;
 	sqlite3_stmt *st = sq_prep(s, since < 0 ? DELTA_ALL : DELTA_SINCE);
 	if (!st)
 		return SW_EDB;

@@ -1,6 +1,7 @@
 /* jansson's allocator: the thread's arena inside a request, malloc outside (json_mem.h). */
 #include "json_mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Before each block: where it came from. 16 bytes, so the block keeps malloc's alignment. */
@@ -15,6 +16,8 @@ static int installed;
 static void *mem_malloc(size_t n)
 {
 	arena *a = current;
+	if (n > SIZE_MAX / 2) /* no wrap-around in the sizes below */
+		return NULL;
 	header *h = a ? arena_alloc(a, sizeof *h + n) : malloc(sizeof *h + n);
 	if (!h)
 		return NULL;

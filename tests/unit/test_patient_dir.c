@@ -262,6 +262,32 @@ static void test_answers_names_only(void **state)
 	q.by_last_visit = 1;
 	assert_false(patient_dir_answers(d, &q));
 	assert_false(patient_dir_answers(NULL, &q));
+	/* Asked anyway, it hands them to the database. */
+	const char *all[] = {"1970-01-02", "M0001", NULL};
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		patient *x, *y;
+		patient_summary *xs, *ys;
+		int nx = -1, ny = -2;
+		q.q = all[i];
+		q.by_last_visit = all[i] == NULL;
+		assert_int_equal(f->st->ops->patient_search(f->st, &f->a, &q, &x, &xs, &nx), SW_OK);
+		assert_int_equal(patient_dir_search(d, f->st, &f->a, &q, &y, &ys, &ny), SW_OK);
+		assert_int_equal(nx, ny);
+	}
+	patient_dir_free(d);
+
+	/* A search never loads the whole directory itself: the database answers until it is. */
+	d = patient_dir_new(100000);
+	q = (patient_query){.q = "", .limit = 10, .include_archived = 1};
+	patient *items;
+	patient_summary *sums;
+	int n = 0;
+	assert_int_equal(patient_dir_search(d, f->st, &f->a, &q, &items, &sums, &n), SW_OK);
+	assert_int_equal(n, 1);
+	patient_dir_stats stats;
+	patient_dir_stats_get(d, &stats);
+	assert_int_equal(stats.full_loads, 0);
+	assert_false(patient_dir_answers(d, &q));
 	patient_dir_free(d);
 }
 
