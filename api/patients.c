@@ -235,10 +235,7 @@ int api_patient_list(http_req *r)
 	patient *items;
 	int n;
 	patient_summary *sums;
-	patient_dir *dir = r->srv->patients;
-	sw_err rc = patient_dir_answers(dir, &q)
-	                ? patient_dir_search(dir, r->st, r->a, &q, &items, &sums, &n)
-	                : r->st->ops->patient_search(r->st, r->a, &q, &items, &sums, &n);
+	sw_err rc = patient_dir_search(r->srv->patients, r->st, r->a, &q, &items, &sums, &n);
 	if (rc)
 		return http_fail(r, rc, "patient");
 	int shown = n > q.limit ? q.limit : n;

@@ -23,8 +23,8 @@ typedef struct entry {
 enum { BY_ID, BY_NAME, BY_GIVEN, BY_MRN, N_ORDERS };
 
 struct patient_dir {
-	pthread_mutex_t refreshing; /* one refresh applies at a time */
-	pthread_rwlock_t lock;      /* searches share it; applying a refresh takes it alone */
+	pthread_rwlock_t
+	    lock; /* searches share it; a refresh reads and applies its changes alone */
 	atomic_int loaded;
 	atomic_int too_many; /* more patients than max: not kept, searches read the database */
 	int max;
@@ -349,7 +349,6 @@ patient_dir *patient_dir_new(int max)
 	if (!d)
 		return NULL;
 	d->max = max;
-	pthread_mutex_init(&d->refreshing, NULL);
 	pthread_rwlock_init(&d->lock, NULL);
 	return d;
 }
@@ -363,7 +362,6 @@ void patient_dir_free(patient_dir *d)
 	free(d->free_slots);
 	for (int k = 0; k < N_ORDERS; k++)
 		free(d->order[k]);
-	pthread_mutex_destroy(&d->refreshing);
 	pthread_rwlock_destroy(&d->lock);
 	free(d);
 }
@@ -385,13 +383,11 @@ static sw_err refresh(patient_dir *d, store *st, int may_load_all)
 	} else if (!may_load_all) {
 		return SW_OK;
 	}
-	pthread_mutex_lock(&d->refreshing);
 	pthread_rwlock_wrlock(&d->lock);
 	/* Another refresh may have applied these changes meanwhile: then this finds none. */
 	since = atomic_load(&d->loaded) ? atomic_load(&d->seq) : -1;
 	sw_err rc = since >= 0 || may_load_all ? load(d, st, since, changes) : SW_OK;
 	pthread_rwlock_unlock(&d->lock);
-	pthread_mutex_unlock(&d->refreshing);
 	if (rc && since >= 0)
 		fputs(
 		    "{\"level\":\"error\",\"where\":\"store\",\"what\":\"patient directory let go "
@@ -552,10 +548,9 @@ sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_que
 	int cap = q->limit + 1;
 	pf_query pq;
 	pf_parse(q->q, &pq);
-	/* A shape it does not answer, or a refresh that failed: the database answers. */
-	if (q->by_last_visit ||
-	    (pq.shape != PF_ALL && pq.shape != PF_WORD && pq.shape != PF_WORDS) ||
-	    refresh(d, st, 0))
+	/* A query it does not answer, a directory not loaded, or a refresh that failed: the
+	 * database answers. */
+	if (!patient_dir_answers(d, q) || refresh(d, st, 0))
 		return st->ops->patient_search(st, a, q, items, sums, n);
 	finder f = {.d = d, .q = q, .a = a, .keep_best = cap, .worst = -1};
 	if (q->after_family && q->after_given && q->after_id) {

@@ -26,7 +26,8 @@ sw_err patient_dir_refresh(patient_dir *d, store *st);
 int patient_dir_answers(patient_dir *d, const patient_query *q);
 
 /* Exactly what the store's patient_search gives for q (up to q->limit + 1 rows with their
- * summaries, copied into a), after a refresh through st; only where patient_dir_answers. */
+ * summaries, copied into a), after a refresh through st, where patient_dir_answers; anything
+ * else (d NULL included) st's patient_search answers. */
 sw_err patient_dir_search(patient_dir *d, store *st, arena *a, const patient_query *q,
                           patient **items, patient_summary **sums, int *n);
 

@@ -172,7 +172,16 @@ static void bind_prefix(sqlite3_stmt *st, int i, arena *a, const char *prefix)
  * birth date, ?2 exact MRN, ?3 the MRN pattern or ?3/?4 the first word's range (bind_prefix),
  * ?12/?13 the second word's, ?6 include archived, ?7-?9 the keyset cursor's names, ?14 its last
  * visit, ?10 limit; a statement ignores those it does not name. */
-enum { VISITED, NEVER_SEEN, BY_MRN, ALL, BY_BIRTH, BY_WORD, BY_WORDS };
+enum { /* the query's shapes (core/patient_find.h) with their own numbers, then the last-visit list
+	*/
+       ALL = PF_ALL,
+       BY_BIRTH = PF_BIRTH,
+       BY_MRN = PF_MRN,
+       BY_WORD = PF_WORD,
+       BY_WORDS = PF_WORDS,
+       VISITED,
+       NEVER_SEEN
+};
 
 #define SEARCH_KEEP                                                                                \
 	"(?6 OR archived_at IS NULL) AND (?7 IS NULL OR (family_name, given_name, id) > (?7, ?8, " \
@@ -304,12 +313,7 @@ sw_err sqlite_patient_search(store *base, arena *a, const patient_query *q, pati
 	} else {
 		pf_query pq;
 		pf_parse(q->q, &pq);
-		static const int shape_of[] = {[PF_ALL] = ALL,
-		                               [PF_BIRTH] = BY_BIRTH,
-		                               [PF_MRN] = BY_MRN,
-		                               [PF_WORD] = BY_WORD,
-		                               [PF_WORDS] = BY_WORDS};
-		int shape = shape_of[pq.shape];
+		int shape = (int)pq.shape;
 		sqlite3_stmt *st = prep_shape(s, shape, sums != NULL, q, 1, cap);
 		if (!st)
 			return SW_EDB;
